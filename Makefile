@@ -1,0 +1,42 @@
+# The front door. Needs only python3, pip and make; uv and the environment are bootstrapped.
+SHELL := /bin/bash
+PYTHON ?= python3
+# Resolved at use, so a uv installed by the bootstrap below is found.
+UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+SYNCED := .venv/.synced
+SOURCES := shared/src services/intake/src services/threat/src services/social/src services/followup/src
+
+.PHONY: run test lint bench ci fmt clean bootstrap
+
+bootstrap:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+	  $(PYTHON) -m pip install --quiet uv || $(PYTHON) -m pip install --quiet --user uv || \
+	  $(PYTHON) -m pip install --quiet --user --break-system-packages uv
+
+$(SYNCED): uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml
+	@$(MAKE) --no-print-directory bootstrap
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+run: $(SYNCED) ## all four services on embedded defaults: SQLite files under var/, in-process bus
+	$(UV) run --frozen python -m avhopp_shared.platform
+
+test: $(SYNCED) ## the suite, against real PostgreSQL and a real Kafka-protocol broker
+	$(UV) run --frozen pytest
+
+lint: $(SYNCED)
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy $(SOURCES) tests bench
+
+fmt: $(SYNCED)
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+bench: $(SYNCED) ## side-by-side figures, printed and written to bench/results/
+	$(UV) run --frozen python -m bench.run
+
+ci: lint test
+
+clean:
+	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

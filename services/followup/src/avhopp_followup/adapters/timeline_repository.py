@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_followup.adapters.tables import TimelineEntryRecord, TimelineRecord
+from avhopp_followup.domain.timeline import CaseTimeline, Milestone, TimelineEntry
+
+
+class TimelineRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, timeline: CaseTimeline) -> None:
+        self._session.add(TimelineRecord(case_id=timeline.case_id, started_at=timeline.started_at))
+        # The parent row must exist before its entries reference it.
+        await self._session.flush()
+        for entry in timeline.entries:
+            self._session.add(
+                TimelineEntryRecord(
+                    case_id=entry.case_id,
+                    milestone=entry.milestone.value,
+                    occurred_at=entry.occurred_at,
+                    recorded_at=entry.recorded_at,
+                    source_event_id=entry.source_event_id,
+                    reported_by=entry.reported_by,
+                )
+            )
+
+    async def get(self, case_id: str) -> CaseTimeline | None:
+        timeline = await self._session.get(TimelineRecord, case_id)
+        if timeline is None:
+            return None
+        result = await self._session.exec(
+            select(TimelineEntryRecord)
+            .where(TimelineEntryRecord.case_id == case_id)
+            .order_by(col(TimelineEntryRecord.occurred_at), col(TimelineEntryRecord.id))
+        )
+        entries = tuple(
+            TimelineEntry(
+                case_id=record.case_id,
+                milestone=Milestone(record.milestone),
+                occurred_at=record.occurred_at,
+                recorded_at=record.recorded_at,
+                source_event_id=record.source_event_id,
+                reported_by=record.reported_by,
+            )
+            for record in result.all()
+        )
+        return CaseTimeline(case_id=timeline.case_id, started_at=timeline.started_at, entries=entries)

@@ -1,0 +1,30 @@
+"""Wiring of the follow-up service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from avhopp_followup.entrypoints.routes import router
+from avhopp_followup.service_layer.handlers import on_application_received
+from avhopp_followup.settings import FollowupSettings
+from avhopp_shared.bus.base import Bus
+from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.service_app import ServiceDefinition, create_service_app
+
+
+def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
+    return ServiceDefinition(
+        settings=settings or FollowupSettings(),
+        title="avhopp follow-up",
+        description="Follow-up, provider reports, relapse, abort/complete, statistics (ISU).",
+        owner_agency="social",
+        migrations=Path(__file__).parent / "migrations",
+        routers=[router],
+        consumes={ApplicationReceived.event_type: on_application_received},
+    )
+
+
+def create_app(settings: FollowupSettings | None = None, bus: Bus | None = None) -> FastAPI:
+    return create_service_app(definition(settings), bus)

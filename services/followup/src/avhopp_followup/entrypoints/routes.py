@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel
+
+from avhopp_followup.domain.timeline import CaseTimeline, Milestone
+from avhopp_followup.service_layer.handlers import get_timeline
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.problems import Problem
+
+router = APIRouter(tags=["follow-up"])
+
+CaseId = Annotated[str, Path(min_length=1, max_length=36)]
+NOT_FOUND = {404: {"model": Problem, "content": {"application/problem+json": {}}}}
+
+
+class TimelineEntryPublic(BaseModel):
+    milestone: Milestone
+    occurred_at: datetime
+    recorded_at: datetime
+    reported_by: str
+
+
+class TimelinePublic(BaseModel):
+    case_id: str
+    started_at: datetime
+    entries: list[TimelineEntryPublic]
+
+    @classmethod
+    def of(cls, timeline: CaseTimeline) -> TimelinePublic:
+        return cls(
+            case_id=timeline.case_id,
+            started_at=timeline.started_at,
+            entries=[
+                TimelineEntryPublic(
+                    milestone=e.milestone,
+                    occurred_at=e.occurred_at,
+                    recorded_at=e.recorded_at,
+                    reported_by=e.reported_by,
+                )
+                for e in timeline.entries
+            ],
+        )
+
+
+@router.get(
+    "/cases/{case_id}/timeline",
+    response_model=TimelinePublic,
+    responses=NOT_FOUND,
+    summary="The case timeline, oldest first",
+)
+async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep) -> TimelinePublic:
+    return TimelinePublic.of(await get_timeline(uow, case_id))

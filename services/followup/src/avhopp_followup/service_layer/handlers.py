@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from avhopp_followup.adapters.timeline_repository import TimelineRepository
+from avhopp_followup.domain.timeline import CaseTimeline, start_timeline
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.uow import UnitOfWork
+
+
+async def on_application_received(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    assert isinstance(payload, ApplicationReceived)
+    timelines = TimelineRepository(uow.session)
+    if await timelines.get(payload.case_id) is None:
+        await timelines.add(
+            start_timeline(payload, envelope.id, envelope.acting_agency, utcnow())
+        )
+
+
+async def get_timeline(uow: UnitOfWork, case_id: str) -> CaseTimeline:
+    async with uow:
+        timeline = await TimelineRepository(uow.session).get(case_id)
+    if timeline is None:
+        raise NotFound("timeline", case_id)
+    return timeline

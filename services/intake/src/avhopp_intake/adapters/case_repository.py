@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_intake.adapters.tables import CaseRecord
+from avhopp_intake.domain.application import Applicant, Application
+from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, application: Application, idempotency_key: str | None) -> None:
+        applicant = application.applicant
+        self._session.add(
+            CaseRecord(
+                case_id=application.case_id,
+                received_at=application.received_at,
+                channel=application.channel.value,
+                referral_source=application.referral_source.value,
+                applied_for=[item.value for item in application.applied_for],
+                out_of_hours=application.out_of_hours,
+                summary=application.summary,
+                given_name=applicant.given_name,
+                family_name=applicant.family_name,
+                personal_identity_number=applicant.personal_identity_number,
+                phone=applicant.phone,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    async def get(self, case_id: str) -> Application | None:
+        record = await self._session.get(CaseRecord, case_id)
+        return _to_domain(record) if record else None
+
+    async def by_idempotency_key(self, key: str) -> Application | None:
+        result = await self._session.exec(select(CaseRecord).where(CaseRecord.idempotency_key == key))
+        record = result.first()
+        return _to_domain(record) if record else None
+
+
+def _to_domain(record: CaseRecord) -> Application:
+    return Application(
+        case_id=record.case_id,
+        received_at=record.received_at,
+        channel=Channel(record.channel),
+        referral_source=ReferralSource(record.referral_source),
+        applied_for=tuple(AppliedFor(item) for item in record.applied_for),
+        out_of_hours=record.out_of_hours,
+        summary=record.summary,
+        applicant=Applicant(
+            given_name=record.given_name,
+            family_name=record.family_name,
+            personal_identity_number=record.personal_identity_number,
+            phone=record.phone,
+        ),
+    )

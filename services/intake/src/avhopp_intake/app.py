@@ -1,0 +1,28 @@
+"""Wiring of the intake service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from avhopp_intake.entrypoints.routes import router
+from avhopp_intake.settings import IntakeSettings
+from avhopp_shared.bus.base import Bus
+from avhopp_shared.service_app import ServiceDefinition, create_service_app
+
+
+def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
+    return ServiceDefinition(
+        settings=settings or IntakeSettings(),
+        title="avhopp intake",
+        description="Applications and referrals, consent records and the case registry.",
+        # Social services receive the application (004 Del 2, "Ansökan").
+        owner_agency="social",
+        migrations=Path(__file__).parent / "migrations",
+        routers=[router],
+    )
+
+
+def create_app(settings: IntakeSettings | None = None, bus: Bus | None = None) -> FastAPI:
+    return create_service_app(definition(settings), bus)

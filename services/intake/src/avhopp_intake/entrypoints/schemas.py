@@ -1,0 +1,107 @@
+"""The public shapes of the intake API (never the table itself)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from avhopp_intake.domain.application import Application
+from avhopp_intake.domain.identity import birth_date_of, normalise_identity_number
+from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
+from avhopp_shared.events.envelope import utcnow
+
+IdentityNumber = Annotated[
+    str,
+    Field(
+        min_length=10,
+        max_length=13,
+        description="Personnummer or samordningsnummer, 10 or 12 digits, with or without separator.",
+        examples=["19811218-9876"],
+    ),
+    AfterValidator(normalise_identity_number),
+]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ApplicantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    given_name: Name
+    family_name: Name
+    personal_identity_number: IdentityNumber
+    phone: str | None = Field(default=None, max_length=40, pattern=r"^\+?[0-9 ()-]{5,40}$")
+
+
+class ApplicationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: Channel
+    referral_source: ReferralSource
+    applied_for: list[AppliedFor] = Field(min_length=1, max_length=len(AppliedFor))
+    out_of_hours: bool = Field(
+        description="Received outside office hours (004 Del 2: the person may need on-call support)."
+    )
+    received_at: datetime | None = Field(
+        default=None, description="When the application arrived; defaults to now. Must carry a timezone."
+    )
+    summary: str | None = Field(default=None, max_length=4000)
+    applicant: ApplicantIn
+
+    @field_validator("received_at")
+    @classmethod
+    def _aware_and_not_future(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("must include a timezone offset")
+        if value > utcnow():
+            raise ValueError("must not be in the future")
+        return value
+
+    @field_validator("applied_for")
+    @classmethod
+    def _no_repeats(cls, value: list[AppliedFor]) -> list[AppliedFor]:
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat an item")
+        return value
+
+
+class ApplicantPublic(BaseModel):
+    given_name: str
+    family_name: str
+    personal_identity_number: str
+    birth_date: date
+    phone: str | None
+
+
+class CasePublic(BaseModel):
+    case_id: str
+    received_at: datetime
+    channel: Channel
+    referral_source: ReferralSource
+    applied_for: list[AppliedFor]
+    out_of_hours: bool
+    summary: str | None
+    applicant: ApplicantPublic
+
+    @classmethod
+    def of(cls, application: Application) -> CasePublic:
+        applicant = application.applicant
+        return cls(
+            case_id=application.case_id,
+            received_at=application.received_at,
+            channel=application.channel,
+            referral_source=application.referral_source,
+            applied_for=list(application.applied_for),
+            out_of_hours=application.out_of_hours,
+            summary=application.summary,
+            applicant=ApplicantPublic(
+                given_name=applicant.given_name,
+                family_name=applicant.family_name,
+                personal_identity_number=applicant.personal_identity_number,
+                birth_date=birth_date_of(applicant.personal_identity_number),
+                phone=applicant.phone,
+            ),
+        )

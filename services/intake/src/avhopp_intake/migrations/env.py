@@ -1,0 +1,3 @@
+from avhopp_shared.db.alembic_env import run
+
+run()

@@ -1,0 +1,62 @@
+"""Registering an application: the case row and ``case.application_received`` commit together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from avhopp_intake.adapters.case_repository import CaseRepository
+from avhopp_intake.domain.application import Applicant, Application, new_case_id
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
+from avhopp_shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterApplication:
+    received_at: datetime
+    channel: Channel
+    referral_source: ReferralSource
+    applied_for: tuple[AppliedFor, ...]
+    out_of_hours: bool
+    applicant: Applicant
+    summary: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    application: Application
+    created: bool
+
+
+async def register_application(uow: UnitOfWork, command: RegisterApplication) -> Registered:
+    async with uow:
+        cases = CaseRepository(uow.session)
+        if command.idempotency_key:
+            # A client retrying after a timeout must not open a second case.
+            earlier = await cases.by_idempotency_key(command.idempotency_key)
+            if earlier is not None:
+                return Registered(earlier, created=False)
+        application = Application(
+            case_id=new_case_id(),
+            received_at=command.received_at,
+            channel=command.channel,
+            referral_source=command.referral_source,
+            applied_for=command.applied_for,
+            out_of_hours=command.out_of_hours,
+            applicant=command.applicant,
+            summary=command.summary,
+        )
+        cases.add(application, command.idempotency_key)
+        uow.emit(application.received_event(), case_id=application.case_id)
+        await uow.commit()
+        return Registered(application, created=True)
+
+
+async def get_application(uow: UnitOfWork, case_id: str) -> Application:
+    async with uow:
+        application = await CaseRepository(uow.session).get(case_id)
+    if application is None:
+        raise NotFound("case", case_id)
+    return application

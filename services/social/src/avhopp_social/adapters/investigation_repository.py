@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.events.case_events import AppliedFor
+from avhopp_social.adapters.tables import InvestigationRecord
+from avhopp_social.domain.investigation import Investigation, InvestigationStatus
+
+
+class InvestigationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, investigation: Investigation) -> None:
+        self._session.add(
+            InvestigationRecord(
+                case_id=investigation.case_id,
+                received_at=investigation.received_at,
+                opened_at=investigation.opened_at,
+                start_deadline=investigation.start_deadline,
+                status=investigation.status.value,
+                applied_for=[item.value for item in investigation.applied_for],
+                out_of_hours=investigation.out_of_hours,
+                legal_basis=investigation.legal_basis,
+            )
+        )
+
+    async def get(self, case_id: str) -> Investigation | None:
+        record = await self._session.get(InvestigationRecord, case_id)
+        return _to_domain(record) if record else None
+
+    async def list_by_deadline(self, limit: int, offset: int) -> Sequence[Investigation]:
+        result = await self._session.exec(
+            select(InvestigationRecord)
+            .order_by(col(InvestigationRecord.start_deadline), col(InvestigationRecord.case_id))
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_to_domain(record) for record in result.all()]
+
+
+def _to_domain(record: InvestigationRecord) -> Investigation:
+    return Investigation(
+        case_id=record.case_id,
+        received_at=record.received_at,
+        opened_at=record.opened_at,
+        start_deadline=record.start_deadline,
+        status=InvestigationStatus(record.status),
+        applied_for=tuple(AppliedFor(item) for item in record.applied_for),
+        out_of_hours=record.out_of_hours,
+        legal_basis=record.legal_basis,
+    )

@@ -1,0 +1,36 @@
+"""Wiring of the social-services service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from avhopp_shared.bus.base import Bus
+from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.service_app import ServiceDefinition, create_service_app
+from avhopp_social.domain.investigation import DeadlineRule
+from avhopp_social.entrypoints.routes import router
+from avhopp_social.service_layer.handlers import on_application_received
+from avhopp_social.settings import SocialSettings
+
+
+def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
+    settings = settings or SocialSettings()
+    rule = DeadlineRule(
+        within=settings.investigation_start_within,
+        skip_weekends=settings.investigation_deadline_skips_weekends,
+    )
+    return ServiceDefinition(
+        settings=settings,
+        title="avhopp social services",
+        description="Investigation, assessments, aid decisions, action plan and commissioning.",
+        owner_agency="social",
+        migrations=Path(__file__).parent / "migrations",
+        routers=[router],
+        consumes={ApplicationReceived.event_type: on_application_received(rule)},
+    )
+
+
+def create_app(settings: SocialSettings | None = None, bus: Bus | None = None) -> FastAPI:
+    return create_service_app(definition(settings), bus)

@@ -1,0 +1,75 @@
+"""The social-services investigation a new application opens (PROCESS.md step 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from avhopp_shared.events.case_events import AppliedFor, ApplicationReceived
+
+# 11 kap. 1 § SoL: the board shall without delay open an investigation of what
+# has come to its knowledge through an application (004 Del 2, "Inleder utredning").
+LEGAL_BASIS = "11 kap. 1 § SoL"
+
+# Working days are Swedish working days, so weekends are judged in Swedish time.
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+
+
+class InvestigationStatus(StrEnum):
+    AWAITING_START = "awaiting_start"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    """The local reading of "without delay": a period, optionally counted in working days."""
+
+    within: timedelta
+    skip_weekends: bool = False
+
+    def deadline_for(self, received_at: datetime) -> datetime:
+        if not self.skip_weekends:
+            return received_at + self.within
+        return _add_working_time(received_at, self.within)
+
+
+def _add_working_time(start: datetime, period: timedelta) -> datetime:
+    remaining = period
+    moment = start
+    step = timedelta(hours=1)
+    while remaining > timedelta(0):
+        chunk = min(step, remaining)
+        moment += chunk
+        if moment.astimezone(SWEDISH_TIME).weekday() < 5:
+            remaining -= chunk
+    return moment
+
+
+@dataclass(frozen=True, slots=True)
+class Investigation:
+    case_id: str
+    received_at: datetime
+    opened_at: datetime
+    start_deadline: datetime
+    status: InvestigationStatus
+    applied_for: tuple[AppliedFor, ...]
+    out_of_hours: bool
+    legal_basis: str = LEGAL_BASIS
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status is InvestigationStatus.AWAITING_START and now > self.start_deadline
+
+
+def open_investigation(
+    application: ApplicationReceived, rule: DeadlineRule, now: datetime
+) -> Investigation:
+    return Investigation(
+        case_id=application.case_id,
+        received_at=application.received_at,
+        opened_at=now,
+        start_deadline=rule.deadline_for(application.received_at),
+        status=InvestigationStatus.AWAITING_START,
+        applied_for=tuple(application.applied_for),
+        out_of_hours=application.out_of_hours,
+    )

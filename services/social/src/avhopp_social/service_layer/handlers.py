@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.messaging.inbox import EventHandler
+from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.investigation_repository import InvestigationRepository
+from avhopp_social.domain.investigation import DeadlineRule, Investigation, open_investigation
+
+
+def on_application_received(rule: DeadlineRule) -> EventHandler:
+    async def handle(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
+        assert isinstance(payload, ApplicationReceived)
+        investigations = InvestigationRepository(uow.session)
+        if await investigations.get(payload.case_id) is None:
+            investigations.add(open_investigation(payload, rule, utcnow()))
+
+    return handle
+
+
+async def get_investigation(uow: UnitOfWork, case_id: str) -> Investigation:
+    async with uow:
+        investigation = await InvestigationRepository(uow.session).get(case_id)
+    if investigation is None:
+        raise NotFound("investigation", case_id)
+    return investigation
+
+
+async def list_investigations(uow: UnitOfWork, limit: int, offset: int) -> Sequence[Investigation]:
+    async with uow:
+        return await InvestigationRepository(uow.session).list_by_deadline(limit, offset)

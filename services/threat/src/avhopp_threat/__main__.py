@@ -1,0 +1,4 @@
+from avhopp_threat.app import create_app, definition
+from avhopp_shared.cli import main
+
+main(definition, create_app)

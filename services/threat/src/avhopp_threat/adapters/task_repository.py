@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import case
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_threat.adapters.tables import AssessmentTaskRecord
+from avhopp_threat.domain.assessment_task import (
+    Priority,
+    TaskStatus,
+    ThreatAssessmentTask,
+)
+
+
+class TaskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, task: ThreatAssessmentTask) -> None:
+        self._session.add(
+            AssessmentTaskRecord(
+                case_id=task.case_id,
+                status=task.status.value,
+                priority=task.priority.value,
+                requested_at=task.requested_at,
+                application_received_at=task.application_received_at,
+                out_of_hours=task.out_of_hours,
+            )
+        )
+
+    async def get(self, case_id: str) -> ThreatAssessmentTask | None:
+        record = await self._session.get(AssessmentTaskRecord, case_id)
+        return _to_domain(record) if record else None
+
+    async def queue(
+        self, status: TaskStatus, limit: int, offset: int
+    ) -> Sequence[ThreatAssessmentTask]:
+        urgent_first = case((col(AssessmentTaskRecord.priority) == Priority.URGENT.value, 0), else_=1)
+        result = await self._session.exec(
+            select(AssessmentTaskRecord)
+            .where(AssessmentTaskRecord.status == status.value)
+            .order_by(urgent_first, col(AssessmentTaskRecord.requested_at))
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_to_domain(record) for record in result.all()]
+
+
+def _to_domain(record: AssessmentTaskRecord) -> ThreatAssessmentTask:
+    return ThreatAssessmentTask(
+        case_id=record.case_id,
+        status=TaskStatus(record.status),
+        priority=Priority(record.priority),
+        requested_at=record.requested_at,
+        application_received_at=record.application_received_at,
+        out_of_hours=record.out_of_hours,
+    )

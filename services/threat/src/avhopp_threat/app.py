@@ -1,0 +1,30 @@
+"""Wiring of the police threat-assessment service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from avhopp_shared.bus.base import Bus
+from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.service_app import ServiceDefinition, create_service_app
+from avhopp_threat.entrypoints.routes import router
+from avhopp_threat.service_layer.handlers import on_application_received
+from avhopp_threat.settings import ThreatSettings
+
+
+def definition(settings: ThreatSettings | None = None) -> ServiceDefinition:
+    return ServiceDefinition(
+        settings=settings or ThreatSettings(),
+        title="avhopp threat",
+        description="Police: threat and risk assessment, placement, protection, the police case.",
+        owner_agency="police",
+        migrations=Path(__file__).parent / "migrations",
+        routers=[router],
+        consumes={ApplicationReceived.event_type: on_application_received},
+    )
+
+
+def create_app(settings: ThreatSettings | None = None, bus: Bus | None = None) -> FastAPI:
+    return create_service_app(definition(settings), bus)

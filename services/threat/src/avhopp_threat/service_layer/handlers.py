@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.uow import UnitOfWork
+from avhopp_threat.adapters.task_repository import TaskRepository
+from avhopp_threat.domain.assessment_task import (
+    TaskStatus,
+    ThreatAssessmentTask,
+    request_assessment,
+)
+
+
+async def on_application_received(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    assert isinstance(payload, ApplicationReceived)
+    tasks = TaskRepository(uow.session)
+    if await tasks.get(payload.case_id) is None:
+        tasks.add(request_assessment(payload, utcnow()))
+
+
+async def get_task(uow: UnitOfWork, case_id: str) -> ThreatAssessmentTask:
+    async with uow:
+        task = await TaskRepository(uow.session).get(case_id)
+    if task is None:
+        raise NotFound("threat assessment", case_id)
+    return task
+
+
+async def task_queue(
+    uow: UnitOfWork, status: TaskStatus, limit: int, offset: int
+) -> Sequence[ThreatAssessmentTask]:
+    async with uow:
+        return await TaskRepository(uow.session).queue(status, limit, offset)

@@ -1,0 +1,59 @@
+"""The bus port: what the outbox relay publishes to and consumers subscribe on.
+
+Two adapters implement it: :mod:`avhopp_shared.bus.inprocess` (embedded
+default) and :mod:`avhopp_shared.bus.kafka` (distributed). Delivery is
+at-least-once in both; consumers make it effectively-once with the inbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from avhopp_shared.events.envelope import EventEnvelope
+
+Handler = Callable[[EventEnvelope], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundRecord:
+    """One outbox row ready for the wire: the key is the case id, so a case's events stay ordered."""
+
+    topic: str
+    key: str
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    group: str
+    topics: tuple[str, ...]
+    handler: Handler
+
+
+class BusUnavailable(Exception):
+    """The bus could not take the records; nothing may be assumed delivered."""
+
+
+class Bus(Protocol):
+    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+        """Register a consumer group's handler; call before :meth:`start`.
+
+        The handler returns only after its effect (and inbox row) is committed;
+        raising means "not processed", and the record is delivered again.
+        """
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, records: Sequence[OutboundRecord]) -> None:
+        """Publish in order; return only when every record is acknowledged.
+
+        Raises :class:`BusUnavailable` if any record was not acknowledged.
+        """
+
+    async def ping(self) -> bool:
+        """True when the bus can currently accept records (readiness)."""

@@ -1,0 +1,34 @@
+"""Alembic, driven programmatically: each service keeps its own migration scripts."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+# Alembic's ``context`` and ``op`` are process-wide proxies: two services
+# migrating at once in one process (the embedded platform) would write into
+# each other's databases. Migrations therefore run one at a time.
+_one_at_a_time = asyncio.Lock()
+
+
+def alembic_config(script_location: Path) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    return config
+
+
+async def upgrade_to_head(engine: AsyncEngine, script_location: Path) -> None:
+    config = alembic_config(script_location)
+
+    def upgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with _one_at_a_time, engine.begin() as connection:
+        await connection.run_sync(upgrade)

@@ -1,0 +1,14 @@
+"""Domain-level errors every service raises; the web layer maps them to problem+json."""
+
+from __future__ import annotations
+
+
+class NotFound(Exception):
+    def __init__(self, resource: str, identifier: str) -> None:
+        super().__init__(f"{resource} {identifier} not found")
+        self.resource = resource
+        self.identifier = identifier
+
+
+class Conflict(Exception):
+    pass

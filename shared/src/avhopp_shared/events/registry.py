@@ -1,0 +1,31 @@
+"""Every event payload the platform knows, by type: one place to parse and to export schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
+from avhopp_shared.events.envelope import EventEnvelope
+
+EVENT_TYPES: dict[str, type[EventPayload]] = {
+    ApplicationReceived.event_type: ApplicationReceived,
+}
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def parse_payload(envelope: EventEnvelope) -> EventPayload:
+    model = EVENT_TYPES.get(envelope.type)
+    if model is None:
+        raise UnknownEventType(envelope.type)
+    return model.model_validate(envelope.data)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema of each payload, keyed by ``<type>.v<schema_version>``."""
+    return {
+        f"{name}.v{model.schema_version}": model.model_json_schema()
+        for name, model in sorted(EVENT_TYPES.items())
+    }

@@ -1,0 +1,81 @@
+"""Idempotent consumption: the inbox row and the effect commit together or not at all.
+
+A redelivered event finds its inbox row and has no effect. A handler that
+fails leaves no inbox row, so the bus delivers the event again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.registry import UnknownEventType, parse_payload
+from avhopp_shared.messaging.tables import InboxMessage
+from avhopp_shared.trace import child_of, current_traceparent
+from avhopp_shared.uow import UnitOfWork
+
+log = logging.getLogger("avhopp.inbox")
+
+EventHandler = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[None]]
+
+
+class InboxConsumer:
+    def __init__(
+        self,
+        name: str,
+        new_uow: Callable[[], UnitOfWork],
+        handlers: Mapping[str, EventHandler],
+    ) -> None:
+        self.name = name
+        self._new_uow = new_uow
+        self._handlers = dict(handlers)
+
+    @property
+    def event_types(self) -> frozenset[str]:
+        return frozenset(self._handlers)
+
+    async def __call__(self, envelope: EventEnvelope) -> None:
+        handler = self._handlers.get(envelope.type)
+        if handler is None:
+            return
+        try:
+            payload = parse_payload(envelope)
+        except (UnknownEventType, ValidationError):
+            # A payload this consumer cannot read would block its partition
+            # forever if retried; it is logged (without content) and dropped.
+            log.error(
+                "event payload rejected",
+                extra={"consumer": self.name, "event_id": envelope.id, "event_type": envelope.type},
+            )
+            return
+        token = current_traceparent.set(child_of(envelope.traceparent))
+        try:
+            await self._process(handler, payload, envelope)
+        finally:
+            current_traceparent.reset(token)
+
+    async def _process(
+        self, handler: EventHandler, payload: EventPayload, envelope: EventEnvelope
+    ) -> None:
+        async with self._new_uow() as uow:
+            if await uow.session.get(InboxMessage, (self.name, envelope.id)) is not None:
+                return
+            uow.session.add(
+                InboxMessage(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+            )
+            await handler(uow, payload, envelope)
+            try:
+                await uow.commit()
+            except IntegrityError:
+                if await self.already_processed(envelope.id):
+                    return  # a concurrent delivery of the same event won the race
+                raise
+
+    async def already_processed(self, event_id: str) -> bool:
+        async with self._new_uow() as uow:
+            return await uow.session.get(InboxMessage, (self.name, event_id)) is not None

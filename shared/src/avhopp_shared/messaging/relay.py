@@ -1,0 +1,151 @@
+"""The outbox relay: publishes committed outbox rows in order, marks them sent.
+
+Order: rows are read by ascending id and published as one ordered batch, so
+one case's events (same key) leave in the order they were committed. A batch
+that fails is retried whole, with exponential backoff, until the bus takes it
+— nothing is skipped, so nothing is reordered, and a broker outage only delays
+delivery. Records may be delivered more than once (a crash between publish and
+"mark sent"); the consumers' inbox makes that harmless.
+
+With several replicas of a service on PostgreSQL, a session advisory lock
+elects one publisher per batch so that two relays never interleave a case's
+events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import zlib
+from contextlib import suppress
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from avhopp_shared.bus.base import Bus, OutboundRecord
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.messaging.tables import OutboxMessage
+
+log = logging.getLogger("avhopp.outbox.relay")
+
+_outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bus: Bus,
+        *,
+        name: str,
+        batch_size: int = 500,
+        poll_seconds: float = 1.0,
+        backoff_initial_seconds: float = 0.1,
+        backoff_max_seconds: float = 15.0,
+    ) -> None:
+        self._engine = engine
+        self._bus = bus
+        self._name = name
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._backoff_initial = backoff_initial_seconds
+        self._backoff_max = backoff_max_seconds
+        self._lock_key = zlib.crc32(f"avhopp.outbox.{name}".encode())
+        self._is_postgres = engine.dialect.name == "postgresql"
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def notify(self) -> None:
+        """Called after a commit that wrote outbox rows: publish now rather than at the next poll."""
+        self._wakeup.set()
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._name}")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    async def pending(self) -> int:
+        async with self._engine.connect() as connection:
+            count = await connection.scalar(
+                select(func.count()).select_from(_outbox).where(_outbox.c.published_at.is_(None))
+            )
+        return int(count or 0)
+
+    async def _run(self) -> None:
+        backoff = self._backoff_initial
+        while True:
+            self._wakeup.clear()
+            try:
+                published = await self.publish_pending()
+            except Exception as exc:
+                log.warning(
+                    "outbox publish failed; retrying",
+                    extra={"relay": self._name, "retry_in_s": round(backoff, 3), "error": repr(exc)},
+                )
+                # Full jitter keeps many replicas from hammering a recovering broker in step.
+                await asyncio.sleep(random.uniform(backoff / 2, backoff))
+                backoff = min(backoff * 2, self._backoff_max)
+                continue
+            backoff = self._backoff_initial
+            if published >= self._batch_size:
+                continue
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows were published (0 when idle or not leader)."""
+        async with self._engine.connect() as connection:
+            if self._is_postgres and not await self._try_lock(connection):
+                return 0
+            try:
+                return await self._publish_batch(connection)
+            finally:
+                if self._is_postgres:
+                    await connection.execute(select(func.pg_advisory_unlock(self._lock_key)))
+                    await connection.commit()
+
+    async def _try_lock(self, connection: AsyncConnection) -> bool:
+        locked = await connection.scalar(select(func.pg_try_advisory_lock(self._lock_key)))
+        await connection.commit()
+        return bool(locked)
+
+    async def _publish_batch(self, connection: AsyncConnection) -> int:
+        rows = (
+            await connection.execute(
+                select(_outbox.c.id, _outbox.c.topic, _outbox.c.key, _outbox.c.payload)
+                .where(_outbox.c.published_at.is_(None))
+                .order_by(_outbox.c.id)
+                .limit(self._batch_size)
+            )
+        ).all()
+        # End the read transaction before talking to the bus: on SQLite it
+        # holds the database's write lock, and requests must not wait on Kafka.
+        await connection.commit()
+        if not rows:
+            return 0
+        ids = [row.id for row in rows]
+        records = [
+            OutboundRecord(topic=row.topic, key=row.key, value=bytes(row.payload)) for row in rows
+        ]
+        try:
+            await self._bus.publish(records)
+        except Exception as exc:
+            await connection.execute(
+                update(_outbox)
+                .where(_outbox.c.id == ids[0])
+                .values(attempts=_outbox.c.attempts + 1, last_error=repr(exc)[:500])
+            )
+            await connection.commit()
+            raise
+        await connection.execute(
+            update(_outbox).where(_outbox.c.id.in_(ids)).values(published_at=utcnow())
+        )
+        await connection.commit()
+        return len(rows)

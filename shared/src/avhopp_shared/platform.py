@@ -1,0 +1,104 @@
+"""All four services in one process, each on its own port with its own database.
+
+``python -m avhopp_shared.platform`` is what ``make run`` starts. The URLs are
+the ones each service has when deployed apart; only the in-process bus is
+shared, and it is opened only once every service has subscribed, so no event
+is published to a bus that has not yet got all its consumers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import signal
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from typing import Any, Protocol
+
+import uvicorn
+from fastapi import FastAPI
+
+from avhopp_shared.bus.inprocess import InProcessBus
+from avhopp_shared.logging_setup import configure_logging
+from avhopp_shared.settings import ServiceSettings
+
+SERVICES = ("intake", "threat", "social", "followup")
+
+
+class _AppFactory(Protocol):
+    def __call__(self, settings: Any = None, bus: Any = None) -> FastAPI: ...
+
+
+def _app_module(service: str) -> Any:
+    return importlib.import_module(f"avhopp_{service}.app")
+
+
+def build_apps(
+    settings: Mapping[str, ServiceSettings] | None = None,
+) -> tuple[dict[str, FastAPI], InProcessBus | None]:
+    """One app per service; with the in-process bus they share one bus, else each has its own."""
+    chosen = {name: (settings or {}).get(name) for name in SERVICES}
+    modules = {name: _app_module(name) for name in SERVICES}
+    resolved = {
+        name: chosen[name] or modules[name].definition().settings for name in SERVICES
+    }
+    bus = InProcessBus() if all(s.bus == "inprocess" for s in resolved.values()) else None
+    apps = {name: modules[name].create_app(resolved[name], bus) for name in SERVICES}
+    return apps, bus
+
+
+@asynccontextmanager
+async def running(
+    apps: Mapping[str, FastAPI], bus: InProcessBus | None
+) -> AsyncIterator[Mapping[str, FastAPI]]:
+    """Run every app's lifespan (no HTTP server), then open the shared bus."""
+    async with AsyncExitStack() as stack:
+        for app in apps.values():
+            await stack.enter_async_context(app.router.lifespan_context(app))
+        if bus is not None:
+            await bus.start()
+            stack.push_async_callback(bus.stop)
+        yield apps
+
+
+class _Server(uvicorn.Server):
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # One handler for all four servers is installed by serve_all().
+        yield
+
+
+async def serve_all() -> None:
+    apps, bus = build_apps()
+    servers = []
+    for name, app in apps.items():
+        service_settings: ServiceSettings = _app_module(name).definition().settings
+        config = uvicorn.Config(
+            app,
+            host=service_settings.host,
+            port=service_settings.resolved_port,
+            log_config=None,
+            lifespan="on",
+        )
+        servers.append((name, service_settings, _Server(config)))
+    configure_logging(servers[0][1].log_level)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: [s.__setattr__("should_exit", True) for _, _, s in servers])
+    tasks = [asyncio.create_task(server.serve()) for _, _, server in servers]
+    while not all(server.started for _, _, server in servers):
+        if any(task.done() for task in tasks):
+            break
+        await asyncio.sleep(0.05)
+    if bus is not None and all(server.started for _, _, server in servers):
+        await bus.start()
+        print("\navhopp is running (embedded mode: SQLite + in-process bus).", flush=True)
+    for name, service_settings, _ in servers:
+        base = f"http://{service_settings.host}:{service_settings.resolved_port}"
+        print(f"  {name:<9} {base}/docs", flush=True)
+    print("Stop with Ctrl-C.\n", flush=True)
+    await asyncio.gather(*tasks)
+
+
+if __name__ == "__main__":
+    asyncio.run(serve_all())

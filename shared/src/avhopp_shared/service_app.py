@@ -1,0 +1,150 @@
+"""Builds one service's FastAPI application: the same wiring for all four services.
+
+A service declares its routers, the events it consumes and its migrations;
+everything else — database, outbox relay, inbox consumer, bus, health,
+problem+json, body limit, trace context, logs — is wired here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.bus.base import Bus
+from avhopp_shared.bus.factory import build_bus
+from avhopp_shared.db.engine import create_engine, session_factory
+from avhopp_shared.db.migrate import upgrade_to_head
+from avhopp_shared.events.registry import EVENT_TYPES
+from avhopp_shared.events.topics import topic_for
+from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
+from avhopp_shared.messaging.relay import OutboxRelay
+from avhopp_shared.settings import ServiceSettings
+from avhopp_shared.uow import UnitOfWork
+from avhopp_shared.web import health
+from avhopp_shared.web.body_limit import BodySizeLimit
+from avhopp_shared.web.problems import Problem, install_problem_handlers
+from avhopp_shared.web.trace_context import TraceContext
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    settings: ServiceSettings
+    title: str
+    description: str
+    owner_agency: str
+    migrations: Path
+    routers: Sequence[APIRouter] = ()
+    consumes: Mapping[str, EventHandler] = field(default_factory=dict)
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    owner_agency: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    bus: Bus
+    relay: OutboxRelay
+    consumer: InboxConsumer | None
+
+    def new_uow(self) -> UnitOfWork:
+        return UnitOfWork(
+            self.sessions,
+            source=self.settings.source_uri,
+            acting_agency=self.owner_agency,
+            on_commit=self.relay.notify,
+        )
+
+
+def _all_topics() -> list[str]:
+    return sorted({topic_for(event_type) for event_type in EVENT_TYPES})
+
+
+@asynccontextmanager
+async def service_runtime(
+    definition: ServiceDefinition, shared_bus: Bus | None = None
+) -> AsyncIterator[ServiceRuntime]:
+    """Start database, bus, consumer and relay; stop them in reverse order."""
+    settings = definition.settings
+    engine = create_engine(settings.resolved_database_url)
+    bus = shared_bus if shared_bus is not None else build_bus(settings, _all_topics())
+    relay = OutboxRelay(
+        engine,
+        bus,
+        name=settings.service_name,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        backoff_initial_seconds=settings.relay_backoff_initial_seconds,
+        backoff_max_seconds=settings.relay_backoff_max_seconds,
+    )
+    runtime = ServiceRuntime(
+        settings, definition.owner_agency, engine, session_factory(engine), bus, relay, None
+    )
+    try:
+        if settings.should_auto_migrate:
+            await upgrade_to_head(engine, definition.migrations)
+        if definition.consumes:
+            runtime.consumer = InboxConsumer(
+                settings.consumer_group, runtime.new_uow, definition.consumes
+            )
+            topics = sorted({topic_for(t) for t in definition.consumes})
+            bus.subscribe(settings.consumer_group, topics, runtime.consumer)
+        if shared_bus is None:
+            await bus.start()
+        await relay.start()
+        try:
+            yield runtime
+        finally:
+            await relay.stop()
+            if shared_bus is None:
+                await bus.stop()
+    finally:
+        await engine.dispose()
+
+
+def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) -> FastAPI:
+    settings = definition.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with service_runtime(definition, bus) as runtime:
+            app.state.runtime = runtime
+            yield
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        responses={
+            422: {"model": Problem, "content": {"application/problem+json": {}}},
+            503: {"model": Problem, "content": {"application/problem+json": {}}},
+        },
+    )
+    install_problem_handlers(app)
+    app.add_middleware(TraceContext)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    for router in definition.routers:
+        app.include_router(router)
+    return app
+
+
+def _runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+def _uow(request: Request) -> UnitOfWork:
+    return _runtime(request).new_uow()
+
+
+RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_uow)]

@@ -1,0 +1,111 @@
+"""Settings: one class per service, read from environment variables.
+
+Each service subclasses :class:`ServiceSettings` with its own prefix
+(``AVHOPP_INTAKE_`` …). Platform-wide values may also be given once with the
+plain ``AVHOPP_`` prefix (``AVHOPP_BUS=kafka``); the service prefix wins.
+The database URL and port are never taken from the plain prefix: two services
+must not share tables by accident.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+PLATFORM_PREFIX = "AVHOPP_"
+_PER_SERVICE_ONLY = frozenset({"database_url", "port"})
+
+
+class _PlatformEnvSource(EnvSettingsSource):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name in _PER_SERVICE_ONLY:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
+
+    service_name: ClassVar[str] = "service"
+    default_port: ClassVar[int] = 8000
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL; defaults to a SQLite file under var_dir in development.",
+    )
+    auto_migrate: bool | None = Field(
+        default=None, description="Run Alembic migrations at start; default: only on SQLite."
+    )
+    var_dir: Path = Path("var")
+    bus: Literal["inprocess", "kafka"] = "inprocess"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_partitions: int = Field(default=6, ge=1)
+    kafka_replication_factor: int = Field(default=1, ge=1)
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=1, le=65535)
+    public_base_url: str | None = None
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+    relay_backoff_initial_seconds: float = Field(default=0.1, gt=0)
+    relay_backoff_max_seconds: float = Field(default=15.0, gt=0)
+    consumer_backoff_max_seconds: float = Field(default=15.0, gt=0)
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        platform_env = _PlatformEnvSource(settings_cls, env_prefix=PLATFORM_PREFIX)
+        return init_settings, env_settings, platform_env, file_secret_settings
+
+    @model_validator(mode="after")
+    def _no_defaults_outside_development(self) -> ServiceSettings:
+        # Outside development nothing may fall back to a local default: the
+        # database (and the credentials in its URL) must be given explicitly.
+        if self.environment != "development" and not self.database_url:
+            prefix = self.model_config.get("env_prefix", PLATFORM_PREFIX)
+            raise ValueError(f"{prefix}DATABASE_URL must be set when environment is not development")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+    @property
+    def resolved_port(self) -> int:
+        return self.port if self.port is not None else self.default_port
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def source_uri(self) -> str:
+        """The CloudEvents ``source`` of everything this service emits."""
+        return f"/avhopp/{self.service_name}"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"avhopp.{self.service_name}"

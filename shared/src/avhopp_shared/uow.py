@@ -1,0 +1,91 @@
+"""Unit of work: one transaction holding the state change and the events it causes.
+
+Events are written to the outbox inside the same transaction ("never commit,
+then publish"); the relay is only nudged after the commit succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.topics import topic_for
+from avhopp_shared.messaging.tables import OutboxMessage
+from avhopp_shared.trace import current_traceparent
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        source: str,
+        acting_agency: str,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessions = sessions
+        self._source = source
+        self.acting_agency = acting_agency
+        self._on_commit = on_commit
+        self._session: AsyncSession | None = None
+        self._emitted = 0
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        self._emitted = 0
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        self._session = None
+        try:
+            # Anything not explicitly committed is rolled back: a failure in
+            # the middle of a request leaves neither the row nor its event.
+            await session.rollback()
+        finally:
+            await session.close()
+
+    def emit(self, payload: EventPayload, *, case_id: str) -> EventEnvelope:
+        envelope = EventEnvelope(
+            source=self._source,
+            type=payload.event_type,
+            subject=case_id,
+            schemaversion=payload.schema_version,
+            actingagency=self.acting_agency,
+            traceparent=current_traceparent.get(),
+            data=payload.model_dump(mode="json"),
+        )
+        self.session.add(
+            OutboxMessage(
+                event_id=envelope.id,
+                topic=topic_for(envelope.type),
+                key=case_id,
+                event_type=envelope.type,
+                payload=envelope.to_json_bytes(),
+            )
+        )
+        self._emitted += 1
+        return envelope
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self._emitted:
+            self._emitted = 0
+            self._on_commit()

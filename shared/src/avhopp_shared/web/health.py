@@ -1,0 +1,60 @@
+"""Liveness and readiness: ``/healthz`` says the process runs, ``/readyz`` that it can do its job."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from avhopp_shared.db.ping import database_reachable
+
+router = APIRouter(tags=["health"])
+
+_CHECK_TIMEOUT_SECONDS = 3.0
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"] = "ok"
+    service: str
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unavailable"]
+    service: str
+    checks: dict[str, bool]
+
+
+@router.get("/healthz", response_model=Liveness)
+async def healthz(request: Request) -> Liveness:
+    return Liveness(service=request.app.state.runtime.settings.service_name)
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "database or bus unreachable"}},
+)
+async def readyz(request: Request) -> JSONResponse:
+    runtime = request.app.state.runtime
+
+    async def bounded(check: asyncio.Future[bool] | asyncio.Task[bool]) -> bool:
+        try:
+            return await asyncio.wait_for(check, _CHECK_TIMEOUT_SECONDS)
+        except Exception:
+            return False
+
+    database, bus = await asyncio.gather(
+        bounded(asyncio.ensure_future(database_reachable(runtime.engine))),
+        bounded(asyncio.ensure_future(runtime.bus.ping())),
+    )
+    checks = {"database": database, "bus": bus}
+    ready = all(checks.values())
+    body = Readiness(
+        status="ready" if ready else "unavailable",
+        service=runtime.settings.service_name,
+        checks=checks,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)

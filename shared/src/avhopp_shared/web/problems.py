@@ -1,0 +1,128 @@
+"""RFC 9457 problem details: the one error format of every service."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from avhopp_shared.bus.base import BusUnavailable
+from avhopp_shared.errors import Conflict, NotFound
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://avhopp.example/problems/"
+
+log = logging.getLogger("avhopp.web")
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="Dotted path of the offending field, e.g. applicant.personal_identity_number")
+    pointer: str = Field(description="JSON Pointer (RFC 6901) into the request body, when it is the body")
+    reason: str
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    invalid_params: list[InvalidParam] | None = Field(default=None, alias="invalid-params")
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _invalid_params(exc: RequestValidationError) -> list[dict[str, str]]:
+    params = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        where, path = (location[0], location[1:]) if location else ("body", [])
+        params.append(
+            {
+                "name": ".".join(path) or where,
+                "in": where,
+                "pointer": "#/" + "/".join(path) if where == "body" else "",
+                "reason": str(error.get("msg", "invalid")),
+            }
+        )
+    return params
+
+
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        params = _invalid_params(exc)
+        names = ", ".join(p["name"] for p in params)
+        return problem_response(
+            request, 422, "validation-error", "Request is not valid",
+            detail=f"invalid field(s): {names}", **{"invalid-params": params},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        return problem_response(request, exc.status_code, slug, title, detail)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return problem_response(request, 404, "not-found", f"{exc.resource} not found", str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return problem_response(request, 409, "conflict", "Conflict", str(exc))
+
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The transaction was rolled back by the unit of work; tell the client
+        # to retry rather than pretend anything was stored.
+        log.error("infrastructure fault", extra={"path": request.url.path, "error": type(exc).__name__})
+        return problem_response(
+            request, 503, "service-unavailable", "Service temporarily unavailable",
+            "A storage or messaging component failed; nothing was stored. Retry later.",
+        )
+
+    for infrastructure_error in (DBAPIError, SQLAlchemyError, BusUnavailable, OSError, TimeoutError):
+        app.add_exception_handler(infrastructure_error, _unavailable)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(request, 500, "internal-error", "Internal server error")
