@@ -1,0 +1,146 @@
+"""Bad input gets a clear RFC 9457 answer naming the field, and stores nothing."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.fixtures.database import count_rows
+from tests.fixtures.people import application_body
+from tests.fixtures.platform import RunningPlatform
+
+PROBLEM = "application/problem+json"
+
+
+def _named_fields(response_json: dict[str, object]) -> set[str]:
+    params = response_json["invalid-params"]
+    assert isinstance(params, list)
+    return {param["name"] for param in params}
+
+
+async def _nothing_stored(platform: RunningPlatform) -> bool:
+    intake = platform.runtime("intake")
+    return await count_rows(intake, "intake_case") == 0 and await count_rows(intake, "outbox") == 0
+
+
+async def test_a_missing_field_is_named_in_a_422_problem(embedded_platform: RunningPlatform) -> None:
+    body = application_body(random.Random(3))
+    del body["referral_source"]
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["status"] == 422
+    assert problem["type"].endswith("/validation-error")
+    assert _named_fields(problem) == {"referral_source"}
+    assert "referral_source" in problem["detail"]
+    assert await _nothing_stored(embedded_platform)
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["198112189877", "19811318-9876", "abc", "811218987"],
+    ids=["wrong-check-digit", "no-such-month", "letters", "too-short"],
+)
+async def test_an_invalid_personal_identity_number_is_rejected_by_field_name(
+    embedded_platform: RunningPlatform, number: str
+) -> None:
+    body = application_body(random.Random(4))
+    body["applicant"]["personal_identity_number"] = number
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 422
+    assert _named_fields(response.json()) == {"applicant.personal_identity_number"}
+    assert response.json()["invalid-params"][0]["pointer"] == "#/applicant/personal_identity_number"
+    # The rejected number is personal data: it is not echoed back.
+    assert number not in response.text
+    assert await _nothing_stored(embedded_platform)
+
+
+async def test_a_co_ordination_number_is_accepted(embedded_platform: RunningPlatform) -> None:
+    body = application_body(random.Random(5))
+    body["applicant"]["personal_identity_number"] = "701063-2391"  # day 10 + 60
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 201, response.text
+    assert response.json()["applicant"]["personal_identity_number"] == "197010632391"
+    assert response.json()["applicant"]["birth_date"] == "1970-10-03"
+
+
+async def test_unknown_values_and_future_dates_are_named(embedded_platform: RunningPlatform) -> None:
+    body = application_body(
+        random.Random(6),
+        channel="fax",
+        applied_for=[],
+        received_at="2999-01-01T00:00:00+00:00",
+    )
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 422
+    assert _named_fields(response.json()) == {"channel", "applied_for", "received_at"}
+
+
+async def test_a_body_that_is_not_json_gets_a_422_problem(embedded_platform: RunningPlatform) -> None:
+    response = await embedded_platform.clients["intake"].post(
+        "/applications", content=b"{not json", headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert await _nothing_stored(embedded_platform)
+
+
+async def test_an_oversized_body_gets_413_before_it_is_read(embedded_platform: RunningPlatform) -> None:
+    limit = embedded_platform.settings["intake"].max_body_bytes
+    body = application_body(random.Random(7), summary="x" * (limit + 1))
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["status"] == 413
+    assert await _nothing_stored(embedded_platform)
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("intake", "/cases/{id}"),
+        ("social", "/cases/{id}/investigation"),
+        ("threat", "/cases/{id}/threat-assessment"),
+        ("followup", "/cases/{id}/timeline"),
+    ],
+)
+async def test_an_unknown_case_is_a_404_problem(
+    embedded_platform: RunningPlatform, service: str, path: str
+) -> None:
+    response = await embedded_platform.clients[service].get(path.format(id="no-such-case"))
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["status"] == 404
+    assert response.json()["instance"] == path.format(id="no-such-case")
+
+
+async def test_a_retried_request_with_the_same_idempotency_key_opens_one_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body(random.Random(8))
+    headers = {"Idempotency-Key": "police-system-req-0001"}
+    intake = embedded_platform.clients["intake"]
+
+    first = await intake.post("/applications", json=body, headers=headers)
+    second = await intake.post("/applications", json=body, headers=headers)
+
+    assert first.status_code == 201
+    assert second.status_code == 200
+    assert second.json()["case_id"] == first.json()["case_id"]
+    runtime = embedded_platform.runtime("intake")
+    assert await count_rows(runtime, "intake_case") == 1
+    assert await count_rows(runtime, "outbox") == 1
