@@ -6,7 +6,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 SYNCED := .venv/.synced
 SOURCES := shared/src services/intake/src services/threat/src services/social/src services/followup/src
 
-.PHONY: run test lint bench ci fmt clean bootstrap
+.PHONY: run test lint bench ci fmt clean bootstrap schemas
 
 bootstrap:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
@@ -35,6 +35,9 @@ fmt: $(SYNCED)
 
 bench: $(SYNCED) ## side-by-side figures, printed and written to bench/results/
 	$(UV) run --frozen python -m bench.run
+
+schemas: $(SYNCED) ## regenerate the event contract (JSON Schema, AsyncAPI) under shared/schemas/
+	$(UV) run --frozen python -m avhopp_shared.events.export shared/schemas
 
 ci: lint test
 

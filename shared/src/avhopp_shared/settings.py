@@ -51,6 +51,10 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_partitions: int = Field(default=6, ge=1)
     kafka_replication_factor: int = Field(default=1, ge=1)
+    kafka_session_timeout_ms: int = Field(default=30_000, ge=1000)
+    kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    kafka_rebalance_timeout_ms: int = Field(default=30_000, ge=1000)
+    kafka_metadata_max_age_ms: int = Field(default=60_000, ge=500)
     host: str = "127.0.0.1"
     port: int | None = Field(default=None, ge=1, le=65535)
     public_base_url: str | None = None

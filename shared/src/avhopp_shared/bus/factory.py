@@ -20,5 +20,11 @@ def build_bus(settings: ServiceSettings, topics: Sequence[str]) -> Bus:
             partitions=settings.kafka_partitions,
             replication_factor=settings.kafka_replication_factor,
             backoff_max_seconds=settings.consumer_backoff_max_seconds,
+            consumer_options={
+                "session_timeout_ms": settings.kafka_session_timeout_ms,
+                "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+                "rebalance_timeout_ms": settings.kafka_rebalance_timeout_ms,
+                "metadata_max_age_ms": settings.kafka_metadata_max_age_ms,
+            },
         )
     return InProcessBus()

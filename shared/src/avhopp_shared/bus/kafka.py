@@ -1,0 +1,543 @@
+"""The distributed bus: Kafka (or a Kafka-protocol broker) through aiokafka.
+
+Publishing
+    One producer with ``acks="all"``, no idempotence and no transactions (the
+    outbox already gives exactly-once *intent*; the inbox dedups redeliveries).
+    ``publish`` sends the records in order, waits for every acknowledgement and
+    raises :class:`BusUnavailable` otherwise, always within
+    ``publish_timeout_seconds``. The producer is created lazily: a service boots
+    while the broker is down and connects on the next publish. After a failure
+    the producer is discarded (a fresh one reads fresh metadata) and the topics
+    are ensured again, because a broker that lost its data also lost its topics.
+
+Consuming
+    One consumer per subscribed group, offsets committed by hand, one record at
+    a time and only after the handler returned. A handler that raises leaves
+    its record uncommitted: the partition is rewound to that record and paused
+    for an exponential backoff while the other partitions go on. A record that
+    is not an envelope is logged and committed, or it would block its partition
+    forever. The consumer loop outlives broker outages: aiokafka reconnects and
+    rejoins the group by itself, and anything it gives up on makes the loop
+    build a new consumer after a backoff.
+
+Nothing here logs a payload: records are named by topic, partition, offset and
+event id only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import IllegalStateError
+
+from avhopp_shared.bus.base import BusUnavailable, Handler, OutboundRecord, Subscription
+from avhopp_shared.events.envelope import EventEnvelope
+
+log = logging.getLogger("avhopp.bus.kafka")
+
+_TOPIC_ALREADY_EXISTS = 36
+_POLL_SECONDS = 1.0
+
+#: Consumer settings for production; ``consumer_options`` overrides any of them.
+DEFAULT_CONSUMER_OPTIONS: Mapping[str, Any] = {
+    "session_timeout_ms": 30_000,
+    "heartbeat_interval_ms": 3_000,
+    "rebalance_timeout_ms": 30_000,
+    "metadata_max_age_ms": 60_000,
+    "max_poll_records": 100,
+    "request_timeout_ms": 40_000,
+}
+#: What the bus's delivery guarantee rests on; ``consumer_options`` may not change these.
+_FIXED_CONSUMER_OPTIONS = frozenset(
+    {"group_id", "enable_auto_commit", "auto_offset_reset", "bootstrap_servers"}
+)
+
+
+def _backoff(initial: float, maximum: float, attempt: int) -> float:
+    """``initial * 2**attempt`` capped at ``maximum`` (attempt counts from 0)."""
+    if attempt >= 64:
+        return maximum
+    return min(maximum, initial * math.pow(2, attempt))
+
+
+class KafkaBus:
+    """The :class:`~avhopp_shared.bus.base.Bus` on Kafka; see the module docstring."""
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        client_id: str,
+        *,
+        topics: Sequence[str] = (),
+        partitions: int = 6,
+        replication_factor: int = 1,
+        backoff_max_seconds: float = 15.0,
+        consumer_options: Mapping[str, Any] | None = None,
+        backoff_initial_seconds: float = 0.2,
+        publish_timeout_seconds: float = 10.0,
+        ping_timeout_seconds: float = 2.0,
+        stop_grace_seconds: float = 5.0,
+    ) -> None:
+        if partitions < 1 or replication_factor < 1:
+            raise ValueError("partitions and replication_factor must be at least 1")
+        fixed = _FIXED_CONSUMER_OPTIONS.intersection(consumer_options or {})
+        if fixed:
+            raise ValueError(f"consumer_options may not set {sorted(fixed)}")
+        self._bootstrap_servers = bootstrap_servers
+        self._client_id = client_id
+        self._partitions = partitions
+        self._replication_factor = replication_factor
+        self._backoff_initial = backoff_initial_seconds
+        self._backoff_max = backoff_max_seconds
+        self._consumer_options: dict[str, Any] = {
+            **DEFAULT_CONSUMER_OPTIONS,
+            **(consumer_options or {}),
+        }
+        self._publish_timeout = publish_timeout_seconds
+        self._ping_timeout = ping_timeout_seconds
+        self._stop_grace = stop_grace_seconds
+
+        self._wanted_topics: set[str] = set(topics)
+        self._ready_topics: set[str] = set()
+        self._admin_lock = asyncio.Lock()
+        self._publish_lock = asyncio.Lock()
+        self._producer: AIOKafkaProducer | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+        self._subscriptions: list[Subscription] = []
+        self._workers: list[_ConsumerWorker] = []
+        self._started = False
+        self._stopped = False
+
+    # -- the Bus protocol ---------------------------------------------------
+
+    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+        if self._started:
+            raise RuntimeError("subscribe before start()")
+        if not topics:
+            raise ValueError("a subscription needs at least one topic")
+        if any(s.group == group for s in self._subscriptions):
+            raise ValueError(f"group {group!r} is already subscribed on this bus")
+        self._subscriptions.append(Subscription(group=group, topics=tuple(topics), handler=handler))
+        self._wanted_topics.update(topics)
+
+    async def start(self) -> None:
+        """Ensure the topics, connect the producer and start the consumers.
+
+        Never fails because the broker is down: whatever cannot connect now
+        connects later (the producer on the next publish, consumers in the
+        background).
+        """
+        if self._started:
+            return
+        if self._stopped:
+            raise RuntimeError("a stopped KafkaBus cannot be started again")
+        self._started = True
+        await self._ensure_topics(self._wanted_topics)
+        try:
+            await self._get_producer()
+        except Exception as exc:
+            log.warning(
+                "Kafka producer not connected at start (%s: %s); will connect on the next publish",
+                type(exc).__name__,
+                exc,
+            )
+        for subscription in self._subscriptions:
+            worker = _ConsumerWorker(self, subscription)
+            worker.start()
+            self._workers.append(worker)
+
+    async def stop(self) -> None:
+        """Stop consumers (committing nothing new), then the producer. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        await asyncio.gather(*(worker.stop(self._stop_grace) for worker in self._workers))
+        async with self._publish_lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            self._close_producer(producer)
+        if self._closing:
+            await asyncio.wait(set(self._closing))
+
+    async def publish(self, records: Sequence[OutboundRecord]) -> None:
+        if not records:
+            return
+        if not self._started or self._stopped:
+            raise BusUnavailable("Kafka bus is not running")
+        async with self._publish_lock:
+            futures: list[asyncio.Future[Any]] = []
+            try:
+                async with asyncio.timeout(self._publish_timeout):
+                    await self._ensure_topics({r.topic for r in records})
+                    producer = await self._get_producer()
+                    for record in records:
+                        futures.append(
+                            await producer.send(
+                                record.topic,
+                                value=record.value,
+                                key=record.key.encode("utf-8"),
+                                headers=list(record.headers),
+                            )
+                        )
+                    await asyncio.gather(*futures)
+            except Exception as exc:
+                for future in futures:
+                    future.cancel()
+                self._on_publish_failure()
+                raise BusUnavailable(
+                    f"Kafka did not acknowledge {len(records)} record(s): "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+
+    async def ping(self) -> bool:
+        """True when a broker answers a metadata request within the ping timeout."""
+        client = AIOKafkaClient(
+            bootstrap_servers=self._bootstrap_servers,
+            client_id=f"{self._client_id}-ping",
+            request_timeout_ms=max(1, int(self._ping_timeout * 1000)),
+        )
+        try:
+            async with asyncio.timeout(self._ping_timeout):
+                await client.bootstrap()
+            return True
+        except Exception:
+            return False
+        finally:
+            try:
+                await client.close()
+            except Exception:
+                log.debug("closing the ping client failed", exc_info=True)
+
+    # -- introspection ------------------------------------------------------
+
+    def assignment(self, group: str) -> frozenset[tuple[str, int]]:
+        """The (topic, partition) pairs the group's consumer holds right now."""
+        for worker in self._workers:
+            if worker.subscription.group == group:
+                return worker.assignment()
+        raise KeyError(group)
+
+    # -- internals ----------------------------------------------------------
+
+    def _new_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap_servers,
+            client_id=self._client_id,
+            acks="all",
+            enable_idempotence=False,
+            request_timeout_ms=max(1, int(self._publish_timeout * 1000)),
+        )
+
+    async def _get_producer(self) -> AIOKafkaProducer:
+        if self._producer is not None:
+            return self._producer
+        producer = self._new_producer()
+        try:
+            async with asyncio.timeout(self._publish_timeout):
+                await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        self._producer = producer
+        log.info("Kafka producer connected to %s", self._bootstrap_servers)
+        return producer
+
+    def _on_publish_failure(self) -> None:
+        # The broker may have restarted empty: ensure every topic again, and
+        # read fresh metadata through a fresh producer.
+        self._ready_topics.clear()
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            self._close_producer(producer)
+
+    def _close_producer(self, producer: AIOKafkaProducer) -> None:
+        # stop() flushes, which ends once every pending batch is delivered or
+        # has failed (at most the request timeout); never cancel it half-way.
+        task = asyncio.get_running_loop().create_task(self._stop_producer(producer))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    @staticmethod
+    async def _stop_producer(producer: AIOKafkaProducer) -> None:
+        try:
+            await producer.stop()
+        except Exception:
+            log.warning("stopping a Kafka producer failed", exc_info=True)
+
+    def _new_consumer(self, subscription: Subscription) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            *subscription.topics,
+            bootstrap_servers=self._bootstrap_servers,
+            client_id=f"{self._client_id}-{subscription.group}",
+            group_id=subscription.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            **self._consumer_options,
+        )
+
+    async def _ensure_topics(self, topics: Iterable[str]) -> None:
+        """Create missing topics; never raises (publishing must not depend on admin rights)."""
+        self._wanted_topics.update(topics)
+        if not self._wanted_topics - self._ready_topics:
+            return
+        async with self._admin_lock:
+            missing = sorted(self._wanted_topics - self._ready_topics)
+            if not missing:
+                return
+            admin = AIOKafkaAdminClient(
+                bootstrap_servers=self._bootstrap_servers,
+                client_id=f"{self._client_id}-admin",
+                request_timeout_ms=max(1, int(self._publish_timeout * 1000)),
+            )
+            try:
+                async with asyncio.timeout(self._publish_timeout):
+                    await admin.start()
+                    response = await admin.create_topics(
+                        [NewTopic(t, self._partitions, self._replication_factor) for t in missing],
+                        timeout_ms=max(1, int(self._publish_timeout * 1000)),
+                    )
+            except Exception as exc:
+                log.warning(
+                    "could not ensure Kafka topics %s (%s: %s); will try again",
+                    missing,
+                    type(exc).__name__,
+                    exc,
+                )
+                return
+            finally:
+                try:
+                    await admin.close()
+                except Exception:
+                    log.debug("closing the admin client failed", exc_info=True)
+            for topic_error in response.topic_errors:
+                topic, code = topic_error[0], topic_error[1]
+                if code == 0:
+                    log.info("created Kafka topic %s (%d partitions)", topic, self._partitions)
+                elif code != _TOPIC_ALREADY_EXISTS:
+                    # Not retried: the broker said no for this topic (rights,
+                    # replication factor …); publishing may still work.
+                    log.error("could not create Kafka topic %s: error code %s", topic, code)
+                self._ready_topics.add(topic)
+
+
+class _ConsumerWorker:
+    """One group's consumer and the background task that feeds its handler."""
+
+    def __init__(self, bus: KafkaBus, subscription: Subscription) -> None:
+        self.bus = bus
+        self.subscription = subscription
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._in_flight = False
+        self._healthy = False
+        # Partition → (offset, consecutive failures) of the record being retried.
+        self._failures: dict[TopicPartition, tuple[int, int]] = {}
+        # Paused partitions → loop time when they are resumed.
+        self._resume_at: dict[TopicPartition, float] = {}
+
+    @property
+    def group(self) -> str:
+        return self.subscription.group
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(), name=f"kafka-consumer:{self.group}"
+        )
+        self._task.add_done_callback(self._on_done)
+
+    def assignment(self) -> frozenset[tuple[str, int]]:
+        consumer = self._consumer
+        if consumer is None:
+            return frozenset()
+        return frozenset((tp.topic, tp.partition) for tp in consumer.assignment())
+
+    async def stop(self, grace: float) -> None:
+        self._stopping = True
+        task = self._task
+        if task is None or task.done():
+            return
+        if self._in_flight:
+            # Let the running handler (and its commit) finish, within reason.
+            await asyncio.wait({task}, timeout=grace)
+        if not task.done():
+            task.cancel()
+        await asyncio.wait({task})
+
+    def _on_done(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            log.critical(
+                "Kafka consumer loop of group %s died; records are no longer consumed",
+                self.group,
+                exc_info=exc,
+            )
+        elif not self._stopping:
+            log.critical("Kafka consumer loop of group %s ended unexpectedly", self.group)
+
+    async def _run(self) -> None:
+        attempt = 0
+        while not self._stopping:
+            consumer = self.bus._new_consumer(self.subscription)
+            self._consumer = consumer
+            self._healthy = False
+            try:
+                await self.bus._ensure_topics(self.subscription.topics)
+                await consumer.start()
+                log.info(
+                    "Kafka consumer of group %s started on %s",
+                    self.group,
+                    ", ".join(self.subscription.topics),
+                )
+                await self._consume(consumer)
+            except Exception as exc:
+                log.warning(
+                    "Kafka consumer of group %s failed (%s: %s); starting a new one",
+                    self.group,
+                    type(exc).__name__,
+                    exc,
+                    exc_info=log.isEnabledFor(logging.DEBUG),
+                )
+            finally:
+                self._consumer = None
+                try:
+                    # Auto-commit is off: stopping commits nothing.
+                    await consumer.stop()
+                except Exception:
+                    log.warning(
+                        "stopping the consumer of group %s failed", self.group, exc_info=True
+                    )
+            if self._stopping:
+                return
+            if self._healthy:
+                attempt = 0
+            await asyncio.sleep(_backoff(self.bus._backoff_initial, self.bus._backoff_max, attempt))
+            attempt += 1
+
+    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
+        self._resume_at.clear()
+        while not self._stopping:
+            batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms(consumer))
+            self._healthy = True
+            for tp, records in batches.items():
+                if self._stopping:
+                    return
+                await self._process_partition(consumer, tp, records)
+
+    def _poll_timeout_ms(self, consumer: AIOKafkaConsumer) -> int:
+        """Resume partitions whose backoff is over; wait no longer than the next one."""
+        now = asyncio.get_running_loop().time()
+        timeout = _POLL_SECONDS
+        for tp, when in list(self._resume_at.items()):
+            if when <= now:
+                del self._resume_at[tp]
+                if tp in consumer.assignment():
+                    consumer.resume(tp)
+            else:
+                timeout = min(timeout, when - now)
+        return max(1, int(timeout * 1000))
+
+    async def _process_partition(
+        self,
+        consumer: AIOKafkaConsumer,
+        tp: TopicPartition,
+        records: list[ConsumerRecord[bytes, bytes]],
+    ) -> None:
+        for record in records:
+            if self._stopping:
+                return
+            envelope = self._parse(record)
+            self._in_flight = True
+            try:
+                if envelope is not None:
+                    try:
+                        await self.subscription.handler(envelope)
+                    except Exception:
+                        self._retry_later(consumer, tp, record, envelope)
+                        return
+                    self._failures.pop(tp, None)
+                committed = await self._commit(consumer, tp, record.offset + 1)
+            finally:
+                self._in_flight = False
+            if not committed:
+                # Most likely a rebalance: stop this batch here and continue
+                # after the processed record unless the group moves us.
+                with contextlib.suppress(IllegalStateError):
+                    consumer.seek(tp, record.offset + 1)
+                return
+
+    def _parse(self, record: ConsumerRecord[bytes, bytes]) -> EventEnvelope | None:
+        try:
+            if record.value is None:
+                raise ValueError("record has no value")
+            return EventEnvelope.from_json_bytes(record.value)
+        except Exception as exc:
+            # Not the exception's text: pydantic quotes the offending input.
+            log.error(
+                "skipping a record that is not an event envelope: group=%s topic=%s "
+                "partition=%s offset=%s (%s)",
+                self.group,
+                record.topic,
+                record.partition,
+                record.offset,
+                type(exc).__name__,
+            )
+            return None
+
+    def _retry_later(
+        self,
+        consumer: AIOKafkaConsumer,
+        tp: TopicPartition,
+        record: ConsumerRecord[bytes, bytes],
+        envelope: EventEnvelope,
+    ) -> None:
+        previous_offset, failures = self._failures.get(tp, (record.offset, 0))
+        failures = failures + 1 if previous_offset == record.offset else 1
+        self._failures[tp] = (record.offset, failures)
+        delay = _backoff(self.bus._backoff_initial, self.bus._backoff_max, failures - 1)
+        log.warning(
+            "handler of group %s failed on event %s (%s) at %s[%s]@%s, attempt %d; "
+            "retrying in %.1f s",
+            self.group,
+            envelope.id,
+            envelope.type,
+            record.topic,
+            record.partition,
+            record.offset,
+            failures,
+            delay,
+            exc_info=True,
+        )
+        try:
+            consumer.seek(tp, record.offset)
+            consumer.pause(tp)
+        except IllegalStateError:
+            # The partition was revoked meanwhile; its new owner starts from
+            # the last commit, which is before this record.
+            return
+        self._resume_at[tp] = asyncio.get_running_loop().time() + delay
+
+    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> bool:
+        try:
+            await consumer.commit({tp: offset})
+        except Exception as exc:
+            log.warning(
+                "commit of %s[%s]@%s for group %s failed (%s); the record may be delivered again",
+                tp.topic,
+                tp.partition,
+                offset,
+                self.group,
+                type(exc).__name__,
+            )
+            return False
+        return True
