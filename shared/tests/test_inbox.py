@@ -37,7 +37,9 @@ class EffectCounter:
         self.calls = 0
         self.fail = fail
 
-    async def __call__(self, uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
+    async def __call__(
+        self, uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+    ) -> None:
         self.calls += 1
         assert isinstance(payload, ApplicationReceived)
         uow.emit(payload, case_id=payload.case_id)
@@ -70,7 +72,9 @@ async def test_a_redelivered_event_has_no_second_effect(engine: AsyncEngine) -> 
     assert await _count(engine, "inbox") == 1
 
 
-async def test_a_failed_effect_leaves_no_inbox_row_so_the_event_comes_again(engine: AsyncEngine) -> None:
+async def test_a_failed_effect_leaves_no_inbox_row_so_the_event_comes_again(
+    engine: AsyncEngine,
+) -> None:
     handler = EffectCounter(fail=True)
     consumer = _consumer(engine, handler)
     envelope = _envelope()

@@ -27,8 +27,12 @@ def _event(case_id: str) -> ApplicationReceived:
     )
 
 
-async def _emit(engine: AsyncEngine, case_ids: list[str], on_commit: Callable[[], None] = lambda: None) -> None:
-    uow = UnitOfWork(session_factory(engine), source="/avhopp/test", acting_agency="social", on_commit=on_commit)
+async def _emit(
+    engine: AsyncEngine, case_ids: list[str], on_commit: Callable[[], None] = lambda: None
+) -> None:
+    uow = UnitOfWork(
+        session_factory(engine), source="/avhopp/test", acting_agency="social", on_commit=on_commit
+    )
     async with uow:
         for case_id in case_ids:
             uow.emit(_event(case_id), case_id=case_id)
@@ -37,14 +41,19 @@ async def _emit(engine: AsyncEngine, case_ids: list[str], on_commit: Callable[[]
 
 async def _unpublished(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
-        return int(await connection.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")) or 0)
+        return int(
+            await connection.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+            or 0
+        )
 
 
 def _cases(bus: RecordingBus) -> list[str]:
     return [EventEnvelope.from_json_bytes(r.value).subject for r in bus.published]
 
 
-async def test_rows_are_published_in_commit_order_with_the_case_id_as_key(engine: AsyncEngine) -> None:
+async def test_rows_are_published_in_commit_order_with_the_case_id_as_key(
+    engine: AsyncEngine,
+) -> None:
     bus = RecordingBus()
     await _emit(engine, ["a", "b", "a", "c"])
 
@@ -64,7 +73,9 @@ async def test_an_uncommitted_unit_of_work_leaves_no_event(engine: AsyncEngine) 
     assert await _unpublished(engine) == 0
 
 
-async def test_a_failed_batch_stays_unpublished_and_is_retried_whole_in_order(engine: AsyncEngine) -> None:
+async def test_a_failed_batch_stays_unpublished_and_is_retried_whole_in_order(
+    engine: AsyncEngine,
+) -> None:
     bus = RecordingBus()
     bus.failures_left = 1
     await _emit(engine, ["a", "b"])
@@ -88,7 +99,12 @@ async def test_the_running_relay_survives_an_outage_and_publishes_after_a_commit
     bus = RecordingBus()
     bus.failures_left = 3
     relay = OutboxRelay(
-        engine, bus, name="t", poll_seconds=30, backoff_initial_seconds=0.01, backoff_max_seconds=0.02
+        engine,
+        bus,
+        name="t",
+        poll_seconds=30,
+        backoff_initial_seconds=0.01,
+        backoff_max_seconds=0.02,
     )
     await relay.start()
     try:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import zlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -31,4 +33,9 @@ async def upgrade_to_head(engine: AsyncEngine, script_location: Path) -> None:
         command.upgrade(config, "head")
 
     async with _one_at_a_time, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together (init containers in a rollout) take
+            # turns; the lock ends with the migration's transaction.
+            lock_key = zlib.crc32(f"avhopp.migrate.{script_location.parent.name}".encode())
+            await connection.execute(select(func.pg_advisory_xact_lock(lock_key)))
         await connection.run_sync(upgrade)

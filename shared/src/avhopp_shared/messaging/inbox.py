@@ -34,6 +34,8 @@ class InboxConsumer:
         self.name = name
         self._new_uow = new_uow
         self._handlers = dict(handlers)
+        # Called after an event's effect is committed (metrics, latency probes).
+        self.processed_listeners: list[Callable[[EventEnvelope], None]] = []
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -55,16 +57,19 @@ class InboxConsumer:
             return
         token = current_traceparent.set(child_of(envelope.traceparent))
         try:
-            await self._process(handler, payload, envelope)
+            if await self._process(handler, payload, envelope):
+                for listener in self.processed_listeners:
+                    listener(envelope)
         finally:
             current_traceparent.reset(token)
 
     async def _process(
         self, handler: EventHandler, payload: EventPayload, envelope: EventEnvelope
-    ) -> None:
+    ) -> bool:
+        """Apply the effect once; False when the event had already been processed."""
         async with self._new_uow() as uow:
             if await uow.session.get(InboxMessage, (self.name, envelope.id)) is not None:
-                return
+                return False
             uow.session.add(
                 InboxMessage(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
             )
@@ -73,8 +78,9 @@ class InboxConsumer:
                 await uow.commit()
             except IntegrityError:
                 if await self.already_processed(envelope.id):
-                    return  # a concurrent delivery of the same event won the race
+                    return False  # a concurrent delivery of the same event won the race
                 raise
+        return True
 
     async def already_processed(self, event_id: str) -> bool:
         async with self._new_uow() as uow:
