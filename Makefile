@@ -5,6 +5,7 @@ PYTHON ?= python3
 UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 SYNCED := .venv/.synced
 SOURCES := shared/src services/intake/src services/threat/src services/social/src services/followup/src
+TESTS := tests shared/tests services/intake/tests services/threat/tests services/social/tests conftest.py
 
 .PHONY: run test lint bench ci fmt clean bootstrap schemas
 
@@ -27,7 +28,7 @@ test: $(SYNCED) ## the suite, against real PostgreSQL and a real Kafka-protocol 
 lint: $(SYNCED)
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy $(SOURCES) tests bench
+	$(UV) run --frozen mypy $(SOURCES) $(TESTS) bench
 
 fmt: $(SYNCED)
 	$(UV) run --frozen ruff format .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import text
 
@@ -23,7 +24,9 @@ EFFECT_TABLES = {
 async def test_an_application_opens_the_case_in_all_four_services(
     platform: RunningPlatform,
 ) -> None:
-    body = application_body(random.Random(1), channel="phone", referral_source="probation", out_of_hours=True)
+    body = application_body(
+        random.Random(1), channel="phone", referral_source="probation", out_of_hours=True
+    )
 
     response = await platform.submit(body)
 
@@ -33,7 +36,10 @@ async def test_an_application_opens_the_case_in_all_four_services(
     assert response.headers["location"] == f"/cases/{case_id}"
     assert case["channel"] == "phone"
     assert case["referral_source"] == "probation"
-    assert case["applicant"]["personal_identity_number"] == body["applicant"]["personal_identity_number"]
+    assert (
+        case["applicant"]["personal_identity_number"]
+        == body["applicant"]["personal_identity_number"]
+    )
 
     intake = await platform.clients["intake"].get(f"/cases/{case_id}")
     assert intake.status_code == 200
@@ -45,7 +51,9 @@ async def test_an_application_opens_the_case_in_all_four_services(
     # 11 kap. 1 § SoL "without delay", configured by default as one day from receipt.
     assert investigation.json()["status"] == "awaiting_start"
     assert investigation.json()["legal_basis"] == "11 kap. 1 § SoL"
-    assert datetime.fromisoformat(investigation.json()["start_deadline"]) == received_at + timedelta(days=1)
+    assert datetime.fromisoformat(
+        investigation.json()["start_deadline"]
+    ) == received_at + timedelta(days=1)
 
     task = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment")
     assert task.status_code == 200, task.text
@@ -91,9 +99,9 @@ async def test_the_same_event_delivered_twice_changes_nothing(platform: RunningP
 
     for service in EFFECT_TABLES:
         runtime = platform.runtime(service)
-        assert await wait_until(
-            lambda runtime=runtime: _processed(runtime, marker.id)
-        ), f"{service} never processed the marker"
+        assert await wait_until(partial(_processed, runtime, marker.id)), (
+            f"{service} never processed the marker"
+        )
 
     after = {s: await count_rows(platform.runtime(s), t) for s, t in EFFECT_TABLES.items()}
     assert after == before

@@ -24,7 +24,9 @@ async def _nothing_stored(platform: RunningPlatform) -> bool:
     return await count_rows(intake, "intake_case") == 0 and await count_rows(intake, "outbox") == 0
 
 
-async def test_a_missing_field_is_named_in_a_422_problem(embedded_platform: RunningPlatform) -> None:
+async def test_a_missing_field_is_named_in_a_422_problem(
+    embedded_platform: RunningPlatform,
+) -> None:
     body = application_body(random.Random(3))
     del body["referral_source"]
 
@@ -72,7 +74,9 @@ async def test_a_co_ordination_number_is_accepted(embedded_platform: RunningPlat
     assert response.json()["applicant"]["birth_date"] == "1970-10-03"
 
 
-async def test_unknown_values_and_future_dates_are_named(embedded_platform: RunningPlatform) -> None:
+async def test_unknown_values_and_future_dates_are_named(
+    embedded_platform: RunningPlatform,
+) -> None:
     body = application_body(
         random.Random(6),
         channel="fax",
@@ -86,7 +90,9 @@ async def test_unknown_values_and_future_dates_are_named(embedded_platform: Runn
     assert _named_fields(response.json()) == {"channel", "applied_for", "received_at"}
 
 
-async def test_a_body_that_is_not_json_gets_a_422_problem(embedded_platform: RunningPlatform) -> None:
+async def test_a_body_that_is_not_json_gets_a_422_problem(
+    embedded_platform: RunningPlatform,
+) -> None:
     response = await embedded_platform.clients["intake"].post(
         "/applications", content=b"{not json", headers={"content-type": "application/json"}
     )
@@ -96,7 +102,9 @@ async def test_a_body_that_is_not_json_gets_a_422_problem(embedded_platform: Run
     assert await _nothing_stored(embedded_platform)
 
 
-async def test_an_oversized_body_gets_413_before_it_is_read(embedded_platform: RunningPlatform) -> None:
+async def test_an_oversized_body_gets_413_before_it_is_read(
+    embedded_platform: RunningPlatform,
+) -> None:
     limit = embedded_platform.settings["intake"].max_body_bytes
     body = application_body(random.Random(7), summary="x" * (limit + 1))
 

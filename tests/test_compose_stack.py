@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy.engine import make_url
+
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import topic_for
 from avhopp_shared.settings import ServiceSettings
-from pydantic_settings import SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"

@@ -22,8 +22,8 @@ def test_the_envelope_uses_cloudevents_attribute_names() -> None:
         source="/avhopp/intake",
         type="case.application_received",
         subject="c-1",
-        schemaversion=1,
-        actingagency="police",
+        schema_version=1,
+        acting_agency="police",
         traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         data={"case_id": "c-1"},
     )

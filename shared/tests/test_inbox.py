@@ -24,8 +24,8 @@ def _envelope(data: dict[str, object] | None = None) -> EventEnvelope:
         source="/avhopp/intake",
         type=payload.event_type,
         subject=payload.case_id,
-        schemaversion=1,
-        actingagency="social",
+        schema_version=1,
+        acting_agency="social",
         data=data if data is not None else payload.model_dump(mode="json"),
     )
 

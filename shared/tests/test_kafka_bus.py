@@ -2,8 +2,7 @@
 
 Every test uses its own topics and consumer groups, so the session's broker is
 shared. Tests that stop the broker start it again before they end. Group
-timeouts are short: on Tansu a group's first join takes about
-``rebalance_timeout_ms``.
+timeouts are short (see FAST_GROUPS). The whole module runs in about 16 s.
 """
 
 from __future__ import annotations
@@ -16,18 +15,21 @@ from typing import Any
 
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
+
 from avhopp_shared.bus.base import BusUnavailable, OutboundRecord
 from avhopp_shared.bus.kafka import KafkaBus
 from avhopp_shared.events.envelope import EventEnvelope
-
-from tests.fixtures.broker import TansuBroker, kafka_broker  # noqa: F401 - a fixture
+from tests.fixtures.broker import TansuBroker
 
 pytestmark = pytest.mark.kafka
 
+# On Tansu a new group's first join waits about ceil(session timeout / 2) s, and
+# a member that never left (generation 0 members send no LeaveGroup on stop)
+# holds its partitions until its session expires: keep the session short.
 FAST_GROUPS: dict[str, Any] = {
-    "session_timeout_ms": 3_000,
-    "heartbeat_interval_ms": 300,
-    "rebalance_timeout_ms": 500,
+    "session_timeout_ms": 1_000,
+    "heartbeat_interval_ms": 100,
+    "rebalance_timeout_ms": 1_000,
     "metadata_max_age_ms": 1_000,
     "request_timeout_ms": 5_000,
 }
@@ -72,19 +74,19 @@ class Seen:
         return [e.id for e in self.envelopes]
 
 
-async def eventually(check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], bool], what: str, within: float = 20.0) -> None:
+    deadline = time.monotonic() + within
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting until {what}")
+            raise AssertionError(f"timed out after {within:.0f} s waiting until {what}")
         await asyncio.sleep(0.05)
 
 
 async def publish_eventually(
-    bus: KafkaBus, records: Sequence[OutboundRecord], timeout: float = 20.0
+    bus: KafkaBus, records: Sequence[OutboundRecord], within: float = 20.0
 ) -> int:
     """Publish like the outbox relay does: retry on BusUnavailable. Returns the failures."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     failures = 0
     while True:
         try:
@@ -101,7 +103,7 @@ MakeBus = Callable[..., KafkaBus]
 
 
 @pytest.fixture
-async def make_bus(kafka_broker: TansuBroker) -> AsyncIterator[MakeBus]:  # noqa: F811
+async def make_bus(kafka_broker: TansuBroker) -> AsyncIterator[MakeBus]:
     buses: list[KafkaBus] = []
 
     def make(**options: Any) -> KafkaBus:
@@ -124,7 +126,7 @@ async def make_bus(kafka_broker: TansuBroker) -> AsyncIterator[MakeBus]:  # noqa
 
 
 @pytest.fixture
-def broker_outage(kafka_broker: TansuBroker) -> Iterator[Callable[[], Awaitable[None]]]:  # noqa: F811
+def broker_outage(kafka_broker: TansuBroker) -> Iterator[Callable[[], Awaitable[None]]]:
     """Stops the broker when called; the broker runs again after the test in any case."""
 
     async def stop() -> None:
@@ -198,7 +200,7 @@ class Crash(BaseException):
     """Stands for the process dying: not an Exception, so nothing retries it."""
 
 
-async def test_a_record_handled_but_not_committed_is_delivered_again_to_the_next_member_of_the_group(
+async def test_a_record_handled_but_not_committed_is_delivered_again_to_the_groups_next_member(
     make_bus: MakeBus,
 ) -> None:
     topic, group = unique("crash"), unique("group")
@@ -278,10 +280,10 @@ async def test_a_record_that_is_not_an_envelope_is_skipped_and_committed(
     assert again.ids == [marker.id]
 
 
-async def test_publish_fails_fast_while_the_broker_is_down_and_a_running_consumer_gets_what_is_published_after_the_restart(  # noqa: E501
+async def test_publish_fails_fast_while_the_broker_is_down_and_a_running_consumer_gets_what_is_published_after_the_restart(
     make_bus: MakeBus,
     kafka_broker: TansuBroker,
-    broker_outage: Callable[[], Awaitable[None]],  # noqa: F811
+    broker_outage: Callable[[], Awaitable[None]],
 ) -> None:
     topic, group = unique("outage"), unique("group")
     seen = Seen()
@@ -310,15 +312,17 @@ async def test_publish_fails_fast_while_the_broker_is_down_and_a_running_consume
     await eventually(
         lambda: {e.id for e in after} <= set(seen.ids),
         "the consumer received the records published after the restart",
-        timeout=30.0,
+        within=30.0,
     )
-    print("deliveries:", [e.data["n"] for e in seen.envelopes])
+    # No order assertion across the restart: until the consumer has rejoined
+    # (its member id died with the broker) it may fetch from its old position,
+    # past records of the new, empty log; the rejoin rewinds it to the start.
 
 
 async def test_ping_is_false_while_the_broker_is_down_and_true_when_it_runs(
     make_bus: MakeBus,
     kafka_broker: TansuBroker,
-    broker_outage: Callable[[], Awaitable[None]],  # noqa: F811
+    broker_outage: Callable[[], Awaitable[None]],
 ) -> None:
     bus = make_bus()
     await bus.start()
@@ -334,7 +338,7 @@ async def test_ping_is_false_while_the_broker_is_down_and_true_when_it_runs(
 async def test_the_bus_starts_while_the_broker_is_down_and_publishes_once_it_is_up(
     make_bus: MakeBus,
     kafka_broker: TansuBroker,
-    broker_outage: Callable[[], Awaitable[None]],  # noqa: F811
+    broker_outage: Callable[[], Awaitable[None]],
 ) -> None:
     await broker_outage()
     topic, group = unique("late"), unique("group")

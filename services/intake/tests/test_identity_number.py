@@ -4,7 +4,11 @@ from datetime import date
 
 import pytest
 
-from avhopp_intake.domain.identity import InvalidIdentityNumber, birth_date_of, normalise_identity_number
+from avhopp_intake.domain.identity import (
+    InvalidIdentityNumber,
+    birth_date_of,
+    normalise_identity_number,
+)
 
 
 @pytest.mark.parametrize("raw", ["198112189876", "19811218-9876", "811218-9876", "8112189876"])

@@ -28,7 +28,9 @@ def test_an_opened_investigation_is_overdue_only_after_its_deadline() -> None:
         applied_for=["protected_housing"],
         out_of_hours=False,
     )
-    investigation = open_investigation(application, DeadlineRule(timedelta(hours=8)), FRIDAY_AFTERNOON)
+    investigation = open_investigation(
+        application, DeadlineRule(timedelta(hours=8)), FRIDAY_AFTERNOON
+    )
 
     assert investigation.status is InvestigationStatus.AWAITING_START
     assert investigation.legal_basis == "11 kap. 1 § SoL"

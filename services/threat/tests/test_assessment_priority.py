@@ -22,4 +22,6 @@ def test_an_out_of_hours_application_is_an_urgent_pending_task() -> None:
 
 
 def test_an_office_hours_application_is_a_normal_pending_task() -> None:
-    assert request_assessment(_application(out_of_hours=False), utcnow()).priority is Priority.NORMAL
+    assert (
+        request_assessment(_application(out_of_hours=False), utcnow()).priority is Priority.NORMAL
+    )

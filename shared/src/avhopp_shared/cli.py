@@ -15,7 +15,9 @@ from avhopp_shared.logging_setup import configure_logging
 from avhopp_shared.service_app import ServiceDefinition
 
 
-def main(definition_factory: Callable[[], ServiceDefinition], app_factory: Callable[[], FastAPI]) -> None:
+def main(
+    definition_factory: Callable[[], ServiceDefinition], app_factory: Callable[[], FastAPI]
+) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["serve", "migrate"])
     args = parser.parse_args()

@@ -39,9 +39,7 @@ def build_apps(
     """One app per service; with the in-process bus they share one bus, else each has its own."""
     chosen = {name: (settings or {}).get(name) for name in SERVICES}
     modules = {name: _app_module(name) for name in SERVICES}
-    resolved = {
-        name: chosen[name] or modules[name].definition().settings for name in SERVICES
-    }
+    resolved = {name: chosen[name] or modules[name].definition().settings for name in SERVICES}
     bus = InProcessBus() if all(s.bus == "inprocess" for s in resolved.values()) else None
     apps = {name: modules[name].create_app(resolved[name], bus) for name in SERVICES}
     return apps, bus
@@ -82,9 +80,14 @@ async def serve_all() -> None:
         )
         servers.append((name, service_settings, _Server(config)))
     configure_logging(servers[0][1].log_level)
+
+    def stop_all() -> None:
+        for _, _, server in servers:
+            server.should_exit = True
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: [s.__setattr__("should_exit", True) for _, _, s in servers])
+        loop.add_signal_handler(sig, stop_all)
     tasks = [asyncio.create_task(server.serve()) for _, _, server in servers]
     while not all(server.started for _, _, server in servers):
         if any(task.done() for task in tasks):

@@ -29,7 +29,7 @@ from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
 from avhopp_shared.web.body_limit import BodySizeLimit
-from avhopp_shared.web.problems import Problem, install_problem_handlers
+from avhopp_shared.web.problems import install_problem_handlers, problem_responses
 from avhopp_shared.web.trace_context import TraceContext
 
 
@@ -123,10 +123,7 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
         description=definition.description,
         version="0.1.0",
         lifespan=lifespan,
-        responses={
-            422: {"model": Problem, "content": {"application/problem+json": {}}},
-            503: {"model": Problem, "content": {"application/problem+json": {}}},
-        },
+        responses=problem_responses(422, 503),
     )
     install_problem_handlers(app)
     app.add_middleware(TraceContext)

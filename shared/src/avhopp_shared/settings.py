@@ -84,7 +84,9 @@ class ServiceSettings(BaseSettings):
         # database (and the credentials in its URL) must be given explicitly.
         if self.environment != "development" and not self.database_url:
             prefix = self.model_config.get("env_prefix", PLATFORM_PREFIX)
-            raise ValueError(f"{prefix}DATABASE_URL must be set when environment is not development")
+            raise ValueError(
+                f"{prefix}DATABASE_URL must be set when environment is not development"
+            )
         return self
 
     @property

@@ -67,8 +67,8 @@ class UnitOfWork:
             source=self._source,
             type=payload.event_type,
             subject=case_id,
-            schemaversion=payload.schema_version,
-            actingagency=self.acting_agency,
+            schema_version=payload.schema_version,
+            acting_agency=self.acting_agency,
             traceparent=current_traceparent.get(),
             data=payload.model_dump(mode="json"),
         )

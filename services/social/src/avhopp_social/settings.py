@@ -25,5 +25,5 @@ class SocialSettings(ServiceSettings):
     )
     investigation_deadline_skips_weekends: bool = Field(
         default=False,
-        description="Count the period in working days (Monday–Friday) rather than calendar time.",
+        description="Count the period in working days (Monday to Friday) rather than calendar time.",
     )

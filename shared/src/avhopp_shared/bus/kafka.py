@@ -68,6 +68,11 @@ def _backoff(initial: float, maximum: float, attempt: int) -> float:
     return min(maximum, initial * math.pow(2, attempt))
 
 
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
+
+
 class KafkaBus:
     """The :class:`~avhopp_shared.bus.base.Bus` on Kafka; see the module docstring."""
 
@@ -102,6 +107,11 @@ class KafkaBus:
             **(consumer_options or {}),
         }
         self._publish_timeout = publish_timeout_seconds
+        # Each broker round (topic admin, producer start, delivery) gets half
+        # the publish deadline, so a batch the broker never took fails inside
+        # the producer (and is not flushed later by a discarded producer)
+        # before the deadline of the whole publish cuts in.
+        self._request_timeout_ms = max(1, int(publish_timeout_seconds * 500))
         self._ping_timeout = ping_timeout_seconds
         self._stop_grace = stop_grace_seconds
 
@@ -233,7 +243,7 @@ class KafkaBus:
             client_id=self._client_id,
             acks="all",
             enable_idempotence=False,
-            request_timeout_ms=max(1, int(self._publish_timeout * 1000)),
+            request_timeout_ms=self._request_timeout_ms,
         )
 
     async def _get_producer(self) -> AIOKafkaProducer:
@@ -241,7 +251,7 @@ class KafkaBus:
             return self._producer
         producer = self._new_producer()
         try:
-            async with asyncio.timeout(self._publish_timeout):
+            async with asyncio.timeout(self._request_timeout_ms / 1000):
                 await producer.start()
         except BaseException:
             await producer.stop()
@@ -295,15 +305,18 @@ class KafkaBus:
             admin = AIOKafkaAdminClient(
                 bootstrap_servers=self._bootstrap_servers,
                 client_id=f"{self._client_id}-admin",
-                request_timeout_ms=max(1, int(self._publish_timeout * 1000)),
+                request_timeout_ms=self._request_timeout_ms,
             )
             try:
-                async with asyncio.timeout(self._publish_timeout):
+                async with asyncio.timeout(self._request_timeout_ms / 1000):
                     await admin.start()
                     response = await admin.create_topics(
                         [NewTopic(t, self._partitions, self._replication_factor) for t in missing],
-                        timeout_ms=max(1, int(self._publish_timeout * 1000)),
+                        timeout_ms=self._request_timeout_ms,
                     )
+                    existing = self._read_create_response(response.topic_errors)
+                    if existing:
+                        self._check_partitions(await admin.describe_topics(existing))
             except Exception as exc:
                 log.warning(
                     "could not ensure Kafka topics %s (%s: %s); will try again",
@@ -311,21 +324,42 @@ class KafkaBus:
                     type(exc).__name__,
                     exc,
                 )
-                return
             finally:
                 try:
                     await admin.close()
                 except Exception:
                     log.debug("closing the admin client failed", exc_info=True)
-            for topic_error in response.topic_errors:
-                topic, code = topic_error[0], topic_error[1]
-                if code == 0:
-                    log.info("created Kafka topic %s (%d partitions)", topic, self._partitions)
-                elif code != _TOPIC_ALREADY_EXISTS:
-                    # Not retried: the broker said no for this topic (rights,
-                    # replication factor …); publishing may still work.
-                    log.error("could not create Kafka topic %s: error code %s", topic, code)
-                self._ready_topics.add(topic)
+
+    def _read_create_response(self, topic_errors: Iterable[Sequence[Any]]) -> list[str]:
+        """Mark the answered topics ready; return those that existed already."""
+        existing = []
+        for topic_error in topic_errors:
+            topic, code = str(topic_error[0]), int(topic_error[1])
+            if code == 0:
+                log.info("created Kafka topic %s (%d partitions)", topic, self._partitions)
+            elif code == _TOPIC_ALREADY_EXISTS:
+                existing.append(topic)
+            else:
+                # Not retried: the broker said no for this topic (rights,
+                # replication factor …); publishing may still work.
+                log.error("could not create Kafka topic %s: error code %s", topic, code)
+            self._ready_topics.add(topic)
+        return existing
+
+    def _check_partitions(self, described: Iterable[Mapping[str, Any]]) -> None:
+        # Never changed here: adding partitions moves keys to other partitions
+        # and so breaks per-case order. A topic auto-created by the broker
+        # (Tansu: 4 partitions) is the usual cause.
+        for topic in described:
+            count = len(topic.get("partitions") or ())
+            if count and count != self._partitions:
+                log.warning(
+                    "Kafka topic %s has %d partitions, configured %d; it was not created by "
+                    "this bus (broker auto-creation?)",
+                    topic.get("topic"),
+                    count,
+                    self._partitions,
+                )
 
 
 class _ConsumerWorker:
@@ -337,12 +371,16 @@ class _ConsumerWorker:
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._in_flight = False
+        # True while a handler and its commit run, or the consumer closes:
+        # stop() does not cancel the task then (within its grace period).
+        self._busy = False
         self._healthy = False
         # Partition → (offset, consecutive failures) of the record being retried.
         self._failures: dict[TopicPartition, tuple[int, int]] = {}
         # Paused partitions → loop time when they are resumed.
         self._resume_at: dict[TopicPartition, float] = {}
+        # Partition counts already reported as differing from the configured one.
+        self._shapes_seen: set[tuple[str, int]] = set()
 
     @property
     def group(self) -> str:
@@ -361,19 +399,23 @@ class _ConsumerWorker:
         return frozenset((tp.topic, tp.partition) for tp in consumer.assignment())
 
     async def stop(self, grace: float) -> None:
+        """Stop between records: a running handler gets ``grace`` seconds, then is cancelled."""
         self._stopping = True
         task = self._task
-        if task is None or task.done():
+        if task is None:
             return
-        if self._in_flight:
-            # Let the running handler (and its commit) finish, within reason.
-            await asyncio.wait({task}, timeout=grace)
-        if not task.done():
-            task.cancel()
+        deadline = asyncio.get_running_loop().time() + grace
+        while not task.done():
+            if not self._busy or asyncio.get_running_loop().time() >= deadline:
+                task.cancel()
+                break
+            await asyncio.wait({task}, timeout=0.02)
         await asyncio.wait({task})
 
     def _on_done(self, task: asyncio.Task[None]) -> None:
         if task.cancelled():
+            if not self._stopping:
+                log.critical("Kafka consumer loop of group %s was cancelled", self.group)
             return
         exc = task.exception()
         if exc is not None:
@@ -410,6 +452,7 @@ class _ConsumerWorker:
                 )
             finally:
                 self._consumer = None
+                self._busy = True
                 try:
                     # Auto-commit is off: stopping commits nothing.
                     await consumer.stop()
@@ -417,6 +460,8 @@ class _ConsumerWorker:
                     log.warning(
                         "stopping the consumer of group %s failed", self.group, exc_info=True
                     )
+                finally:
+                    self._busy = False
             if self._stopping:
                 return
             if self._healthy:
@@ -429,10 +474,29 @@ class _ConsumerWorker:
         while not self._stopping:
             batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms(consumer))
             self._healthy = True
+            self._check_partition_counts(consumer)
             for tp, records in batches.items():
                 if self._stopping:
                     return
                 await self._process_partition(consumer, tp, records)
+
+    def _check_partition_counts(self, consumer: AIOKafkaConsumer) -> None:
+        """Warn (once per count) when a topic's partition count is not the configured one."""
+        for topic in self.subscription.topics:
+            partitions = consumer.partitions_for_topic(topic)
+            if not partitions or len(partitions) == self.bus._partitions:
+                continue
+            shape = (topic, len(partitions))
+            if shape not in self._shapes_seen:
+                self._shapes_seen.add(shape)
+                log.warning(
+                    "Kafka topic %s has %d partitions, configured %d (group %s); "
+                    "was it auto-created by the broker?",
+                    topic,
+                    len(partitions),
+                    self.bus._partitions,
+                    self.group,
+                )
 
     def _poll_timeout_ms(self, consumer: AIOKafkaConsumer) -> int:
         """Resume partitions whose backoff is over; wait no longer than the next one."""
@@ -457,18 +521,25 @@ class _ConsumerWorker:
             if self._stopping:
                 return
             envelope = self._parse(record)
-            self._in_flight = True
+            self._busy = True
             try:
                 if envelope is not None:
                     try:
                         await self.subscription.handler(envelope)
+                    except asyncio.CancelledError:
+                        if _being_cancelled():
+                            raise
+                        # The handler's own cancellation (a timeout inside
+                        # it), not ours: a failure like any other.
+                        self._retry_later(consumer, tp, record, envelope)
+                        return
                     except Exception:
                         self._retry_later(consumer, tp, record, envelope)
                         return
                     self._failures.pop(tp, None)
                 committed = await self._commit(consumer, tp, record.offset + 1)
             finally:
-                self._in_flight = False
+                self._busy = False
             if not committed:
                 # Most likely a rebalance: stop this batch here and continue
                 # after the processed record unless the group moves us.

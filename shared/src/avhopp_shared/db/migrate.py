@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-
 # Alembic's ``context`` and ``op`` are process-wide proxies: two services
 # migrating at once in one process (the embedded platform) would write into
 # each other's databases. Migrations therefore run one at a time.

@@ -87,7 +87,11 @@ class OutboxRelay:
             except Exception as exc:
                 log.warning(
                     "outbox publish failed; retrying",
-                    extra={"relay": self._name, "retry_in_s": round(backoff, 3), "error": repr(exc)},
+                    extra={
+                        "relay": self._name,
+                        "retry_in_s": round(backoff, 3),
+                        "error": repr(exc),
+                    },
                 )
                 # Full jitter keeps many replicas from hammering a recovering broker in step.
                 await asyncio.sleep(random.uniform(backoff / 2, backoff))

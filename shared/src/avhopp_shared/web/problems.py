@@ -22,8 +22,12 @@ log = logging.getLogger("avhopp.web")
 
 
 class InvalidParam(BaseModel):
-    name: str = Field(description="Dotted path of the offending field, e.g. applicant.personal_identity_number")
-    pointer: str = Field(description="JSON Pointer (RFC 6901) into the request body, when it is the body")
+    name: str = Field(
+        description="Dotted path of the offending field, e.g. applicant.personal_identity_number"
+    )
+    pointer: str = Field(
+        description="JSON Pointer (RFC 6901) into the request body, when it is the body"
+    )
     reason: str
 
 
@@ -34,6 +38,11 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     invalid_params: list[InvalidParam] | None = Field(default=None, alias="invalid-params")
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries documenting problem+json answers."""
+    return {status: {"model": Problem, "content": {PROBLEM_JSON: {}}} for status in statuses}
 
 
 def problem_response(
@@ -92,8 +101,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         params = _invalid_params(exc)
         names = ", ".join(p["name"] for p in params)
         return problem_response(
-            request, 422, "validation-error", "Request is not valid",
-            detail=f"invalid field(s): {names}", **{"invalid-params": params},
+            request,
+            422,
+            "validation-error",
+            "Request is not valid",
+            detail=f"invalid field(s): {names}",
+            **{"invalid-params": params},
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -113,13 +126,24 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         # The transaction was rolled back by the unit of work; tell the client
         # to retry rather than pretend anything was stored.
-        log.error("infrastructure fault", extra={"path": request.url.path, "error": type(exc).__name__})
+        log.error(
+            "infrastructure fault", extra={"path": request.url.path, "error": type(exc).__name__}
+        )
         return problem_response(
-            request, 503, "service-unavailable", "Service temporarily unavailable",
+            request,
+            503,
+            "service-unavailable",
+            "Service temporarily unavailable",
             "A storage or messaging component failed; nothing was stored. Retry later.",
         )
 
-    for infrastructure_error in (DBAPIError, SQLAlchemyError, BusUnavailable, OSError, TimeoutError):
+    for infrastructure_error in (
+        DBAPIError,
+        SQLAlchemyError,
+        BusUnavailable,
+        OSError,
+        TimeoutError,
+    ):
         app.add_exception_handler(infrastructure_error, _unavailable)
 
     @app.exception_handler(Exception)

@@ -47,4 +47,6 @@ class TimelineRepository:
             )
             for record in result.all()
         )
-        return CaseTimeline(case_id=timeline.case_id, started_at=timeline.started_at, entries=entries)
+        return CaseTimeline(
+            case_id=timeline.case_id, started_at=timeline.started_at, entries=entries
+        )

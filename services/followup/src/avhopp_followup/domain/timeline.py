@@ -41,4 +41,6 @@ def start_timeline(
         source_event_id=event_id,
         reported_by=reported_by,
     )
-    return CaseTimeline(case_id=application.case_id, started_at=application.received_at, entries=(first,))
+    return CaseTimeline(
+        case_id=application.case_id, started_at=application.received_at, entries=(first,)
+    )

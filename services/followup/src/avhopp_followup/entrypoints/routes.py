@@ -9,12 +9,12 @@ from pydantic import BaseModel
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone
 from avhopp_followup.service_layer.handlers import get_timeline
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import Problem
+from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["follow-up"])
 
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
-NOT_FOUND = {404: {"model": Problem, "content": {"application/problem+json": {}}}}
+NOT_FOUND = problem_responses(404)
 
 
 class TimelineEntryPublic(BaseModel):

@@ -14,9 +14,7 @@ async def on_application_received(
     assert isinstance(payload, ApplicationReceived)
     timelines = TimelineRepository(uow.session)
     if await timelines.get(payload.case_id) is None:
-        await timelines.add(
-            start_timeline(payload, envelope.id, envelope.acting_agency, utcnow())
-        )
+        await timelines.add(start_timeline(payload, envelope.id, envelope.acting_agency, utcnow()))
 
 
 async def get_timeline(uow: UnitOfWork, case_id: str) -> CaseTimeline:

@@ -36,7 +36,9 @@ class CaseRepository:
         return _to_domain(record) if record else None
 
     async def by_idempotency_key(self, key: str) -> Application | None:
-        result = await self._session.exec(select(CaseRecord).where(CaseRecord.idempotency_key == key))
+        result = await self._session.exec(
+            select(CaseRecord).where(CaseRecord.idempotency_key == key)
+        )
         record = result.first()
         return _to_domain(record) if record else None
 

@@ -6,7 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from avhopp_shared.events.case_events import AppliedFor, ApplicationReceived, Channel, ReferralSource
+from avhopp_shared.events.case_events import (
+    ApplicationReceived,
+    AppliedFor,
+    Channel,
+    ReferralSource,
+)
 
 
 @dataclass(frozen=True, slots=True)

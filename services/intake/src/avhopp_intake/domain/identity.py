@@ -20,7 +20,9 @@ def normalise_identity_number(raw: str) -> str:
     try:
         number = Personnummer(raw.strip())
     except PersonnummerException as exc:
-        raise InvalidIdentityNumber("not a valid personal identity or co-ordination number") from exc
+        raise InvalidIdentityNumber(
+            "not a valid personal identity or co-ordination number"
+        ) from exc
     return str(number.format(True)).replace("-", "").replace("+", "")
 
 

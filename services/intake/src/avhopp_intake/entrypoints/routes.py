@@ -13,28 +13,31 @@ from avhopp_intake.service_layer.register_application import (
 )
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import Problem
+from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["applications"])
 
 CaseId = Annotated[str, Path(min_length=1, max_length=36, description="Case id returned at intake")]
-NOT_FOUND = {404: {"model": Problem, "content": {"application/problem+json": {}}}}
+NOT_FOUND = problem_responses(404)
 
 
 @router.post(
     "/applications",
     status_code=status.HTTP_201_CREATED,
     response_model=CasePublic,
-    responses={200: {"model": CasePublic, "description": "Replay of an earlier request with the same Idempotency-Key"}},
+    responses={
+        200: {
+            "model": CasePublic,
+            "description": "Replay of an earlier request with the same Idempotency-Key",
+        }
+    },
     summary="Register an application or referral and open a case",
 )
 async def post_application(
     body: ApplicationCreate,
     uow: UnitOfWorkDep,
     response: Response,
-    idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", max_length=200)
-    ] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> CasePublic:
     applicant = body.applicant
     result = await register_application(
@@ -61,6 +64,8 @@ async def post_application(
     return CasePublic.of(result.application)
 
 
-@router.get("/cases/{case_id}", response_model=CasePublic, responses=NOT_FOUND, summary="Read a case")
+@router.get(
+    "/cases/{case_id}", response_model=CasePublic, responses=NOT_FOUND, summary="Read a case"
+)
 async def get_case(case_id: CaseId, uow: UnitOfWorkDep) -> CasePublic:
     return CasePublic.of(await get_application(uow, case_id))

@@ -44,7 +44,8 @@ class ApplicationCreate(BaseModel):
         description="Received outside office hours (004 Del 2: the person may need on-call support)."
     )
     received_at: datetime | None = Field(
-        default=None, description="When the application arrived; defaults to now. Must carry a timezone."
+        default=None,
+        description="When the application arrived; defaults to now. Must carry a timezone.",
     )
     summary: str | None = Field(default=None, max_length=4000)
     applicant: ApplicantIn

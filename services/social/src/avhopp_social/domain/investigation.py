@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from avhopp_shared.events.case_events import AppliedFor, ApplicationReceived
+from avhopp_shared.events.case_events import ApplicationReceived, AppliedFor
 
 # 11 kap. 1 § SoL: the board shall without delay open an investigation of what
 # has come to its knowledge through an application (004 Del 2, "Inleder utredning").

@@ -9,14 +9,14 @@ from pydantic import BaseModel
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import Problem
+from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus
 from avhopp_social.service_layer.handlers import get_investigation, list_investigations
 
 router = APIRouter(tags=["investigations"])
 
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
-NOT_FOUND = {404: {"model": Problem, "content": {"application/problem+json": {}}}}
+NOT_FOUND = problem_responses(404)
 
 
 class InvestigationPublic(BaseModel):

@@ -37,7 +37,9 @@ class TaskRepository:
     async def queue(
         self, status: TaskStatus, limit: int, offset: int
     ) -> Sequence[ThreatAssessmentTask]:
-        urgent_first = case((col(AssessmentTaskRecord.priority) == Priority.URGENT.value, 0), else_=1)
+        urgent_first = case(
+            (col(AssessmentTaskRecord.priority) == Priority.URGENT.value, 0), else_=1
+        )
         result = await self._session.exec(
             select(AssessmentTaskRecord)
             .where(AssessmentTaskRecord.status == status.value)

@@ -7,14 +7,14 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import Problem
+from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
 from avhopp_threat.service_layer.handlers import get_task, task_queue
 
 router = APIRouter(tags=["threat assessments"])
 
 CaseId = Annotated[str, Path(min_length=1, max_length=36)]
-NOT_FOUND = {404: {"model": Problem, "content": {"application/problem+json": {}}}}
+NOT_FOUND = problem_responses(404)
 
 
 class AssessmentTaskPublic(BaseModel):

@@ -25,9 +25,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "followup_timeline_entry",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
         sa.Column(
             "case_id", sa.String(36), sa.ForeignKey("followup_timeline.case_id"), nullable=False
         ),
@@ -37,9 +35,7 @@ def upgrade() -> None:
         sa.Column("source_event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("reported_by", sa.String(20), nullable=False),
     )
-    op.create_index(
-        "ix_followup_timeline_entry_case_id", "followup_timeline_entry", ["case_id"]
-    )
+    op.create_index("ix_followup_timeline_entry_case_id", "followup_timeline_entry", ["case_id"])
 
 
 def downgrade() -> None:

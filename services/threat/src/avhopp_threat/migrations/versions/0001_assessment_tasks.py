@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("application_received_at", UtcDateTime(), nullable=False),
         sa.Column("out_of_hours", sa.Boolean(), nullable=False),
     )
-    op.create_index(
-        "ix_threat_assessment_task_status", "threat_assessment_task", ["status"]
-    )
+    op.create_index("ix_threat_assessment_task_status", "threat_assessment_task", ["status"])
 
 
 def downgrade() -> None:
