@@ -1,0 +1,36 @@
+"""Liveness and readiness on every service, in both modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.broker import TansuBroker
+from tests.fixtures.platform import RunningPlatform
+
+SERVICES = ["intake", "threat", "social", "followup"]
+
+
+async def test_every_service_is_live_and_ready_when_database_and_bus_are_up(
+    platform: RunningPlatform,
+) -> None:
+    for service in SERVICES:
+        live = await platform.clients[service].get("/healthz")
+        ready = await platform.clients[service].get("/readyz")
+        assert live.json() == {"status": "ok", "service": service}
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"database": True, "bus": True}
+
+
+@pytest.mark.parametrize("mode", ["distributed"], indirect=True)
+async def test_a_service_is_not_ready_while_the_broker_is_down_but_stays_live(
+    platform: RunningPlatform, kafka_broker: TansuBroker
+) -> None:
+    kafka_broker.stop()
+    try:
+        ready = await platform.clients["threat"].get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"] == {"database": True, "bus": False}
+        assert (await platform.clients["threat"].get("/healthz")).status_code == 200
+    finally:
+        kafka_broker.start()
+    assert (await platform.clients["threat"].get("/readyz")).status_code == 200
