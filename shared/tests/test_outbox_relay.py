@@ -57,7 +57,9 @@ async def test_rows_are_published_in_commit_order_with_the_case_id_as_key(
     bus = RecordingBus()
     await _emit(engine, ["a", "b", "a", "c"])
 
-    published = await OutboxRelay(engine, bus, name="t").publish_pending()
+    relay = OutboxRelay(engine, bus, name="t")
+    published = await relay.publish_pending()
+    await relay.stop()
 
     assert published == 4
     assert [r.key for r in bus.published] == ["a", "b", "a", "c"]
@@ -86,6 +88,7 @@ async def test_a_failed_batch_stays_unpublished_and_is_retried_whole_in_order(
     assert await _unpublished(engine) == 2
     await _emit(engine, ["a"])
     assert await relay.publish_pending() == 3
+    await relay.stop()
 
     assert _cases(bus) == ["a", "b", "a"]
     async with engine.connect() as connection:

@@ -55,6 +55,14 @@ class ServiceSettings(BaseSettings):
     kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100)
     kafka_rebalance_timeout_ms: int = Field(default=30_000, ge=1000)
     kafka_metadata_max_age_ms: int = Field(default=60_000, ge=500)
+    kafka_fetch_max_wait_ms: int = Field(
+        default=500,
+        ge=1,
+        description=(
+            "Longest a consumer's fetch waits for data. Kafka answers as soon as a record "
+            "arrives; a broker that sleeps out the whole wait needs a small value."
+        ),
+    )
     host: str = "127.0.0.1"
     port: int | None = Field(default=None, ge=1, le=65535)
     public_base_url: str | None = None

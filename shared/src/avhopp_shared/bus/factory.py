@@ -25,6 +25,7 @@ def build_bus(settings: ServiceSettings, topics: Sequence[str]) -> Bus:
                 "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
                 "rebalance_timeout_ms": settings.kafka_rebalance_timeout_ms,
                 "metadata_max_age_ms": settings.kafka_metadata_max_age_ms,
+                "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
             },
         )
     return InProcessBus()

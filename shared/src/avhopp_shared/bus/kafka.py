@@ -175,7 +175,10 @@ class KafkaBus:
         if producer is not None:
             self._close_producer(producer)
         if self._closing:
-            await asyncio.wait(set(self._closing))
+            # Shutdown must end even if a client never finishes its goodbye.
+            _, stuck = await asyncio.wait(set(self._closing), timeout=self._stop_grace)
+            if stuck:
+                log.error("a Kafka producer did not stop within %.1f s", self._stop_grace)
 
     async def publish(self, records: Sequence[OutboundRecord]) -> None:
         if not records:
@@ -410,7 +413,9 @@ class _ConsumerWorker:
                 task.cancel()
                 break
             await asyncio.wait({task}, timeout=0.02)
-        await asyncio.wait({task})
+        await asyncio.wait({task}, timeout=grace)
+        if not task.done():
+            log.error("Kafka consumer of group %s did not stop within %.1f s", self.group, grace)
 
     def _on_done(self, task: asyncio.Task[None]) -> None:
         if task.cancelled():
@@ -454,8 +459,11 @@ class _ConsumerWorker:
                 self._consumer = None
                 self._busy = True
                 try:
-                    # Auto-commit is off: stopping commits nothing.
-                    await consumer.stop()
+                    # Auto-commit is off: stopping commits nothing. Bounded,
+                    # because a consumer mid-rejoin can wait on a coordinator
+                    # that no longer knows it.
+                    async with asyncio.timeout(self.bus._stop_grace):
+                        await consumer.stop()
                 except Exception:
                     log.warning(
                         "stopping the consumer of group %s failed", self.group, exc_info=True

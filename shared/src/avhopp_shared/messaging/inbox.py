@@ -68,20 +68,16 @@ class InboxConsumer:
     ) -> bool:
         """Apply the effect once; False when the event had already been processed."""
         async with self._new_uow() as uow:
-            if await uow.session.get(InboxMessage, (self.name, envelope.id)) is not None:
-                return False
             uow.session.add(
                 InboxMessage(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
             )
-            await handler(uow, payload, envelope)
             try:
-                await uow.commit()
+                # The inbox row goes first: its primary key is the duplicate
+                # check, and a concurrent delivery of the same event waits on
+                # it (or fails here) instead of applying the effect twice.
+                await uow.session.flush()
             except IntegrityError:
-                if await self.already_processed(envelope.id):
-                    return False  # a concurrent delivery of the same event won the race
-                raise
+                return False
+            await handler(uow, payload, envelope)
+            await uow.commit()
         return True
-
-    async def already_processed(self, event_id: str) -> bool:
-        async with self._new_uow() as uow:
-            return await uow.session.get(InboxMessage, (self.name, event_id)) is not None

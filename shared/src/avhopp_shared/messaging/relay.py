@@ -8,8 +8,8 @@ delivery. Records may be delivered more than once (a crash between publish and
 "mark sent"); the consumers' inbox makes that harmless.
 
 With several replicas of a service on PostgreSQL, a session advisory lock
-elects one publisher per batch so that two relays never interleave a case's
-events.
+held on the relay's own connection elects one publisher, so that two relays
+never interleave a case's events.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class OutboxRelay:
         self._is_postgres = engine.dialect.name == "postgresql"
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._held: AsyncConnection | None = None
 
     def notify(self) -> None:
         """Called after a commit that wrote outbox rows: publish now rather than at the next poll."""
@@ -70,6 +71,7 @@ class OutboxRelay:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
+        await self._release_connection()
 
     async def pending(self) -> int:
         async with self._engine.connect() as connection:
@@ -105,20 +107,43 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published (0 when idle or not leader)."""
-        async with self._engine.connect() as connection:
-            if self._is_postgres and not await self._try_lock(connection):
-                return 0
-            try:
-                return await self._publish_batch(connection)
-            finally:
-                if self._is_postgres:
-                    await connection.execute(select(func.pg_advisory_unlock(self._lock_key)))
-                    await connection.commit()
+        connection = await self._connection()
+        if connection is None:
+            return 0
+        try:
+            return await self._publish_batch(connection)
+        except BaseException:
+            # A broken connection also drops the leadership lock; start over.
+            await self._release_connection()
+            raise
 
-    async def _try_lock(self, connection: AsyncConnection) -> bool:
-        locked = await connection.scalar(select(func.pg_try_advisory_lock(self._lock_key)))
-        await connection.commit()
-        return bool(locked)
+    async def _connection(self) -> AsyncConnection | None:
+        """The relay's own connection, kept between batches; on PostgreSQL it holds the leadership.
+
+        A session advisory lock lives as long as the connection: only one
+        replica publishes at a time, and if it dies its lock dies with it.
+        """
+        if self._held is not None:
+            return self._held
+        connection = await self._engine.connect()
+        if self._is_postgres:
+            try:
+                leader = await connection.scalar(select(func.pg_try_advisory_lock(self._lock_key)))
+                await connection.commit()
+            except BaseException:
+                await connection.close()
+                raise
+            if not leader:
+                await connection.close()
+                return None
+        self._held = connection
+        return connection
+
+    async def _release_connection(self) -> None:
+        connection, self._held = self._held, None
+        if connection is not None:
+            with suppress(Exception):
+                await connection.close()
 
     async def _publish_batch(self, connection: AsyncConnection) -> int:
         rows = (

@@ -1,0 +1,1 @@
+"""Side-by-side performance figures for the platform: ``make bench`` (``python -m bench.run``)."""

@@ -1,0 +1,234 @@
+"""Targets, the printed table and the JSON file."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).parent / "results"
+
+KAFKA_VS_FLOOR_MAX = 3.0
+RELAY_VS_RAW_MIN = 0.25
+INPROCESS_P50_MAX_MS = 10.0
+
+
+def _get(tree: dict[str, Any], *path: str) -> Any:
+    node: Any = tree
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _target(
+    name: str, measured: float | None, limit: float, *, at_most: bool, unit: str, detail: str
+) -> dict[str, Any]:
+    if measured is None or math.isnan(measured):
+        verdict = "N/A"
+    elif at_most:
+        verdict = "PASS" if measured <= limit else "FAIL"
+    else:
+        verdict = "PASS" if measured >= limit else "FAIL"
+    return {
+        "target": name,
+        "measured": None if measured is None else round(measured, 3),
+        "limit": limit,
+        "comparison": "<=" if at_most else ">=",
+        "unit": unit,
+        "detail": detail,
+        "result": verdict,
+    }
+
+
+def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    kafka_p50 = _get(results, "event_path", "distributed", "latency_ms", "p50")
+    floor_p50 = _get(results, "kafka_floor", "latency_ms", "p50")
+    ratio = kafka_p50 / floor_p50 if kafka_p50 and floor_p50 else None
+    targets.append(
+        _target(
+            "Kafka event-path p50 <= 3x raw floor p50",
+            ratio,
+            KAFKA_VS_FLOOR_MAX,
+            at_most=True,
+            unit="x",
+            detail=f"{_fmt(kafka_p50)} ms / {_fmt(floor_p50)} ms",
+        )
+    )
+    raw = _get(results, "throughput", "raw_produce", "events_per_s")
+    relays = _get(results, "throughput", "relay_postgres_kafka") or {}
+    for index, (batch, figures) in enumerate(relays.items()):
+        relay = figures.get("events_per_s") if isinstance(figures, dict) else None
+        share = relay / raw if relay and raw else None
+        label = "default" if index == 0 else "alternative"
+        targets.append(
+            _target(
+                f"Relay throughput >= 25% of raw produce (batch {batch}, {label})",
+                share,
+                RELAY_VS_RAW_MIN,
+                at_most=False,
+                unit="share",
+                detail=f"{_fmt(relay, 0)} / {_fmt(raw, 0)} events/s",
+            )
+        )
+    inprocess_p50 = _get(results, "event_path", "embedded", "latency_ms", "p50")
+    targets.append(
+        _target(
+            "In-process event-path p50 <= 10 ms",
+            inprocess_p50,
+            INPROCESS_P50_MAX_MS,
+            at_most=True,
+            unit="ms",
+            detail=f"{_fmt(inprocess_p50)} ms",
+        )
+    )
+    return targets
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if isinstance(value, int | float) and not math.isnan(value):
+        return f"{value:,.{digits}f}"
+    return "-"
+
+
+def _latency_row(label: str, figures: dict[str, Any] | None) -> str:
+    figures = figures or {}
+    cells = [_fmt(figures.get(key), 2) for key in ("p50", "p90", "p99", "max", "mean")]
+    return f"  {label:<44}{figures.get('n', '-')!s:>6}" + "".join(f"{c:>10}" for c in cells)
+
+
+def render(results: dict[str, Any]) -> str:
+    machine = results.get("machine", {})
+    config = results.get("config", {})
+    lines = [
+        f"avhopp bench  {results.get('timestamp')}",
+        f"  machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), "
+        f"Python {machine.get('python')}, {machine.get('tansu')}, "
+        f"PostgreSQL {machine.get('postgres')}",
+        f"  load average at start {machine.get('load_average_at_start')}, "
+        f"at end {machine.get('load_average_at_end')}",
+        f"  N = {config.get('cases')} cases (+{config.get('warmup')} warm-up), "
+        f"M = {config.get('outbox_rows')} outbox rows, "
+        f"envelope = {config.get('payload_bytes')} bytes",
+        "",
+        "Event path: POST /applications -> threat effect committed, sequential (ms)",
+        f"  {'':<44}{'n':>6}{'p50':>10}{'p90':>10}{'p99':>10}{'max':>10}{'mean':>10}",
+        _latency_row(
+            "embedded: SQLite + in-process bus",
+            _get(results, "event_path", "embedded", "latency_ms"),
+        ),
+        _latency_row(
+            "distributed: PostgreSQL + Kafka (Tansu)",
+            _get(results, "event_path", "distributed", "latency_ms"),
+        ),
+        _latency_row(
+            "raw floor: aiokafka produce -> consume",
+            _get(results, "kafka_floor", "latency_ms"),
+        ),
+        _latency_row(
+            "  of which raw produce ack (acks=all)",
+            _get(results, "kafka_floor", "produce_ack_ms"),
+        ),
+    ]
+    what_if = config.get("what_if_fetch_max_wait_ms")
+    if what_if is not None:
+        lines.insert(
+            3,
+            f"  WHAT-IF RUN: consumers' fetch_max_wait_ms = {what_if} "
+            "(not the shipped setting; see BENCH_FETCH_MAX_WAIT_MS)",
+        )
+    for mode in ("embedded", "distributed"):
+        stages = _get(results, "event_path", mode, "stages_ms")
+        if not stages:
+            continue
+        lines += ["", f"  {mode} stages (p50 / p90 / p99 ms):"]
+        for name, figures in stages.items():
+            lines.append(
+                f"    {name:<16}{_fmt(figures.get('p50'), 2):>9} /{_fmt(figures.get('p90'), 2):>8}"
+                f" /{_fmt(figures.get('p99'), 2):>8}   {figures.get('what', '')}"
+            )
+        http = _get(results, "event_path", mode, "http_response_ms")
+        if http:
+            lines.append(
+                f"    {'(http response)':<16}{_fmt(http.get('p50'), 2):>9} /"
+                f"{_fmt(http.get('p90'), 2):>8} /{_fmt(http.get('p99'), 2):>8}"
+                "   POST answered (runs alongside the stages above)"
+            )
+
+    isolated = _get(results, "event_path", "embedded", "isolated_costs")
+    if isolated:
+        lines += ["", "  embedded pieces measured alone (p50 wall / p50 process CPU, ms):"]
+        for figures in isolated.values():
+            lines.append(
+                f"    {_fmt(figures.get('wall_p50'), 2):>7} / {_fmt(figures.get('cpu_p50'), 2):>6}"
+                f"   {figures.get('what', '')}"
+            )
+    for mode in ("embedded", "distributed"):
+        cpu = _get(results, "event_path", mode, "process_cpu_ms_per_case")
+        if cpu is not None:
+            lines.append(
+                f"  {mode}: process CPU per measured case {_fmt(cpu, 2)} ms"
+                " (all threads, including background polling while a case waits)"
+            )
+
+    throughput = results.get("throughput", {})
+    lines += ["", "Throughput (events/s)"]
+    raw = throughput.get("raw_produce") or {}
+    runs = ", ".join(_fmt(run.get("events_per_s"), 0) for run in raw.get("runs", []))
+    lines.append(
+        f"  {'raw aiokafka produce, acks=all, gathered':<54}{_fmt(raw.get('events_per_s'), 0):>9}"
+        f"   median of runs: {runs}"
+    )
+    for title, key in (
+        ("relay PostgreSQL -> KafkaBus", "relay_postgres_kafka"),
+        ("relay SQLite -> in-process, no subscribers", "relay_sqlite_inprocess"),
+    ):
+        for batch, figures in (throughput.get(key) or {}).items():
+            statements = ", ".join(
+                f"{kind} {_fmt(spent.get('total_s'), 2)}"
+                for kind, spent in (figures.get("statements") or {}).items()
+            )
+            lines.append(
+                f"  {title + f', batch {batch}':<54}{_fmt(figures.get('events_per_s'), 0):>9}"
+                f"   {_fmt(figures.get('elapsed_s'), 2)} s = bus.publish "
+                f"{_fmt(figures.get('in_bus_publish_s'), 2)} s + database "
+                f"{_fmt(figures.get('in_database_s'), 2)} s ({statements})"
+            )
+
+    lines += ["", "Targets"]
+    for target in results.get("targets", []):
+        measured = target["measured"]
+        if measured is None:
+            shown = "-"
+        elif target["unit"] == "share":
+            shown = f"{measured * 100:.1f}%"
+        else:
+            shown = f"{measured:.2f}{target['unit']}"
+        lines.append(
+            f"  [{target['result']:<4}] {target['target']:<62} {shown:>9}   ({target['detail']})"
+        )
+
+    consumer = config.get("consumer_settings")
+    if consumer:
+        lines += ["", "Consumer settings (bus's threat consumer = raw floor consumer):"]
+        lines.append("  " + ", ".join(f"{k}={v}" for k, v in sorted(consumer.items())))
+    if results.get("errors"):
+        lines += ["", "Errors:"]
+        lines += [f"  {phase}: {error}" for phase, error in results["errors"].items()]
+    lines += ["", f"Total run time: {_fmt(results.get('runtime_s'), 1)} s"]
+    return "\n".join(lines)
+
+
+def write(results: dict[str, Any], stamp: str) -> tuple[Path, Path]:
+    """``bench-<stamp>.json`` and ``latest.json`` (``latest-what-if.json`` for a what-if run)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2, default=str) + "\n"
+    what_if = _get(results, "config", "what_if_fetch_max_wait_ms") is not None
+    path = RESULTS_DIR / f"bench-{stamp}{'-what-if' if what_if else ''}.json"
+    path.write_text(text)
+    latest = RESULTS_DIR / ("latest-what-if.json" if what_if else "latest.json")
+    latest.write_text(text)
+    return path, latest
