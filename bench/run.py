@@ -45,7 +45,7 @@ from avhopp_shared.db.engine import create_engine
 from avhopp_shared.platform import SERVICES
 from avhopp_shared.service_app import ServiceRuntime
 from avhopp_shared.settings import ServiceSettings
-from bench import event_path, infra, kafka_raw, relay_throughput, report
+from bench import event_path, infra, kafka_raw, relay_throughput, report, service_processes
 from tests.fixtures.platform import platform_settings, start_platform
 
 FLOOR_TOPIC = "bench.floor"
@@ -163,6 +163,10 @@ class Bench:
                 await self.phase(
                     "distributed event path", lambda: self.distributed(databases, bootstrap)
                 )
+                await self.phase(
+                    "distributed event path, one process per service",
+                    lambda: self.distributed_processes(databases, bootstrap),
+                )
                 await self.phase("raw Kafka floor", lambda: self.floor(bootstrap))
                 await self.phase(
                     "relay throughput (PostgreSQL + Kafka)",
@@ -189,6 +193,14 @@ class Bench:
             figures["partition_assignment_wait_s"] = round(waited, 2)
             self.results["event_path"]["distributed"] = figures
             self.template = await _first_outbox_payload(platform.runtime("intake"))
+
+    async def distributed_processes(
+        self, databases: infra.PostgresDatabases, bootstrap: str
+    ) -> None:
+        urls = await databases.create(list(SERVICES))
+        self.results["event_path"]["distributed_processes"] = await service_processes.measure(
+            urls, bootstrap, cases=self.cases, warmup=self.warmup
+        )
 
     async def floor(self, bootstrap: str) -> None:
         payload = self._template()
@@ -305,4 +317,10 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
+    # The services run under uvicorn, which uses uvloop where it is installed
+    # (it is a dependency): measure on the same loop. BENCH_LOOP=asyncio opts out.
+    if os.environ.get("BENCH_LOOP", "uvloop") == "uvloop":
+        import uvloop
+
+        sys.exit(uvloop.run(main()))
     sys.exit(asyncio.run(main()))
