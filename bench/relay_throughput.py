@@ -141,6 +141,7 @@ async def drain(
         event.remove(engine.sync_engine, "before_cursor_execute", before)
         event.remove(engine.sync_engine, "after_cursor_execute", after)
     left = await relay.pending()
+    await relay.stop()  # hands its connection back to the pool
     if published != expected or left:
         raise RuntimeError(f"relay published {published} of {expected} rows; {left} still pending")
     return {

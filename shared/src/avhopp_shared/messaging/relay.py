@@ -141,9 +141,14 @@ class OutboxRelay:
 
     async def _release_connection(self) -> None:
         connection, self._held = self._held, None
-        if connection is not None:
-            with suppress(Exception):
-                await connection.close()
+        if connection is None:
+            return
+        with suppress(Exception):
+            if self._is_postgres:
+                # Returned to the pool, the connection would keep the session
+                # lock and with it the leadership: discard it instead.
+                await connection.invalidate()
+            await connection.close()
 
     async def _publish_batch(self, connection: AsyncConnection) -> int:
         rows = (

@@ -1,20 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone
 from avhopp_followup.service_layer.handlers import get_timeline
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import problem_responses
+from avhopp_shared.web.params import NOT_FOUND, CaseId
 
 router = APIRouter(tags=["follow-up"])
-
-CaseId = Annotated[str, Path(min_length=1, max_length=36)]
-NOT_FOUND = problem_responses(404)
 
 
 class TimelineEntryPublic(BaseModel):

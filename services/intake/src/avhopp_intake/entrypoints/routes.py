@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Header, Response, status
 
 from avhopp_intake.domain.application import Applicant
 from avhopp_intake.entrypoints.schemas import ApplicationCreate, CasePublic
@@ -13,12 +13,9 @@ from avhopp_intake.service_layer.register_application import (
 )
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import problem_responses
+from avhopp_shared.web.params import NOT_FOUND, CaseId
 
 router = APIRouter(tags=["applications"])
-
-CaseId = Annotated[str, Path(min_length=1, max_length=36, description="Case id returned at intake")]
-NOT_FOUND = problem_responses(404)
 
 
 @router.post(

@@ -3,20 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import problem_responses
+from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus
 from avhopp_social.service_layer.handlers import get_investigation, list_investigations
 
 router = APIRouter(tags=["investigations"])
-
-CaseId = Annotated[str, Path(min_length=1, max_length=36)]
-NOT_FOUND = problem_responses(404)
 
 
 class InvestigationPublic(BaseModel):

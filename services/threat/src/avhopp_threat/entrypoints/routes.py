@@ -3,18 +3,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.problems import problem_responses
+from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
 from avhopp_threat.service_layer.handlers import get_task, task_queue
 
 router = APIRouter(tags=["threat assessments"])
-
-CaseId = Annotated[str, Path(min_length=1, max_length=36)]
-NOT_FOUND = problem_responses(404)
 
 
 class AssessmentTaskPublic(BaseModel):
