@@ -9,10 +9,9 @@ from avhopp_intake.settings import IntakeSettings
 from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
-from avhopp_shared.events.case_events import ApplicationReceived
-from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.messaging.relay import OutboxRelay
 from avhopp_shared.uow import UnitOfWork
+from tests.fixtures.events import application_received
 from tests.fixtures.postgres import CreateDatabases
 
 pytestmark = pytest.mark.postgres
@@ -33,14 +32,7 @@ async def test_a_second_replica_publishes_nothing_until_the_leader_stops(
         async with uow:
             for case_id in ("a", "b"):
                 uow.emit(
-                    ApplicationReceived(
-                        case_id=case_id,
-                        received_at=utcnow(),
-                        channel="letter",
-                        referral_source="self",
-                        applied_for=["financial_aid"],
-                        out_of_hours=False,
-                    ),
+                    application_received(case_id),
                     case_id=case_id,
                 )
             await uow.commit()
@@ -48,14 +40,7 @@ async def test_a_second_replica_publishes_nothing_until_the_leader_stops(
         assert await leader.publish_pending() == 2
         async with uow:
             uow.emit(
-                ApplicationReceived(
-                    case_id="c",
-                    received_at=utcnow(),
-                    channel="letter",
-                    referral_source="self",
-                    applied_for=["financial_aid"],
-                    out_of_hours=False,
-                ),
+                application_received("c"),
                 case_id="c",
             )
             await uow.commit()

@@ -6,20 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from avhopp_shared.db.engine import session_factory
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
-from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import InboxConsumer
 from avhopp_shared.uow import UnitOfWork
+from tests.fixtures.events import application_received
 
 
 def _envelope(data: dict[str, object] | None = None) -> EventEnvelope:
-    payload = ApplicationReceived(
-        case_id="case-1",
-        received_at=utcnow(),
-        channel="sms",
-        referral_source="ngo",
-        applied_for=["protected_housing"],
-        out_of_hours=True,
-    )
+    payload = application_received("case-1")
     return EventEnvelope(
         source="/avhopp/intake",
         type=payload.event_type,

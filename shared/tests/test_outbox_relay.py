@@ -9,22 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from avhopp_shared.bus.base import BusUnavailable
 from avhopp_shared.db.engine import session_factory
-from avhopp_shared.events.case_events import ApplicationReceived
-from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.relay import OutboxRelay
 from avhopp_shared.uow import UnitOfWork
 from shared.tests.fakes import RecordingBus
-
-
-def _event(case_id: str) -> ApplicationReceived:
-    return ApplicationReceived(
-        case_id=case_id,
-        received_at=utcnow(),
-        channel="phone",
-        referral_source="self",
-        applied_for=["financial_aid"],
-        out_of_hours=False,
-    )
+from tests.fixtures.events import application_received
 
 
 async def _emit(
@@ -35,7 +24,7 @@ async def _emit(
     )
     async with uow:
         for case_id in case_ids:
-            uow.emit(_event(case_id), case_id=case_id)
+            uow.emit(application_received(case_id), case_id=case_id)
         await uow.commit()
 
 
@@ -68,10 +57,12 @@ async def test_rows_are_published_in_commit_order_with_the_case_id_as_key(
     assert await _unpublished(engine) == 0
 
 
-async def test_an_uncommitted_unit_of_work_leaves_no_event(engine: AsyncEngine) -> None:
+async def test_an_uncommitted_unit_of_work_leaves_noapplication_received(
+    engine: AsyncEngine,
+) -> None:
     uow = UnitOfWork(session_factory(engine), source="/avhopp/test", acting_agency="social")
     async with uow:
-        uow.emit(_event("a"), case_id="a")
+        uow.emit(application_received("a"), case_id="a")
     assert await _unpublished(engine) == 0
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_social.domain.investigation import DeadlineRule, InvestigationStatus, open_investigation
+from tests.fixtures.events import application_received
 
 FRIDAY_AFTERNOON = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # 16:00 in Stockholm
 
@@ -20,14 +20,7 @@ def test_a_working_day_rule_skips_the_swedish_weekend() -> None:
 
 
 def test_an_opened_investigation_is_overdue_only_after_its_deadline() -> None:
-    application = ApplicationReceived(
-        case_id="c-1",
-        received_at=FRIDAY_AFTERNOON,
-        channel="letter",
-        referral_source="relative",
-        applied_for=["protected_housing"],
-        out_of_hours=False,
-    )
+    application = application_received(received_at=FRIDAY_AFTERNOON)
     investigation = open_investigation(
         application, DeadlineRule(timedelta(hours=8)), FRIDAY_AFTERNOON
     )

@@ -1,27 +1,17 @@
 from __future__ import annotations
 
-from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.envelope import utcnow
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, request_assessment
-
-
-def _application(out_of_hours: bool) -> ApplicationReceived:
-    return ApplicationReceived(
-        case_id="c-1",
-        received_at=utcnow(),
-        channel="phone",
-        referral_source="self",
-        applied_for=["protected_housing"],
-        out_of_hours=out_of_hours,
-    )
+from tests.fixtures.events import application_received
 
 
 def test_an_out_of_hours_application_is_an_urgent_pending_task() -> None:
-    task = request_assessment(_application(out_of_hours=True), utcnow())
+    task = request_assessment(application_received(out_of_hours=True), utcnow())
     assert (task.status, task.priority) == (TaskStatus.PENDING, Priority.URGENT)
 
 
 def test_an_office_hours_application_is_a_normal_pending_task() -> None:
     assert (
-        request_assessment(_application(out_of_hours=False), utcnow()).priority is Priority.NORMAL
+        request_assessment(application_received(out_of_hours=False), utcnow()).priority
+        is Priority.NORMAL
     )

@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -38,6 +37,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import IllegalStateError
 
+from avhopp_shared.backoff import backoff_delay
 from avhopp_shared.bus.base import BusUnavailable, Handler, OutboundRecord, Subscription
 from avhopp_shared.events.envelope import EventEnvelope
 
@@ -59,13 +59,6 @@ DEFAULT_CONSUMER_OPTIONS: Mapping[str, Any] = {
 _FIXED_CONSUMER_OPTIONS = frozenset(
     {"group_id", "enable_auto_commit", "auto_offset_reset", "bootstrap_servers"}
 )
-
-
-def _backoff(initial: float, maximum: float, attempt: int) -> float:
-    """``initial * 2**attempt`` capped at ``maximum`` (attempt counts from 0)."""
-    if attempt >= 64:
-        return maximum
-    return min(maximum, initial * math.pow(2, attempt))
 
 
 def _being_cancelled() -> bool:
@@ -474,7 +467,9 @@ class _ConsumerWorker:
                 return
             if self._healthy:
                 attempt = 0
-            await asyncio.sleep(_backoff(self.bus._backoff_initial, self.bus._backoff_max, attempt))
+            await asyncio.sleep(
+                backoff_delay(self.bus._backoff_initial, self.bus._backoff_max, attempt)
+            )
             attempt += 1
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
@@ -583,7 +578,7 @@ class _ConsumerWorker:
         previous_offset, failures = self._failures.get(tp, (record.offset, 0))
         failures = failures + 1 if previous_offset == record.offset else 1
         self._failures[tp] = (record.offset, failures)
-        delay = _backoff(self.bus._backoff_initial, self.bus._backoff_max, failures - 1)
+        delay = backoff_delay(self.bus._backoff_initial, self.bus._backoff_max, failures - 1)
         log.warning(
             "handler of group %s failed on event %s (%s) at %s[%s]@%s, attempt %d; "
             "retrying in %.1f s",

@@ -23,6 +23,7 @@ from contextlib import suppress
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from avhopp_shared.backoff import backoff_delay
 from avhopp_shared.bus.base import Bus, OutboundRecord
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.messaging.tables import OutboxMessage
@@ -81,25 +82,22 @@ class OutboxRelay:
         return int(count or 0)
 
     async def _run(self) -> None:
-        backoff = self._backoff_initial
+        failures = 0
         while True:
             self._wakeup.clear()
             try:
                 published = await self.publish_pending()
             except Exception as exc:
+                delay = backoff_delay(self._backoff_initial, self._backoff_max, failures)
+                failures += 1
                 log.warning(
                     "outbox publish failed; retrying",
-                    extra={
-                        "relay": self._name,
-                        "retry_in_s": round(backoff, 3),
-                        "error": repr(exc),
-                    },
+                    extra={"relay": self._name, "retry_in_s": round(delay, 3), "error": repr(exc)},
                 )
-                # Full jitter keeps many replicas from hammering a recovering broker in step.
-                await asyncio.sleep(random.uniform(backoff / 2, backoff))
-                backoff = min(backoff * 2, self._backoff_max)
+                # Jitter keeps many replicas from hammering a recovering broker in step.
+                await asyncio.sleep(random.uniform(delay / 2, delay))
                 continue
-            backoff = self._backoff_initial
+            failures = 0
             if published >= self._batch_size:
                 continue
             with suppress(TimeoutError):
