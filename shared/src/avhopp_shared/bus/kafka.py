@@ -11,14 +11,8 @@ Publishing
     are ensured again, because a broker that lost its data also lost its topics.
 
 Consuming
-    One consumer per subscribed group, offsets committed by hand, one record at
-    a time and only after the handler returned. A handler that raises leaves
-    its record uncommitted: the partition is rewound to that record and paused
-    for an exponential backoff while the other partitions go on. A record that
-    is not an envelope is logged and committed, or it would block its partition
-    forever. The consumer loop outlives broker outages: aiokafka reconnects and
-    rejoins the group by itself, and anything it gives up on makes the loop
-    build a new consumer after a backoff.
+    One :class:`~avhopp_shared.bus.kafka_consumer.GroupConsumer` per subscribed
+    group, offsets committed by hand after the handler returned.
 
 Nothing here logs a payload: records are named by topic, partition, offset and
 event id only.
@@ -27,24 +21,20 @@ event id only.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
-from aiokafka.errors import IllegalStateError
 
-from avhopp_shared.backoff import backoff_delay
 from avhopp_shared.bus.base import BusUnavailable, Handler, OutboundRecord, Subscription
-from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.bus.kafka_consumer import GroupConsumer
 
 log = logging.getLogger("avhopp.bus.kafka")
 
 _TOPIC_ALREADY_EXISTS = 36
-_POLL_SECONDS = 1.0
 
 #: Consumer settings for production; ``consumer_options`` overrides any of them.
 DEFAULT_CONSUMER_OPTIONS: Mapping[str, Any] = {
@@ -59,11 +49,6 @@ DEFAULT_CONSUMER_OPTIONS: Mapping[str, Any] = {
 _FIXED_CONSUMER_OPTIONS = frozenset(
     {"group_id", "enable_auto_commit", "auto_offset_reset", "bootstrap_servers"}
 )
-
-
-def _being_cancelled() -> bool:
-    task = asyncio.current_task()
-    return task is None or task.cancelling() > 0
 
 
 class KafkaBus:
@@ -115,7 +100,7 @@ class KafkaBus:
         self._producer: AIOKafkaProducer | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self._subscriptions: list[Subscription] = []
-        self._workers: list[_ConsumerWorker] = []
+        self._workers: list[GroupConsumer] = []
         self._started = False
         self._stopped = False
 
@@ -153,7 +138,15 @@ class KafkaBus:
                 exc,
             )
         for subscription in self._subscriptions:
-            worker = _ConsumerWorker(self, subscription)
+            worker = GroupConsumer(
+                subscription,
+                new_consumer=self._new_consumer,
+                ensure_topics=self._ensure_topics,
+                partitions=self._partitions,
+                backoff_initial_seconds=self._backoff_initial,
+                backoff_max_seconds=self._backoff_max,
+                stop_grace_seconds=self._stop_grace,
+            )
             worker.start()
             self._workers.append(worker)
 
@@ -356,262 +349,3 @@ class KafkaBus:
                     count,
                     self._partitions,
                 )
-
-
-class _ConsumerWorker:
-    """One group's consumer and the background task that feeds its handler."""
-
-    def __init__(self, bus: KafkaBus, subscription: Subscription) -> None:
-        self.bus = bus
-        self.subscription = subscription
-        self._consumer: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        # True while a handler and its commit run, or the consumer closes:
-        # stop() does not cancel the task then (within its grace period).
-        self._busy = False
-        self._healthy = False
-        # Partition → (offset, consecutive failures) of the record being retried.
-        self._failures: dict[TopicPartition, tuple[int, int]] = {}
-        # Paused partitions → loop time when they are resumed.
-        self._resume_at: dict[TopicPartition, float] = {}
-        # Partition counts already reported as differing from the configured one.
-        self._shapes_seen: set[tuple[str, int]] = set()
-
-    @property
-    def group(self) -> str:
-        return self.subscription.group
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(
-            self._run(), name=f"kafka-consumer:{self.group}"
-        )
-        self._task.add_done_callback(self._on_done)
-
-    def assignment(self) -> frozenset[tuple[str, int]]:
-        consumer = self._consumer
-        if consumer is None:
-            return frozenset()
-        return frozenset((tp.topic, tp.partition) for tp in consumer.assignment())
-
-    async def stop(self, grace: float) -> None:
-        """Stop between records: a running handler gets ``grace`` seconds, then is cancelled."""
-        self._stopping = True
-        task = self._task
-        if task is None:
-            return
-        deadline = asyncio.get_running_loop().time() + grace
-        while not task.done():
-            if not self._busy or asyncio.get_running_loop().time() >= deadline:
-                task.cancel()
-                break
-            await asyncio.wait({task}, timeout=0.02)
-        await asyncio.wait({task}, timeout=grace)
-        if not task.done():
-            log.error("Kafka consumer of group %s did not stop within %.1f s", self.group, grace)
-
-    def _on_done(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            if not self._stopping:
-                log.critical("Kafka consumer loop of group %s was cancelled", self.group)
-            return
-        exc = task.exception()
-        if exc is not None:
-            log.critical(
-                "Kafka consumer loop of group %s died; records are no longer consumed",
-                self.group,
-                exc_info=exc,
-            )
-        elif not self._stopping:
-            log.critical("Kafka consumer loop of group %s ended unexpectedly", self.group)
-
-    async def _run(self) -> None:
-        attempt = 0
-        while not self._stopping:
-            consumer = self.bus._new_consumer(self.subscription)
-            self._consumer = consumer
-            self._healthy = False
-            try:
-                await self.bus._ensure_topics(self.subscription.topics)
-                await consumer.start()
-                log.info(
-                    "Kafka consumer of group %s started on %s",
-                    self.group,
-                    ", ".join(self.subscription.topics),
-                )
-                await self._consume(consumer)
-            except Exception as exc:
-                log.warning(
-                    "Kafka consumer of group %s failed (%s: %s); starting a new one",
-                    self.group,
-                    type(exc).__name__,
-                    exc,
-                    exc_info=log.isEnabledFor(logging.DEBUG),
-                )
-            finally:
-                self._consumer = None
-                self._busy = True
-                try:
-                    # Auto-commit is off: stopping commits nothing. Bounded,
-                    # because a consumer mid-rejoin can wait on a coordinator
-                    # that no longer knows it.
-                    async with asyncio.timeout(self.bus._stop_grace):
-                        await consumer.stop()
-                except Exception:
-                    log.warning(
-                        "stopping the consumer of group %s failed", self.group, exc_info=True
-                    )
-                finally:
-                    self._busy = False
-            if self._stopping:
-                return
-            if self._healthy:
-                attempt = 0
-            await asyncio.sleep(
-                backoff_delay(self.bus._backoff_initial, self.bus._backoff_max, attempt)
-            )
-            attempt += 1
-
-    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
-        self._resume_at.clear()
-        while not self._stopping:
-            batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms(consumer))
-            self._healthy = True
-            self._check_partition_counts(consumer)
-            for tp, records in batches.items():
-                if self._stopping:
-                    return
-                await self._process_partition(consumer, tp, records)
-
-    def _check_partition_counts(self, consumer: AIOKafkaConsumer) -> None:
-        """Warn (once per count) when a topic's partition count is not the configured one."""
-        for topic in self.subscription.topics:
-            partitions = consumer.partitions_for_topic(topic)
-            if not partitions or len(partitions) == self.bus._partitions:
-                continue
-            shape = (topic, len(partitions))
-            if shape not in self._shapes_seen:
-                self._shapes_seen.add(shape)
-                log.warning(
-                    "Kafka topic %s has %d partitions, configured %d (group %s); "
-                    "was it auto-created by the broker?",
-                    topic,
-                    len(partitions),
-                    self.bus._partitions,
-                    self.group,
-                )
-
-    def _poll_timeout_ms(self, consumer: AIOKafkaConsumer) -> int:
-        """Resume partitions whose backoff is over; wait no longer than the next one."""
-        now = asyncio.get_running_loop().time()
-        timeout = _POLL_SECONDS
-        for tp, when in list(self._resume_at.items()):
-            if when <= now:
-                del self._resume_at[tp]
-                if tp in consumer.assignment():
-                    consumer.resume(tp)
-            else:
-                timeout = min(timeout, when - now)
-        return max(1, int(timeout * 1000))
-
-    async def _process_partition(
-        self,
-        consumer: AIOKafkaConsumer,
-        tp: TopicPartition,
-        records: list[ConsumerRecord[bytes, bytes]],
-    ) -> None:
-        for record in records:
-            if self._stopping:
-                return
-            envelope = self._parse(record)
-            self._busy = True
-            try:
-                if envelope is not None:
-                    try:
-                        await self.subscription.handler(envelope)
-                    except asyncio.CancelledError:
-                        if _being_cancelled():
-                            raise
-                        # The handler's own cancellation (a timeout inside
-                        # it), not ours: a failure like any other.
-                        self._retry_later(consumer, tp, record, envelope)
-                        return
-                    except Exception:
-                        self._retry_later(consumer, tp, record, envelope)
-                        return
-                    self._failures.pop(tp, None)
-                committed = await self._commit(consumer, tp, record.offset + 1)
-            finally:
-                self._busy = False
-            if not committed:
-                # Most likely a rebalance: stop this batch here and continue
-                # after the processed record unless the group moves us.
-                with contextlib.suppress(IllegalStateError):
-                    consumer.seek(tp, record.offset + 1)
-                return
-
-    def _parse(self, record: ConsumerRecord[bytes, bytes]) -> EventEnvelope | None:
-        try:
-            if record.value is None:
-                raise ValueError("record has no value")
-            return EventEnvelope.from_json_bytes(record.value)
-        except Exception as exc:
-            # Not the exception's text: pydantic quotes the offending input.
-            log.error(
-                "skipping a record that is not an event envelope: group=%s topic=%s "
-                "partition=%s offset=%s (%s)",
-                self.group,
-                record.topic,
-                record.partition,
-                record.offset,
-                type(exc).__name__,
-            )
-            return None
-
-    def _retry_later(
-        self,
-        consumer: AIOKafkaConsumer,
-        tp: TopicPartition,
-        record: ConsumerRecord[bytes, bytes],
-        envelope: EventEnvelope,
-    ) -> None:
-        previous_offset, failures = self._failures.get(tp, (record.offset, 0))
-        failures = failures + 1 if previous_offset == record.offset else 1
-        self._failures[tp] = (record.offset, failures)
-        delay = backoff_delay(self.bus._backoff_initial, self.bus._backoff_max, failures - 1)
-        log.warning(
-            "handler of group %s failed on event %s (%s) at %s[%s]@%s, attempt %d; "
-            "retrying in %.1f s",
-            self.group,
-            envelope.id,
-            envelope.type,
-            record.topic,
-            record.partition,
-            record.offset,
-            failures,
-            delay,
-            exc_info=True,
-        )
-        try:
-            consumer.seek(tp, record.offset)
-            consumer.pause(tp)
-        except IllegalStateError:
-            # The partition was revoked meanwhile; its new owner starts from
-            # the last commit, which is before this record.
-            return
-        self._resume_at[tp] = asyncio.get_running_loop().time() + delay
-
-    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> bool:
-        try:
-            await consumer.commit({tp: offset})
-        except Exception as exc:
-            log.warning(
-                "commit of %s[%s]@%s for group %s failed (%s); the record may be delivered again",
-                tp.topic,
-                tp.partition,
-                offset,
-                self.group,
-                type(exc).__name__,
-            )
-            return False
-        return True
