@@ -40,7 +40,11 @@ def build_apps(
     chosen = {name: (settings or {}).get(name) for name in SERVICES}
     modules = {name: _app_module(name) for name in SERVICES}
     resolved = {name: chosen[name] or modules[name].definition().settings for name in SERVICES}
-    bus = InProcessBus() if all(s.bus == "inprocess" for s in resolved.values()) else None
+    kinds = {s.bus for s in resolved.values()}
+    if len(kinds) > 1:
+        # An in-process bus of its own would cut a service off from the rest.
+        raise ValueError(f"services in one process must share one kind of bus, got {sorted(kinds)}")
+    bus = InProcessBus() if kinds == {"inprocess"} else None
     apps = {name: modules[name].create_app(resolved[name], bus) for name in SERVICES}
     return apps, bus
 
@@ -70,7 +74,7 @@ async def serve_all() -> None:
     apps, bus = build_apps()
     servers = []
     for name, app in apps.items():
-        service_settings: ServiceSettings = _app_module(name).definition().settings
+        service_settings: ServiceSettings = app.state.settings
         config = uvicorn.Config(
             app,
             host=service_settings.host,
@@ -91,11 +95,17 @@ async def serve_all() -> None:
     tasks = [asyncio.create_task(server.serve()) for _, _, server in servers]
     while not all(server.started for _, _, server in servers):
         if any(task.done() for task in tasks):
-            break
+            # One service could not start (a taken port, a bad setting): the
+            # platform is not half-started, it stops with the reason logged.
+            stop_all()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise SystemExit("avhopp did not start: a service failed, see the log above")
         await asyncio.sleep(0.05)
-    if bus is not None and all(server.started for _, _, server in servers):
+    if bus is not None:
         await bus.start()
         print("\navhopp is running (embedded mode: SQLite + in-process bus).", flush=True)
+    else:
+        print("\navhopp is running (bus: Kafka).", flush=True)
     for name, service_settings, _ in servers:
         base = f"http://{service_settings.host}:{service_settings.resolved_port}"
         print(f"  {name:<9} {base}/docs", flush=True)

@@ -125,6 +125,7 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
         lifespan=lifespan,
         responses=problem_responses(422, 503),
     )
+    app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(TraceContext)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
