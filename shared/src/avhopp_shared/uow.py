@@ -10,6 +10,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +19,8 @@ from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.trace import current_traceparent
+
+_outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 class UnitOfWork:
@@ -34,7 +37,7 @@ class UnitOfWork:
         self.acting_agency = acting_agency
         self._on_commit = on_commit
         self._session: AsyncSession | None = None
-        self._emitted = 0
+        self._outbox_rows: list[dict[str, object]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -44,7 +47,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self._emitted = 0
+        self._outbox_rows = []
         return self
 
     async def __aexit__(
@@ -72,20 +75,26 @@ class UnitOfWork:
             traceparent=current_traceparent.get(),
             data=payload.model_dump(mode="json"),
         )
-        self.session.add(
-            OutboxMessage(
-                event_id=envelope.id,
-                topic=topic_for(envelope.type),
-                key=case_id,
-                event_type=envelope.type,
-                payload=envelope.to_json_bytes(),
-            )
+        self._outbox_rows.append(
+            {
+                "event_id": envelope.id,
+                "topic": topic_for(envelope.type),
+                "key": case_id,
+                "event_type": envelope.type,
+                "payload": envelope.to_json_bytes(),
+                "created_at": envelope.time,
+                "attempts": 0,
+            }
         )
-        self._emitted += 1
         return envelope
 
     async def commit(self) -> None:
+        emitted, self._outbox_rows = self._outbox_rows, []
+        if emitted:
+            # One multi-row INSERT, after the ORM has flushed the state change
+            # (autoflush), in the same transaction: the events' order is the
+            # order they were emitted in.
+            await self.session.exec(insert(_outbox), params=emitted)
         await self.session.commit()
-        if self._emitted:
-            self._emitted = 0
+        if emitted:
             self._on_commit()

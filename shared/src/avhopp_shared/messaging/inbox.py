@@ -10,16 +10,19 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from pydantic import ValidationError
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from avhopp_shared.events.case_events import EventPayload
-from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.events.registry import UnknownEventType, parse_payload
 from avhopp_shared.messaging.tables import InboxMessage
 from avhopp_shared.trace import child_of, current_traceparent
 from avhopp_shared.uow import UnitOfWork
 
 log = logging.getLogger("avhopp.inbox")
+
+_inbox = InboxMessage.__table__  # type: ignore[attr-defined]
 
 EventHandler = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[None]]
 
@@ -68,14 +71,18 @@ class InboxConsumer:
     ) -> bool:
         """Apply the effect once; False when the event had already been processed."""
         async with self._new_uow() as uow:
-            uow.session.add(
-                InboxMessage(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-            )
             try:
                 # The inbox row goes first: its primary key is the duplicate
                 # check, and a concurrent delivery of the same event waits on
                 # it (or fails here) instead of applying the effect twice.
-                await uow.session.flush()
+                await uow.session.exec(
+                    insert(_inbox).values(
+                        consumer=self.name,
+                        event_id=envelope.id,
+                        event_type=envelope.type,
+                        processed_at=utcnow(),
+                    )
+                )
             except IntegrityError:
                 return False
             await handler(uow, payload, envelope)
