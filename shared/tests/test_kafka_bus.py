@@ -102,6 +102,18 @@ async def publish_eventually(
 MakeBus = Callable[..., KafkaBus]
 
 
+async def only_a_later_marker_arrives(make_bus: MakeBus, topic: str, group: str, key: str) -> None:
+    """A new member of the group gets a marker published now, and nothing committed before it."""
+    again = Seen()
+    restarted = make_bus(topics=[topic])
+    restarted.subscribe(group, [topic], again)
+    await restarted.start()
+    marker = event(key, 99)
+    await restarted.publish([record(topic, marker)])
+    await eventually(lambda: marker.id in again.ids, "the marker arrived")
+    assert again.ids == [marker.id]
+
+
 @pytest.fixture
 async def make_bus(kafka_broker: TansuBroker) -> AsyncIterator[MakeBus]:
     buses: list[KafkaBus] = []
@@ -185,14 +197,7 @@ async def test_a_record_whose_handler_raised_is_delivered_again_and_committed_on
 
     # A new consumer of the group starts after the commit: a marker with the
     # same key (same partition, later offset) arrives, the original does not.
-    again = Seen()
-    restarted = make_bus(topics=[topic])
-    restarted.subscribe(group, [topic], again)
-    await restarted.start()
-    marker = event("case-1", 2)
-    await restarted.publish([record(topic, marker)])
-    await eventually(lambda: marker.id in again.ids, "the marker arrived")
-    assert again.ids == [marker.id]
+    await only_a_later_marker_arrives(make_bus, topic, group, "case-1")
     assert attempts == [original.id, original.id]
 
 
@@ -270,14 +275,7 @@ async def test_a_record_that_is_not_an_envelope_is_skipped_and_committed(
     await eventually(lambda: seen.ids == [good.id], "the envelope after the garbage arrived")
     await bus.stop()
 
-    again = Seen()
-    restarted = make_bus(topics=[topic])
-    restarted.subscribe(group, [topic], again)
-    await restarted.start()
-    marker = event("case-g", 2)
-    await restarted.publish([record(topic, marker)])
-    await eventually(lambda: marker.id in again.ids, "the marker arrived")
-    assert again.ids == [marker.id]
+    await only_a_later_marker_arrives(make_bus, topic, group, "case-g")
 
 
 async def test_publish_fails_fast_while_the_broker_is_down_and_a_running_consumer_gets_what_is_published_after_the_restart(
