@@ -91,9 +91,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         emitted, self._outbox_rows = self._outbox_rows, []
         if emitted:
-            # One multi-row INSERT, after the ORM has flushed the state change
-            # (autoflush), in the same transaction: the events' order is the
-            # order they were emitted in.
+            # One multi-row INSERT in the same transaction as the state change
+            # (which the ORM flushes at commit); rows keep the emit order.
             await self.session.exec(insert(_outbox), params=emitted)
         await self.session.commit()
         if emitted:
