@@ -13,20 +13,17 @@ import importlib
 import signal
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
-from typing import Any, Protocol
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 
 from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.logging_setup import configure_logging
+from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_shared.settings import ServiceSettings
 
 SERVICES = ("intake", "threat", "social", "followup")
-
-
-class _AppFactory(Protocol):
-    def __call__(self, settings: Any = None, bus: Any = None) -> FastAPI: ...
 
 
 def _app_module(service: str) -> Any:
@@ -37,15 +34,17 @@ def build_apps(
     settings: Mapping[str, ServiceSettings] | None = None,
 ) -> tuple[dict[str, FastAPI], InProcessBus | None]:
     """One app per service; with the in-process bus they share one bus, else each has its own."""
-    chosen = {name: (settings or {}).get(name) for name in SERVICES}
-    modules = {name: _app_module(name) for name in SERVICES}
-    resolved = {name: chosen[name] or modules[name].definition().settings for name in SERVICES}
-    kinds = {s.bus for s in resolved.values()}
+    given = settings or {}
+    # Each definition is built once: it reads the environment when no settings are given.
+    definitions: dict[str, ServiceDefinition] = {
+        name: _app_module(name).definition(given.get(name)) for name in SERVICES
+    }
+    kinds = {d.settings.bus for d in definitions.values()}
     if len(kinds) > 1:
         # An in-process bus of its own would cut a service off from the rest.
         raise ValueError(f"services in one process must share one kind of bus, got {sorted(kinds)}")
     bus = InProcessBus() if kinds == {"inprocess"} else None
-    apps = {name: modules[name].create_app(resolved[name], bus) for name in SERVICES}
+    apps = {name: create_service_app(definition, bus) for name, definition in definitions.items()}
     return apps, bus
 
 

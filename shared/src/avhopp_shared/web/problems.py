@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from avhopp_shared.bus.base import BusUnavailable
@@ -137,8 +137,8 @@ def install_problem_handlers(app: FastAPI) -> None:
             "A storage or messaging component failed; nothing was stored. Retry later.",
         )
 
+    # SQLAlchemyError covers DBAPIError (lost connections, constraint faults).
     for infrastructure_error in (
-        DBAPIError,
         SQLAlchemyError,
         BusUnavailable,
         OSError,
