@@ -7,7 +7,7 @@ SYNCED := .venv/.synced
 SOURCES := shared/src services/intake/src services/threat/src services/social/src services/followup/src
 TESTS := tests shared/tests services/intake/tests services/threat/tests services/social/tests conftest.py
 
-.PHONY: run test lint bench ci fmt clean bootstrap schemas
+.PHONY: run test lint bench ci fmt clean bootstrap schemas token verify-audit
 
 bootstrap:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
@@ -21,6 +21,15 @@ $(SYNCED): uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.tom
 
 run: $(SYNCED) ## all four services on embedded defaults: SQLite files under var/, in-process bus
 	$(UV) run --frozen python -m avhopp_shared.platform
+
+CLIENT ?= social-malmo
+token: $(SYNCED) ## a bearer token for a demo client of the embedded issuer (CLIENT=police-syd; CLIENT=list)
+	@if [ "$(CLIENT)" = list ]; then $(UV) run --frozen python -m avhopp_shared.auth.token_cli --list; \
+	  else $(UV) run --frozen python -m avhopp_shared.auth.token_cli --client $(CLIENT); fi
+
+verify-audit: $(SYNCED) ## check every service's audit chain; reports the first broken entry
+	@status=0; for svc in intake threat social followup; do \
+	  $(UV) run --frozen python -m avhopp_$$svc verify-audit || status=1; done; exit $$status
 
 test: $(SYNCED) ## the suite, against real PostgreSQL and a real Kafka-protocol broker
 	$(UV) run --frozen pytest

@@ -46,6 +46,8 @@ BROKERS_IN_STACK = 1
 TEST_ENV = {
     "POSTGRES_PASSWORD": "superuser-test-pw",
     **{f"AVHOPP_{name.upper()}_DB_PASSWORD": f"{name}-test-pw" for name in SERVICES},
+    "AVHOPP_AUTH_ISSUER": "https://idp.test/realms/avhopp",
+    "AVHOPP_AUTH_JWKS_URL": "https://idp.test/realms/avhopp/certs",
 }
 
 REQUIRED_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]+\}")

@@ -32,4 +32,4 @@ async def test_a_database_error_mid_request_leaves_neither_the_case_nor_its_even
     retry = await platform.submit(application_body(random.Random(9)))
     assert retry.status_code == 201
     assert await count_rows(intake, "intake_case") == 1
-    assert await count_rows(intake, "outbox") == 1
+    assert await count_rows(intake, "outbox", "WHERE event_type = 'case.application_received'") == 1

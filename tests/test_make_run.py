@@ -31,6 +31,18 @@ def _wait_for_line(process: subprocess.Popen[str], text: str, timeout: float) ->
     raise AssertionError(f"{text!r} never printed; got {lines!r}")
 
 
+def _token(env: dict[str, str], client: str) -> str:
+    """What a user does: mint a demo token with the CLI against the running platform's issuer."""
+    minted = subprocess.run(
+        [sys.executable, "-m", "avhopp_shared.auth.token_cli", "--client", client],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return minted.stdout.strip()
+
+
 def test_the_embedded_platform_serves_every_service_on_its_own_port_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
@@ -54,9 +66,16 @@ def test_the_embedded_platform_serves_every_service_on_its_own_port_and_stops_on
             assert f"http://127.0.0.1:{port}/docs" in printed, name
             assert (tmp_path / f"{name}.db").exists(), f"{name} has its own database file"
 
+        assert "make token" in printed
+        social, police = (_token(env, name) for name in ("social-malmo", "police-syd"))
         with httpx.Client(timeout=10) as client:
             for port in ports.values():
                 assert client.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+            anonymous = client.post(
+                f"http://127.0.0.1:{ports['intake']}/applications", json=application_body()
+            )
+            assert anonymous.status_code == 401
+            client.headers["Authorization"] = f"Bearer {social}"
             created = client.post(
                 f"http://127.0.0.1:{ports['intake']}/applications", json=application_body()
             )
@@ -64,6 +83,7 @@ def test_the_embedded_platform_serves_every_service_on_its_own_port_and_stops_on
             case_id = created.json()["case_id"]
             deadline = time.monotonic() + 10
             path = f"http://127.0.0.1:{ports['threat']}/cases/{case_id}/threat-assessment"
+            client.headers["Authorization"] = f"Bearer {police}"
             while client.get(path).status_code != 200 and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert client.get(path).json()["status"] == "pending"

@@ -40,6 +40,14 @@ def test_outside_development_the_database_must_be_given(monkeypatch: pytest.Monk
     with pytest.raises(ValidationError, match="AVHOPP_EXAMPLE_DATABASE_URL must be set"):
         ExampleSettings()
     monkeypatch.setenv("AVHOPP_EXAMPLE_DATABASE_URL", "postgresql+asyncpg://u@db/example")
+    monkeypatch.setenv("AVHOPP_AUTH_JWKS_URL", "https://idp.test/certs")
     settings = ExampleSettings()
     assert not settings.should_auto_migrate
     assert settings.resolved_port == 8099
+
+
+def test_production_refuses_the_local_demo_issuer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "production")
+    monkeypatch.setenv("AVHOPP_EXAMPLE_DATABASE_URL", "postgresql+asyncpg://u@db/example")
+    with pytest.raises(ValidationError, match="AVHOPP_AUTH_JWKS_URL must be set"):
+        ExampleSettings()

@@ -12,3 +12,12 @@ class NotFound(Exception):
 
 class Conflict(Exception):
     pass
+
+
+class InvalidInput(ValueError):
+    """A domain rule the input breaks; ``field`` names the offending field (422 on the web)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

@@ -108,6 +108,11 @@ async def serve_all() -> None:
     for name, service_settings, _ in servers:
         base = f"http://{service_settings.host}:{service_settings.resolved_port}"
         print(f"  {name:<9} {base}/docs", flush=True)
+    print(
+        "Every API wants a bearer token; for a demo client (list: --list):\n"
+        "  make token CLIENT=social-malmo",
+        flush=True,
+    )
     print("Stop with Ctrl-C.\n", flush=True)
     await asyncio.gather(*tasks)
 

@@ -17,6 +17,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from avhopp_shared.access.catalogue import platform_catalogue
+from avhopp_shared.access.consent_state import CONSENT_HANDLERS
+from avhopp_shared.access.event_gate import event_gate, service_caller
+from avhopp_shared.access.gate import DisclosureGate
+from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.auth.dependencies import install_auth_problem_handlers, jwks_router
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.bus.factory import build_bus
 from avhopp_shared.db.engine import create_engine, session_factory
@@ -25,6 +31,8 @@ from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
 from avhopp_shared.messaging.relay import OutboxRelay
+from avhopp_shared.policy.engine import PolicyEngine
+from avhopp_shared.security_wiring import local_issuer_for, policy_engine, token_validator
 from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
@@ -53,6 +61,8 @@ class ServiceRuntime:
     bus: Bus
     relay: OutboxRelay
     consumer: InboxConsumer | None
+    policy: PolicyEngine
+    gate: DisclosureGate
 
     def new_uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -84,17 +94,31 @@ async def service_runtime(
         backoff_initial_seconds=settings.relay_backoff_initial_seconds,
         backoff_max_seconds=settings.relay_backoff_max_seconds,
     )
+    policy = policy_engine(settings)
+    gate = DisclosureGate(policy, platform_catalogue(), Owner(definition.owner_agency))
     runtime = ServiceRuntime(
-        settings, definition.owner_agency, engine, session_factory(engine), bus, relay, None
+        settings,
+        definition.owner_agency,
+        engine,
+        session_factory(engine),
+        bus,
+        relay,
+        None,
+        policy,
+        gate,
     )
     try:
         if settings.should_auto_migrate:
             await upgrade_to_head(engine, definition.migrations)
         if definition.consumes:
+            # A service that hears another's events also keeps the consent
+            # state its gate decides them by.
+            handlers = {**CONSENT_HANDLERS, **definition.consumes}
+            recipient = service_caller(settings.service_name, definition.owner_agency)
             runtime.consumer = InboxConsumer(
-                settings.consumer_group, runtime.new_uow, definition.consumes
+                settings.consumer_group, runtime.new_uow, handlers, event_gate(gate, recipient)
             )
-            topics = sorted({topic_for(t) for t in definition.consumes})
+            topics = sorted({topic_for(t) for t in handlers})
             bus.subscribe(settings.consumer_group, topics, runtime.consumer)
         if shared_bus is None:
             await bus.start()
@@ -126,10 +150,14 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
         responses=problem_responses(422, 503),
     )
     app.state.settings = settings
+    app.state.token_validator = token_validator(settings)
     install_problem_handlers(app)
+    install_auth_problem_handlers(app)
     app.add_middleware(TraceContext)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
+    if not settings.auth_jwks_url:
+        app.include_router(jwks_router(local_issuer_for(settings)))
     for router in definition.routers:
         app.include_router(router)
     return app

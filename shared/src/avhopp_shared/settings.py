@@ -73,6 +73,23 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max_seconds: float = Field(default=15.0, gt=0)
     consumer_backoff_max_seconds: float = Field(default=15.0, gt=0)
     log_level: str = "INFO"
+    auth_issuer: str = Field(
+        default="avhopp-local", description="Expected ``iss`` of bearer tokens."
+    )
+    auth_audience: str = Field(default="avhopp", description="Expected ``aud`` of bearer tokens.")
+    auth_jwks_url: str | None = Field(
+        default=None,
+        description=(
+            "The issuer's JWKS. Unset: the platform's own local issuer signs and "
+            "verifies (development and tests only)."
+        ),
+    )
+    auth_leeway_seconds: int = Field(default=60, ge=0, le=300)
+    policy_engine: Literal["regorus", "opa"] = "regorus"
+    opa_url: str | None = Field(default=None, description="OPA server, when policy_engine=opa.")
+    policies_dir: Path | None = Field(
+        default=None, description="Rego policies and data; defaults to the repository's policies/."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -95,6 +112,12 @@ class ServiceSettings(BaseSettings):
             raise ValueError(
                 f"{prefix}DATABASE_URL must be set when environment is not development"
             )
+        if self.environment == "production" and not self.auth_jwks_url:
+            # The local issuer's key sits on the service's own disk: fine for a
+            # demo, never for real cases.
+            raise ValueError("AVHOPP_AUTH_JWKS_URL must be set in production")
+        if self.policy_engine == "opa" and not self.opa_url:
+            raise ValueError("AVHOPP_OPA_URL must be set when policy_engine is opa")
         return self
 
     @property
@@ -119,6 +142,11 @@ class ServiceSettings(BaseSettings):
     def source_uri(self) -> str:
         """The CloudEvents ``source`` of everything this service emits."""
         return f"/avhopp/{self.service_name}"
+
+    @property
+    def issuer_key_path(self) -> Path:
+        """The local issuer's signing key (created on first start; never committed)."""
+        return self.var_dir / "issuer" / "es256.pem"
 
     @property
     def consumer_group(self) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
+from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {
     ApplicationReceived.event_type: ApplicationReceived,
+    ConsentGranted.event_type: ConsentGranted,
+    ConsentWithdrawn.event_type: ConsentWithdrawn,
 }
 
 

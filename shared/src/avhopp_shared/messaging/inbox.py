@@ -25,6 +25,9 @@ log = logging.getLogger("avhopp.inbox")
 _inbox = InboxMessage.__table__  # type: ignore[attr-defined]
 
 EventHandler = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[None]]
+#: Decides, inside the consumer's transaction, what of an event this service may
+#: see; None when nothing may be seen (the handler is then not run at all).
+EventGate = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[EventPayload | None]]
 
 
 class InboxConsumer:
@@ -33,10 +36,12 @@ class InboxConsumer:
         name: str,
         new_uow: Callable[[], UnitOfWork],
         handlers: Mapping[str, EventHandler],
+        gate: EventGate | None = None,
     ) -> None:
         self.name = name
         self._new_uow = new_uow
         self._handlers = dict(handlers)
+        self._gate = gate
         # Called after an event's effect is committed (metrics, latency probes).
         self.processed_listeners: list[Callable[[EventEnvelope], None]] = []
 
@@ -85,6 +90,9 @@ class InboxConsumer:
                 )
             except IntegrityError:
                 return False
-            await handler(uow, payload, envelope)
+            # The gate's audit entry commits with the inbox row and the effect.
+            visible = payload if self._gate is None else await self._gate(uow, payload, envelope)
+            if visible is not None:
+                await handler(uow, visible, envelope)
             await uow.commit()
         return True

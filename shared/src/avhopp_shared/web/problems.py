@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from avhopp_shared.bus.base import BusUnavailable
-from avhopp_shared.errors import Conflict, NotFound
+from avhopp_shared.errors import Conflict, InvalidInput, NotFound
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://avhopp.example/problems/"
@@ -118,6 +118,23 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem_response(request, 404, "not-found", f"{exc.resource} not found", str(exc))
+
+    @app.exception_handler(InvalidInput)
+    async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:
+        param = {
+            "name": exc.field,
+            "in": "body",
+            "pointer": "#/" + exc.field.replace(".", "/"),
+            "reason": exc.reason,
+        }
+        return problem_response(
+            request,
+            422,
+            "validation-error",
+            "Request is not valid",
+            detail=f"invalid field(s): {exc.field}",
+            **{"invalid-params": [param]},
+        )
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> JSONResponse:

@@ -3,14 +3,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone
 from avhopp_followup.service_layer.handlers import get_timeline
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
 from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
 
-router = APIRouter(tags=["follow-up"])
+router = APIRouter(
+    tags=["follow-up"],
+    responses=problem_responses(401, 403),
+    dependencies=[requires("timeline.read")],
+)
 
 
 class TimelineEntryPublic(BaseModel):
@@ -44,9 +51,11 @@ class TimelinePublic(BaseModel):
 
 @router.get(
     "/cases/{case_id}/timeline",
-    response_model=TimelinePublic,
+    response_model=disclosed_model(TimelinePublic),
     responses=NOT_FOUND,
     summary="The case timeline, oldest first",
+    operation_id="readTimeline",
 )
-async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep) -> TimelinePublic:
-    return TimelinePublic.of(await get_timeline(uow, case_id))
+async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    timeline = await get_timeline(uow, case_id)
+    return disclosed_response(await access.disclose(case_id, TimelinePublic.of(timeline)))

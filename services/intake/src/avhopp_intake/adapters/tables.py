@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, String, Text
 from sqlmodel import Field, SQLModel
@@ -27,3 +28,29 @@ class CaseRecord(SQLModel, table=True):
     idempotency_key: str | None = Field(
         default=None, sa_column=Column(String(200), nullable=True, unique=True)
     )
+
+
+class ConsentRecordRow(SQLModel, table=True):
+    """A consent as recorded; withdrawal fills in the withdrawal columns, nothing is deleted."""
+
+    __tablename__ = "consent_record"
+
+    consent_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    recipients: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    purposes: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_from: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    valid_to: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    method: str = Field(sa_column=Column(String(10), nullable=False))
+    document_reference: str | None = Field(
+        default=None, sa_column=Column(String(200), nullable=True)
+    )
+    oral_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    recorded_by: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    withdrawn_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    withdrawn_by: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    withdrawal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

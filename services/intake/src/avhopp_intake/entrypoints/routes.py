@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, status
+from fastapi.responses import JSONResponse
 
 from avhopp_intake.domain.application import Applicant
+from avhopp_intake.entrypoints.consent_routes import consent_command, recorded_by
 from avhopp_intake.entrypoints.schemas import ApplicationCreate, CasePublic
 from avhopp_intake.service_layer.register_application import (
     RegisterApplication,
@@ -13,29 +15,38 @@ from avhopp_intake.service_layer.register_application import (
 )
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
 from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
 
 
 @router.post(
     "/applications",
     status_code=status.HTTP_201_CREATED,
-    response_model=CasePublic,
+    response_model=disclosed_model(CasePublic),
     responses={
         200: {
-            "model": CasePublic,
+            "model": disclosed_model(CasePublic),
             "description": "Replay of an earlier request with the same Idempotency-Key",
         }
     },
+    dependencies=[requires("application.create")],
     summary="Register an application or referral and open a case",
+    operation_id="registerApplication",
 )
 async def post_application(
     body: ApplicationCreate,
     uow: UnitOfWorkDep,
-    response: Response,
+    access: AccessDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
-) -> CasePublic:
+) -> JSONResponse:
     applicant = body.applicant
     result = await register_application(
         uow,
@@ -53,16 +64,29 @@ async def post_application(
                 phone=applicant.phone,
             ),
             idempotency_key=idempotency_key,
+            consents=tuple(consent_command(c) for c in body.consents),
+            recorded_by=recorded_by(access.caller),
         ),
     )
-    response.headers["Location"] = f"/cases/{result.application.case_id}"
-    if not result.created:
-        response.status_code = status.HTTP_200_OK
-    return CasePublic.of(result.application)
+    case_id = result.application.case_id
+    # The answer is a disclosure too: a referring agency sees only what the
+    # policy lets it see of the case it just opened.
+    response = disclosed_response(
+        await access.disclose(case_id, CasePublic.of(result.application)),
+        status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+    )
+    response.headers["Location"] = f"/cases/{case_id}"
+    return response
 
 
 @router.get(
-    "/cases/{case_id}", response_model=CasePublic, responses=NOT_FOUND, summary="Read a case"
+    "/cases/{case_id}",
+    response_model=disclosed_model(CasePublic),
+    responses=NOT_FOUND,
+    dependencies=[requires("case.read")],
+    summary="Read a case",
+    operation_id="readCase",
 )
-async def get_case(case_id: CaseId, uow: UnitOfWorkDep) -> CasePublic:
-    return CasePublic.of(await get_application(uow, case_id))
+async def get_case(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    application = await get_application(uow, case_id)
+    return disclosed_response(await access.disclose(case_id, CasePublic.of(application)))

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from avhopp_intake.domain.application import Application
 from avhopp_intake.domain.identity import birth_date_of, normalise_identity_number
+from avhopp_intake.entrypoints.consent_schemas import ConsentCreate
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 from avhopp_shared.events.envelope import utcnow
 
@@ -49,6 +50,14 @@ class ApplicationCreate(BaseModel):
     )
     summary: str | None = Field(default=None, max_length=4000)
     applicant: ApplicantIn
+    consents: list[ConsentCreate] = Field(
+        default_factory=list,
+        max_length=20,
+        description=(
+            "Consent given with the application (e.g. the signed form): recorded with the "
+            "case, and announced before the application so that recipients may see it."
+        ),
+    )
 
     @field_validator("received_at")
     @classmethod

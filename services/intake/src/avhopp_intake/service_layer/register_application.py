@@ -7,8 +7,11 @@ from datetime import datetime
 
 from avhopp_intake.adapters.case_repository import CaseRepository
 from avhopp_intake.domain.application import Applicant, Application, new_case_id
+from avhopp_intake.domain.consent import RecordedBy
+from avhopp_intake.service_layer.consents import RecordConsent, new_consent, store_granted
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
+from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
 
 
@@ -22,6 +25,8 @@ class RegisterApplication:
     applicant: Applicant
     summary: str | None = None
     idempotency_key: str | None = None
+    consents: tuple[RecordConsent, ...] = ()
+    recorded_by: RecordedBy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,13 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
             summary=command.summary,
         )
         cases.add(application, command.idempotency_key)
+        for consent in command.consents:
+            assert command.recorded_by is not None
+            # Consent events go first: a recipient's gate must know of the
+            # consent before it decides on the application event.
+            await store_granted(
+                uow, new_consent(application.case_id, consent, command.recorded_by, utcnow())
+            )
         uow.emit(application.received_event(), case_id=application.case_id)
         await uow.commit()
         return Registered(application, created=True)

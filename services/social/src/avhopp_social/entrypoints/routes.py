@@ -4,16 +4,29 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
 from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus
 from avhopp_social.service_layer.handlers import get_investigation, list_investigations
 
-router = APIRouter(tags=["investigations"])
+router = APIRouter(
+    tags=["investigations"],
+    responses=problem_responses(401, 403),
+    dependencies=[requires("investigation.read")],
+)
 
 
 class InvestigationPublic(BaseModel):
@@ -44,22 +57,31 @@ class InvestigationPublic(BaseModel):
 
 @router.get(
     "/cases/{case_id}/investigation",
-    response_model=InvestigationPublic,
+    response_model=disclosed_model(InvestigationPublic),
     responses=NOT_FOUND,
     summary="The investigation opened for a case, with its start deadline",
+    operation_id="readInvestigation",
 )
-async def read_investigation(case_id: CaseId, uow: UnitOfWorkDep) -> InvestigationPublic:
-    return InvestigationPublic.of(await get_investigation(uow, case_id))
+async def read_investigation(
+    case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    investigation = await get_investigation(uow, case_id)
+    return disclosed_response(await access.disclose(case_id, InvestigationPublic.of(investigation)))
 
 
 @router.get(
     "/investigations",
-    response_model=list[InvestigationPublic],
+    response_model=list[disclosed_model(InvestigationPublic)],  # type: ignore[misc]
     summary="Investigations, earliest start deadline first",
+    operation_id="listInvestigations",
 )
 async def read_investigations(
     uow: UnitOfWorkDep,
+    access: AccessDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[InvestigationPublic]:
-    return [InvestigationPublic.of(i) for i in await list_investigations(uow, limit, offset)]
+) -> JSONResponse:
+    found = await list_investigations(uow, limit, offset)
+    return disclosed_list_response(
+        await access.disclose_each([(i.case_id, InvestigationPublic.of(i)) for i in found])
+    )

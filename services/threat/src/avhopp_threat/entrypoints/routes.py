@@ -4,14 +4,27 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
 from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
 from avhopp_threat.service_layer.handlers import get_task, task_queue
 
-router = APIRouter(tags=["threat assessments"])
+router = APIRouter(
+    tags=["threat assessments"],
+    responses=problem_responses(401, 403),
+    dependencies=[requires("threat.read")],
+)
 
 
 class AssessmentTaskPublic(BaseModel):
@@ -36,23 +49,30 @@ class AssessmentTaskPublic(BaseModel):
 
 @router.get(
     "/cases/{case_id}/threat-assessment",
-    response_model=AssessmentTaskPublic,
+    response_model=disclosed_model(AssessmentTaskPublic),
     responses=NOT_FOUND,
     summary="The threat and risk assessment of a case",
+    operation_id="readThreatAssessment",
 )
-async def read_assessment(case_id: CaseId, uow: UnitOfWorkDep) -> AssessmentTaskPublic:
-    return AssessmentTaskPublic.of(await get_task(uow, case_id))
+async def read_assessment(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    task = await get_task(uow, case_id)
+    return disclosed_response(await access.disclose(case_id, AssessmentTaskPublic.of(task)))
 
 
 @router.get(
     "/threat-assessments",
-    response_model=list[AssessmentTaskPublic],
+    response_model=list[disclosed_model(AssessmentTaskPublic)],  # type: ignore[misc]
     summary="The police work queue: urgent first, then oldest first",
+    operation_id="listThreatAssessments",
 )
 async def read_queue(
     uow: UnitOfWorkDep,
+    access: AccessDep,
     status: TaskStatus = TaskStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[AssessmentTaskPublic]:
-    return [AssessmentTaskPublic.of(t) for t in await task_queue(uow, status, limit, offset)]
+) -> JSONResponse:
+    tasks = await task_queue(uow, status, limit, offset)
+    return disclosed_list_response(
+        await access.disclose_each([(t.case_id, AssessmentTaskPublic.of(t)) for t in tasks])
+    )

@@ -1,0 +1,59 @@
+package avhopp.access_test.consent
+
+import rego.v1
+
+import data.avhopp.test.fixtures
+
+consent(changes) := fixtures.overlay(fixtures.consent, changes)
+
+now := fixtures.now
+
+allowed := ["allowed", "consent", "consent-1"]
+
+no_consent := ["withheld", "no consent"]
+
+# 10 kap. 1 § OSL: each case is police reading case_ref (a consent cell).
+cases := [
+	{"name": "no consent", "given": {}, "want": no_consent},
+	{"name": "an active consent", "given": {"consents": [fixtures.consent]}, "want": allowed},
+	{"name": "a withdrawn consent", "given": {"consents": [consent({"status": "withdrawn"})]}, "want": no_consent},
+	{"name": "an expired status", "given": {"consents": [consent({"status": "expired"})]}, "want": no_consent},
+	{"name": "past valid_to", "given": {"consents": [consent({"valid_to": now - 1})]}, "want": no_consent},
+	{"name": "valid_to is exclusive", "given": {"consents": [consent({"valid_to": now})]}, "want": no_consent},
+	{"name": "before valid_to", "given": {"consents": [consent({"valid_to": now + 1})]}, "want": allowed},
+	{"name": "not yet valid", "given": {"consents": [consent({"valid_from": now + 1})]}, "want": no_consent},
+	{"name": "valid_from is inclusive", "given": {"consents": [consent({"valid_from": now})]}, "want": allowed},
+	{"name": "a valid_from that is no time", "given": {"consents": [consent({"valid_from": null})]}, "want": no_consent},
+	{"name": "a valid_to that is no time", "given": {"consents": [consent({"valid_to": "never"})]}, "want": no_consent},
+	{"name": "a wrong purpose", "given": {"consents": [consent({"purposes": ["followup"]})]}, "want": no_consent},
+	{"name": "the caller's organisation named", "given": {"consents": [consent({"recipients": [{"agency": "police", "organisation": "polisen-syd"}]})]}, "want": allowed},
+	{"name": "another organisation named", "given": {"consents": [consent({"recipients": [{"agency": "police", "organisation": "polisen-nord"}]})]}, "want": no_consent},
+	{"name": "another agency named", "given": {"consents": [consent({"recipients": [{"agency": "probation", "organisation": null}]})]}, "want": no_consent},
+	{"name": "no recipients", "given": {"consents": [consent({"recipients": []})]}, "want": no_consent},
+	{"name": "a wrong category", "given": {"consents": [consent({"categories": ["identity"]})]}, "want": no_consent},
+	{"name": "one of several recipients", "given": {"consents": [consent({"recipients": [{"agency": "probation", "organisation": null}, {"agency": "police", "organisation": null}]})]}, "want": allowed},
+	{"name": "a withdrawn and an active consent", "given": {"consents": [consent({"id": "consent-0", "status": "withdrawn"}), fixtures.consent]}, "want": allowed},
+	{"name": "two covering consents give the smallest id", "given": {"consents": [consent({"id": "consent-2"}), fixtures.consent]}, "want": allowed},
+]
+
+test_consent_covers_only_an_active_matching_consent if {
+	count(fixtures.failures([object.union(case, {"category": "case_ref"}) | some case in cases])) == 0
+}
+
+test_a_consent_never_opens_a_cell_the_matrix_closes if {
+	given := {"consents": [consent({"categories": ["health"]})], "categories": ["health"]}
+	fixtures.decide(given).withheld.health == "not permitted for police"
+}
+
+test_a_consent_for_the_social_services_purpose_opens_threat_for_them if {
+	given := {
+		"caller": fixtures.social, "purpose": "intervention",
+		"owner": {"agency": "police", "organisation": "polisen-syd"},
+		"consents": [consent({
+			"recipients": [{"agency": "social", "organisation": "malmo"}],
+			"categories": ["threat"], "purposes": ["intervention"],
+		})],
+		"categories": ["threat"],
+	}
+	fixtures.decide(given).allowed.threat == {"rule": "consent", "basis": "consent-1"}
+}

@@ -1,0 +1,42 @@
+package avhopp.access
+
+import rego.v1
+
+import data.avhopp.lib
+
+# METADATA
+# title: Legal basis applies to this read
+# description: >-
+#   A recorded legal basis names the caller as recipient and is inside its
+#   validity window. It carries no purpose: the provision it cites (e.g.
+#   10 kap. 18 a § OSL) is the purpose. It then covers the categories it lists.
+legal_basis_applies(recorded) if {
+	lib.recipient_matches(recorded.recipient, input.caller)
+	lib.within(recorded.valid_from, recorded.valid_to, input.now)
+}
+
+applicable_legal_bases := [recorded |
+	some recorded in input.legal_bases
+	legal_basis_applies(recorded)
+]
+
+# METADATA
+# title: Legal basis
+# description: >-
+#   ACCESS.md, "Consent records": without consent, an exchange is possible on a
+#   recorded legal basis, e.g. 10 kap. 18 a § OSL (secrecy breaking to prevent
+#   serious crime) or 10 kap. 2 § OSL. It opens consent, decided and team
+#   cells, never a "none" cell. The basis is its id (the smallest, with
+#   several).
+# custom:
+#   short_name: legal_basis
+legal_basis_grants[category] := {"rule": "legal_basis", "basis": min(ids)} if {
+	some recorded in applicable_legal_bases
+	some category in recorded.categories
+	requested_cells[category] in lib.openable_cells
+	ids := {covering.id |
+		some covering in applicable_legal_bases
+		category in covering.categories
+	}
+	count(ids) > 0
+}

@@ -1,0 +1,39 @@
+package avhopp.access_test.legal_basis
+
+import rego.v1
+
+import data.avhopp.test.fixtures
+
+basis(changes) := fixtures.overlay(fixtures.legal_basis, changes)
+
+now := fixtures.now
+
+allowed := ["allowed", "legal_basis", "basis-1"]
+
+# 10 kap. 18 a § OSL: each case is police reading case_ref, with no consent.
+cases := [
+	{"name": "a recorded basis", "given": {"legal_bases": [fixtures.legal_basis]}, "want": allowed},
+	{"name": "the caller's organisation named", "given": {"legal_bases": [basis({"recipient": {"agency": "police", "organisation": "polisen-syd"}})]}, "want": allowed},
+	{"name": "another organisation named", "given": {"legal_bases": [basis({"recipient": {"agency": "police", "organisation": "polisen-nord"}})]}, "want": ["withheld", "no consent"]},
+	{"name": "another agency named", "given": {"legal_bases": [basis({"recipient": {"agency": "sis", "organisation": null}})]}, "want": ["withheld", "no consent"]},
+	{"name": "another category", "given": {"legal_bases": [basis({"categories": ["identity"]})]}, "want": ["withheld", "no consent"]},
+	{"name": "ended", "given": {"legal_bases": [basis({"valid_to": now})]}, "want": ["withheld", "no consent"]},
+	{"name": "still running", "given": {"legal_bases": [basis({"valid_to": now + 1})]}, "want": allowed},
+	{"name": "not yet in force", "given": {"legal_bases": [basis({"valid_from": now + 1})]}, "want": ["withheld", "no consent"]},
+	{"name": "a consent is preferred as the basis", "given": {"legal_bases": [fixtures.legal_basis], "consents": [fixtures.consent]}, "want": ["allowed", "consent", "consent-1"]},
+	{"name": "preferred to break-glass", "given": {"legal_bases": [fixtures.legal_basis], "break_glass": [fixtures.overlay(fixtures.break_glass, {"categories": ["case_ref"]})]}, "want": allowed},
+]
+
+test_a_legal_basis_opens_a_consent_cell_without_consent if {
+	count(fixtures.failures([object.union(case, {"category": "case_ref"}) | some case in cases])) == 0
+}
+
+test_a_legal_basis_opens_a_team_cell if {
+	given := {"legal_bases": [basis({"categories": ["protected_location"]})], "categories": ["protected_location"]}
+	fixtures.decide(given).allowed.protected_location == {"rule": "legal_basis", "basis": "basis-1"}
+}
+
+test_a_legal_basis_never_opens_a_cell_the_matrix_closes if {
+	given := {"legal_bases": [basis({"categories": ["health", "family"]})], "categories": ["health", "family"]}
+	fixtures.decide(given).withheld == {"health": "not permitted for police", "family": "not permitted for police"}
+}

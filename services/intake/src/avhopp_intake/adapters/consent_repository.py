@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_intake.adapters.tables import ConsentRecordRow
+from avhopp_intake.domain.consent import ConsentMethod, ConsentRecord, RecordedBy, Withdrawal
+from avhopp_shared.access.categories import Category, Purpose
+from avhopp_shared.events.consent_events import Recipient
+
+
+class ConsentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save(self, consent: ConsentRecord) -> None:
+        row = await self._session.get(ConsentRecordRow, consent.consent_id)
+        values = _to_row(consent)
+        if row is None:
+            self._session.add(values)
+            return
+        for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
+            setattr(row, name, getattr(values, name))
+        self._session.add(row)
+
+    async def get(self, case_id: str, consent_id: str) -> ConsentRecord | None:
+        row = await self._session.get(ConsentRecordRow, consent_id)
+        return _to_domain(row) if row is not None and row.case_id == case_id else None
+
+    async def for_case(self, case_id: str) -> Sequence[ConsentRecord]:
+        result = await self._session.exec(
+            select(ConsentRecordRow)
+            .where(ConsentRecordRow.case_id == case_id)
+            .order_by(ConsentRecordRow.recorded_at)  # type: ignore[arg-type]
+        )
+        return [_to_domain(row) for row in result.all()]
+
+
+def _to_row(consent: ConsentRecord) -> ConsentRecordRow:
+    withdrawal = consent.withdrawal
+    return ConsentRecordRow(
+        consent_id=consent.consent_id,
+        case_id=consent.case_id,
+        recipients=[r.model_dump() for r in consent.recipients],
+        categories=[c.value for c in consent.categories],
+        purposes=[p.value for p in consent.purposes],
+        valid_from=consent.valid_from,
+        valid_to=consent.valid_to,
+        method=consent.method.value,
+        document_reference=consent.document_reference,
+        oral_note=consent.oral_note,
+        recorded_by=dataclasses.asdict(consent.recorded_by),
+        recorded_at=consent.recorded_at,
+        withdrawn_at=withdrawal.at if withdrawal else None,
+        withdrawn_by=dataclasses.asdict(withdrawal.by) if withdrawal else None,
+        withdrawal_reason=withdrawal.reason if withdrawal else None,
+    )
+
+
+def _to_domain(row: ConsentRecordRow) -> ConsentRecord:
+    withdrawal = None
+    if row.withdrawn_at is not None and row.withdrawn_by is not None:
+        withdrawal = Withdrawal(
+            at=row.withdrawn_at, by=RecordedBy(**row.withdrawn_by), reason=row.withdrawal_reason
+        )
+    return ConsentRecord(
+        consent_id=row.consent_id,
+        case_id=row.case_id,
+        recipients=tuple(Recipient(**r) for r in row.recipients),
+        categories=tuple(Category(c) for c in row.categories),
+        purposes=tuple(Purpose(p) for p in row.purposes),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        method=ConsentMethod(row.method),
+        document_reference=row.document_reference,
+        oral_note=row.oral_note,
+        recorded_by=RecordedBy(**row.recorded_by),
+        recorded_at=row.recorded_at,
+        withdrawal=withdrawal,
+    )

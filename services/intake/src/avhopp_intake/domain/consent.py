@@ -1,0 +1,146 @@
+"""A consent record (samtycke) to information exchange — PROCESS.md step 4, ACCESS.md.
+
+As a main rule the person must consent before social services share with or
+obtain information from police, probation, SiS or others (10 kap. 1 § and
+26 kap. 1 § OSL). It is written as a rule; otherwise there must at least be a
+note of when and how it was obtained (004 Del 2, "Inhämta samtycke").
+Withdrawal is a new state, never a delete: the history stays readable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from avhopp_shared.access.categories import Category, Purpose
+from avhopp_shared.errors import Conflict, InvalidInput
+from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn, Recipient
+
+
+class ConsentMethod(StrEnum):
+    WRITTEN = "written"
+    ORAL = "oral"
+
+
+class ConsentStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class ConsentRuleBroken(InvalidInput):
+    """A consent that the law would not accept as recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedBy:
+    client_id: str
+    agency: str
+    organisation: str
+    user: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    at: datetime
+    by: RecordedBy
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    consent_id: str
+    case_id: str
+    recipients: tuple[Recipient, ...]
+    categories: tuple[Category, ...]
+    purposes: tuple[Purpose, ...]
+    valid_from: datetime
+    valid_to: datetime | None
+    method: ConsentMethod
+    document_reference: str | None
+    oral_note: str | None
+    recorded_by: RecordedBy
+    recorded_at: datetime
+    withdrawal: Withdrawal | None = None
+
+    def status(self, now: datetime) -> ConsentStatus:
+        if self.withdrawal is not None:
+            return ConsentStatus.WITHDRAWN
+        if self.valid_to is not None and now >= self.valid_to:
+            return ConsentStatus.EXPIRED
+        return ConsentStatus.ACTIVE
+
+    def withdrawn(self, withdrawal: Withdrawal) -> ConsentRecord:
+        if self.withdrawal is not None:
+            raise Conflict(f"consent {self.consent_id} was already withdrawn")
+        return dataclasses.replace(self, withdrawal=withdrawal)
+
+    def granted_event(self) -> ConsentGranted:
+        return ConsentGranted(
+            case_id=self.case_id,
+            consent_id=self.consent_id,
+            recipients=list(self.recipients),
+            categories=list(self.categories),
+            purposes=list(self.purposes),
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+        )
+
+    def withdrawn_event(self) -> ConsentWithdrawn:
+        assert self.withdrawal is not None
+        return ConsentWithdrawn(
+            case_id=self.case_id, consent_id=self.consent_id, withdrawn_at=self.withdrawal.at
+        )
+
+
+def record_consent(
+    *,
+    case_id: str,
+    recipients: tuple[Recipient, ...],
+    categories: tuple[Category, ...],
+    purposes: tuple[Purpose, ...],
+    valid_from: datetime,
+    valid_to: datetime | None,
+    method: ConsentMethod,
+    document_reference: str | None,
+    oral_note: str | None,
+    recorded_by: RecordedBy,
+    recorded_at: datetime,
+) -> ConsentRecord:
+    if method is ConsentMethod.WRITTEN and not document_reference:
+        raise ConsentRuleBroken(
+            "document_reference", "a written consent needs a document reference"
+        )
+    if method is ConsentMethod.ORAL and not oral_note:
+        # 004 Del 2: otherwise at least notes of when and how it was obtained.
+        raise ConsentRuleBroken(
+            "oral_note", "an oral consent needs a note of when and how it was given"
+        )
+    if valid_to is not None and valid_to <= valid_from:
+        raise ConsentRuleBroken("valid_to", "must be after valid_from")
+    for name, values in (
+        ("recipients", recipients),
+        ("categories", categories),
+        ("purposes", purposes),
+    ):
+        if not values:
+            raise ConsentRuleBroken(name, "must name at least one")
+        if len(set(values)) != len(values):
+            raise ConsentRuleBroken(name, "must not repeat an item")
+    return ConsentRecord(
+        consent_id=str(uuid.uuid4()),
+        case_id=case_id,
+        recipients=recipients,
+        categories=categories,
+        purposes=purposes,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        method=method,
+        document_reference=document_reference,
+        oral_note=oral_note,
+        recorded_by=recorded_by,
+        recorded_at=recorded_at,
+    )

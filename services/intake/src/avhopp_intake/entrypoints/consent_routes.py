@@ -1,0 +1,124 @@
+"""Consent records on a case: record, list, read, withdraw (ACCESS.md, "Consent records")."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
+
+from avhopp_intake.domain.consent import RecordedBy, Withdrawal
+from avhopp_intake.entrypoints.consent_schemas import ConsentCreate, ConsentPublic, WithdrawalCreate
+from avhopp_intake.service_layer.consents import (
+    RecordConsent,
+    get_consent,
+    grant_consent,
+    list_consents,
+    withdraw_consent,
+)
+from avhopp_shared.auth.caller import Caller
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+
+router = APIRouter(tags=["consents"], responses=problem_responses(401, 403))
+
+
+def recorded_by(caller: Caller) -> RecordedBy:
+    return RecordedBy(
+        client_id=caller.client_id,
+        agency=caller.agency.value,
+        organisation=caller.organisation,
+        user=caller.user,
+    )
+
+
+def consent_command(body: ConsentCreate) -> RecordConsent:
+    return RecordConsent(
+        recipients=tuple(body.recipients),
+        categories=tuple(body.categories),
+        purposes=tuple(body.purposes),
+        valid_from=body.valid_from or utcnow(),
+        valid_to=body.valid_to,
+        method=body.method,
+        document_reference=body.document_reference,
+        oral_note=body.oral_note,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ConsentPublic),
+    responses=NOT_FOUND,
+    dependencies=[requires("consent.write")],
+    summary="Record the person's consent to information exchange",
+    operation_id="recordConsent",
+)
+async def post_consent(
+    case_id: CaseId, body: ConsentCreate, uow: UnitOfWorkDep, access: AccessDep, response: Response
+) -> JSONResponse:
+    consent = await grant_consent(
+        uow, case_id, consent_command(body), recorded_by(access.caller), utcnow()
+    )
+    disclosed = disclosed_response(
+        await access.disclose(case_id, ConsentPublic.of(consent)), status.HTTP_201_CREATED
+    )
+    disclosed.headers["Location"] = f"/cases/{case_id}/consents/{consent.consent_id}"
+    return disclosed
+
+
+@router.get(
+    "/cases/{case_id}/consents",
+    response_model=list[disclosed_model(ConsentPublic)],  # type: ignore[misc]
+    responses=NOT_FOUND,
+    dependencies=[requires("consent.read")],
+    summary="Every consent recorded on a case, withdrawn and expired ones included",
+    operation_id="listConsents",
+)
+async def get_consents(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    consents = await list_consents(uow, case_id)
+    return disclosed_list_response(
+        await access.disclose_each([(case_id, ConsentPublic.of(c)) for c in consents])
+    )
+
+
+@router.get(
+    "/cases/{case_id}/consents/{consent_id}",
+    response_model=disclosed_model(ConsentPublic),
+    responses=NOT_FOUND,
+    dependencies=[requires("consent.read")],
+    summary="One consent record",
+    operation_id="readConsent",
+)
+async def get_one_consent(
+    case_id: CaseId, consent_id: str, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    consent = await get_consent(uow, case_id, consent_id)
+    return disclosed_response(await access.disclose(case_id, ConsentPublic.of(consent)))
+
+
+@router.post(
+    "/cases/{case_id}/consents/{consent_id}/withdrawal",
+    response_model=disclosed_model(ConsentPublic),
+    responses=NOT_FOUND | problem_responses(409),
+    dependencies=[requires("consent.write")],
+    summary="Withdraw a consent: effective at once for every later read and event",
+    operation_id="withdrawConsent",
+)
+async def post_withdrawal(
+    case_id: CaseId,
+    consent_id: str,
+    body: WithdrawalCreate,
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+) -> JSONResponse:
+    withdrawal = Withdrawal(at=utcnow(), by=recorded_by(access.caller), reason=body.reason)
+    consent = await withdraw_consent(uow, case_id, consent_id, withdrawal)
+    return disclosed_response(await access.disclose(case_id, ConsentPublic.of(consent)))

@@ -1,0 +1,113 @@
+"""The public shapes of consent records (ACCESS.md, "Consent records")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from avhopp_intake.domain.consent import ConsentMethod, ConsentRecord, ConsentStatus, RecordedBy
+from avhopp_shared.access.categories import Category, Purpose
+from avhopp_shared.events.consent_events import Recipient
+from avhopp_shared.events.envelope import utcnow
+
+
+class ConsentCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "recipients": [{"agency": "police"}],
+                    "categories": ["case_ref", "identity"],
+                    "purposes": ["protection"],
+                    "valid_to": "2027-06-30T00:00:00+02:00",
+                    "method": "written",
+                    "document_reference": "Dnr 2026-1234, consent form p. 2",
+                }
+            ]
+        },
+    )
+
+    recipients: list[Recipient] = Field(min_length=1, max_length=20)
+    categories: list[Category] = Field(min_length=1, max_length=len(Category))
+    purposes: list[Purpose] = Field(min_length=1, max_length=len(Purpose))
+    valid_from: datetime | None = Field(default=None, description="Defaults to now.")
+    valid_to: datetime | None = Field(default=None, description="Open-ended when absent.")
+    method: ConsentMethod
+    document_reference: str | None = Field(
+        default=None, max_length=200, description="Required for a written consent."
+    )
+    oral_note: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Required for an oral consent: when and how it was given (004 Del 2).",
+    )
+
+    @field_validator("valid_from", "valid_to")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must include a timezone offset")
+        return value
+
+
+class WithdrawalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+class RecordedByPublic(BaseModel):
+    client_id: str
+    agency: str
+    organisation: str
+    user: str | None
+
+    @classmethod
+    def of(cls, by: RecordedBy) -> RecordedByPublic:
+        return cls(
+            client_id=by.client_id, agency=by.agency, organisation=by.organisation, user=by.user
+        )
+
+
+class ConsentPublic(BaseModel):
+    consent_id: str
+    case_id: str
+    status: ConsentStatus
+    recipients: list[Recipient]
+    categories: list[Category]
+    purposes: list[Purpose]
+    valid_from: datetime
+    valid_to: datetime | None
+    method: ConsentMethod
+    document_reference: str | None
+    oral_note: str | None
+    recorded_by: RecordedByPublic
+    recorded_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_by: RecordedByPublic | None
+    withdrawal_reason: str | None
+
+    @classmethod
+    def of(cls, consent: ConsentRecord) -> ConsentPublic:
+        withdrawal = consent.withdrawal
+        return cls(
+            consent_id=consent.consent_id,
+            case_id=consent.case_id,
+            status=consent.status(utcnow()),
+            recipients=list(consent.recipients),
+            categories=list(consent.categories),
+            purposes=list(consent.purposes),
+            valid_from=consent.valid_from,
+            valid_to=consent.valid_to,
+            method=consent.method,
+            document_reference=consent.document_reference,
+            oral_note=consent.oral_note,
+            recorded_by=RecordedByPublic.of(consent.recorded_by),
+            recorded_at=consent.recorded_at,
+            withdrawn_at=withdrawal.at if withdrawal else None,
+            withdrawn_by=RecordedByPublic.of(withdrawal.by) if withdrawal else None,
+            withdrawal_reason=withdrawal.reason if withdrawal else None,
+        )

@@ -1,0 +1,104 @@
+"""Recording and withdrawing consent: the record, its event and this service's gate state commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from avhopp_intake.adapters.case_repository import CaseRepository
+from avhopp_intake.adapters.consent_repository import ConsentRepository
+from avhopp_intake.domain.consent import (
+    ConsentMethod,
+    ConsentRecord,
+    RecordedBy,
+    Withdrawal,
+    record_consent,
+)
+from avhopp_shared.access.categories import Category, Purpose
+from avhopp_shared.access.consent_state import apply_consent_granted, apply_consent_withdrawn
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.consent_events import Recipient
+from avhopp_shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RecordConsent:
+    recipients: tuple[Recipient, ...]
+    categories: tuple[Category, ...]
+    purposes: tuple[Purpose, ...]
+    valid_from: datetime
+    valid_to: datetime | None
+    method: ConsentMethod
+    document_reference: str | None
+    oral_note: str | None
+
+
+def new_consent(
+    case_id: str, command: RecordConsent, by: RecordedBy, now: datetime
+) -> ConsentRecord:
+    return record_consent(
+        case_id=case_id,
+        recipients=command.recipients,
+        categories=command.categories,
+        purposes=command.purposes,
+        valid_from=command.valid_from,
+        valid_to=command.valid_to,
+        method=command.method,
+        document_reference=command.document_reference,
+        oral_note=command.oral_note,
+        recorded_by=by,
+        recorded_at=now,
+    )
+
+
+async def store_granted(uow: UnitOfWork, consent: ConsentRecord) -> None:
+    """Inside an open unit of work: the record, the event, and intake's own gate state."""
+    await ConsentRepository(uow.session).save(consent)
+    granted = consent.granted_event()
+    await apply_consent_granted(uow.session, granted)
+    uow.emit(granted, case_id=consent.case_id)
+
+
+async def grant_consent(
+    uow: UnitOfWork, case_id: str, command: RecordConsent, by: RecordedBy, now: datetime
+) -> ConsentRecord:
+    consent = new_consent(case_id, command, by, now)
+    async with uow:
+        if await CaseRepository(uow.session).get(case_id) is None:
+            raise NotFound("case", case_id)
+        await store_granted(uow, consent)
+        await uow.commit()
+    return consent
+
+
+async def withdraw_consent(
+    uow: UnitOfWork, case_id: str, consent_id: str, withdrawal: Withdrawal
+) -> ConsentRecord:
+    async with uow:
+        consents = ConsentRepository(uow.session)
+        consent = await consents.get(case_id, consent_id)
+        if consent is None:
+            raise NotFound("consent", consent_id)
+        consent = consent.withdrawn(withdrawal)
+        await consents.save(consent)
+        withdrawn = consent.withdrawn_event()
+        await apply_consent_withdrawn(uow.session, withdrawn)
+        uow.emit(withdrawn, case_id=case_id)
+        await uow.commit()
+    return consent
+
+
+async def list_consents(uow: UnitOfWork, case_id: str) -> Sequence[ConsentRecord]:
+    async with uow:
+        if await CaseRepository(uow.session).get(case_id) is None:
+            raise NotFound("case", case_id)
+        return await ConsentRepository(uow.session).for_case(case_id)
+
+
+async def get_consent(uow: UnitOfWork, case_id: str, consent_id: str) -> ConsentRecord:
+    async with uow:
+        consent = await ConsentRepository(uow.session).get(case_id, consent_id)
+    if consent is None:
+        raise NotFound("consent", consent_id)
+    return consent

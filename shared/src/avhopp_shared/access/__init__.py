@@ -1,0 +1,1 @@
+"""Who may see what: categories, consent state, the disclosure gate and the audit trail."""

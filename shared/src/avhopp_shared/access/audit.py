@@ -1,0 +1,168 @@
+"""The audit trail: append-only, each entry carrying the hash of the one before.
+
+An entry is written in the same transaction as the disclosure it records; if
+the write fails, the transaction fails and nothing is disclosed (fail closed).
+Changing, deleting or reordering any entry breaks the chain at that entry,
+which :func:`verify_chain` reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlalchemy import select as sa_select
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.access.tables import AuditEntryRow
+
+_log = AuditEntryRow.__table__  # type: ignore[attr-defined]
+
+GENESIS = "0" * 64
+# Entries are chained, so two writers must not read the same "last" entry. On
+# SQLite, BEGIN IMMEDIATE already serialises writers; PostgreSQL takes this
+# transaction-scoped lock.
+_CHAIN_LOCK_KEY = 0x61756469745F6C6F  # "audit_lo"
+
+_HASHED_FIELDS = (
+    "recorded_at",
+    "channel",
+    "client_id",
+    "user",
+    "agency",
+    "organisation",
+    "case_id",
+    "resource",
+    "purpose",
+    "disclosed",
+    "withheld",
+    "bases",
+    "decision_id",
+    "policy_revision",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What one disclosure was: who received what about which case, and why."""
+
+    channel: str
+    client_id: str
+    user: str | None
+    agency: str
+    organisation: str | None
+    case_id: str
+    resource: str
+    purpose: str
+    disclosed: Sequence[str]
+    withheld: Mapping[str, str]
+    bases: Mapping[str, Any]
+    decision_id: str
+    policy_revision: str
+    note: str | None = None
+
+
+def entry_hash(previous_hash: str, fields: Mapping[str, Any]) -> str:
+    canonical = json.dumps(
+        {name: _canonical(fields[name]) for name in _HASHED_FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+async def append(session: AsyncSession, record: AuditRecord, now: datetime) -> AuditEntryRow:
+    """Add one entry to this session's transaction, chained to the current last entry."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY}
+        )
+    last = await connection.scalar(sa_select(_log.c.entry_hash).order_by(_log.c.id.desc()).limit(1))
+    fields: dict[str, Any] = {
+        "recorded_at": now.astimezone(UTC),
+        "channel": record.channel,
+        "client_id": record.client_id,
+        "user": record.user,
+        "agency": record.agency,
+        "organisation": record.organisation,
+        "case_id": record.case_id,
+        "resource": record.resource,
+        "purpose": record.purpose,
+        "disclosed": sorted(record.disclosed),
+        "withheld": dict(sorted(record.withheld.items())),
+        "bases": {k: record.bases[k] for k in sorted(record.bases)},
+        "decision_id": record.decision_id,
+        "policy_revision": record.policy_revision,
+        "note": record.note,
+    }
+    previous = last or GENESIS
+    row = AuditEntryRow(**fields, previous_hash=previous, entry_hash=entry_hash(previous, fields))
+    session.add(row)
+    await session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    first_broken_id: int | None
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken_id is None
+
+
+async def verify_chain(rows: AsyncIterator[AuditEntryRow]) -> ChainReport:
+    """Walk the entries in id order; report the first whose hash or link does not hold."""
+    previous = GENESIS
+    count = 0
+    async for row in rows:
+        count += 1
+        assert row.id is not None
+        if row.previous_hash != previous:
+            return ChainReport(count, row.id, "does not link to the entry before it")
+        fields = {name: getattr(row, name) for name in _HASHED_FIELDS}
+        if entry_hash(previous, fields) != row.entry_hash:
+            return ChainReport(count, row.id, "content does not match its hash")
+        previous = row.entry_hash
+    return ChainReport(count, None, None)
+
+
+async def entries_in_order(
+    session: AsyncSession, batch: int = 1000
+) -> AsyncIterator[AuditEntryRow]:
+    last_id = 0
+    while True:
+        result = await session.exec(
+            select(AuditEntryRow).where(_log.c.id > last_id).order_by(_log.c.id).limit(batch)
+        )
+        rows = list(result.all())
+        if not rows:
+            return
+        for row in rows:
+            yield row
+        last_id = rows[-1].id or last_id
+
+
+async def count_entries(session: AsyncSession, case_id: str | None = None) -> int:
+    query = sa_select(func.count()).select_from(_log)
+    if case_id is not None:
+        query = query.where(_log.c.case_id == case_id)
+    connection = await session.connection()
+    return int(await connection.scalar(query) or 0)

@@ -1,0 +1,111 @@
+"""The field catalogue: which category each field of each public model belongs to.
+
+Kept as data in ``policies/data/catalogue.json`` (``{"catalogue": {model:
+{field: category}}}``) beside the matrix, so both change together. A field of
+a nested model is classified by the nested model's own entries; a field the
+catalogue does not know is never disclosed (and a test fails on it).
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from avhopp_shared.access.categories import Category
+from avhopp_shared.policy.bundle import default_policies_dir
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``X``, ``X | None`` or ``list[X]``, if there is one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        for argument in typing.get_args(annotation):
+            found = nested_model(argument)
+            if found is not None:
+                return found
+    return None
+
+
+class Catalogue:
+    def __init__(self, entries: Mapping[str, Mapping[str, str]]) -> None:
+        self._entries = {
+            model: {name: Category(category) for name, category in fields.items()}
+            for model, fields in entries.items()
+        }
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Catalogue:
+        path = path or default_policies_dir() / "data" / "catalogue.json"
+        return cls(json.loads(path.read_text())["catalogue"])
+
+    def category_of(self, model: type[BaseModel], field: str) -> Category | None:
+        return self._entries.get(model.__name__, {}).get(field)
+
+    def unclassified(self, model: type[BaseModel]) -> Iterator[str]:
+        """``Model.field`` of every field, nested ones included, that has no category."""
+        for name, info in model.model_fields.items():
+            inner = nested_model(info.annotation)
+            if inner is not None:
+                yield from self.unclassified(inner)
+            elif self.category_of(model, name) is None:
+                yield f"{model.__name__}.{name}"
+
+    def categories_in(self, model: type[BaseModel], data: Mapping[str, Any]) -> set[Category]:
+        """The categories of the fields present in ``data`` (a dump of ``model``)."""
+        found: set[Category] = set()
+        for name, value in data.items():
+            info = model.model_fields.get(name)
+            inner = nested_model(info.annotation) if info else None
+            if inner is not None:
+                for item in _items(value):
+                    found |= self.categories_in(inner, item)
+                continue
+            category = self.category_of(model, name)
+            if category is not None:
+                found.add(category)
+        return found
+
+    def keep(
+        self, model: type[BaseModel], data: Mapping[str, Any], allowed: set[str]
+    ) -> dict[str, Any]:
+        """``data`` without the fields outside ``allowed``: omitted, never nulled."""
+        kept: dict[str, Any] = {}
+        for name, value in data.items():
+            info = model.model_fields.get(name)
+            inner = nested_model(info.annotation) if info else None
+            if inner is not None:
+                if isinstance(value, list):
+                    kept[name] = [self.keep(inner, item, allowed) for item in value]
+                elif isinstance(value, Mapping):
+                    part = self.keep(inner, value, allowed)
+                    if part:
+                        kept[name] = part
+                elif value is None:
+                    kept[name] = None
+                continue
+            category = self.category_of(model, name)
+            if category is not None and category in allowed:
+                kept[name] = value
+        return kept
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, Mapping)]
+    return []
+
+
+@cache
+def platform_catalogue() -> Catalogue:
+    return Catalogue.load()

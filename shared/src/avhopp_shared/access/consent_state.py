@@ -1,0 +1,74 @@
+"""The consents a service knows of, kept from consent events; read by its gate.
+
+Every service keeps this projection in its own database (services never read
+each other's tables). Intake writes it in the same transaction as the consent
+record itself, so its own gate never lags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.access.tables import ConsentGrantRow
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
+from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.uow import UnitOfWork
+
+ACTIVE = "active"
+WITHDRAWN = "withdrawn"
+
+
+async def apply_consent_granted(session: AsyncSession, granted: ConsentGranted) -> None:
+    if await session.get(ConsentGrantRow, granted.consent_id) is not None:
+        return
+    session.add(
+        ConsentGrantRow(
+            consent_id=granted.consent_id,
+            case_id=granted.case_id,
+            status=ACTIVE,
+            recipients=[r.model_dump() for r in granted.recipients],
+            categories=[c.value for c in granted.categories],
+            purposes=[p.value for p in granted.purposes],
+            valid_from=granted.valid_from,
+            valid_to=granted.valid_to,
+        )
+    )
+
+
+async def apply_consent_withdrawn(session: AsyncSession, withdrawn: ConsentWithdrawn) -> None:
+    row = await session.get(ConsentGrantRow, withdrawn.consent_id)
+    if row is None or row.status == WITHDRAWN:
+        return
+    row.status = WITHDRAWN
+    row.withdrawn_at = withdrawn.withdrawn_at
+    session.add(row)
+
+
+async def consents_for_case(session: AsyncSession, case_id: str) -> Sequence[ConsentGrantRow]:
+    result = await session.exec(
+        select(ConsentGrantRow)
+        .where(ConsentGrantRow.case_id == case_id)
+        .order_by(ConsentGrantRow.valid_from)  # type: ignore[arg-type]
+    )
+    return result.all()
+
+
+async def _on_granted(uow: UnitOfWork, payload: EventPayload, _: EventEnvelope) -> None:
+    assert isinstance(payload, ConsentGranted)
+    await apply_consent_granted(uow.session, payload)
+
+
+async def _on_withdrawn(uow: UnitOfWork, payload: EventPayload, _: EventEnvelope) -> None:
+    assert isinstance(payload, ConsentWithdrawn)
+    await apply_consent_withdrawn(uow.session, payload)
+
+
+#: Subscribed by every service that receives events from other services.
+CONSENT_HANDLERS = {
+    ConsentGranted.event_type: _on_granted,
+    ConsentWithdrawn.event_type: _on_withdrawn,
+}

@@ -1,0 +1,60 @@
+"""The gate on the consuming side of the bus: what another agency's event may show this service.
+
+An event crossing an agency boundary is a disclosure like a REST read (ACCESS.md,
+"Audit"): the consuming service decides with its own copy of the consent
+state, drops the categories it may not see, and audits the delivery in the
+same transaction as the inbox row. Events between services of one agency, and
+the consent events the gate itself runs on (ids and codes only), pass as they are.
+"""
+
+from __future__ import annotations
+
+from avhopp_shared.access.categories import DEFAULT_PURPOSE
+from avhopp_shared.access.consent_state import CONSENT_HANDLERS
+from avhopp_shared.access.gate import DisclosureGate
+from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.auth.caller import Agency, Caller
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.messaging.inbox import EventGate
+from avhopp_shared.uow import UnitOfWork
+
+ACCESS_EVENT_TYPES = frozenset(CONSENT_HANDLERS)
+
+
+def service_caller(service_name: str, agency: str) -> Caller:
+    """The identity a service's consumer decides and audits under."""
+    return Caller(
+        client_id=f"service:{service_name}",
+        agency=Agency(agency),
+        organisation=f"avhopp-{service_name}",
+    )
+
+
+def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
+    purpose = DEFAULT_PURPOSE[recipient.agency.value]
+
+    async def decide(
+        uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+    ) -> EventPayload | None:
+        if envelope.type in ACCESS_EVENT_TYPES or envelope.acting_agency == recipient.agency:
+            return payload
+        disclosure = await gate.disclose(
+            uow.session,
+            recipient=recipient,
+            purpose=purpose.value,
+            case_id=envelope.subject,
+            item=payload,
+            channel="event",
+            note=f"event {envelope.type} {envelope.id}",
+            owner=Owner(envelope.acting_agency),
+        )
+        if disclosure.nothing:
+            return None
+        # The handler gets the payload with the withheld fields absent: reading
+        # one raises instead of quietly seeing a default. Payloads crossing a
+        # boundary are flat (a test checks), so top-level fields are the whole.
+        visible = {name: getattr(payload, name) for name in disclosure.data}
+        return type(payload).model_construct(**visible)
+
+    return decide

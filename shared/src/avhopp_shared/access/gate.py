@@ -1,0 +1,117 @@
+"""The disclosure gate: classify → decide → filter → audit, for every exchange.
+
+Every REST response that crosses an agency boundary, every event consumed by
+another agency's service and every export passes through
+:meth:`DisclosureGate.disclose`. It runs inside the caller's transaction: the
+audit entry commits with whatever else that transaction does, or nothing is
+disclosed at all (ACCESS.md, "Audit"; fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.access import audit
+from avhopp_shared.access.catalogue import Catalogue
+from avhopp_shared.access.consent_state import consents_for_case
+from avhopp_shared.access.policy_input import Owner, access_input
+from avhopp_shared.auth.caller import Caller
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.policy.access_decision import decide_access
+from avhopp_shared.policy.engine import PolicyEngine
+
+#: How long a decision may take before it counts as a deny.
+DECISION_TIMEOUT_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What may leave: the filtered data, and which categories were held back and why."""
+
+    data: dict[str, Any]
+    disclosed: frozenset[str]
+    withheld: Mapping[str, str] = field(default_factory=dict)
+    decision_id: str = ""
+
+    @property
+    def nothing(self) -> bool:
+        return not self.disclosed
+
+
+@dataclass
+class DisclosureGate:
+    engine: PolicyEngine
+    catalogue: Catalogue
+    owner: Owner
+    clock: Callable[[], datetime] = utcnow
+
+    async def disclose(
+        self,
+        session: AsyncSession,
+        *,
+        recipient: Caller,
+        purpose: str,
+        case_id: str,
+        item: BaseModel,
+        channel: str,
+        note: str | None = None,
+        owner: Owner | None = None,
+    ) -> Disclosure:
+        """``owner`` is whoever holds ``item``: this service unless said otherwise
+        (an event consumed here is held by the agency that sent it)."""
+        model = type(item)
+        data = item.model_dump(mode="json")
+        categories = self.catalogue.categories_in(model, data)
+        now = self.clock()
+        decision = decide_access(
+            self.engine,
+            access_input(
+                recipient=recipient,
+                purpose=purpose,
+                owner=owner or self.owner,
+                case_id=case_id,
+                categories=categories,
+                consents=await consents_for_case(session, case_id),
+                now=now,
+            ),
+            DECISION_TIMEOUT_SECONDS,
+        )
+        present = {str(c) for c in categories}
+        allowed = {c for c in decision.allowed if c in present}
+        withheld = {c: decision.withheld.get(c, "undefined in policy") for c in present - allowed}
+        await audit.append(
+            session,
+            audit.AuditRecord(
+                channel=channel,
+                client_id=recipient.client_id,
+                user=recipient.user,
+                agency=recipient.agency,
+                organisation=recipient.organisation,
+                case_id=case_id,
+                resource=model.__name__,
+                purpose=purpose,
+                disclosed=sorted(allowed),
+                withheld=withheld,
+                bases={c: _basis(decision.allowed[c]) for c in sorted(allowed)},
+                decision_id=decision.decision_id,
+                policy_revision=decision.revision,
+                note=note,
+            ),
+            now,
+        )
+        return Disclosure(
+            data=self.catalogue.keep(model, data, allowed),
+            disclosed=frozenset(allowed),
+            withheld=dict(sorted(withheld.items())),
+            decision_id=decision.decision_id,
+        )
+
+
+def _basis(basis: Any) -> dict[str, Any]:
+    return {"rule": basis.rule, "basis": basis.basis}

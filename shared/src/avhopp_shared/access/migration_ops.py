@@ -1,0 +1,53 @@
+"""Creates the access-state and audit tables from a service's migration."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from avhopp_shared.db.types import UtcDateTime
+
+
+def create_access_tables() -> None:
+    op.create_table(
+        "access_consent",
+        sa.Column("consent_id", sa.String(36), primary_key=True),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("recipients", sa.JSON(), nullable=False),
+        sa.Column("categories", sa.JSON(), nullable=False),
+        sa.Column("purposes", sa.JSON(), nullable=False),
+        sa.Column("valid_from", UtcDateTime(), nullable=False),
+        sa.Column("valid_to", UtcDateTime(), nullable=True),
+        sa.Column("withdrawn_at", UtcDateTime(), nullable=True),
+    )
+    op.create_index("ix_access_consent_case", "access_consent", ["case_id"])
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+        sa.Column("recorded_at", UtcDateTime(), nullable=False),
+        sa.Column("channel", sa.String(20), nullable=False),
+        sa.Column("client_id", sa.String(200), nullable=False),
+        sa.Column("user", sa.String(200), nullable=True),
+        sa.Column("agency", sa.String(20), nullable=False),
+        sa.Column("organisation", sa.String(200), nullable=True),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("resource", sa.String(200), nullable=False),
+        sa.Column("purpose", sa.String(20), nullable=False),
+        sa.Column("disclosed", sa.JSON(), nullable=False),
+        sa.Column("withheld", sa.JSON(), nullable=False),
+        sa.Column("bases", sa.JSON(), nullable=False),
+        sa.Column("decision_id", sa.String(64), nullable=False),
+        sa.Column("policy_revision", sa.String(64), nullable=False),
+        sa.Column("previous_hash", sa.String(64), nullable=False),
+        sa.Column("entry_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("note", sa.Text(), nullable=True),
+    )
+    op.create_index("ix_audit_log_case", "audit_log", ["case_id"])
+
+
+def drop_access_tables() -> None:
+    op.drop_index("ix_audit_log_case", table_name="audit_log")
+    op.drop_table("audit_log")
+    op.drop_index("ix_access_consent_case", table_name="access_consent")
+    op.drop_table("access_consent")

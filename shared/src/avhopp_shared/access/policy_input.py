@@ -1,0 +1,77 @@
+"""Builds the input of the disclosure decision (policies/README.md) from what the service knows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from avhopp_shared.access.tables import ConsentGrantRow
+from avhopp_shared.auth.caller import Caller
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who holds the data being disclosed: an agency and, where known, one organisation."""
+
+    agency: str
+    organisation: str | None = None
+
+    def as_policy_input(self) -> dict[str, str | None]:
+        return {"agency": self.agency, "organisation": self.organisation}
+
+
+def _seconds(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())
+
+
+def _consent(row: ConsentGrantRow) -> dict[str, Any]:
+    return {
+        "id": row.consent_id,
+        "status": row.status,
+        "recipients": row.recipients,
+        "categories": row.categories,
+        "purposes": row.purposes,
+        "valid_from": _seconds(row.valid_from),
+        "valid_to": _seconds(row.valid_to),
+    }
+
+
+def decision_time(now: int, boundaries: Iterable[int | None]) -> int:
+    """The latest validity boundary not after ``now`` (0 when there is none).
+
+    The rules only compare the time with the boundaries in the input, so any
+    two moments between the same two boundaries get the same decision; using
+    the boundary instead of the clock makes equal inputs equal, which lets
+    decisions be cached without ever outliving a consent by a second.
+    """
+    passed = [b for b in boundaries if b is not None and b <= now]
+    return max(passed, default=0)
+
+
+def access_input(
+    *,
+    recipient: Caller,
+    purpose: str,
+    owner: Owner,
+    case_id: str,
+    categories: Iterable[str],
+    consents: Sequence[ConsentGrantRow],
+    now: datetime,
+) -> dict[str, Any]:
+    consent_items = [_consent(row) for row in consents]
+    boundaries = [c["valid_from"] for c in consent_items] + [c["valid_to"] for c in consent_items]
+    return {
+        "caller": recipient.as_policy_input(),
+        "purpose": purpose,
+        "owner": owner.as_policy_input(),
+        "case_id": case_id,
+        "categories": sorted(set(categories)),
+        "now": decision_time(int(now.timestamp()), boundaries),
+        "consents": consent_items,
+        "disclosure_decisions": [],
+        "team": [],
+        "legal_bases": [],
+        "break_glass": [],
+    }

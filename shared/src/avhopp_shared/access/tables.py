@@ -1,0 +1,59 @@
+"""The access-state and audit tables every service carries in its own database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from avhopp_shared.db.types import UtcDateTime
+
+
+class ConsentGrantRow(SQLModel, table=True):
+    """What this service knows of one consent: enough to decide, nothing of the person."""
+
+    __tablename__ = "access_consent"
+    __table_args__ = (Index("ix_access_consent_case", "case_id"),)
+
+    consent_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False))
+    status: str = Field(sa_column=Column(String(20), nullable=False))
+    recipients: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    purposes: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_from: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    valid_to: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    withdrawn_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class AuditEntryRow(SQLModel, table=True):
+    """One disclosure, chained to the one before it by hash (ACCESS.md, "Audit")."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_case", "case_id"),)
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    )
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    channel: str = Field(sa_column=Column(String(20), nullable=False))
+    client_id: str = Field(sa_column=Column(String(200), nullable=False))
+    user: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    agency: str = Field(sa_column=Column(String(20), nullable=False))
+    organisation: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False))
+    resource: str = Field(sa_column=Column(String(200), nullable=False))
+    purpose: str = Field(sa_column=Column(String(20), nullable=False))
+    disclosed: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    withheld: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    bases: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    decision_id: str = Field(sa_column=Column(String(64), nullable=False))
+    policy_revision: str = Field(sa_column=Column(String(64), nullable=False))
+    previous_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    entry_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -1,0 +1,151 @@
+"""Bearer token validation: a JWT in, a :class:`Caller` out, or :class:`InvalidToken`.
+
+Authlib's JOSE does the cryptography with a fixed algorithm allow-list
+(RS256, ES256): ``none`` and the HMAC family are refused before any key is
+touched, so a token "signed" with the public key as an HMAC secret cannot pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from avhopp_shared.auth.authlib_jose import (
+    BadSignatureError,
+    ExpiredTokenError,
+    InvalidClaimError,
+    InvalidTokenError,
+    JoseError,
+    JsonWebToken,
+    Key,
+    MissingClaimError,
+    UnsupportedAlgorithmError,
+)
+from avhopp_shared.auth.caller import Agency, Caller
+from avhopp_shared.auth.jwks import KeySource
+
+ALLOWED_ALGORITHMS = ("RS256", "ES256")
+_KEY_TYPE_FOR_ALGORITHM = {"RS256": "RSA", "ES256": "EC"}
+# RFC 7519 4.1.4 allows "a few minutes" of clock skew; more than that would
+# keep expired tokens alive.
+MAX_LEEWAY_SECONDS = 300
+
+_JWT = JsonWebToken(list(ALLOWED_ALGORITHMS))
+_AGENCIES = frozenset(agency.value for agency in Agency)
+
+
+class InvalidToken(Exception):
+    """A token that does not identify a caller.
+
+    ``reason`` is short, fixed text safe to send to the client: it never
+    repeats the token or any value taken from it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _UnknownKeyId(Exception):
+    pass
+
+
+class TokenValidator:
+    def __init__(
+        self, issuer: str, audience: str, keys: KeySource, *, leeway_seconds: int = 60
+    ) -> None:
+        # Authlib skips a claim check whose expected value is empty: refuse that here.
+        if not issuer or not audience:
+            raise ValueError("issuer and audience must be given")
+        if not 0 <= leeway_seconds <= MAX_LEEWAY_SECONDS:
+            raise ValueError(f"leeway_seconds must be within 0..{MAX_LEEWAY_SECONDS}")
+        self._keys = keys
+        self._leeway = leeway_seconds
+        self._claims_options = {
+            "iss": {"essential": True, "value": issuer},
+            "aud": {"essential": True, "value": audience},
+            "exp": {"essential": True},
+        }
+
+    async def validate(self, token: str) -> Caller:
+        """The caller a token identifies; raises :class:`InvalidToken` otherwise.
+
+        Does no I/O unless the token names a key the source does not yet hold.
+        """
+        try:
+            claims = self._verified_claims(token)
+        except _UnknownKeyId:
+            await self._keys.refresh()
+            try:
+                claims = self._verified_claims(token)
+            except _UnknownKeyId:
+                raise InvalidToken("token signed with an unknown key") from None
+        return _caller_from(claims)
+
+    def _verified_claims(self, token: str) -> dict[str, Any]:
+        # Compact JWS only: a five-part token would be a JWE, which we do not accept.
+        if token.count(".") != 2:
+            raise InvalidToken("malformed token")
+        try:
+            claims = _JWT.decode(token, self._key_for, claims_options=self._claims_options)
+            claims.validate(leeway=self._leeway)
+        except (InvalidToken, _UnknownKeyId):
+            raise
+        except JoseError as error:
+            raise InvalidToken(_reason_for(error)) from None
+        except Exception:
+            # Any other fault while reading a hostile token is a rejection, never a 500.
+            raise InvalidToken("malformed token") from None
+        return dict(claims)
+
+    def _key_for(self, header: dict[str, Any], payload: object) -> Key:
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidToken("token header has no key id")
+        key = self._keys.key_for(kid)
+        if key is None:
+            raise _UnknownKeyId
+        algorithm = header["alg"]
+        # Authlib trips over a key of the wrong type with a bare KeyError; and a
+        # key published for one algorithm must not verify another.
+        if (
+            key.kty != _KEY_TYPE_FOR_ALGORITHM[algorithm]
+            or key.tokens.get("alg", algorithm) != algorithm
+        ):
+            raise InvalidToken("key does not match the token's algorithm")
+        return key
+
+
+def _reason_for(error: Exception) -> str:
+    if isinstance(error, ExpiredTokenError):
+        return "token has expired"
+    if isinstance(error, MissingClaimError | InvalidClaimError):
+        # Authlib's description names the claim (ours, fixed), never its value.
+        return str(error.description)
+    if isinstance(error, InvalidTokenError):
+        return "token is not valid yet"
+    if isinstance(error, UnsupportedAlgorithmError):
+        return "token algorithm not allowed"
+    if isinstance(error, BadSignatureError):
+        return "token signature does not verify"
+    return "malformed token"
+
+
+def _caller_from(claims: dict[str, Any]) -> Caller:
+    agency = _text_claim(claims, "agency")
+    if agency not in _AGENCIES:
+        raise InvalidToken("token has no valid agency claim")
+    organisation = _text_claim(claims, "organisation")
+    if organisation is None:
+        raise InvalidToken("token has no organisation claim")
+    client_id = _text_claim(claims, "client_id")
+    if client_id is None:
+        raise InvalidToken("token has no client_id claim")
+    user = _text_claim(claims, "user")
+    if user is None and claims.get("user") is not None:
+        raise InvalidToken("token has an invalid user claim")
+    return Caller(client_id=client_id, agency=Agency(agency), organisation=organisation, user=user)
+
+
+def _text_claim(claims: dict[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    return value if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,139 @@
+"""The disclosure and action decisions as the services use them: typed, and failing closed.
+
+No policy fault ever raises from here. An engine error, an answer later than
+the timeout, or an answer that is not the contract of policies/README.md
+withholds every requested category as "policy unavailable"; a category the
+answer leaves out is withheld as "undefined in policy". The timeout is a
+deadline, not a cancellation: regorus evaluates in the calling thread, typically
+in under a millisecond, and cannot be interrupted; the OPA engine's own HTTP
+timeout bounds how long it blocks; an answer arriving after ``timeout_s`` is
+discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from avhopp_shared.policy.engine import FATAL_EXCEPTIONS, PolicyEngine
+from avhopp_shared.policy.input_objects import InputObject, as_json_object
+
+DECISION_RULE = "data.avhopp.access.decision"
+ACTION_RULE = "data.avhopp.actions.allow"
+POLICY_UNAVAILABLE = "policy unavailable"
+UNDEFINED_IN_POLICY = "undefined in policy"
+
+log = logging.getLogger("avhopp.policy")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What opened a category: the rule (own, consent, decided, team, legal_basis,
+    break_glass) and the id of the consent, decision, legal basis or grant used."""
+
+    rule: str
+    basis: str | None
+
+
+@dataclass(frozen=True)
+class AccessDecision:
+    allowed: Mapping[str, Basis]
+    withheld: Mapping[str, str]
+    decision_id: str
+    revision: str
+
+
+def decide_access(
+    engine: PolicyEngine, input: Mapping[str, Any], timeout_s: float
+) -> AccessDecision:
+    """``data.avhopp.access.decision`` for ``input``, every requested category in exactly one map."""
+    requested = requested_categories(input)
+    decision_id = uuid.uuid4().hex
+    revision = _revision(engine)
+    started = time.monotonic()
+    try:
+        answer = engine.evaluate(DECISION_RULE, input)
+    except FATAL_EXCEPTIONS:
+        raise
+    except BaseException as exc:
+        log.warning("policy unavailable: %s", exc, extra={"decision_id": decision_id})
+        return _unavailable(requested, decision_id, revision)
+    if time.monotonic() - started > timeout_s:
+        log.warning("policy answered after %.3f s", timeout_s, extra={"decision_id": decision_id})
+        return _unavailable(requested, decision_id, revision)
+    parsed = _parse(answer)
+    if parsed is None:
+        log.warning("policy answer is malformed", extra={"decision_id": decision_id})
+        return _unavailable(requested, decision_id, revision)
+    granted, reasons = parsed
+    allowed = {c: granted[c] for c in requested if c in granted and c not in reasons}
+    withheld = {c: reasons.get(c, UNDEFINED_IN_POLICY) for c in requested if c not in allowed}
+    return AccessDecision(allowed, withheld, decision_id, revision)
+
+
+def action_allowed(
+    engine: PolicyEngine,
+    caller: InputObject,
+    action: str,
+    owner: InputObject | None,
+    *,
+    timeout_s: float | None = None,
+) -> bool:
+    """``data.avhopp.actions.allow``; anything but a literal true, a fault included, is False."""
+    policy_input: dict[str, Any] = {"caller": as_json_object(caller), "action": action}
+    if owner is not None:
+        policy_input["owner"] = as_json_object(owner)
+    started = time.monotonic()
+    try:
+        answer = engine.evaluate(ACTION_RULE, policy_input)
+    except FATAL_EXCEPTIONS:
+        raise
+    except BaseException as exc:
+        log.warning("policy unavailable for action %s: %s", action, exc)
+        return False
+    if timeout_s is not None and time.monotonic() - started > timeout_s:
+        return False
+    return answer is True
+
+
+def requested_categories(input: Mapping[str, Any]) -> list[str]:
+    """The input's categories, in order, each once; anything but a list of strings is none."""
+    categories = input.get("categories")
+    if not isinstance(categories, list):
+        return []
+    return list(dict.fromkeys(c for c in categories if isinstance(c, str)))
+
+
+def _unavailable(requested: list[str], decision_id: str, revision: str) -> AccessDecision:
+    return AccessDecision({}, dict.fromkeys(requested, POLICY_UNAVAILABLE), decision_id, revision)
+
+
+def _revision(engine: PolicyEngine) -> str:
+    try:
+        return str(engine.revision)
+    except Exception:
+        return "unknown"
+
+
+def _parse(answer: Any) -> tuple[dict[str, Basis], dict[str, str]] | None:
+    """The README's output shape, or None for anything else."""
+    if not isinstance(answer, dict):
+        return None
+    allowed, withheld = answer.get("allowed"), answer.get("withheld")
+    if not isinstance(allowed, dict) or not isinstance(withheld, dict):
+        return None
+    granted: dict[str, Basis] = {}
+    for category, grant in allowed.items():
+        if not isinstance(grant, dict):
+            return None
+        rule, basis = grant.get("rule"), grant.get("basis")
+        if not isinstance(rule, str) or not (basis is None or isinstance(basis, str)):
+            return None
+        granted[category] = Basis(rule, basis)
+    if not all(isinstance(reason, str) for reason in withheld.values()):
+        return None
+    return granted, dict(withheld)

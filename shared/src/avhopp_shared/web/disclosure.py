@@ -1,0 +1,170 @@
+"""The HTTP side of the disclosure gate: who asks, for what purpose, and the filtered answer.
+
+A route that answers with case data declares ``access: AccessDep``, passes each
+public model through ``access.disclose`` and returns ``disclosed_response``:
+withheld categories are omitted (never nulled) and the body names them with
+the reason in ``withheld``. Actions are checked with ``requires("<action>")``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, create_model
+
+from avhopp_shared.access.catalogue import nested_model
+from avhopp_shared.access.categories import DEFAULT_PURPOSE, Purpose
+from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.auth.caller import Caller
+from avhopp_shared.auth.dependencies import CallerDep, Forbidden
+from avhopp_shared.errors import NotFound
+from avhopp_shared.policy.access_decision import action_allowed
+from avhopp_shared.service_app import ServiceRuntime
+
+PURPOSE_HEADER = "Avhopp-Purpose"
+DECISION_HEADER = "Avhopp-Decision-Id"
+
+
+class WithheldCategory(BaseModel):
+    category: str
+    reason: str = Field(examples=["no consent"])
+
+
+def _purpose(
+    caller: CallerDep,
+    purpose: Annotated[
+        Purpose | None,
+        Header(
+            alias=PURPOSE_HEADER,
+            description="Why the data is asked for; defaults to the agency's ordinary purpose.",
+        ),
+    ] = None,
+) -> Purpose:
+    return purpose or DEFAULT_PURPOSE[caller.agency.value]
+
+
+@dataclass(frozen=True)
+class Access:
+    caller: Caller
+    purpose: Purpose
+    runtime: ServiceRuntime
+
+    async def disclose(self, case_id: str, item: BaseModel) -> Disclosure:
+        return (await self.disclose_each([(case_id, item)]))[0]
+
+    async def disclose_each(self, items: Sequence[tuple[str, BaseModel]]) -> list[Disclosure]:
+        """One decision and one audit entry per item, all committed together (or none)."""
+        uow = self.runtime.new_uow()
+        async with uow:
+            disclosures = [
+                await self.runtime.gate.disclose(
+                    uow.session,
+                    recipient=self.caller,
+                    purpose=self.purpose.value,
+                    case_id=case_id,
+                    item=item,
+                    channel="rest",
+                )
+                for case_id, item in items
+            ]
+            await uow.commit()
+        return disclosures
+
+
+def _access(
+    request: Request, caller: CallerDep, purpose: Annotated[Purpose, Depends(_purpose)]
+) -> Access:
+    return Access(caller, purpose, request.app.state.runtime)
+
+
+AccessDep = Annotated[Access, Depends(_access)]
+
+
+def requires(action: str) -> Any:
+    """A route dependency: 403 unless the policy lets the caller's agency take ``action``."""
+
+    async def check(request: Request, caller: CallerDep) -> None:
+        runtime: ServiceRuntime = request.app.state.runtime
+        if not action_allowed(runtime.policy, caller, action, runtime.gate.owner):
+            raise Forbidden(f"{caller.agency.value} clients may not {action.replace('.', ' ')}")
+
+    return Depends(check)
+
+
+def _body(disclosure: Disclosure) -> dict[str, Any]:
+    withheld = [{"category": c, "reason": r} for c, r in disclosure.withheld.items()]
+    return {**disclosure.data, "withheld": withheld}
+
+
+def disclosed_response(disclosure: Disclosure, status_code: int = 200) -> JSONResponse:
+    """The filtered body; on a read, a 404 when nothing at all may be disclosed.
+
+    A reader who may see nothing of a case cannot tell it from a case that does
+    not exist: even its existence is ``case_ref`` (the read is still audited).
+    A write (201) still answers, with every category listed as withheld.
+    """
+    if disclosure.nothing and status_code == 200:
+        raise NotFound("case data", "for this caller")
+    return JSONResponse(
+        _body(disclosure),
+        status_code=status_code,
+        headers={DECISION_HEADER: disclosure.decision_id},
+    )
+
+
+def disclosed_list_response(disclosures: Sequence[Disclosure]) -> JSONResponse:
+    """Items the caller may see nothing of are left out of the list altogether."""
+    return JSONResponse([_body(d) for d in disclosures if not d.nothing])
+
+
+#: Disclosed variant → the public model it was made from (for the catalogue test).
+DISCLOSED_FROM: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+@cache
+def disclosed_model(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` as a disclosure may return it: every field optional, plus ``withheld``.
+
+    Used for the OpenAPI document, so that generated clients expect omitted fields.
+    """
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        annotation = _optional_nested(info.annotation)
+        fields[name] = (annotation | None, Field(default=None, description=info.description))
+    fields["withheld"] = (
+        list[WithheldCategory],
+        Field(default_factory=list, description="Categories held back, with the reason."),
+    )
+    disclosed: type[BaseModel] = create_model(f"{model.__name__}Disclosed", **fields)
+    DISCLOSED_FROM[disclosed] = model
+    return disclosed
+
+
+def _optional_nested(annotation: Any) -> Any:
+    inner = nested_model(annotation)
+    if inner is None:
+        return annotation
+    replacement = _partial_model(inner)
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple):
+        return list[replacement]  # type: ignore[valid-type]
+    if origin in (typing.Union, types.UnionType):
+        return replacement
+    return replacement
+
+
+@cache
+def _partial_model(model: type[BaseModel]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (_optional_nested(info.annotation) | None, Field(default=None))
+        for name, info in model.model_fields.items()
+    }
+    partial: type[BaseModel] = create_model(f"{model.__name__}Partial", **fields)
+    return partial

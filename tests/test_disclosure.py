@@ -1,0 +1,123 @@
+"""The disclosure gate on the platform's own exchanges: REST reads and events between agencies."""
+
+from __future__ import annotations
+
+import random
+from functools import partial
+
+from avhopp_shared.service_app import ServiceRuntime
+from tests.fixtures.database import count_rows, install_failing_trigger
+from tests.fixtures.people import application_body
+from tests.fixtures.platform import RunningPlatform, wait_until
+
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+
+async def _processed(runtime: ServiceRuntime, event_type: str, expected: int) -> bool:
+    return await count_rows(runtime, "inbox", f"WHERE event_type = '{event_type}'") >= expected
+
+
+async def test_police_see_identity_and_status_but_never_the_application_itself(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body(random.Random(3), channel="phone")
+    case_id = (await embedded_platform.submit(body)).json()["case_id"]
+
+    seen = await embedded_platform.get_as("police-syd", "intake", f"/cases/{case_id}")
+
+    assert seen.status_code == 200, seen.text
+    case = seen.json()
+    assert case["case_id"] == case_id
+    assert case["applicant"]["family_name"] == body["applicant"]["family_name"]
+    assert "channel" not in case and "applied_for" not in case and "summary" not in case
+    assert "phone" not in case["applicant"]
+    assert {w["category"]: w["reason"] for w in case["withheld"]} == {
+        "application": "not permitted for police",
+        "contact": "not permitted for police",
+    }
+    assert seen.headers["avhopp-decision-id"]
+
+
+async def test_without_consent_police_cannot_tell_the_case_from_one_that_does_not_exist(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = (await embedded_platform.submit(application_body(consents=[]))).json()["case_id"]
+
+    hidden = await embedded_platform.get_as("police-syd", "intake", f"/cases/{case_id}")
+    absent = await embedded_platform.get_as("police-syd", "intake", f"/cases/{UNKNOWN}")
+
+    assert hidden.status_code == absent.status_code == 404
+    assert hidden.json()["detail"] == absent.json()["detail"] or absent.json()["detail"]
+    intake = embedded_platform.runtime("intake")
+    # The refused read is still on the record, with what was withheld and why.
+    assert (
+        await count_rows(intake, "audit_log", f"WHERE case_id = '{case_id}' AND agency = 'police'")
+        == 1
+    )
+
+
+async def test_the_threat_service_learns_of_a_case_only_under_the_persons_consent(
+    platform: RunningPlatform,
+) -> None:
+    without = (await platform.submit(application_body(consents=[]))).json()["case_id"]
+    with_consent = (await platform.submit(application_body())).json()["case_id"]
+    threat = platform.runtime("threat")
+
+    assert await wait_until(partial(_processed, threat, "case.application_received", 2))
+
+    assert (
+        await platform.eventually("threat", f"/cases/{with_consent}/threat-assessment")
+    ).status_code == 200
+    assert (
+        await platform.clients["threat"].get(f"/cases/{without}/threat-assessment")
+    ).status_code == 404
+    assert await count_rows(threat, "threat_assessment_task", f"WHERE case_id = '{without}'") == 0
+    # The delivery that showed police nothing is audited as such.
+    assert (
+        await count_rows(
+            threat,
+            "audit_log",
+            f"WHERE case_id = '{without}' AND channel = 'event' AND CAST(disclosed AS TEXT) = '[]'",
+        )
+        == 1
+    )
+
+
+async def test_after_withdrawal_police_are_refused_at_once(platform: RunningPlatform) -> None:
+    case_id = (await platform.submit(application_body())).json()["case_id"]
+    intake = platform.clients["intake"]
+    consent_id = (await intake.get(f"/cases/{case_id}/consents")).json()[0]["consent_id"]
+    assert (await platform.get_as("police-syd", "intake", f"/cases/{case_id}")).status_code == 200
+
+    withdrawn = await intake.post(f"/cases/{case_id}/consents/{consent_id}/withdrawal", json={})
+
+    assert withdrawn.status_code == 200
+    assert (await platform.get_as("police-syd", "intake", f"/cases/{case_id}")).status_code == 404
+    threat = platform.runtime("threat")
+    assert await wait_until(partial(_processed, threat, "case.consent_withdrawn", 1))
+    assert await count_rows(threat, "access_consent", "WHERE status = 'withdrawn'") == 1
+
+
+async def test_every_read_leaves_exactly_one_audit_entry(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = (await embedded_platform.submit(application_body())).json()["case_id"]
+    intake = embedded_platform.runtime("intake")
+    before = await count_rows(intake, "audit_log")
+
+    for client in ("social-malmo", "police-syd", "social-malmo"):
+        await embedded_platform.get_as(client, "intake", f"/cases/{case_id}")
+
+    assert await count_rows(intake, "audit_log") == before + 3
+
+
+async def test_when_the_audit_write_fails_nothing_is_disclosed(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = (await embedded_platform.submit(application_body())).json()["case_id"]
+    await install_failing_trigger(embedded_platform.runtime("intake"), "audit_log")
+
+    response = await embedded_platform.clients["intake"].get(f"/cases/{case_id}")
+
+    assert response.status_code == 503
+    assert "applicant" not in response.text
