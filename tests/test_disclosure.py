@@ -88,6 +88,8 @@ async def test_after_withdrawal_police_are_refused_at_once(platform: RunningPlat
     intake = platform.clients["intake"]
     consent_id = (await intake.get(f"/cases/{case_id}/consents")).json()[0]["consent_id"]
     assert (await platform.get_as("police-syd", "intake", f"/cases/{case_id}")).status_code == 200
+    held = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment")
+    assert held.status_code == 200
 
     withdrawn = await intake.post(f"/cases/{case_id}/consents/{consent_id}/withdrawal", json={})
 
@@ -96,6 +98,9 @@ async def test_after_withdrawal_police_are_refused_at_once(platform: RunningPlat
     threat = platform.runtime("threat")
     assert await wait_until(partial(_processed, threat, "case.consent_withdrawn", 1))
     assert await count_rows(threat, "access_consent", "WHERE status = 'withdrawn'") == 1
+    # What police held under the consent is gone, and the purge is on the record.
+    assert await count_rows(threat, "threat_assessment_task", f"WHERE case_id = '{case_id}'") == 0
+    assert await count_rows(threat, "audit_log", "WHERE channel = 'purge'") == 1
 
 
 async def test_every_read_leaves_exactly_one_audit_entry(

@@ -13,7 +13,7 @@ from functools import cache
 import pytest
 
 from avhopp_shared.access.categories import Category
-from avhopp_shared.access.policy_input import Owner, access_input
+from avhopp_shared.access.policy_input import AccessState, Owner, access_input
 from avhopp_shared.access.tables import ConsentGrantRow
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.policy.access_decision import decide_access
@@ -106,7 +106,7 @@ def test_each_agency_sees_exactly_what_the_matrix_allows(
         owner=Owner(owning),
         case_id="case-1",
         categories=ACCESS_MD,
-        consents=consent_row(agency, consent),
+        state=AccessState(consents=consent_row(agency, consent)),
         now=NOW,
     )
     if agency == "provider":

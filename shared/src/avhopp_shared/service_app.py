@@ -18,15 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.catalogue import platform_catalogue
-from avhopp_shared.access.consent_state import CONSENT_HANDLERS
 from avhopp_shared.access.event_gate import event_gate, service_caller
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.access.purge import Purger, withdrawal_handler
+from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.auth.dependencies import install_auth_problem_handlers, jwks_router
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.bus.factory import build_bus
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
+from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
@@ -50,6 +52,9 @@ class ServiceDefinition:
     migrations: Path
     routers: Sequence[APIRouter] = ()
     consumes: Mapping[str, EventHandler] = field(default_factory=dict)
+    # Category → how this service removes what it holds of it about a case,
+    # run when the consent it was received under is withdrawn.
+    purgers: Mapping[str, Purger] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,8 +118,14 @@ async def service_runtime(
         if definition.consumes:
             # A service that hears another's events also keeps the consent
             # state its gate decides them by.
-            handlers = {**CONSENT_HANDLERS, **definition.consumes}
             recipient = service_caller(settings.service_name, definition.owner_agency)
+            handlers = {
+                **ACCESS_HANDLERS,
+                ConsentWithdrawn.event_type: withdrawal_handler(
+                    gate, recipient, definition.purgers
+                ),
+                **definition.consumes,
+            }
             runtime.consumer = InboxConsumer(
                 settings.consumer_group, runtime.new_uow, handlers, event_gate(gate, recipient)
             )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from avhopp_intake.entrypoints.access_routes import router as access_router
 from avhopp_intake.entrypoints.consent_routes import router as consent_router
 from avhopp_intake.entrypoints.routes import router
 from avhopp_intake.settings import IntakeSettings
@@ -21,7 +22,7 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
         # Social services receive the application (004 Del 2, "Ansökan").
         owner_agency="social",
         migrations=Path(__file__).parent / "migrations",
-        routers=[router, consent_router],
+        routers=[router, consent_router, access_router],
     )
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_threat.entrypoints.routes import router
-from avhopp_threat.service_layer.handlers import on_application_received
+from avhopp_threat.service_layer.handlers import on_application_received, purge_case_reference
 from avhopp_threat.settings import ThreatSettings
 
 
@@ -23,6 +24,7 @@ def definition(settings: ThreatSettings | None = None) -> ServiceDefinition:
         migrations=Path(__file__).parent / "migrations",
         routers=[router],
         consumes={ApplicationReceived.event_type: on_application_received},
+        purgers={Category.CASE_REF.value: purge_case_reference},
     )
 
 

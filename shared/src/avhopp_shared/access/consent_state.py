@@ -13,10 +13,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.tables import ConsentGrantRow
-from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
-from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.uow import UnitOfWork
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
@@ -55,20 +52,3 @@ async def consents_for_case(session: AsyncSession, case_id: str) -> Sequence[Con
         .order_by(ConsentGrantRow.valid_from)  # type: ignore[arg-type]
     )
     return result.all()
-
-
-async def _on_granted(uow: UnitOfWork, payload: EventPayload, _: EventEnvelope) -> None:
-    assert isinstance(payload, ConsentGranted)
-    await apply_consent_granted(uow.session, payload)
-
-
-async def _on_withdrawn(uow: UnitOfWork, payload: EventPayload, _: EventEnvelope) -> None:
-    assert isinstance(payload, ConsentWithdrawn)
-    await apply_consent_withdrawn(uow.session, payload)
-
-
-#: Subscribed by every service that receives events from other services.
-CONSENT_HANDLERS = {
-    ConsentGranted.event_type: _on_granted,
-    ConsentWithdrawn.event_type: _on_withdrawn,
-}

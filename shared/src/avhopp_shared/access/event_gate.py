@@ -10,16 +10,16 @@ the consent events the gate itself runs on (ids and codes only), pass as they ar
 from __future__ import annotations
 
 from avhopp_shared.access.categories import DEFAULT_PURPOSE
-from avhopp_shared.access.consent_state import CONSENT_HANDLERS
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import EventGate
 from avhopp_shared.uow import UnitOfWork
 
-ACCESS_EVENT_TYPES = frozenset(CONSENT_HANDLERS)
+ACCESS_EVENT_TYPES = frozenset(ACCESS_HANDLERS)
 
 
 def service_caller(service_name: str, agency: str) -> Caller:

@@ -10,7 +10,7 @@ disclosed at all (ACCESS.md, "Audit"; fail closed).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from avhopp_shared.access import audit
 from avhopp_shared.access.catalogue import Catalogue
 from avhopp_shared.access.consent_state import consents_for_case
-from avhopp_shared.access.policy_input import Owner, access_input
+from avhopp_shared.access.grants_state import (
+    break_glass_for_case,
+    legal_bases_for_case,
+    team_for_case,
+)
+from avhopp_shared.access.policy_input import AccessState, Owner, access_input
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.policy.access_decision import decide_access
@@ -65,10 +70,34 @@ class DisclosureGate:
     ) -> Disclosure:
         """``owner`` is whoever holds ``item``: this service unless said otherwise
         (an event consumed here is held by the agency that sent it)."""
+        now = self.clock()
+        disclosure, record = self.decide(
+            recipient=recipient,
+            purpose=purpose,
+            case_id=case_id,
+            item=item,
+            state=await access_state(session, case_id),
+            now=now,
+            owner=owner,
+        )
+        await audit.append(session, replace(record, channel=channel, note=note), now)
+        return disclosure
+
+    def decide(
+        self,
+        *,
+        recipient: Caller,
+        purpose: str,
+        case_id: str,
+        item: BaseModel,
+        state: AccessState,
+        now: datetime,
+        owner: Owner | None = None,
+    ) -> tuple[Disclosure, audit.AuditRecord]:
+        """Classify, decide and filter (no I/O): the disclosure and what the audit must say."""
         model = type(item)
         data = item.model_dump(mode="json")
         categories = self.catalogue.categories_in(model, data)
-        now = self.clock()
         decision = decide_access(
             self.engine,
             access_input(
@@ -77,7 +106,7 @@ class DisclosureGate:
                 owner=owner or self.owner,
                 case_id=case_id,
                 categories=categories,
-                consents=await consents_for_case(session, case_id),
+                state=state,
                 now=now,
             ),
             DECISION_TIMEOUT_SECONDS,
@@ -85,32 +114,37 @@ class DisclosureGate:
         present = {str(c) for c in categories}
         allowed = {c for c in decision.allowed if c in present}
         withheld = {c: decision.withheld.get(c, "undefined in policy") for c in present - allowed}
-        await audit.append(
-            session,
-            audit.AuditRecord(
-                channel=channel,
-                client_id=recipient.client_id,
-                user=recipient.user,
-                agency=recipient.agency,
-                organisation=recipient.organisation,
-                case_id=case_id,
-                resource=model.__name__,
-                purpose=purpose,
-                disclosed=sorted(allowed),
-                withheld=withheld,
-                bases={c: _basis(decision.allowed[c]) for c in sorted(allowed)},
-                decision_id=decision.decision_id,
-                policy_revision=decision.revision,
-                note=note,
-            ),
-            now,
+        record = audit.AuditRecord(
+            channel="",
+            client_id=recipient.client_id,
+            user=recipient.user,
+            agency=recipient.agency,
+            organisation=recipient.organisation,
+            case_id=case_id,
+            resource=model.__name__,
+            purpose=purpose,
+            disclosed=sorted(allowed),
+            withheld=withheld,
+            bases={c: _basis(decision.allowed[c]) for c in sorted(allowed)},
+            decision_id=decision.decision_id,
+            policy_revision=decision.revision,
         )
-        return Disclosure(
+        disclosure = Disclosure(
             data=self.catalogue.keep(model, data, allowed),
             disclosed=frozenset(allowed),
             withheld=dict(sorted(withheld.items())),
             decision_id=decision.decision_id,
         )
+        return disclosure, record
+
+
+async def access_state(session: AsyncSession, case_id: str) -> AccessState:
+    return AccessState(
+        consents=await consents_for_case(session, case_id),
+        team=await team_for_case(session, case_id),
+        legal_bases=await legal_bases_for_case(session, case_id),
+        break_glass=await break_glass_for_case(session, case_id),
+    )
 
 
 def _basis(basis: Any) -> dict[str, Any]:

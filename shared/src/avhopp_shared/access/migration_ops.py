@@ -51,3 +51,49 @@ def drop_access_tables() -> None:
     op.drop_table("audit_log")
     op.drop_index("ix_access_consent_case", table_name="access_consent")
     op.drop_table("access_consent")
+
+
+def create_access_grant_tables() -> None:
+    """Team, legal bases and break-glass grants: the rest of what the gate decides by."""
+    op.create_table(
+        "access_team_member",
+        sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("agency", sa.String(20), primary_key=True),
+        sa.Column("organisation", sa.String(200), primary_key=True),
+        sa.Column("user", sa.String(200), primary_key=True),
+        sa.Column("added_at", UtcDateTime(), nullable=False),
+    )
+    op.create_table(
+        "access_legal_basis",
+        sa.Column("legal_basis_id", sa.String(36), primary_key=True),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("reference", sa.String(200), nullable=False),
+        sa.Column("recipient", sa.JSON(), nullable=False),
+        sa.Column("categories", sa.JSON(), nullable=False),
+        sa.Column("valid_from", UtcDateTime(), nullable=False),
+        sa.Column("valid_to", UtcDateTime(), nullable=True),
+    )
+    op.create_index("ix_access_legal_basis_case", "access_legal_basis", ["case_id"])
+    op.create_table(
+        "access_break_glass",
+        sa.Column("grant_id", sa.String(36), primary_key=True),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("agency", sa.String(20), nullable=False),
+        sa.Column("organisation", sa.String(200), nullable=False),
+        sa.Column("user", sa.String(200), nullable=False),
+        sa.Column("categories", sa.JSON(), nullable=False),
+        sa.Column("valid_from", UtcDateTime(), nullable=False),
+        sa.Column("expires_at", UtcDateTime(), nullable=False),
+        sa.Column("review_required", sa.Boolean(), nullable=False),
+        sa.Column("approved_by", sa.String(200), nullable=True),
+        sa.Column("approved_at", UtcDateTime(), nullable=True),
+    )
+    op.create_index("ix_access_break_glass_case", "access_break_glass", ["case_id"])
+
+
+def drop_access_grant_tables() -> None:
+    op.drop_index("ix_access_break_glass_case", table_name="access_break_glass")
+    op.drop_table("access_break_glass")
+    op.drop_index("ix_access_legal_basis_case", table_name="access_legal_basis")
+    op.drop_table("access_legal_basis")
+    op.drop_table("access_team_member")

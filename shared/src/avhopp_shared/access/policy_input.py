@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from avhopp_shared.access.tables import ConsentGrantRow
+from avhopp_shared.access.tables import (
+    BreakGlassRow,
+    ConsentGrantRow,
+    LegalBasisRow,
+    TeamMemberRow,
+)
 from avhopp_shared.auth.caller import Caller
 
 
@@ -38,6 +43,43 @@ def _consent(row: ConsentGrantRow) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class AccessState:
+    """Everything a service knows about who may see one case, besides the matrix."""
+
+    consents: Sequence[ConsentGrantRow] = ()
+    team: Sequence[TeamMemberRow] = ()
+    legal_bases: Sequence[LegalBasisRow] = ()
+    break_glass: Sequence[BreakGlassRow] = ()
+
+
+def _team_member(row: TeamMemberRow) -> dict[str, Any]:
+    return {"agency": row.agency, "organisation": row.organisation, "user": row.user}
+
+
+def _legal_basis(row: LegalBasisRow) -> dict[str, Any]:
+    return {
+        "id": row.legal_basis_id,
+        "reference": row.reference,
+        "recipient": row.recipient,
+        "categories": row.categories,
+        "valid_from": _seconds(row.valid_from),
+        "valid_to": _seconds(row.valid_to),
+    }
+
+
+def _break_glass(row: BreakGlassRow) -> dict[str, Any]:
+    return {
+        "id": row.grant_id,
+        "agency": row.agency,
+        "organisation": row.organisation,
+        "user": row.user,
+        "categories": row.categories,
+        "valid_from": _seconds(row.valid_from),
+        "expires_at": _seconds(row.expires_at),
+    }
+
+
 def decision_time(now: int, boundaries: Iterable[int | None]) -> int:
     """The latest validity boundary not after ``now`` (0 when there is none).
 
@@ -57,11 +99,16 @@ def access_input(
     owner: Owner,
     case_id: str,
     categories: Iterable[str],
-    consents: Sequence[ConsentGrantRow],
+    state: AccessState,
     now: datetime,
 ) -> dict[str, Any]:
-    consent_items = [_consent(row) for row in consents]
-    boundaries = [c["valid_from"] for c in consent_items] + [c["valid_to"] for c in consent_items]
+    consent_items = [_consent(row) for row in state.consents]
+    legal_items = [_legal_basis(row) for row in state.legal_bases]
+    glass_items = [_break_glass(row) for row in state.break_glass]
+    boundaries = [
+        *(item[key] for item in consent_items + legal_items for key in ("valid_from", "valid_to")),
+        *(item[key] for item in glass_items for key in ("valid_from", "expires_at")),
+    ]
     return {
         "caller": recipient.as_policy_input(),
         "purpose": purpose,
@@ -71,7 +118,7 @@ def access_input(
         "now": decision_time(int(now.timestamp()), boundaries),
         "consents": consent_items,
         "disclosure_decisions": [],
-        "team": [],
-        "legal_bases": [],
-        "break_glass": [],
+        "team": [_team_member(row) for row in state.team],
+        "legal_bases": legal_items,
+        "break_glass": glass_items,
     }

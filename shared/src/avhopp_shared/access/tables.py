@@ -57,3 +57,47 @@ class AuditEntryRow(SQLModel, table=True):
     previous_hash: str = Field(sa_column=Column(String(64), nullable=False))
     entry_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class TeamMemberRow(SQLModel, table=True):
+    """A named need-to-know member of a case team, as this service knows it."""
+
+    __tablename__ = "access_team_member"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    agency: str = Field(sa_column=Column(String(20), primary_key=True))
+    organisation: str = Field(sa_column=Column(String(200), primary_key=True))
+    user: str = Field(sa_column=Column(String(200), primary_key=True))
+    added_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class LegalBasisRow(SQLModel, table=True):
+    __tablename__ = "access_legal_basis"
+    __table_args__ = (Index("ix_access_legal_basis_case", "case_id"),)
+
+    legal_basis_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False))
+    reference: str = Field(sa_column=Column(String(200), nullable=False))
+    recipient: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_from: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    valid_to: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
+class BreakGlassRow(SQLModel, table=True):
+    __tablename__ = "access_break_glass"
+    __table_args__ = (Index("ix_access_break_glass_case", "case_id"),)
+
+    grant_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False))
+    agency: str = Field(sa_column=Column(String(20), nullable=False))
+    organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    user: str = Field(sa_column=Column(String(200), nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_from: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    review_required: bool
+    approved_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    approved_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )

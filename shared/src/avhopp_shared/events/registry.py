@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from avhopp_shared.events.access_events import (
+    BreakGlassApproved,
+    BreakGlassGranted,
+    LegalBasisRecorded,
+    TeamMemberAdded,
+    TeamMemberRemoved,
+)
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
@@ -12,6 +19,11 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     ApplicationReceived.event_type: ApplicationReceived,
     ConsentGranted.event_type: ConsentGranted,
     ConsentWithdrawn.event_type: ConsentWithdrawn,
+    TeamMemberAdded.event_type: TeamMemberAdded,
+    TeamMemberRemoved.event_type: TeamMemberRemoved,
+    LegalBasisRecorded.event_type: LegalBasisRecorded,
+    BreakGlassGranted.event_type: BreakGlassGranted,
+    BreakGlassApproved.event_type: BreakGlassApproved,
 }
 
 

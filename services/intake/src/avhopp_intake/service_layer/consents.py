@@ -15,8 +15,8 @@ from avhopp_intake.domain.consent import (
     Withdrawal,
     record_consent,
 )
+from avhopp_intake.service_layer.access_grants import announce
 from avhopp_shared.access.categories import Category, Purpose
-from avhopp_shared.access.consent_state import apply_consent_granted, apply_consent_withdrawn
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.uow import UnitOfWork
@@ -55,9 +55,7 @@ def new_consent(
 async def store_granted(uow: UnitOfWork, consent: ConsentRecord) -> None:
     """Inside an open unit of work: the record, the event, and intake's own gate state."""
     await ConsentRepository(uow.session).save(consent)
-    granted = consent.granted_event()
-    await apply_consent_granted(uow.session, granted)
-    uow.emit(granted, case_id=consent.case_id)
+    await announce(uow, consent.granted_event(), consent.case_id)
 
 
 async def grant_consent(
@@ -82,9 +80,7 @@ async def withdraw_consent(
             raise NotFound("consent", consent_id)
         consent = consent.withdrawn(withdrawal)
         await consents.save(consent)
-        withdrawn = consent.withdrawn_event()
-        await apply_consent_withdrawn(uow.session, withdrawn)
-        uow.emit(withdrawn, case_id=case_id)
+        await announce(uow, consent.withdrawn_event(), case_id)
         await uow.commit()
     return consent
 

@@ -30,6 +30,13 @@ class TaskRepository:
             )
         )
 
+    async def delete_pending(self, case_id: str) -> int:
+        record = await self._session.get(AssessmentTaskRecord, case_id)
+        if record is None or record.status != TaskStatus.PENDING.value:
+            return 0
+        await self._session.delete(record)
+        return 1
+
     async def get(self, case_id: str) -> ThreatAssessmentTask | None:
         record = await self._session.get(AssessmentTaskRecord, case_id)
         return _to_domain(record) if record else None

@@ -23,6 +23,11 @@ async def on_application_received(
         tasks.add(request_assessment(payload, utcnow()))
 
 
+async def purge_case_reference(uow: UnitOfWork, case_id: str) -> int:
+    """Police hold a pending task only because a consent let them know of the case."""
+    return await TaskRepository(uow.session).delete_pending(case_id)
+
+
 async def get_task(uow: UnitOfWork, case_id: str) -> ThreatAssessmentTask:
     async with uow:
         task = await TaskRepository(uow.session).get(case_id)

@@ -1,0 +1,85 @@
+"""Who else may see a case, and on what ground: the case team, legal bases, break-glass.
+
+The rules protect the person first: break-glass is for acute danger only, is
+short, names who asked and why, and is either approved by a second person of
+the same agency or stays flagged for review (ACCESS.md, "Consent records").
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from avhopp_shared.access.categories import Category
+from avhopp_shared.errors import Conflict, InvalidInput
+
+#: "Time-limited (max a few hours)": long enough to get through an acute
+#: situation, short enough that the next look needs a new request.
+MAX_BREAK_GLASS = timedelta(hours=4)
+MIN_JUSTIFICATION_CHARS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A named person acting for an agency: team members, requesters, approvers."""
+
+    agency: str
+    organisation: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlass:
+    grant_id: str
+    case_id: str
+    requested_by: Person
+    categories: tuple[Category, ...]
+    justification: str
+    legal_basis: str
+    valid_from: datetime
+    expires_at: datetime
+    approved_by: str | None = None
+
+
+def request_break_glass(
+    *,
+    case_id: str,
+    requested_by: Person,
+    categories: tuple[Category, ...],
+    justification: str,
+    legal_basis: str,
+    duration: timedelta,
+    now: datetime,
+) -> BreakGlass:
+    if not categories:
+        raise InvalidInput("categories", "must name at least one")
+    if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:
+        raise InvalidInput(
+            "justification",
+            f"must explain the acute danger (at least {MIN_JUSTIFICATION_CHARS} characters)",
+        )
+    if not legal_basis.strip():
+        raise InvalidInput("legal_basis", "must name the provision relied on")
+    if not timedelta(0) < duration <= MAX_BREAK_GLASS:
+        raise InvalidInput(
+            "minutes", f"must be between 1 and {int(MAX_BREAK_GLASS.total_seconds() // 60)}"
+        )
+    return BreakGlass(
+        grant_id=str(uuid.uuid4()),
+        case_id=case_id,
+        requested_by=requested_by,
+        categories=categories,
+        justification=justification.strip(),
+        legal_basis=legal_basis.strip(),
+        valid_from=now,
+        expires_at=now + duration,
+    )
+
+
+def check_approver(requested_by: Person, approver: Person) -> None:
+    """Four eyes: a second person of the requesting agency, never the requester."""
+    if approver.agency != requested_by.agency:
+        raise Conflict("break-glass is approved within the agency that asked for it")
+    if approver.user == requested_by.user and approver.organisation == requested_by.organisation:
+        raise Conflict("the person who asked for break-glass cannot approve it")

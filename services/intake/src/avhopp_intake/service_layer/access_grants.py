@@ -1,0 +1,161 @@
+"""Team, legal basis and break-glass changes: each is announced, applied to intake's own gate
+state and written to the audit trail in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from avhopp_intake.adapters.case_repository import CaseRepository
+from avhopp_intake.domain.access_grants import BreakGlass, Person, check_approver
+from avhopp_shared.access import audit
+from avhopp_shared.access.categories import Category
+from avhopp_shared.access.state_handlers import apply_access_event
+from avhopp_shared.access.tables import BreakGlassRow
+from avhopp_shared.auth.caller import Caller
+from avhopp_shared.errors import Conflict, NotFound
+from avhopp_shared.events.access_events import (
+    BreakGlassApproved,
+    BreakGlassGranted,
+    LegalBasisRecorded,
+    TeamMemberAdded,
+    TeamMemberRemoved,
+)
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.consent_events import Recipient
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.uow import UnitOfWork
+
+
+async def announce(uow: UnitOfWork, payload: EventPayload, case_id: str) -> None:
+    """Inside an open unit of work: intake's own gate state, and the event for everyone else."""
+    await apply_access_event(uow.session, payload)
+    uow.emit(payload, case_id=case_id)
+
+
+async def _audit(
+    uow: UnitOfWork,
+    by: Caller,
+    case_id: str,
+    what: str,
+    categories: list[str],
+    note: str,
+    event_id: str,
+) -> None:
+    # Not a disclosure but a change of who may see what: it goes into the
+    # same tamper-evident trail, so a later reader sees who opened what, and why.
+    await audit.append(
+        uow.session,
+        audit.AuditRecord(
+            channel=what,
+            client_id=by.client_id,
+            user=by.user,
+            agency=by.agency.value,
+            organisation=by.organisation,
+            case_id=case_id,
+            resource=what,
+            purpose="-",
+            disclosed=categories,
+            withheld={},
+            bases={},
+            decision_id=event_id,
+            policy_revision="-",
+            note=note,
+        ),
+        utcnow(),
+    )
+
+
+async def _require_case(uow: UnitOfWork, case_id: str) -> None:
+    if await CaseRepository(uow.session).get(case_id) is None:
+        raise NotFound("case", case_id)
+
+
+async def change_team(
+    uow: UnitOfWork, case_id: str, member: Person, by: Caller, *, add: bool
+) -> None:
+    event: EventPayload
+    fields = {
+        "case_id": case_id,
+        "agency": member.agency,
+        "organisation": member.organisation,
+        "user": member.user,
+    }
+    event = TeamMemberAdded(**fields) if add else TeamMemberRemoved(**fields)
+    async with uow:
+        await _require_case(uow, case_id)
+        await announce(uow, event, case_id)
+        note = (
+            f"{'added' if add else 'removed'} {member.agency}/{member.organisation}/{member.user}"
+        )
+        await _audit(
+            uow, by, case_id, "team", [Category.PROTECTED_LOCATION.value], note, event.event_type
+        )
+        await uow.commit()
+
+
+async def record_legal_basis(
+    uow: UnitOfWork, case_id: str, recorded: LegalBasisRecorded, note: str, by: Caller
+) -> None:
+    async with uow:
+        await _require_case(uow, case_id)
+        await announce(uow, recorded, case_id)
+        categories = [c.value for c in recorded.categories]
+        text = f"{recorded.reference} for {recorded.recipient.agency}: {note}"
+        await _audit(uow, by, case_id, "legal_basis", categories, text, recorded.legal_basis_id)
+        await uow.commit()
+
+
+async def grant_break_glass(uow: UnitOfWork, grant: BreakGlass, by: Caller) -> BreakGlassGranted:
+    requester = grant.requested_by
+    granted = BreakGlassGranted(
+        case_id=grant.case_id,
+        grant_id=grant.grant_id,
+        agency=requester.agency,
+        organisation=requester.organisation,
+        user=requester.user,
+        categories=list(grant.categories),
+        valid_from=grant.valid_from,
+        expires_at=grant.expires_at,
+        # In acute danger access cannot wait for a second person: it starts
+        # at once and stays flagged for mandatory review until approved.
+        review_required=True,
+    )
+    async with uow:
+        await _require_case(uow, grant.case_id)
+        await announce(uow, granted, grant.case_id)
+        note = f"break-glass until {grant.expires_at.isoformat()} under {grant.legal_basis}: {grant.justification}"
+        categories = [c.value for c in grant.categories]
+        await _audit(uow, by, grant.case_id, "break_glass", categories, note, grant.grant_id)
+        await uow.commit()
+    return granted
+
+
+async def approve_break_glass(
+    uow: UnitOfWork, case_id: str, grant_id: str, approver: Person, by: Caller, now: datetime
+) -> BreakGlassRow:
+    async with uow:
+        row = await uow.session.get(BreakGlassRow, grant_id)
+        if row is None or row.case_id != case_id:
+            raise NotFound("break-glass grant", grant_id)
+        if row.approved_by is not None:
+            raise Conflict(f"break-glass {grant_id} was already approved")
+        check_approver(Person(row.agency, row.organisation, row.user), approver)
+        approved = BreakGlassApproved(
+            case_id=case_id, grant_id=grant_id, approved_by=approver.user, approved_at=now
+        )
+        await announce(uow, approved, case_id)
+        await _audit(
+            uow,
+            by,
+            case_id,
+            "break_glass_approval",
+            row.categories,
+            f"approved {grant_id}",
+            grant_id,
+        )
+        await uow.commit()
+    return row
+
+
+def recipient_of(agency: str, organisation: str | None) -> Recipient:
+    return Recipient(agency=agency, organisation=organisation)

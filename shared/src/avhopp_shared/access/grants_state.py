@@ -1,0 +1,99 @@
+"""The case team, legal bases and break-glass grants a service knows of, kept from events.
+
+Like the consent state, every service keeps its own copy and intake writes it
+in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.access.tables import BreakGlassRow, LegalBasisRow, TeamMemberRow
+from avhopp_shared.events.access_events import (
+    BreakGlassApproved,
+    BreakGlassGranted,
+    LegalBasisRecorded,
+    TeamMemberAdded,
+    TeamMemberRemoved,
+)
+from avhopp_shared.events.envelope import utcnow
+
+
+async def apply_team_member_added(session: AsyncSession, added: TeamMemberAdded) -> None:
+    key = (added.case_id, added.agency, added.organisation, added.user)
+    if await session.get(TeamMemberRow, key) is None:
+        session.add(
+            TeamMemberRow(
+                case_id=added.case_id,
+                agency=added.agency,
+                organisation=added.organisation,
+                user=added.user,
+                added_at=utcnow(),
+            )
+        )
+
+
+async def apply_team_member_removed(session: AsyncSession, removed: TeamMemberRemoved) -> None:
+    key = (removed.case_id, removed.agency, removed.organisation, removed.user)
+    row = await session.get(TeamMemberRow, key)
+    if row is not None:
+        await session.delete(row)
+
+
+async def apply_legal_basis_recorded(session: AsyncSession, recorded: LegalBasisRecorded) -> None:
+    if await session.get(LegalBasisRow, recorded.legal_basis_id) is None:
+        session.add(
+            LegalBasisRow(
+                legal_basis_id=recorded.legal_basis_id,
+                case_id=recorded.case_id,
+                reference=recorded.reference,
+                recipient=recorded.recipient.model_dump(),
+                categories=[c.value for c in recorded.categories],
+                valid_from=recorded.valid_from,
+                valid_to=recorded.valid_to,
+            )
+        )
+
+
+async def apply_break_glass_granted(session: AsyncSession, granted: BreakGlassGranted) -> None:
+    if await session.get(BreakGlassRow, granted.grant_id) is None:
+        session.add(
+            BreakGlassRow(
+                grant_id=granted.grant_id,
+                case_id=granted.case_id,
+                agency=granted.agency,
+                organisation=granted.organisation,
+                user=granted.user,
+                categories=[c.value for c in granted.categories],
+                valid_from=granted.valid_from,
+                expires_at=granted.expires_at,
+                review_required=granted.review_required,
+            )
+        )
+
+
+async def apply_break_glass_approved(session: AsyncSession, approved: BreakGlassApproved) -> None:
+    row = await session.get(BreakGlassRow, approved.grant_id)
+    if row is not None and row.approved_by is None:
+        row.approved_by = approved.approved_by
+        row.approved_at = approved.approved_at
+        row.review_required = False
+        session.add(row)
+
+
+async def team_for_case(session: AsyncSession, case_id: str) -> Sequence[TeamMemberRow]:
+    result = await session.exec(select(TeamMemberRow).where(TeamMemberRow.case_id == case_id))
+    return result.all()
+
+
+async def legal_bases_for_case(session: AsyncSession, case_id: str) -> Sequence[LegalBasisRow]:
+    result = await session.exec(select(LegalBasisRow).where(LegalBasisRow.case_id == case_id))
+    return result.all()
+
+
+async def break_glass_for_case(session: AsyncSession, case_id: str) -> Sequence[BreakGlassRow]:
+    result = await session.exec(select(BreakGlassRow).where(BreakGlassRow.case_id == case_id))
+    return result.all()

@@ -1,0 +1,44 @@
+"""The events every service that hears other services keeps its access state from."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.access import consent_state, grants_state
+from avhopp_shared.events.access_events import (
+    BreakGlassApproved,
+    BreakGlassGranted,
+    LegalBasisRecorded,
+    TeamMemberAdded,
+    TeamMemberRemoved,
+)
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
+from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.messaging.inbox import EventHandler
+from avhopp_shared.uow import UnitOfWork
+
+_APPLY: dict[type[EventPayload], Callable[[AsyncSession, Any], Awaitable[None]]] = {
+    ConsentGranted: consent_state.apply_consent_granted,
+    ConsentWithdrawn: consent_state.apply_consent_withdrawn,
+    TeamMemberAdded: grants_state.apply_team_member_added,
+    TeamMemberRemoved: grants_state.apply_team_member_removed,
+    LegalBasisRecorded: grants_state.apply_legal_basis_recorded,
+    BreakGlassGranted: grants_state.apply_break_glass_granted,
+    BreakGlassApproved: grants_state.apply_break_glass_approved,
+}
+
+
+async def apply_access_event(session: AsyncSession, payload: EventPayload) -> None:
+    """Intake calls this in the same transaction as the change; the others from the bus."""
+    await _APPLY[type(payload)](session, payload)
+
+
+async def _on_access_event(uow: UnitOfWork, payload: EventPayload, _: EventEnvelope) -> None:
+    await apply_access_event(uow.session, payload)
+
+
+ACCESS_HANDLERS: dict[str, EventHandler] = {model.event_type: _on_access_event for model in _APPLY}

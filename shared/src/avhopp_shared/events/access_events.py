@@ -1,0 +1,82 @@
+"""Who else may see a case: team membership, legal bases and break-glass, as events.
+
+Like consent events they travel on the case's topic (ordered with everything
+else about the case) and carry only what a gate needs to decide: ids, codes,
+agency and organisation names, times. The justification of a break-glass
+request stays with intake, where it is recorded and audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import Field
+
+from avhopp_shared.access.categories import Category
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.consent_events import Recipient
+
+
+class TeamMemberAdded(EventPayload):
+    """A named need-to-know member of the case team (ACCESS.md, ``team``; 004 Del 1: very few)."""
+
+    event_type: ClassVar[str] = "case.team_member_added"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    agency: str
+    organisation: str
+    user: str
+
+
+class TeamMemberRemoved(EventPayload):
+    event_type: ClassVar[str] = "case.team_member_removed"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    agency: str
+    organisation: str
+    user: str
+
+
+class LegalBasisRecorded(EventPayload):
+    """A secrecy-breaking provision that allows an exchange without consent (e.g. 10 kap. 18 a § OSL)."""
+
+    event_type: ClassVar[str] = "case.legal_basis_recorded"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    legal_basis_id: str
+    reference: str
+    recipient: Recipient
+    categories: list[Category] = Field(min_length=1)
+    valid_from: datetime
+    valid_to: datetime | None
+
+
+class BreakGlassGranted(EventPayload):
+    """Access in acute danger, time-limited; also the notice to every data owner."""
+
+    event_type: ClassVar[str] = "case.break_glass_granted"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    grant_id: str
+    agency: str
+    organisation: str
+    user: str
+    categories: list[Category] = Field(min_length=1)
+    valid_from: datetime
+    expires_at: datetime
+    review_required: bool
+
+
+class BreakGlassApproved(EventPayload):
+    event_type: ClassVar[str] = "case.break_glass_approved"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    grant_id: str
+    approved_by: str
+    approved_at: datetime
