@@ -177,7 +177,7 @@ async def test_only_named_team_members_see_the_new_home_town_and_removal_ends_it
     async def town_seen_by(caller: Caller) -> bool:
         async with runtime.new_uow() as uow:
             disclosure = await gate.disclose(
-                uow.session,
+                uow,
                 recipient=caller,
                 purpose="protection",
                 case_id=case_id,
@@ -192,6 +192,9 @@ async def test_only_named_team_members_see_the_new_home_town_and_removal_ends_it
     assert added.status_code == 201, added.text
     assert await town_seen_by(member)
     assert not await town_seen_by(colleague)  # the agency is not the team
+    # Every look at the new home town raises an alert for the case owner.
+    alerts = "WHERE event_type = 'case.protected_location_read'"
+    assert await count_rows(runtime, "outbox", alerts) == 1
     removed = await intake.post(f"/cases/{case_id}/team-members/removal", json=POLICE_USER)
     assert removed.status_code == 200
     assert not await town_seen_by(member)

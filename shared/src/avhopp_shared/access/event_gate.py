@@ -40,7 +40,7 @@ def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
         if envelope.type in ACCESS_EVENT_TYPES or envelope.acting_agency == recipient.agency:
             return payload
         disclosure = await gate.disclose(
-            uow.session,
+            uow,
             recipient=recipient,
             purpose=purpose.value,
             case_id=envelope.subject,

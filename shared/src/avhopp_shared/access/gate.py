@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access import audit
 from avhopp_shared.access.catalogue import Catalogue
+from avhopp_shared.access.categories import Category
 from avhopp_shared.access.consent_state import consents_for_case
 from avhopp_shared.access.grants_state import (
     break_glass_for_case,
@@ -27,9 +28,11 @@ from avhopp_shared.access.grants_state import (
 )
 from avhopp_shared.access.policy_input import AccessState, Owner, access_input
 from avhopp_shared.auth.caller import Caller
+from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.policy.access_decision import decide_access
 from avhopp_shared.policy.engine import PolicyEngine
+from avhopp_shared.uow import UnitOfWork
 
 #: How long a decision may take before it counts as a deny.
 DECISION_TIMEOUT_SECONDS = 0.5
@@ -58,7 +61,7 @@ class DisclosureGate:
 
     async def disclose(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         recipient: Caller,
         purpose: str,
@@ -76,11 +79,24 @@ class DisclosureGate:
             purpose=purpose,
             case_id=case_id,
             item=item,
-            state=await access_state(session, case_id),
+            state=await access_state(uow.session, case_id),
             now=now,
             owner=owner,
         )
-        await audit.append(session, replace(record, channel=channel, note=note), now)
+        await audit.append(uow.session, replace(record, channel=channel, note=note), now)
+        if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
+            uow.emit(
+                ProtectedLocationRead(
+                    case_id=case_id,
+                    reader_agency=recipient.agency.value,
+                    reader_organisation=recipient.organisation,
+                    reader_user=recipient.user,
+                    read_at=now,
+                    decision_id=disclosure.decision_id,
+                    channel=channel,
+                ),
+                case_id=case_id,
+            )
         return disclosure
 
     def decide(

@@ -80,3 +80,22 @@ class BreakGlassApproved(EventPayload):
     grant_id: str
     approved_by: str
     approved_at: datetime
+
+
+class ProtectedLocationRead(EventPayload):
+    """The access alert: someone read where the person lives now (ACCESS.md, ``team``).
+
+    Raised on every disclosure of ``protected_location``, so the case owner
+    sees each look at the most sensitive fact in the file, not only a log line.
+    """
+
+    event_type: ClassVar[str] = "case.protected_location_read"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    reader_agency: str
+    reader_organisation: str
+    reader_user: str | None
+    read_at: datetime
+    decision_id: str
+    channel: str

@@ -8,6 +8,7 @@ from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
     LegalBasisRecorded,
+    ProtectedLocationRead,
     TeamMemberAdded,
     TeamMemberRemoved,
 )
@@ -24,6 +25,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     LegalBasisRecorded.event_type: LegalBasisRecorded,
     BreakGlassGranted.event_type: BreakGlassGranted,
     BreakGlassApproved.event_type: BreakGlassApproved,
+    ProtectedLocationRead.event_type: ProtectedLocationRead,
 }
 
 

@@ -65,7 +65,7 @@ class Access:
         async with uow:
             disclosures = [
                 await self.runtime.gate.disclose(
-                    uow.session,
+                    uow,
                     recipient=self.caller,
                     purpose=self.purpose.value,
                     case_id=case_id,
