@@ -126,3 +126,28 @@ async def test_when_the_audit_write_fails_nothing_is_disclosed(
 
     assert response.status_code == 503
     assert "applicant" not in response.text
+
+
+class _FailingEngine:
+    revision = "failing"
+
+    def evaluate(self, rule: str, input: object) -> object:
+        raise RuntimeError("policy engine down")
+
+
+async def test_when_the_policy_engine_fails_nothing_is_disclosed(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = (await embedded_platform.submit(application_body())).json()["case_id"]
+    intake = embedded_platform.runtime("intake")
+
+    intake.gate.engine = _FailingEngine()
+    read = await embedded_platform.clients["intake"].get(f"/cases/{case_id}")
+    intake.policy = _FailingEngine()
+    acted = await embedded_platform.clients["intake"].get(f"/cases/{case_id}")
+
+    # The decision fails closed (every category withheld: as good as absent),
+    # and so does the action check in front of it.
+    assert read.status_code == 404
+    assert "applicant" not in read.text
+    assert acted.status_code == 403

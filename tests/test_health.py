@@ -18,7 +18,7 @@ async def test_every_service_is_live_and_ready_when_database_and_bus_are_up(
         ready = await platform.clients[service].get("/readyz")
         assert live.json() == {"status": "ok", "service": service}
         assert ready.status_code == 200
-        assert ready.json()["checks"] == {"database": True, "bus": True}
+        assert ready.json()["checks"] == {"database": True, "bus": True, "policy": True}
 
 
 @pytest.mark.parametrize("mode", ["distributed"], indirect=True)
@@ -29,8 +29,27 @@ async def test_a_service_is_not_ready_while_the_broker_is_down_but_stays_live(
     try:
         ready = await platform.clients["threat"].get("/readyz")
         assert ready.status_code == 503
-        assert ready.json()["checks"] == {"database": True, "bus": False}
+        assert ready.json()["checks"] == {"database": True, "bus": False, "policy": True}
         assert (await platform.clients["threat"].get("/healthz")).status_code == 200
     finally:
         kafka_broker.start()
     assert (await platform.clients["threat"].get("/readyz")).status_code == 200
+
+
+class _BrokenEngine:
+    revision = "broken"
+
+    def evaluate(self, rule: str, input: object) -> object:
+        raise RuntimeError("engine down")
+
+
+async def test_a_service_whose_policy_engine_fails_is_not_ready(
+    embedded_platform: RunningPlatform,
+) -> None:
+    runtime = embedded_platform.runtime("intake")
+    runtime.policy = _BrokenEngine()
+
+    ready = await embedded_platform.clients["intake"].get("/readyz")
+
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["policy"] is False

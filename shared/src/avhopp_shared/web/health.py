@@ -9,7 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.db.ping import database_reachable
+from avhopp_shared.policy.access_decision import action_allowed
+from avhopp_shared.policy.engine import PolicyEngine
 
 router = APIRouter(tags=["health"])
 
@@ -25,6 +28,12 @@ class Readiness(BaseModel):
     status: Literal["ready", "unavailable"]
     service: str
     checks: dict[str, bool]
+
+
+def _policy_answers(engine: PolicyEngine) -> bool:
+    """Without a policy answer nothing can be disclosed: the service is not ready to serve."""
+    probe = Caller("readiness", Agency.SOCIAL, "readiness")
+    return action_allowed(engine, probe, "case.read", None)
 
 
 @router.get("/healthz", response_model=Liveness)
@@ -50,7 +59,7 @@ async def readyz(request: Request) -> JSONResponse:
         bounded(asyncio.ensure_future(database_reachable(runtime.engine))),
         bounded(asyncio.ensure_future(runtime.bus.ping())),
     )
-    checks = {"database": database, "bus": bus}
+    checks = {"database": database, "bus": bus, "policy": _policy_answers(runtime.policy)}
     ready = all(checks.values())
     body = Readiness(
         status="ready" if ready else "unavailable",
