@@ -91,7 +91,9 @@ def jwks_router(issuer: LocalIssuer) -> APIRouter:
     router = APIRouter(tags=["auth"])
     jwks = issuer.jwks()
 
-    @router.get(JWKS_PATH, summary="Public keys that verify this platform's tokens")
+    @router.get(
+        JWKS_PATH, summary="Public keys that verify this platform's tokens", operation_id="jwks"
+    )
     async def _jwks() -> JSONResponse:
         return JSONResponse(jwks, headers={"Cache-Control": f"max-age={_JWKS_MAX_AGE_SECONDS}"})
 

@@ -36,7 +36,7 @@ def _policy_answers(engine: PolicyEngine) -> bool:
     return action_allowed(engine, probe, "case.read", None)
 
 
-@router.get("/healthz", response_model=Liveness)
+@router.get("/healthz", response_model=Liveness, operation_id="liveness")
 async def healthz(request: Request) -> Liveness:
     return Liveness(service=request.app.state.runtime.settings.service_name)
 
@@ -44,7 +44,8 @@ async def healthz(request: Request) -> Liveness:
 @router.get(
     "/readyz",
     response_model=Readiness,
-    responses={503: {"model": Readiness, "description": "database or bus unreachable"}},
+    responses={503: {"model": Readiness, "description": "database, bus or policy unavailable"}},
+    operation_id="readiness",
 )
 async def readyz(request: Request) -> JSONResponse:
     runtime = request.app.state.runtime
