@@ -6,6 +6,7 @@ import random
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from avhopp_shared.access import audit
 from avhopp_shared.cli import verify_audit
@@ -29,6 +30,27 @@ async def _five_reads(platform: RunningPlatform) -> ServiceRuntime:
 async def _execute(runtime: ServiceRuntime, statement: str) -> None:
     async with runtime.engine.begin() as connection:
         await connection.execute(text(statement))
+
+
+async def _as_an_administrator_who_drops_the_guard(runtime: ServiceRuntime) -> None:
+    await _execute(runtime, "DROP TRIGGER audit_log_no_update")
+    await _execute(runtime, "DROP TRIGGER audit_log_no_delete")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["UPDATE audit_log SET agency = 'police'", "DELETE FROM audit_log"],
+    ids=["update", "delete"],
+)
+async def test_the_database_refuses_to_change_or_delete_an_audit_entry(
+    platform: RunningPlatform, change: str
+) -> None:
+    intake = await _five_reads(platform)
+
+    with pytest.raises(DBAPIError, match="append-only"):
+        await _execute(intake, change)
+
+    assert (await _chain(intake)).entries == 5
 
 
 async def test_an_untouched_chain_verifies(platform: RunningPlatform) -> None:
@@ -55,6 +77,7 @@ async def test_tampering_with_any_entry_is_detected_at_that_entry(
     embedded_platform: RunningPlatform, tampering: str
 ) -> None:
     intake = await _five_reads(embedded_platform)
+    await _as_an_administrator_who_drops_the_guard(intake)
 
     await _execute(intake, tampering)
     report = await _chain(intake)
@@ -73,6 +96,7 @@ async def test_the_verify_command_reports_the_first_broken_entry(
     assert await verify_audit(settings) == 0
     assert "intact, 5 entries" in capsys.readouterr().out
 
+    await _as_an_administrator_who_drops_the_guard(intake)
     await _execute(intake, "UPDATE audit_log SET client_id = 'someone-else' WHERE id = 2")
 
     assert await verify_audit(settings) == 1

@@ -97,3 +97,36 @@ def drop_access_grant_tables() -> None:
     op.drop_index("ix_access_legal_basis_case", table_name="access_legal_basis")
     op.drop_table("access_legal_basis")
     op.drop_table("access_team_member")
+
+
+def make_audit_log_append_only() -> None:
+    """The database itself refuses to change or delete an audit entry.
+
+    The hash chain finds tampering after the fact; this stops it through the
+    services' own connections. Someone with the rights to drop the trigger can
+    still rewrite rows, and the chain is what catches that.
+    """
+    if op.get_bind().dialect.name == "sqlite":
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+                "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+            )
+        return
+    op.execute(
+        "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+        "ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+    )
+
+
+def allow_audit_log_changes() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER audit_log_no_update")
+        op.execute("DROP TRIGGER audit_log_no_delete")
+        return
+    op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
+    op.execute("DROP FUNCTION audit_log_append_only()")
