@@ -69,6 +69,18 @@ async def test_an_application_opens_the_case_in_all_four_services(
     queue = await platform.clients["threat"].get("/threat-assessments")
     assert [t["case_id"] for t in queue.json()] == [case_id]
 
+    # Every disclosure above left exactly one audit entry where it happened:
+    # intake answered the POST and one GET; threat received the event and
+    # answered two reads; social and follow-up one read each.
+    expected = {"intake": 2, "threat": 3, "social": 1, "followup": 1}
+    audited = {
+        service: await count_rows(
+            platform.runtime(service), "audit_log", f"WHERE case_id = '{case_id}'"
+        )
+        for service in expected
+    }
+    assert audited == expected
+
 
 async def test_the_same_event_delivered_twice_changes_nothing(platform: RunningPlatform) -> None:
     response = await platform.submit(application_body(random.Random(2)))
