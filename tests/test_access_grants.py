@@ -107,6 +107,8 @@ async def test_break_glass_is_short_justified_and_approved_by_a_second_person_on
     )
     granted = await intake.post(f"/cases/{case_id}/break-glass", json=body, headers=police)
     grant_id = granted.json()["grant_id"]
+    waiting = await intake.get("/break-glass-reviews", headers=police)
+    assert [g["grant_id"] for g in waiting.json()] == [grant_id]
     approval = f"/cases/{case_id}/break-glass/{grant_id}/approval"
     by_requester = await intake.post(approval, headers=police)
     by_other_agency = await intake.post(approval)  # social services
@@ -128,6 +130,7 @@ async def test_break_glass_is_short_justified_and_approved_by_a_second_person_on
     assert approved.status_code == 200, approved.text
     assert approved.json()["review_required"] is False
     assert approved.json()["approved_by"] == "samordnare-2"
+    assert (await intake.get("/break-glass-reviews", headers=police)).json() == []
 
 
 async def test_a_client_without_a_named_user_cannot_break_the_glass(

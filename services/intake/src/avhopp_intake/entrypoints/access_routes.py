@@ -25,6 +25,7 @@ from avhopp_intake.service_layer.access_grants import (
     approve_break_glass,
     change_team,
     grant_break_glass,
+    grants_awaiting_review,
     record_legal_basis,
 )
 from avhopp_shared.auth.caller import Caller
@@ -138,3 +139,16 @@ async def post_approval(
 ) -> BreakGlassPublic:
     grant = await approve_break_glass(uow, case_id, grant_id, _named(caller), caller, utcnow())
     return BreakGlassPublic.model_validate(grant, from_attributes=True)
+
+
+@router.get(
+    "/break-glass-reviews",
+    response_model=list[BreakGlassPublic],
+    dependencies=[requires("break_glass.approve")],
+    summary="Break-glass grants still waiting for a second person's review, oldest first",
+    operation_id="listBreakGlassReviews",
+)
+async def get_reviews(uow: UnitOfWorkDep, caller: CallerDep) -> list[BreakGlassPublic]:
+    # Each agency reviews its own people's grants (four eyes within the agency).
+    grants = await grants_awaiting_review(uow, caller.agency.value)
+    return [BreakGlassPublic.model_validate(g, from_attributes=True) for g in grants]

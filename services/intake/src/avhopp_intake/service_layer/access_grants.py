@@ -3,7 +3,10 @@ state and written to the audit trail in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+
+from sqlmodel import col, select
 
 from avhopp_intake.adapters.case_repository import CaseRepository
 from avhopp_intake.domain.access_grants import BreakGlass, Person, check_approver
@@ -21,7 +24,6 @@ from avhopp_shared.events.access_events import (
     TeamMemberRemoved,
 )
 from avhopp_shared.events.case_events import EventPayload
-from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
 
@@ -157,5 +159,14 @@ async def approve_break_glass(
     return row
 
 
-def recipient_of(agency: str, organisation: str | None) -> Recipient:
-    return Recipient(agency=agency, organisation=organisation)
+async def grants_awaiting_review(uow: UnitOfWork, agency: str) -> Sequence[BreakGlassRow]:
+    async with uow:
+        result = await uow.session.exec(
+            select(BreakGlassRow)
+            .where(BreakGlassRow.agency == agency, col(BreakGlassRow.review_required).is_(True))
+            .order_by(col(BreakGlassRow.valid_from))
+        )
+        rows = list(result.all())
+        # Detached before the read-only transaction is rolled back, so they keep their values.
+        uow.session.expunge_all()
+        return rows
