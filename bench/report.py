@@ -12,6 +12,16 @@ RESULTS_DIR = Path(__file__).parent / "results"
 KAFKA_VS_FLOOR_MAX = 3.0
 RELAY_VS_RAW_MIN = 0.25
 INPROCESS_P50_MAX_MS = 10.0
+GOVERNED_VS_BARE_MAX = 1.25
+DECISION_UNCACHED_MAX_US = 50.0
+DECISION_CACHED_MAX_US = 5.0
+
+#: (JSON key, label) of the reads compared in the access-path section.
+ACCESS_READS = (
+    ("bare", "bare read: same row, no auth/policy/audit"),
+    ("governed_social", "governed: social services (owner)"),
+    ("governed_police", "governed: police (consent)"),
+)
 
 
 def _get(tree: dict[str, Any], *path: str) -> Any:
@@ -89,7 +99,97 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             detail=f"{_fmt(inprocess_p50)} ms",
         )
     )
+    targets += _access_targets(results)
     return targets
+
+
+def _access_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    bare = _get(results, "access_path", "bare", "latency_ms", "p50")
+    for kind, who in (("governed_social", "owner"), ("governed_police", "consent")):
+        governed = _get(results, "access_path", kind, "latency_ms", "p50")
+        ratio = governed / bare if governed and bare else None
+        targets.append(
+            _target(
+                f"(a) Governed case read p50 <= 1.25x bare read ({who})",
+                ratio,
+                GOVERNED_VS_BARE_MAX,
+                at_most=True,
+                unit="x",
+                detail=f"{_fmt(governed, 2)} ms / {_fmt(bare, 2)} ms",
+            )
+        )
+    uncached = _get(results, "access_path", "decisions", "uncached_through_cache", "median_us")
+    targets.append(
+        _target(
+            "(b) Policy decision median, uncached <= 50 us",
+            uncached,
+            DECISION_UNCACHED_MAX_US,
+            at_most=True,
+            unit="us",
+            detail=f"{_fmt(uncached)} us, platform engine, a miss",
+        )
+    )
+    for key, label in (("cached", "key from the input"), ("cached_with_key", "key given")):
+        cached = _get(results, "access_path", "decisions", key, "median_us")
+        if cached is None and key == "cached_with_key":
+            continue
+        targets.append(
+            _target(
+                f"(c) Policy decision median, cached <= 5 us ({label})",
+                cached,
+                DECISION_CACHED_MAX_US,
+                at_most=True,
+                unit="us",
+                detail=f"{_fmt(cached, 2)} us, platform engine, a hit",
+            )
+        )
+    return targets
+
+
+def _access_lines(results: dict[str, Any]) -> list[str]:
+    access = results.get("access_path") or {}
+    if not access:
+        return []
+    lines = [
+        "",
+        f"Access path: GET /cases/{{id}} on intake over ASGI, embedded, {access.get('reads')} "
+        f"sequential reads of each kind (+{access.get('warmup')} warm-up), interleaved in "
+        f"blocks of {access.get('block')} (ms)",
+        f"  {'':<44}{'n':>6}{'p50':>10}{'p90':>10}{'p99':>10}{'max':>10}{'mean':>10}"
+        f"{'req/s':>9}{'p50/bare':>10}",
+    ]
+    for key, label in ACCESS_READS:
+        figures = access.get(key) or {}
+        lines.append(
+            _latency_row(label, figures.get("latency_ms"))
+            + f"{_fmt(figures.get('requests_per_s'), 0):>9}{_fmt(figures.get('p50_vs_bare'), 2):>10}"
+        )
+    split = access.get("governed_split") or {}
+    if split:
+        lines += [
+            "",
+            f"  one governed police read, {_fmt(split.get('total_ms'), 2)} ms on average over "
+            f"{split.get('reads')} reads; mean ms in each step (an indented step runs inside the "
+            "one above it):",
+        ]
+        for label, value in (split.get("steps_ms") or {}).items():
+            lines.append(f"    {_fmt(value, 3):>8}   {label}")
+    decisions = access.get("decisions") or {}
+    if decisions:
+        lines += [
+            "",
+            f"  decide_access on the platform engine, {decisions.get('engine')}: "
+            f"{decisions.get('categories')} categories, {decisions.get('consents')} consents, "
+            f"median of {decisions.get('count')} (µs):",
+        ]
+        for name, figures in decisions.items():
+            if isinstance(figures, dict) and "median_us" in figures:
+                lines.append(
+                    f"    {_fmt(figures['median_us'], 1):>8}  (p99 {_fmt(figures.get('p99_us'), 1):>7})"
+                    f"   {name}: {figures.get('what', '')}"
+                )
+    return lines
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -205,6 +305,8 @@ def render(results: dict[str, Any]) -> str:
                 f"{_fmt(figures.get('in_bus_publish_s'), 2)} s + database "
                 f"{_fmt(figures.get('in_database_s'), 2)} s ({statements})"
             )
+
+    lines += _access_lines(results)
 
     lines += ["", "Targets"]
     for target in results.get("targets", []):

@@ -7,11 +7,16 @@
    a real envelope's size, with the consumer settings the bus used.
 3. Outbox relay throughput (PostgreSQL → KafkaBus, batch 500 and 2000; SQLite →
    in-process bus for reference) against one aiokafka producer sending M records.
-4. The targets, each marked PASS or FAIL (a FAIL does not fail the run).
+4. Access path, embedded: a governed ``GET /cases/{id}`` (token, action check,
+   access state, disclosure decision, filter, audit) against a bare read of the
+   same row, and the latency of one disclosure decision (bench/access_path.py).
+5. The targets, each marked PASS or FAIL (a FAIL does not fail the run).
 
 Environment: ``BENCH_CASES`` (N, default 1000), ``BENCH_WARMUP`` (50),
 ``BENCH_OUTBOX_ROWS`` (M, 20000), ``BENCH_RELAY_BATCHES`` ("500,2000"; the
-first is the settings' default and the one the target is about).
+first is the settings' default and the one the target is about),
+``BENCH_ACCESS_READS`` (2000 of each kind of read), ``BENCH_ACCESS_WARMUP``
+(200), ``BENCH_DECISIONS`` (5000 decisions of each kind).
 
 What-if, off by default: ``BENCH_FETCH_MAX_WAIT_MS`` sets the consumers'
 ``fetch_max_wait_ms`` (bus and floor alike) by overriding
@@ -45,7 +50,15 @@ from avhopp_shared.db.engine import create_engine
 from avhopp_shared.platform import SERVICES
 from avhopp_shared.service_app import ServiceRuntime
 from avhopp_shared.settings import ServiceSettings
-from bench import event_path, infra, kafka_raw, relay_throughput, report, service_processes
+from bench import (
+    access_path,
+    event_path,
+    infra,
+    kafka_raw,
+    relay_throughput,
+    report,
+    service_processes,
+)
 from tests.fixtures.platform import platform_settings, start_platform
 
 FLOOR_TOPIC = "bench.floor"
@@ -95,6 +108,9 @@ class Bench:
         self.warmup = _env_int("BENCH_WARMUP", 50, minimum=0)
         self.outbox_rows = _env_int("BENCH_OUTBOX_ROWS", 20_000)
         self.batch_sizes = _batch_sizes()
+        self.access_reads = _env_int("BENCH_ACCESS_READS", 2000)
+        self.access_warmup = _env_int("BENCH_ACCESS_WARMUP", 200, minimum=0)
+        self.decisions = _env_int("BENCH_DECISIONS", 5000, minimum=10)
         fetch_wait = os.environ.get("BENCH_FETCH_MAX_WAIT_MS", "").strip()
         self.what_if_fetch_max_wait_ms = int(fetch_wait) if fetch_wait else None
         self.template: bytes | None = None
@@ -107,10 +123,14 @@ class Bench:
                 "warmup": self.warmup,
                 "outbox_rows": self.outbox_rows,
                 "relay_batch_sizes": self.batch_sizes,
+                "access_reads": self.access_reads,
+                "access_warmup": self.access_warmup,
+                "decisions": self.decisions,
                 "what_if_fetch_max_wait_ms": self.what_if_fetch_max_wait_ms,
             },
             "event_path": {},
             "throughput": {},
+            "access_path": {},
             "phase_seconds": {},
             "errors": {},
         }
@@ -141,6 +161,18 @@ class Bench:
             self.template = await _first_outbox_payload(platform.runtime("intake"))
             figures["isolated_costs"] = await event_path.isolated_costs(platform)
             self.results["event_path"]["embedded"] = figures
+
+    # -- 4 -------------------------------------------------------------------------
+
+    async def access(self) -> None:
+        var_dir = self.workdir / "access"
+        async with start_platform(platform_settings("embedded", var_dir=var_dir)) as platform:
+            self.results["access_path"] = await access_path.measure(
+                platform,
+                reads=self.access_reads,
+                warmup=self.access_warmup,
+                decisions=self.decisions,
+            )
 
     # -- 1b, 2, 3 on the broker --------------------------------------------------
 
@@ -303,6 +335,7 @@ async def main() -> int:
             flush=True,
         )
         await bench.phase("embedded event path", bench.embedded)
+        await bench.phase("access path (embedded)", bench.access)
         await bench.phase("broker", bench.on_broker)
         await bench.phase("relay throughput (SQLite + in-process)", bench.relay_sqlite)
     results = bench.results

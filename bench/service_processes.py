@@ -14,19 +14,22 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 
+from avhopp_shared.auth.local_issuer import DEMO_CLIENTS, LocalIssuer
 from avhopp_shared.platform import SERVICES
 from bench.stats import summarize
 from tests.fixtures.broker import free_port
 from tests.fixtures.people import application_body
-from tests.fixtures.platform import FAST_RELAY, KAFKA_TEST_SETTINGS
+from tests.fixtures.platform import DEFAULT_CALLERS, FAST_RELAY, KAFKA_TEST_SETTINGS
 
 CHANNEL = "bench_threat_effect"
 NOTIFY_TRIGGER = f"""
@@ -38,11 +41,13 @@ FOR EACH ROW EXECUTE FUNCTION bench_notify_effect();
 
 
 def _environment(
-    database_urls: Mapping[str, str], bootstrap: str, ports: Mapping[str, int]
+    database_urls: Mapping[str, str], bootstrap: str, ports: Mapping[str, int], var_dir: Path
 ) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AVHOPP_")}
     env |= {
         "AVHOPP_ENVIRONMENT": "test",
+        # Every service verifies tokens with the local issuer's key under here.
+        "AVHOPP_VAR_DIR": str(var_dir),
         "AVHOPP_BUS": "kafka",
         "AVHOPP_AUTO_MIGRATE": "true",
         "AVHOPP_LOG_LEVEL": "WARNING",
@@ -99,6 +104,22 @@ async def measure(
     database_urls: Mapping[str, str], bootstrap: str, *, cases: int, warmup: int
 ) -> dict[str, Any]:
     ports = {name: free_port() for name in SERVICES}
+    with tempfile.TemporaryDirectory(prefix="avhopp-bench-var-") as var_dir:
+        # The local issuer's key, made before any service starts: they all load it.
+        issuer = LocalIssuer(Path(var_dir) / "issuer" / "es256.pem")
+        token = issuer.mint(DEMO_CLIENTS[DEFAULT_CALLERS["intake"]])
+        return await _run(database_urls, bootstrap, ports, Path(var_dir), token, cases, warmup)
+
+
+async def _run(
+    database_urls: Mapping[str, str],
+    bootstrap: str,
+    ports: Mapping[str, int],
+    var_dir: Path,
+    token: str,
+    cases: int,
+    warmup: int,
+) -> dict[str, Any]:
     threat_dsn = database_urls["threat"].replace("postgresql+asyncpg://", "postgresql://")
     waiting: dict[str, asyncio.Future[float]] = {}
 
@@ -111,8 +132,10 @@ async def measure(
         if not future.done():
             future.set_result(time.perf_counter())
 
-    with _services(_environment(database_urls, bootstrap, ports)):
-        async with httpx.AsyncClient(timeout=30) as client:
+    with _services(_environment(database_urls, bootstrap, ports, var_dir)):
+        async with httpx.AsyncClient(
+            timeout=30, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             await _ready(client, ports, limit_s=120)
             listener = await asyncpg.connect(threat_dsn)
             try:

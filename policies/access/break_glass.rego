@@ -31,13 +31,15 @@ applicable_break_glass := [grant |
 #   several).
 # custom:
 #   short_name: break_glass
-break_glass_grants[category] := {"rule": "break_glass", "basis": min(ids)} if {
-	some grant in applicable_break_glass
+break_glass_grants := {category: {"rule": "break_glass", "basis": min(ids)} |
+	applicable := applicable_break_glass
+	some grant in applicable
+	cells := requested_cells
+	openable := lib.openable_cells
 	some category in grant.categories
-	requested_cells[category] in lib.openable_cells
+	openable[cells[category]]
 	ids := {covering.id |
-		some covering in applicable_break_glass
+		some covering in applicable
 		category in covering.categories
 	}
-	count(ids) > 0
 }

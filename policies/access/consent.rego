@@ -31,15 +31,16 @@ applicable_consents := [consent |
 # description: >-
 #   For each requested category some applicable consent lists, the smallest
 #   such consent id: the same input always records the same basis.
-consent_basis[category] := min(ids) if {
-	some consent in applicable_consents
+consent_basis := {category: min(ids) |
+	applicable := applicable_consents
+	cells := requested_cells
+	some consent in applicable
 	some category in consent.categories
-	requested_cells[category]
+	cells[category]
 	ids := {covering.id |
-		some covering in applicable_consents
+		some covering in applicable
 		category in covering.categories
 	}
-	count(ids) > 0
 }
 
 # METADATA
@@ -50,8 +51,8 @@ consent_basis[category] := min(ids) if {
 # custom:
 #   short_name: consent
 #   failure_msg: no consent
-consent_grants[category] := {"rule": "consent", "basis": basis} if {
-	some category, cell in requested_cells
-	cell == "consent"
-	basis := consent_basis[category]
+consent_grants := {category: {"rule": "consent", "basis": basis} |
+	cells := requested_cells
+	some category, basis in consent_basis
+	cells[category] == "consent"
 }

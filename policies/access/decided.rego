@@ -8,16 +8,22 @@ import rego.v1
 #   For each requested category, the smallest id of the disclosure decisions
 #   the deciding board recorded for the caller's provider organisation that
 #   list it. Only a provider can be named by one.
-decision_basis[category] := min(ids) if {
+decision_basis := {category: min(ids) |
 	input.caller.agency == "provider"
-	is_string(input.caller.organisation)
-	some category, _ in requested_cells
-	ids := {recorded.id |
-		some recorded in input.disclosure_decisions
-		recorded.provider_organisation == input.caller.organisation
-		category in recorded.categories
+	organisation := input.caller.organisation
+	is_string(organisation)
+	cells := requested_cells
+	recorded := [entry |
+		some entry in input.disclosure_decisions
+		entry.provider_organisation == organisation
+	]
+	some entry in recorded
+	some category in entry.categories
+	cells[category]
+	ids := {covering.id |
+		some covering in recorded
+		category in covering.categories
 	}
-	count(ids) > 0
 }
 
 # METADATA
@@ -30,9 +36,10 @@ decision_basis[category] := min(ids) if {
 # custom:
 #   short_name: decided
 #   failure_msg: no disclosure decision
-decided_grants[category] := {"rule": "decided", "basis": basis} if {
-	some category, cell in requested_cells
-	cell == "decided"
-	basis := decision_basis[category]
-	consent_basis[category]
+decided_grants := {category: {"rule": "decided", "basis": basis} |
+	cells := requested_cells
+	consented := consent_basis
+	some category, basis in decision_basis
+	cells[category] == "decided"
+	consented[category]
 }

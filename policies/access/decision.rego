@@ -4,24 +4,45 @@ import rego.v1
 
 import data.avhopp.lib
 
+# The rules of this package are written for the in-process engine (regorus,
+# interpreted and compiled) without changing what they decide: each is a
+# complete object built by one comprehension (a partial rule costs about twice
+# as much), a rule's value is bound to a local before a loop reads it (a lookup
+# into a rule from inside a loop costs many times one into a local), and the
+# loops run over what can open a category (a consent's categories, say)
+# rather than over every requested category. shared/tests/test_policy_compiled.py
+# holds the two engines to the same decisions.
+
 # METADATA
 # title: Disclosure decision
 # description: >-
 #   Every requested category is either allowed, with the rule and basis that
 #   opened it, or withheld with the gap that closed it (policies/README.md).
-#   Everything not allowed is denied.
-decision := {"allowed": allowed, "withheld": withheld}
+#   Everything not allowed is denied; an input that is not readable has no
+#   decision.
+decision := {"allowed": allowed, "withheld": withheld} if readable_input
+
+# METADATA
+# title: Matrix column of the caller
+# description: >-
+#   The caller's agency's column of the matrix, {category: cell}, with only
+#   the cells the matrix knows; undefined without a caller.
+column := lib.column(input.caller.agency)
 
 # METADATA
 # title: Requested cells
 # description: >-
 #   The caller's matrix cell for each requested category ("none" where the
-#   matrix names none), looked up once per decision for every rule to share.
-requested_cells := {category: object.get(column, category, "none") |
+#   matrix names none), looked up once per decision for every rule to share:
+#   one lookup per requested category rather than a pass over the whole
+#   matrix. A value the matrix does not know is kept as it is, and every rule
+#   treats it as "none": each opens only on the one cell it names, the owner
+#   reads it as it reads a "none" cell, and its reason is that of "none".
+requested_cells := {category: object.get(matrix, [category, agency], "none") |
+	matrix := data.avhopp.settings.matrix
+	agency := input.caller.agency
 	some category in input.categories
 }
-
-column := lib.column(input.caller.agency)
 
 # METADATA
 # title: Allowed categories
@@ -49,19 +70,31 @@ allowed := object.union_n([
 #   The reason names the gap of the category's cell; for "decided", a missing
 #   disclosure decision is named before a missing consent, as it is the first
 #   step a provider lacks.
-withheld[category] := withheld_reason(category, cell) if {
-	some category, cell in requested_cells
-	not allowed[category]
+withheld := object.union(
+	{category: object.get(gaps, cell, closed) |
+		granted := allowed
+		gaps := cell_gaps
+		closed := sprintf("not permitted for %s", [input.caller.agency])
+		some category, cell in requested_cells
+		not granted[category]
+	},
+	{category: "no consent" |
+		granted := allowed
+		some category in consent_lacking
+		not granted[category]
+	},
+)
+
+cell_gaps := {
+	"own": "not the owner",
+	"consent": "no consent",
+	"decided": "no disclosure decision",
+	"team": "not on the case team",
 }
 
-withheld_reason(_, "own") := "not the owner"
-
-withheld_reason(_, "consent") := "no consent"
-
-withheld_reason(category, "decided") := "no consent" if {
-	decision_basis[category]
-} else := "no disclosure decision"
-
-withheld_reason(_, "team") := "not on the case team"
-
-withheld_reason(_, "none") := sprintf("not permitted for %s", [input.caller.agency])
+# A provider holding a disclosure decision for a "decided" cell lacks only the consent.
+consent_lacking contains category if {
+	cells := requested_cells
+	some category, _ in decision_basis
+	cells[category] == "decided"
+}

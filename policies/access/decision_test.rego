@@ -81,3 +81,48 @@ test_the_table_runner_reports_every_case_that_does_not_hold if {
 		{"name": "no agency", "given": {"caller": {}}, "category": "health", "want": ["withheld", "not permitted for police"]},
 	]) == {"wrong want", "no agency"}
 }
+
+test_the_column_is_the_callers_agencys_cells if {
+	column := data.avhopp.access.column with input as fixtures.base
+	column.case_ref == "consent"
+	column.health == "none"
+	count(column) == count(all_categories)
+}
+
+test_there_is_no_column_without_a_caller if {
+	not data.avhopp.access.column with input as {}
+}
+
+# A cell value the matrix does not know opens a category for no rule but the
+# owner's, exactly as "none" does, and is withheld with the reason of "none".
+unknown_cell := {"case_ref": {"police": "maybe", "social": "maybe"}, "protected_location": {"police": "maybe"}}
+
+test_an_unknown_cell_opens_for_nothing_a_none_cell_does_not if {
+	given := {
+		"categories": ["case_ref", "protected_location"],
+		"consents": [fixtures.overlay(fixtures.consent, {"categories": ["case_ref", "protected_location"]})],
+		"team": [{"agency": "police", "organisation": "polisen-syd", "user": "u-17"}],
+		"legal_bases": [fixtures.overlay(fixtures.legal_basis, {"categories": ["case_ref", "protected_location"]})],
+		"break_glass": [fixtures.overlay(fixtures.break_glass, {"categories": ["case_ref", "protected_location"]})],
+	}
+	decision := fixtures.decide(given) with data.avhopp.settings.matrix as unknown_cell
+	decision == {"allowed": {}, "withheld": {
+		"case_ref": "not permitted for police",
+		"protected_location": "not permitted for police",
+	}}
+}
+
+test_an_unknown_cell_is_readable_by_the_owner_as_a_none_cell_is if {
+	given := {"caller": fixtures.social, "categories": ["case_ref", "health"]}
+	decision := fixtures.decide(given) with data.avhopp.settings.matrix as unknown_cell
+	decision.allowed == {"case_ref": {"rule": "own", "basis": null}, "health": {"rule": "own", "basis": null}}
+}
+
+test_a_provider_with_an_unknown_cell_and_a_decision_is_not_permitted if {
+	given := {
+		"caller": fixtures.provider, "categories": ["case_ref"],
+		"disclosure_decisions": [fixtures.overlay(fixtures.disclosure, {"categories": ["case_ref"]})],
+	}
+	decision := fixtures.decide(given) with data.avhopp.settings.matrix as {"case_ref": {"provider": "maybe"}}
+	decision.withheld == {"case_ref": "not permitted for provider"}
+}

@@ -30,13 +30,15 @@ applicable_legal_bases := [recorded |
 #   several).
 # custom:
 #   short_name: legal_basis
-legal_basis_grants[category] := {"rule": "legal_basis", "basis": min(ids)} if {
-	some recorded in applicable_legal_bases
+legal_basis_grants := {category: {"rule": "legal_basis", "basis": min(ids)} |
+	applicable := applicable_legal_bases
+	some recorded in applicable
+	cells := requested_cells
+	openable := lib.openable_cells
 	some category in recorded.categories
-	requested_cells[category] in lib.openable_cells
+	openable[cells[category]]
 	ids := {covering.id |
-		some covering in applicable_legal_bases
+		some covering in applicable
 		category in covering.categories
 	}
-	count(ids) > 0
 }

@@ -19,7 +19,7 @@ import data.avhopp.lib
 # custom:
 #   short_name: own
 #   failure_msg: not the owner
-own_grants[category] := {"rule": "own", "basis": null} if {
+own_grants := {category: {"rule": "own", "basis": null} |
 	lib.owns(input.caller, input.owner)
 	some category, cell in requested_cells
 	cell != "team"

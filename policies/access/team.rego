@@ -23,7 +23,7 @@ on_team if {
 # custom:
 #   short_name: team
 #   failure_msg: not on the case team
-team_grants[category] := {"rule": "team", "basis": null} if {
+team_grants := {category: {"rule": "team", "basis": null} |
 	on_team
 	some category, cell in requested_cells
 	cell == "team"

@@ -16,7 +16,7 @@ from avhopp_shared.policy import (
     decide_access,
     load_bundle,
 )
-from avhopp_shared.policy.regorus_engine import build_engine
+from avhopp_shared.policy.regorus_engine import build_engine, build_program
 from tests.fixtures.policy_cases import (
     DECISION_CASES,
     HEALTH_CLOSED,
@@ -126,16 +126,18 @@ def test_two_threads_evaluate_with_one_engine_each(regorus_engine: RegorusEngine
     assert threading.get_ident() not in threads
 
 
-def test_an_engine_used_outside_its_thread_is_a_policy_error() -> None:
+@pytest.mark.parametrize("compiled", [False, True], ids=["interpreter", "compiled"])
+def test_an_engine_used_outside_its_thread_is_a_policy_error(compiled: bool) -> None:
     # What the per-thread engines prevent: regorus panics (a BaseException) on
-    # an engine made elsewhere, and the adapter turns that into a PolicyError.
-    # The foreign engine is also dropped in its own thread, or regorus panics again.
+    # an engine or VM made elsewhere, and the adapter turns that into a PolicyError.
+    # The foreign one is also dropped in its own thread, or regorus panics again.
     bundle = load_bundle()
+    rule = "data.avhopp.actions.allow"
     foreign: list[Any] = []
     made, used = threading.Event(), threading.Event()
 
     def make_then_drop() -> None:
-        foreign.append(build_engine(bundle))
+        foreign.append(build_program(bundle, [rule]) if compiled else build_engine(bundle))
         made.set()
         used.wait()
         foreign.clear()
@@ -143,21 +145,33 @@ def test_an_engine_used_outside_its_thread_is_a_policy_error() -> None:
     maker = threading.Thread(target=make_then_drop)
     maker.start()
     made.wait()
-    engine = RegorusEngine(bundle)
-    engine._local.engine = foreign[0]
+    engine = RegorusEngine(bundle, compiled_rules=[rule] if compiled else ())
+    attribute = "vm" if compiled else "engine"
+    setattr(engine._local, attribute, foreign[0][1] if compiled else foreign[0])
     message = ""
     try:
-        engine.evaluate("data.avhopp.actions.allow", {})
+        engine.evaluate(rule, {})
     except PolicyError as error:
         message = str(error)
-    del engine._local.engine
+    delattr(engine._local, attribute)
     used.set()
     maker.join()
     assert "PanicException" in message
 
 
 def test_a_non_json_input_is_a_policy_error(regorus_engine: RegorusEngine) -> None:
-    with pytest.raises(PolicyError, match="not JSON"):
-        regorus_engine.evaluate("data.avhopp.actions.allow", {"action": {"a", "set"}})
-    with pytest.raises(PolicyError, match="not JSON"):
-        CachedEngine(regorus_engine).evaluate("data.avhopp.actions.allow", {"now": float("nan")})
+    circular: dict[str, Any] = {}
+    circular["self"] = circular
+    inputs: list[dict[str, Any]] = [
+        {"action": {"a", "set"}},
+        {"now": float("nan")},
+        {"now": float("inf")},
+        {"at": b"bytes"},
+        {"nested": [{"deeper": object()}]},
+        circular,
+    ]
+    for policy_input in inputs:
+        with pytest.raises(PolicyError, match="not JSON"):
+            regorus_engine.evaluate("data.avhopp.actions.allow", policy_input)
+        with pytest.raises(PolicyError, match="not JSON"):
+            CachedEngine(regorus_engine).evaluate("data.avhopp.actions.allow", policy_input)

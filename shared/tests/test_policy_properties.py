@@ -2,57 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from avhopp_shared.policy import RegorusEngine, default_policies_dir, load_bundle
+from avhopp_shared.policy import RegorusEngine, load_bundle
+from tests.fixtures.policy_cases import MATRIX, NOW, readme_inputs
 
 ENGINE = RegorusEngine(load_bundle())
-MATRIX: dict[str, dict[str, str]] = json.loads(
-    (default_policies_dir() / "data" / "matrix.json").read_text()
-)["matrix"]
-AGENCIES = ["police", "social", "provider", "probation", "sis", "customs"]
-ORGANISATIONS = ["org-a", "org-b", None]
-USERS = ["u-1", "u-2", None]
-CATEGORIES = [*MATRIX, "shoe_size"]
-NOW = 1_795_000_000
 PRIMARY_RULE = {"own": "own", "consent": "consent", "decided": "decided", "team": "team"}
-
-times = st.sampled_from([None, NOW - 10, NOW, NOW + 10])
-categories = st.lists(st.sampled_from(CATEGORIES), max_size=6)
-ids = st.sampled_from(["id-1", "id-2", "id-3"])
-agency, organisation, user = (
-    st.sampled_from(AGENCIES),
-    st.sampled_from(ORGANISATIONS),
-    st.sampled_from(USERS),
-)
-party = st.fixed_dictionaries({"agency": agency, "organisation": organisation})
-person = st.fixed_dictionaries({"agency": agency, "organisation": organisation, "user": user})
-consent = st.fixed_dictionaries({
-    "id": ids, "status": st.sampled_from(["active", "withdrawn", "expired"]),
-    "recipients": st.lists(party, max_size=2), "categories": categories,
-    "purposes": st.lists(st.sampled_from(["protection", "followup"]), max_size=2),
-    "valid_from": times, "valid_to": times,
-})  # fmt: skip
-decision_input = st.fixed_dictionaries({
-    "caller": person, "purpose": st.sampled_from(["protection", "followup"]), "owner": party,
-    "case_id": st.just("c-1"), "categories": categories, "now": st.just(NOW),
-    "consents": st.lists(consent, max_size=3),
-    "disclosure_decisions": st.lists(st.fixed_dictionaries({
-        "id": ids, "provider_organisation": st.sampled_from(ORGANISATIONS), "categories": categories,
-    }), max_size=2),
-    "team": st.lists(person, max_size=2),
-    "legal_bases": st.lists(st.fixed_dictionaries({
-        "id": ids, "recipient": party, "categories": categories, "valid_from": times, "valid_to": times,
-    }), max_size=2),
-    "break_glass": st.lists(st.fixed_dictionaries({
-        "id": ids, "agency": agency, "organisation": organisation, "user": user,
-        "categories": categories, "valid_from": times, "expires_at": times,
-    }), max_size=2),
-})  # fmt: skip
+decision_input = readme_inputs()
 
 
 def cell(category: str, agency: str) -> str:

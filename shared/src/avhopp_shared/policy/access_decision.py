@@ -8,17 +8,25 @@ deadline, not a cancellation: regorus evaluates in the calling thread, typically
 in under a millisecond, and cannot be interrupted; the OPA engine's own HTTP
 timeout bounds how long it blocks; an answer arriving after ``timeout_s`` is
 discarded.
+
+Through a :class:`CachedEngine`, a decision is remembered once parsed: a
+repeated input is answered from the cache with no engine and no JSON work, and
+with a decision id of its own. Only well-formed answers given in time are
+remembered; a fault is asked again next time.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
+from types import MappingProxyType
 from typing import Any
 
+from avhopp_shared.policy.cache import CachedEngine, input_key
 from avhopp_shared.policy.engine import FATAL_EXCEPTIONS, PolicyEngine
 from avhopp_shared.policy.input_objects import InputObject, as_json_object
 
@@ -48,11 +56,61 @@ class AccessDecision:
 
 
 def decide_access(
-    engine: PolicyEngine, input: Mapping[str, Any], timeout_s: float
+    engine: PolicyEngine,
+    input: Mapping[str, Any],
+    timeout_s: float,
+    *,
+    key: Hashable | None = None,
 ) -> AccessDecision:
-    """``data.avhopp.access.decision`` for ``input``, every requested category in exactly one map."""
+    """``data.avhopp.access.decision`` for ``input``, every requested category in exactly one map.
+
+    ``key`` (optional) stands for ``input`` in the cache of a CachedEngine and
+    spares building one from it: two calls with one key must carry equal
+    inputs. It is kept apart from the keys built from inputs, and the policy
+    revision is part of every entry's key either way.
+    """
+    cache = engine if isinstance(engine, CachedEngine) else None
+    entry_key: Hashable | None = None
+    if cache is not None:
+        try:
+            revision = str(cache.revision)
+            entry_key = (
+                DECISION_RULE,
+                revision,
+                ("given", key) if key is not None else input_key(input),
+            )
+            hash(entry_key)  # an unhashable key given is a fault here, not in the lookup
+        except FATAL_EXCEPTIONS:
+            raise
+        except Exception:
+            # No revision, an input that is not JSON or a key that cannot be
+            # one: decided uncached (the engine fails closed on what it cannot read).
+            entry_key = None
+        if entry_key is not None:
+            hit: _Decided | None = cache.lookup(entry_key)
+            if hit is not None:
+                return AccessDecision(hit.allowed, hit.withheld, _new_id(), revision)
+        engine = cache.inner
+    decision, answered = _decide(engine, input, timeout_s)
+    if answered and cache is not None and entry_key is not None:
+        cache.store(entry_key, _Decided(decision.allowed, decision.withheld))
+    return decision
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """A decision as the cache keeps it: read-only maps, no id."""
+
+    allowed: Mapping[str, Basis]
+    withheld: Mapping[str, str]
+
+
+def _decide(
+    engine: PolicyEngine, input: Mapping[str, Any], timeout_s: float
+) -> tuple[AccessDecision, bool]:
+    """The decision, and whether the engine answered it (False: a fault, everything withheld)."""
     requested = requested_categories(input)
-    decision_id = uuid.uuid4().hex
+    decision_id = _new_id()
     revision = _revision(engine)
     started = time.monotonic()
     try:
@@ -61,18 +119,33 @@ def decide_access(
         raise
     except BaseException as exc:
         log.warning("policy unavailable: %s", exc, extra={"decision_id": decision_id})
-        return _unavailable(requested, decision_id, revision)
+        return _unavailable(requested, decision_id, revision), False
     if time.monotonic() - started > timeout_s:
         log.warning("policy answered after %.3f s", timeout_s, extra={"decision_id": decision_id})
-        return _unavailable(requested, decision_id, revision)
+        return _unavailable(requested, decision_id, revision), False
     parsed = _parse(answer)
     if parsed is None:
         log.warning("policy answer is malformed", extra={"decision_id": decision_id})
-        return _unavailable(requested, decision_id, revision)
+        return _unavailable(requested, decision_id, revision), False
     granted, reasons = parsed
-    allowed = {c: granted[c] for c in requested if c in granted and c not in reasons}
-    withheld = {c: reasons.get(c, UNDEFINED_IN_POLICY) for c in requested if c not in allowed}
-    return AccessDecision(allowed, withheld, decision_id, revision)
+    asked = dict.fromkeys(requested)
+    allowed = {c: b for c, b in granted.items() if c in asked and c not in reasons}
+    withheld: dict[str, str]
+    if len(allowed) + len(reasons) == len(asked) and reasons.keys() <= asked.keys():
+        # The usual answer: every requested category in exactly one of the two.
+        withheld = reasons
+    else:
+        withheld = {c: reasons.get(c, UNDEFINED_IN_POLICY) for c in requested if c not in allowed}
+    # Read-only: the same maps may be handed to every later caller from the cache.
+    decision = AccessDecision(
+        MappingProxyType(allowed), MappingProxyType(withheld), decision_id, revision
+    )
+    return decision, True
+
+
+def _new_id() -> str:
+    """128 random bits as 32 hex digits, like ``uuid4().hex`` at a fifth of its cost."""
+    return os.urandom(16).hex()
 
 
 def action_allowed(
@@ -105,6 +178,8 @@ def requested_categories(input: Mapping[str, Any]) -> list[str]:
     categories = input.get("categories")
     if not isinstance(categories, list):
         return []
+    if all(map(isinstance, categories, repeat(str))):
+        return list(dict.fromkeys(categories))
     return list(dict.fromkeys(c for c in categories if isinstance(c, str)))
 
 
@@ -134,6 +209,6 @@ def _parse(answer: Any) -> tuple[dict[str, Basis], dict[str, str]] | None:
         if not isinstance(rule, str) or not (basis is None or isinstance(basis, str)):
             return None
         granted[category] = Basis(rule, basis)
-    if not all(isinstance(reason, str) for reason in withheld.values()):
+    if not all(map(isinstance, withheld.values(), repeat(str))):
         return None
     return granted, dict(withheld)

@@ -1,38 +1,81 @@
 """Decisions are pure functions of (rule, input, policies): remember the latest ones.
 
-The key is the sha256 of the canonical JSON of ``[rule, input]`` together with
-the inner engine's revision, so new policies never answer from old entries.
-Values are kept as JSON text and parsed on every hit: a caller that changes
-what it got cannot change what the next caller gets. Errors are not cached; a
-recovered engine answers the next call.
+Entries are keyed by the inner engine's revision, so new policies never answer
+from old entries, and by the rule and the input. The input's key is
+:func:`input_key` (its exact value, cheap to build) unless the caller gives
+one of its own to ``decide_access``. The cache is LRU-bounded and shared by
+threads; errors are never stored, so a recovered engine answers the next call.
+
+What is stored can never be changed by whoever reads it: ``decide_access``
+stores its parsed, read-only decision (a hit does no JSON work at all), and
+:meth:`CachedEngine.evaluate` stores a rule's plain JSON value as text (or a
+scalar as itself) and hands every caller a fresh copy.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import marshal
+import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from avhopp_shared.policy.engine import PolicyEngine, PolicyError
 
 DEFAULT_MAX_ENTRIES = 10_000
+#: Version 2 writes no back-references, so equal values give equal bytes
+#: whichever objects they happen to share.
+_MARSHAL_VERSION = 2
+_SCALARS = (bool, int, float, str, type(None))
 
 
-def decision_key(rule: str, input: Mapping[str, Any]) -> str:
+def input_key(input: Mapping[str, Any]) -> Hashable:
+    """A key equal for equal inputs and different for different ones.
+
+    ``marshal`` writes the exact value with its types (``True`` and ``1``,
+    ``[..]`` and ``{..}`` stay apart), several times faster than canonical
+    JSON; the top-level keys are sorted, so callers that build the same input
+    in another key order still share an entry (nested objects in another order
+    merely miss). A top-level list of ``StrEnum`` members is written as the
+    JSON encoder writes it, as plain text; whatever else marshal refuses is
+    pickled (equal bytes still mean equal values; sharing objects differently
+    may only cost a miss), and what neither can write falls back to canonical
+    JSON, which raises PolicyError for what is not JSON.
+    """
     try:
-        canonical = json.dumps(
-            [rule, input],
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            allow_nan=False,
+        # A top-level list of StrEnum members (the gate's categories) is written
+        # as the JSON encoder writes it: as plain text.
+        items = [(key, _plain_strings(value)) for key, value in sorted(input.items())]
+    except TypeError:  # keys of several types: not JSON
+        return canonical_json(input)
+    try:
+        return marshal.dumps(items, _MARSHAL_VERSION)
+    except (ValueError, TypeError):
+        pass
+    try:
+        # A pickle starts with its protocol opcode, which no marshal starts with.
+        return pickle.dumps(items, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return canonical_json(input)
+
+
+def _plain_strings(value: Any) -> Any:
+    """A list of ``str`` subclass members as their exact text; anything else as it is."""
+    if type(value) is list and value and type(value[0]) is not str and isinstance(value[0], str):
+        # A list that mixes in other types still fails marshal and is pickled.
+        return list(map(str.__str__, value))
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    try:
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         )
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise PolicyError(f"input is not JSON: {exc}") from exc
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class CachedEngine:
@@ -41,34 +84,47 @@ class CachedEngine:
             raise ValueError("max_entries must be at least 1")
         self._inner = inner
         self._max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def inner(self) -> PolicyEngine:
+        """The engine asked on a miss."""
+        return self._inner
 
     @property
     def revision(self) -> str:
         return self._inner.revision
 
-    def evaluate(self, rule: str, input: Mapping[str, Any]) -> Any:
-        key = (self._inner.revision, decision_key(rule, input))
+    def lookup(self, key: Hashable) -> Any:
+        """The value stored under ``key`` (None when there is none), now the most recent."""
         with self._lock:
-            text = self._entries.get(key)
-            if text is not None:
+            value = self._entries.get(key)
+            if value is not None:
                 self._entries.move_to_end(key)
-        if text is not None:
-            return json.loads(text)
-        # Evaluated outside the lock: two threads missing on one key both
-        # evaluate, which is cheaper than serialising every miss.
-        value = self._inner.evaluate(rule, input)
-        try:
-            text = json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise PolicyError(f"{rule}: the engine answered no JSON value: {exc}") from exc
+        return value
+
+    def store(self, key: Hashable, value: Any) -> None:
+        """Keeps ``value``, which must never change, forgetting the least recently used."""
+        if value is None:
+            raise ValueError("None cannot be stored: it means a miss")
         with self._lock:
-            self._entries[key] = text
+            self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
-        return json.loads(text)
+
+    def evaluate(self, rule: str, input: Mapping[str, Any]) -> Any:
+        key = ("evaluate", self._inner.revision, rule, input_key(input))
+        stored = self.lookup(key)
+        if stored is not None:
+            return _thaw(stored)
+        # Evaluated outside the lock: two threads missing on one key both
+        # evaluate, which is cheaper than serialising every miss.
+        value = self._inner.evaluate(rule, input)
+        frozen = _freeze(rule, value)
+        self.store(key, frozen)
+        return _thaw(frozen)
 
     def __len__(self) -> int:
         with self._lock:
@@ -77,3 +133,24 @@ class CachedEngine:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class _JsonText(str):
+    """A stored answer that is an object or array, kept as its JSON text."""
+
+
+def _freeze(rule: str, value: Any) -> Any:
+    # A rule's value may be null; it is stored as JSON text like any container,
+    # since a stored None would read as a miss.
+    if value is not None and isinstance(value, _SCALARS) and not isinstance(value, float):
+        return value
+    try:
+        return _JsonText(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise PolicyError(f"{rule}: the engine answered no JSON value: {exc}") from exc
+
+
+def _thaw(stored: Any) -> Any:
+    if isinstance(stored, _JsonText):
+        return json.loads(stored)
+    return stored
