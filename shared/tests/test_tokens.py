@@ -333,3 +333,39 @@ async def test_an_unreachable_issuer_leaves_the_last_good_keys_in_use(
     clock.now += 300
     await validator.validate(ec_key.sign(claims()))
     assert jwks_server.hits == 2
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_remembered_token_is_refused_once_it_expires(ec_key: SigningKey) -> None:
+    clock = _Clock()
+    validator = TokenValidator(
+        ISSUER, AUDIENCE, StaticKeySource(jwks(ec_key)), leeway_seconds=0, clock=clock
+    )
+    token = ec_key.sign(claims(exp=int(clock.now) + 60))
+
+    first = await validator.validate(token)
+    again = await validator.validate(token)
+    clock.now += 61
+
+    assert again == first
+    with pytest.raises(InvalidToken, match="expired"):
+        await validator.validate(token)
+
+
+async def test_remembering_a_token_does_not_let_a_tampered_copy_through(
+    validator: TokenValidator, ec_key: SigningKey
+) -> None:
+    token = ec_key.sign(claims())
+    await validator.validate(token)
+    header, _, signature = token.split(".")
+    forged = f"{header}.{b64json(claims(agency='police'))}.{signature}"
+
+    with pytest.raises(InvalidToken):
+        await validator.validate(forged)

@@ -7,6 +7,9 @@ touched, so a token "signed" with the public key as an HMAC secret cannot pass.
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from avhopp_shared.auth.authlib_jose import (
@@ -50,8 +53,24 @@ class _UnknownKeyId(Exception):
 
 
 class TokenValidator:
+    """Validates bearer tokens, remembering the ones it has verified until they expire.
+
+    A client sends the same token with every request until it expires; checking
+    its signature again each time was most of the cost of authentication. A
+    remembered token is still refused once ``exp`` (plus the leeway) has passed.
+    The price: a token signed by a key later withdrawn from the JWKS stays
+    valid until its own expiry, as it would in any client that cached it.
+    """
+
     def __init__(
-        self, issuer: str, audience: str, keys: KeySource, *, leeway_seconds: int = 60
+        self,
+        issuer: str,
+        audience: str,
+        keys: KeySource,
+        *,
+        leeway_seconds: int = 60,
+        remember: int = 10_000,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         # Authlib skips a claim check whose expected value is empty: refuse that here.
         if not issuer or not audience:
@@ -60,6 +79,9 @@ class TokenValidator:
             raise ValueError(f"leeway_seconds must be within 0..{MAX_LEEWAY_SECONDS}")
         self._keys = keys
         self._leeway = leeway_seconds
+        self._remember = remember
+        self._clock = clock
+        self._verified: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
         self._claims_options = {
             "iss": {"essential": True, "value": issuer},
             "aud": {"essential": True, "value": audience},
@@ -71,6 +93,13 @@ class TokenValidator:
 
         Does no I/O unless the token names a key the source does not yet hold.
         """
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            caller, expires = remembered
+            if self._clock() <= expires + self._leeway:
+                self._verified.move_to_end(token)
+                return caller
+            del self._verified[token]
         try:
             claims = self._verified_claims(token)
         except _UnknownKeyId:
@@ -79,7 +108,16 @@ class TokenValidator:
                 claims = self._verified_claims(token)
             except _UnknownKeyId:
                 raise InvalidToken("token signed with an unknown key") from None
-        return _caller_from(claims)
+        caller = _caller_from(claims)
+        self._keep(token, caller, float(claims["exp"]))
+        return caller
+
+    def _keep(self, token: str, caller: Caller, expires: float) -> None:
+        if self._remember <= 0:
+            return
+        self._verified[token] = (caller, expires)
+        while len(self._verified) > self._remember:
+            self._verified.popitem(last=False)
 
     def _verified_claims(self, token: str) -> dict[str, Any]:
         # Compact JWS only: a five-part token would be a JWE, which we do not accept.
@@ -87,7 +125,7 @@ class TokenValidator:
             raise InvalidToken("malformed token")
         try:
             claims = _JWT.decode(token, self._key_for, claims_options=self._claims_options)
-            claims.validate(leeway=self._leeway)
+            claims.validate(now=int(self._clock()), leeway=self._leeway)
         except (InvalidToken, _UnknownKeyId):
             raise
         except JoseError as error:
