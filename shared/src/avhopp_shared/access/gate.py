@@ -9,7 +9,7 @@ disclosed at all (ACCESS.md, "Audit"; fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -30,7 +30,7 @@ from avhopp_shared.access.policy_input import AccessState, Owner, access_input
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.envelope import utcnow
-from avhopp_shared.policy.access_decision import decide_access
+from avhopp_shared.policy.access_decision import AccessDecision, decide_access
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.uow import UnitOfWork
 
@@ -70,16 +70,18 @@ class DisclosureGate:
         channel: str,
         note: str | None = None,
         owner: Owner | None = None,
+        state: AccessState | None = None,
     ) -> Disclosure:
         """``owner`` is whoever holds ``item``: this service unless said otherwise
-        (an event consumed here is held by the agency that sent it)."""
+        (an event consumed here is held by the agency that sent it). ``state``
+        may be given when the caller has already read it in this transaction."""
         now = self.clock()
         disclosure, record = self.decide(
             recipient=recipient,
             purpose=purpose,
             case_id=case_id,
             item=item,
-            state=await access_state(uow.session, case_id),
+            state=state if state is not None else await access_state(uow.session, case_id),
             now=now,
             owner=owner,
         )
@@ -113,21 +115,16 @@ class DisclosureGate:
         """Classify, decide and filter (no I/O): the disclosure and what the audit must say."""
         model = type(item)
         data = item.model_dump(mode="json")
-        categories = self.catalogue.categories_in(model, data)
-        decision = decide_access(
-            self.engine,
-            access_input(
-                recipient=recipient,
-                purpose=purpose,
-                owner=owner or self.owner,
-                case_id=case_id,
-                categories=categories,
-                state=state,
-                now=now,
-            ),
-            DECISION_TIMEOUT_SECONDS,
+        present = {str(c) for c in self.catalogue.categories_in(model, data)}
+        decision = self.decision(
+            recipient=recipient,
+            purpose=purpose,
+            case_id=case_id,
+            categories=present,
+            state=state,
+            now=now,
+            owner=owner,
         )
-        present = {str(c) for c in categories}
         allowed = {c for c in decision.allowed if c in present}
         withheld = {c: decision.withheld.get(c, "undefined in policy") for c in present - allowed}
         record = audit.AuditRecord(
@@ -152,6 +149,32 @@ class DisclosureGate:
             decision_id=decision.decision_id,
         )
         return disclosure, record
+
+    def decision(
+        self,
+        *,
+        recipient: Caller,
+        purpose: str,
+        case_id: str,
+        categories: Iterable[str],
+        state: AccessState,
+        now: datetime,
+        owner: Owner | None = None,
+    ) -> AccessDecision:
+        """The policy's answer for these categories (fail closed, see ``decide_access``)."""
+        return decide_access(
+            self.engine,
+            access_input(
+                recipient=recipient,
+                purpose=purpose,
+                owner=owner or self.owner,
+                case_id=case_id,
+                categories=categories,
+                state=state,
+                now=now,
+            ),
+            DECISION_TIMEOUT_SECONDS,
+        )
 
 
 async def access_state(session: AsyncSession, case_id: str) -> AccessState:

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import DEFAULT_PURPOSE
-from avhopp_shared.access.gate import DECISION_TIMEOUT_SECONDS, DisclosureGate, access_state
-from avhopp_shared.access.policy_input import Owner, access_input
+from avhopp_shared.access.gate import DisclosureGate, access_state
+from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import apply_access_event
 from avhopp_shared.access.tables import ConsentGrantRow
 from avhopp_shared.auth.caller import Caller
@@ -22,7 +22,6 @@ from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.messaging.inbox import EventHandler
-from avhopp_shared.policy.access_decision import decide_access
 from avhopp_shared.uow import UnitOfWork
 
 #: Removes what a service holds of one category about one case; returns rows affected.
@@ -44,18 +43,14 @@ def withdrawal_handler(
         if not covered:
             return
         now = utcnow()
-        decision = decide_access(
-            gate.engine,
-            access_input(
-                recipient=recipient,
-                purpose=DEFAULT_PURPOSE[recipient.agency.value].value,
-                owner=Owner(envelope.acting_agency),
-                case_id=payload.case_id,
-                categories=covered,
-                state=await access_state(uow.session, payload.case_id),
-                now=now,
-            ),
-            DECISION_TIMEOUT_SECONDS,
+        decision = gate.decision(
+            recipient=recipient,
+            purpose=DEFAULT_PURPOSE[recipient.agency.value].value,
+            case_id=payload.case_id,
+            categories=covered,
+            state=await access_state(uow.session, payload.case_id),
+            now=now,
+            owner=Owner(envelope.acting_agency),
         )
         lost = [c for c in covered if c not in decision.allowed]
         if not lost:

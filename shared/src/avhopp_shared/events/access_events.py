@@ -18,26 +18,25 @@ from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import Recipient
 
 
-class TeamMemberAdded(EventPayload):
+class _TeamMemberChange(EventPayload):
+    # Who joins or leaves the team: the same four fields either way.
+
+    case_id: str
+    agency: str
+    organisation: str
+    user: str
+
+
+class TeamMemberAdded(_TeamMemberChange):
     """A named need-to-know member of the case team (ACCESS.md, ``team``; 004 Del 1: very few)."""
 
     event_type: ClassVar[str] = "case.team_member_added"
     schema_version: ClassVar[int] = 1
 
-    case_id: str
-    agency: str
-    organisation: str
-    user: str
 
-
-class TeamMemberRemoved(EventPayload):
+class TeamMemberRemoved(_TeamMemberChange):
     event_type: ClassVar[str] = "case.team_member_removed"
     schema_version: ClassVar[int] = 1
-
-    case_id: str
-    agency: str
-    organisation: str
-    user: str
 
 
 class LegalBasisRecorded(EventPayload):

@@ -8,7 +8,6 @@ the reason in ``withheld``. Actions are checked with ``requires("<action>")``.
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from pydantic import BaseModel, Field, create_model
 
 from avhopp_shared.access.catalogue import nested_model
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Purpose
-from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.access.gate import Disclosure, access_state
+from avhopp_shared.access.policy_input import AccessState
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.errors import NotFound
@@ -60,20 +60,28 @@ class Access:
         return (await self.disclose_each([(case_id, item)]))[0]
 
     async def disclose_each(self, items: Sequence[tuple[str, BaseModel]]) -> list[Disclosure]:
-        """One decision and one audit entry per item, all committed together (or none)."""
+        """One decision and one audit entry per item, all committed together (or none).
+
+        Each case's access state is read once, however many of its items there are.
+        """
         uow = self.runtime.new_uow()
         async with uow:
-            disclosures = [
-                await self.runtime.gate.disclose(
-                    uow,
-                    recipient=self.caller,
-                    purpose=self.purpose.value,
-                    case_id=case_id,
-                    item=item,
-                    channel="rest",
+            states: dict[str, AccessState] = {}
+            disclosures = []
+            for case_id, item in items:
+                if case_id not in states:
+                    states[case_id] = await access_state(uow.session, case_id)
+                disclosures.append(
+                    await self.runtime.gate.disclose(
+                        uow,
+                        recipient=self.caller,
+                        purpose=self.purpose.value,
+                        case_id=case_id,
+                        item=item,
+                        channel="rest",
+                        state=states[case_id],
+                    )
                 )
-                for case_id, item in items
-            ]
             await uow.commit()
         return disclosures
 
@@ -152,11 +160,8 @@ def _optional_nested(annotation: Any) -> Any:
     if inner is None:
         return annotation
     replacement = _partial_model(inner)
-    origin = typing.get_origin(annotation)
-    if origin in (list, tuple):
+    if typing.get_origin(annotation) in (list, tuple):
         return list[replacement]  # type: ignore[valid-type]
-    if origin in (typing.Union, types.UnionType):
-        return replacement
     return replacement
 
 
