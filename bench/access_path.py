@@ -10,9 +10,12 @@ Bare read: a route this module adds to the same running intake app, in this
 process only, that reads the same row with the same service-layer function
 (``get_application`` on a unit of work from the runtime) and answers
 ``CasePublic.of(...)`` — no token, no policy, no audit. The product has no
-such route.
+such route. Bare read with an audit entry: the same, plus one chained audit
+entry committed with the read — the floor any fail-closed audited read pays
+(ACCESS.md: a disclosure that cannot be audited is not made), with no token,
+no policy and no access state.
 
-The three kinds of request run the same number of times, one after another,
+The four kinds of request run the same number of times, one after another,
 interleaved in blocks (the order rotating every round), so that whatever else
 the machine does hits all of them alike.
 
@@ -39,7 +42,10 @@ from fastapi.responses import JSONResponse
 
 from avhopp_intake.entrypoints.schemas import CasePublic
 from avhopp_intake.service_layer.register_application import get_application
+from avhopp_shared.access import audit
+from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import AccessState, Owner, access_input
 from avhopp_shared.access.tables import ConsentGrantRow
 from avhopp_shared.auth.caller import Agency, Caller
@@ -54,6 +60,7 @@ from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
 BARE_PATH = "/bench/bare-cases/{case_id}"
+AUDITED_PATH = "/bench/bare-audited-cases/{case_id}"
 DECISION_TIMEOUT_S = 0.5
 #: Categories of the decision-latency input: most of the matrix, as a case
 #: file with many sections asks for; members of Category, as the gate passes them.
@@ -66,11 +73,40 @@ async def _bare_case(case_id: CaseId, uow: UnitOfWorkDep) -> JSONResponse:
     return JSONResponse(CasePublic.of(application).model_dump(mode="json"))
 
 
+async def _bare_audited_case(case_id: CaseId, uow: UnitOfWorkDep) -> JSONResponse:
+    """The bare read plus the one thing fail-closed auditing cannot skip: an audit
+    entry (chained, as the gate writes it) committed in the read's transaction."""
+    async with uow:
+        application = await get_application(uow, case_id)
+        body = CasePublic.of(application).model_dump(mode="json")
+        await audit.append(uow.session, _FLOOR_RECORD, datetime.now(UTC))
+        await uow.commit()
+    return JSONResponse(body)
+
+
+_FLOOR_RECORD = audit.AuditRecord(
+    channel="rest",
+    client_id="bench",
+    user=None,
+    agency="social",
+    organisation="bench",
+    case_id="bench",
+    resource="CasePublic",
+    purpose="social_care",
+    disclosed=["case_ref", "identity", "status"],
+    withheld={},
+    bases={},
+    decision_id="bench",
+    policy_revision="bench",
+)
+
+
 def add_bare_route(platform: RunningPlatform) -> None:
-    """The ungoverned twin of ``GET /cases/{case_id}``, on the running intake app."""
+    """The ungoverned twins of ``GET /cases/{case_id}``, on the running intake app."""
     app = platform.apps["intake"]
-    if not any(getattr(route, "path", None) == BARE_PATH for route in app.router.routes):
-        app.router.add_api_route(BARE_PATH, _bare_case, methods=["GET"], include_in_schema=False)
+    for path, endpoint in ((BARE_PATH, _bare_case), (AUDITED_PATH, _bare_audited_case)):
+        if not any(getattr(route, "path", None) == path for route in app.router.routes):
+            app.router.add_api_route(path, endpoint, methods=["GET"], include_in_schema=False)
 
 
 async def measure_reads(
@@ -86,6 +122,7 @@ async def measure_reads(
     governed = f"/cases/{case_id}"
     kinds: dict[str, tuple[str, dict[str, str]]] = {
         "bare": (BARE_PATH.format(case_id=case_id), {}),
+        "bare_audited": (AUDITED_PATH.format(case_id=case_id), {}),
         "governed_social": (governed, platform.auth("social-malmo")),
         "governed_police": (governed, platform.auth("police-syd")),
     }
@@ -283,6 +320,21 @@ def measure_decisions(engine: PolicyEngine | None = None, *, count: int = 5000) 
     variants["cached_with_key"] = (
         "the same input again: a cache hit, key given by the caller",
         lambda i: decide_access(engine, repeated, DECISION_TIMEOUT_S, key="bench-repeated"),
+    )
+    gate = DisclosureGate(engine, platform_catalogue(), Owner("social", "malmo"))
+    state = AccessState(consents=_consents(now))
+    recipient = Caller("police-syd", Agency.POLICE, "polisen-syd", "u-17")
+    variants["cached_as_gate"] = (
+        "a hit as the gate asks: input built from a cached state, key from its version",
+        lambda i: gate.decision(
+            recipient=recipient,
+            purpose="protection",
+            case_id="bench-repeated",
+            categories=DECISION_CATEGORIES,
+            state=state,
+            now=now,
+            version=1,
+        ),
     )
     if inner is not None:
         variants["uncached_inner"] = (

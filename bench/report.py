@@ -19,6 +19,7 @@ DECISION_CACHED_MAX_US = 5.0
 #: (JSON key, label) of the reads compared in the access-path section.
 ACCESS_READS = (
     ("bare", "bare read: same row, no auth/policy/audit"),
+    ("bare_audited", "bare read + one audit entry committed"),
     ("governed_social", "governed: social services (owner)"),
     ("governed_police", "governed: police (consent)"),
 )
@@ -130,9 +131,12 @@ def _access_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             detail=f"{_fmt(uncached)} us, platform engine, a miss",
         )
     )
-    for key, label in (("cached", "key from the input"), ("cached_with_key", "key given")):
+    for key, label in (
+        ("cached", "key from the input"),
+        ("cached_as_gate", "as the gate asks, key from the state version"),
+    ):
         cached = _get(results, "access_path", "decisions", key, "median_us")
-        if cached is None and key == "cached_with_key":
+        if cached is None and key == "cached_as_gate":
             continue
         targets.append(
             _target(

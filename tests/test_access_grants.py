@@ -11,6 +11,7 @@ from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency, Caller
 from tests.fixtures.database import count_rows
+from tests.fixtures.disclosure import disclose_to_police
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
@@ -178,17 +179,7 @@ async def test_only_named_team_members_see_the_new_home_town_and_removal_ends_it
     colleague = Caller("police-syd", Agency.POLICE, "polisen-region-syd", "samordnare-9")
 
     async def town_seen_by(caller: Caller) -> bool:
-        async with runtime.new_uow() as uow:
-            disclosure = await gate.disclose(
-                uow,
-                recipient=caller,
-                purpose="protection",
-                case_id=case_id,
-                item=item,
-                channel="rest",
-            )
-            await uow.commit()
-        return "town" in disclosure.data
+        return "town" in (await disclose_to_police(gate, runtime, caller, item)).data
 
     assert not await town_seen_by(member)
     added = await intake.post(f"/cases/{case_id}/team-members", json=POLICE_USER)

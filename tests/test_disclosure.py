@@ -5,8 +5,15 @@ from __future__ import annotations
 import random
 from functools import partial
 
+from pydantic import BaseModel
+
+from avhopp_shared.access.catalogue import Catalogue
+from avhopp_shared.access.gate import DisclosureGate
+from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.service_app import ServiceRuntime
 from tests.fixtures.database import count_rows, install_failing_trigger
+from tests.fixtures.disclosure import disclose_to_police
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 
@@ -151,3 +158,39 @@ async def test_when_the_policy_engine_fails_nothing_is_disclosed(
     assert read.status_code == 404
     assert "applicant" not in read.text
     assert acted.status_code == 403
+
+
+class _Person(BaseModel):
+    """A stand-in record: the case reference and an identity field."""
+
+    case_id: str
+    name: str
+
+
+async def test_a_replica_that_cached_the_access_state_sees_a_withdrawal_made_elsewhere_at_once(
+    platform: RunningPlatform,
+) -> None:
+    case_id = (await platform.submit(application_body())).json()["case_id"]
+    intake = platform.clients["intake"]
+    runtime = platform.runtime("intake")
+    # A second replica of intake: its own gate and cache, the same database.
+    replica = DisclosureGate(
+        runtime.policy,
+        Catalogue({"_Person": {"case_id": "case_ref", "name": "identity"}}),
+        Owner("social"),
+    )
+    police = Caller("police-syd", Agency.POLICE, "polisen-region-syd")
+    item = _Person(case_id=case_id, name="Synthetic Name")
+
+    async def identity_seen() -> bool:
+        return "name" in (await disclose_to_police(replica, runtime, police, item)).data
+
+    assert await identity_seen()
+    assert await identity_seen()
+    assert (replica.states.misses, replica.states.hits) == (1, 1)  # read once, then cached
+    consent_id = (await intake.get(f"/cases/{case_id}/consents")).json()[0]["consent_id"]
+
+    withdrawn = await intake.post(f"/cases/{case_id}/consents/{consent_id}/withdrawal", json={})
+
+    assert withdrawn.status_code == 200
+    assert not await identity_seen()

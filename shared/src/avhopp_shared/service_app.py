@@ -174,13 +174,16 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
     return app
 
 
-def _runtime(request: Request) -> ServiceRuntime:
+# Dependencies are coroutines: FastAPI runs a plain function dependency in a
+# worker thread, a round trip that costs more than the dependency itself.
+async def _runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
 
-def _uow(request: Request) -> UnitOfWork:
-    return _runtime(request).new_uow()
+async def _uow(request: Request) -> UnitOfWork:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime.new_uow()
 
 
 RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]

@@ -38,6 +38,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._session: AsyncSession | None = None
         self._outbox_rows: list[dict[str, object]] = []
+        self._depth = 0
 
     @property
     def session(self) -> AsyncSession:
@@ -46,8 +47,13 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> Self:
-        self._session = self._sessions()
-        self._outbox_rows = []
+        # Re-entered while open (a route that reads through a service function
+        # and then discloses what it read), it stays one session and one
+        # transaction: only the outermost exit ends it.
+        self._depth += 1
+        if self._depth == 1:
+            self._session = self._sessions()
+            self._outbox_rows = []
         return self
 
     async def __aexit__(
@@ -56,6 +62,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
         session = self.session
         self._session = None
         try:

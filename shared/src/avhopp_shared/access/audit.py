@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import ColumnElement, func, insert, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -85,15 +86,47 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-async def append(session: AsyncSession, record: AuditRecord, now: datetime) -> AuditEntryRow:
-    """Add one entry to this session's transaction, chained to the current last entry."""
-    connection = await session.connection()
+async def lock_chain(connection: AsyncConnection) -> None:
+    """Before the chain head is read: makes concurrent appenders wait (PostgreSQL)."""
     if connection.dialect.name == "postgresql":
         await connection.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY}
         )
-    last = await connection.scalar(sa_select(_log.c.entry_hash).order_by(_log.c.id.desc()).limit(1))
-    fields: dict[str, Any] = {
+
+
+def chain_head() -> ColumnElement[str]:
+    """The newest entry's hash (GENESIS for an empty log), as a column expression, so a
+    caller can read it in the same query as whatever else it needs."""
+    newest = sa_select(_log.c.entry_hash).order_by(_log.c.id.desc()).limit(1).scalar_subquery()
+    return func.coalesce(newest, GENESIS)
+
+
+async def append(session: AsyncSession, record: AuditRecord, now: datetime) -> None:
+    """Add one entry to this session's transaction, chained to the current last entry."""
+    connection = await session.connection()
+    await lock_chain(connection)
+    head = await connection.scalar(sa_select(chain_head()))
+    await append_all(connection, [record], now, previous=head or GENESIS)
+
+
+async def append_all(
+    connection: AsyncConnection, records: Sequence[AuditRecord], now: datetime, *, previous: str
+) -> str:
+    """Add entries after ``previous``, the chain head read under :func:`lock_chain` in
+    this transaction; one statement for all of them. Returns the new head."""
+    rows = []
+    for record in records:
+        fields = _fields(record, now)
+        digest = entry_hash(previous, fields)
+        rows.append({**fields, "previous_hash": previous, "entry_hash": digest})
+        previous = digest
+    if rows:
+        await connection.execute(insert(_log), rows)
+    return previous
+
+
+def _fields(record: AuditRecord, now: datetime) -> dict[str, Any]:
+    return {
         "recorded_at": now.astimezone(UTC),
         "channel": record.channel,
         "client_id": record.client_id,
@@ -110,11 +143,6 @@ async def append(session: AsyncSession, record: AuditRecord, now: datetime) -> A
         "policy_revision": record.policy_revision,
         "note": record.note,
     }
-    previous = last or GENESIS
-    row = AuditEntryRow(**fields, previous_hash=previous, entry_hash=entry_hash(previous, fields))
-    session.add(row)
-    await session.flush()
-    return row
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,15 @@ disclosed at all (ACCESS.md, "Audit"; fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
+from uuid import uuid4
 
 from pydantic import BaseModel
+from sqlalchemy import Executable, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access import audit
@@ -26,7 +29,8 @@ from avhopp_shared.access.grants_state import (
     legal_bases_for_case,
     team_for_case,
 )
-from avhopp_shared.access.policy_input import AccessState, Owner, access_input
+from avhopp_shared.access.policy_input import AccessState, Owner, access_input, decision_time
+from avhopp_shared.access.state_versions import StateCache, version_of
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.envelope import utcnow
@@ -58,6 +62,10 @@ class DisclosureGate:
     catalogue: Catalogue
     owner: Owner
     clock: Callable[[], datetime] = utcnow
+    states: StateCache = field(default_factory=StateCache)
+    #: Tells this gate's cached decisions from another gate's on a shared engine:
+    #: case versions count per database.
+    _scope: str = field(default_factory=lambda: uuid4().hex, init=False)
 
     async def disclose(
         self,
@@ -70,36 +78,83 @@ class DisclosureGate:
         channel: str,
         note: str | None = None,
         owner: Owner | None = None,
-        state: AccessState | None = None,
     ) -> Disclosure:
         """``owner`` is whoever holds ``item``: this service unless said otherwise
-        (an event consumed here is held by the agency that sent it). ``state``
-        may be given when the caller has already read it in this transaction."""
-        now = self.clock()
-        disclosure, record = self.decide(
+        (an event consumed here is held by the agency that sent it)."""
+        disclosures = await self.disclose_all(
+            uow,
             recipient=recipient,
             purpose=purpose,
-            case_id=case_id,
-            item=item,
-            state=state if state is not None else await access_state(uow.session, case_id),
-            now=now,
+            items=[(case_id, item)],
+            channel=channel,
+            note=note,
             owner=owner,
         )
-        await audit.append(uow.session, replace(record, channel=channel, note=note), now)
-        if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
-            uow.emit(
-                ProtectedLocationRead(
-                    case_id=case_id,
-                    reader_agency=recipient.agency.value,
-                    reader_organisation=recipient.organisation,
-                    reader_user=recipient.user,
-                    read_at=now,
-                    decision_id=disclosure.decision_id,
-                    channel=channel,
-                ),
+        return disclosures[0]
+
+    async def disclose_all(
+        self,
+        uow: UnitOfWork,
+        *,
+        recipient: Caller,
+        purpose: str,
+        items: Sequence[tuple[str, BaseModel]],
+        channel: str,
+        note: str | None = None,
+        owner: Owner | None = None,
+    ) -> list[Disclosure]:
+        """One decision and one audit entry per (case id, item), in ``uow``'s transaction.
+
+        One query reads the audit chain's head and every case's access-state
+        version; a case's state is read only when its version is not the one
+        cached. All entries go in with one more statement.
+        """
+        now = self.clock()
+        connection = await uow.session.connection()
+        await audit.lock_chain(connection)
+        cases = list(dict.fromkeys(case_id for case_id, _ in items))
+        parameters = {f"case_{index}": case_id for index, case_id in enumerate(cases)}
+        head, *numbers = (
+            await connection.execute(_head_and_versions(len(cases)), parameters)
+        ).one()
+        versions = dict(zip(cases, numbers, strict=True))
+        disclosures: list[Disclosure] = []
+        records: list[audit.AuditRecord] = []
+        for case_id, item in items:
+            disclosure, record = self.decide(
+                recipient=recipient,
+                purpose=purpose,
                 case_id=case_id,
+                item=item,
+                state=await self._state(uow.session, case_id, versions[case_id]),
+                now=now,
+                owner=owner,
+                version=versions[case_id],
             )
-        return disclosure
+            disclosures.append(disclosure)
+            records.append(replace(record, channel=channel, note=note))
+            if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
+                uow.emit(
+                    ProtectedLocationRead(
+                        case_id=case_id,
+                        reader_agency=recipient.agency.value,
+                        reader_organisation=recipient.organisation,
+                        reader_user=recipient.user,
+                        read_at=now,
+                        decision_id=disclosure.decision_id,
+                        channel=channel,
+                    ),
+                    case_id=case_id,
+                )
+        await audit.append_all(connection, records, now, previous=head)
+        return disclosures
+
+    async def _state(self, session: AsyncSession, case_id: str, version: int) -> AccessState:
+        state = self.states.get(case_id, version)
+        if state is None:
+            state = await access_state(session, case_id)
+            self.states.put(case_id, version, state)
+        return state
 
     def decide(
         self,
@@ -111,6 +166,7 @@ class DisclosureGate:
         state: AccessState,
         now: datetime,
         owner: Owner | None = None,
+        version: int | None = None,
     ) -> tuple[Disclosure, audit.AuditRecord]:
         """Classify, decide and filter (no I/O): the disclosure and what the audit must say."""
         model = type(item)
@@ -124,6 +180,7 @@ class DisclosureGate:
             state=state,
             now=now,
             owner=owner,
+            version=version,
         )
         allowed = {c for c in decision.allowed if c in present}
         withheld = {c: decision.withheld.get(c, "undefined in policy") for c in present - allowed}
@@ -160,21 +217,41 @@ class DisclosureGate:
         state: AccessState,
         now: datetime,
         owner: Owner | None = None,
+        version: int | None = None,
     ) -> AccessDecision:
-        """The policy's answer for these categories (fail closed, see ``decide_access``)."""
-        return decide_access(
-            self.engine,
-            access_input(
+        """The policy's answer for these categories (fail closed, see ``decide_access``).
+
+        ``version`` is the version ``state`` was read at, if known: the input
+        is then fully named by a short key, which spares the cache building
+        one from the whole input.
+        """
+        holder = owner or self.owner
+        wanted = frozenset(categories)
+
+        def input() -> dict[str, Any]:
+            return access_input(
                 recipient=recipient,
                 purpose=purpose,
-                owner=owner or self.owner,
+                owner=holder,
                 case_id=case_id,
-                categories=categories,
+                categories=wanted,
                 state=state,
                 now=now,
-            ),
-            DECISION_TIMEOUT_SECONDS,
-        )
+            )
+
+        if version is None:
+            return decide_access(self.engine, input(), DECISION_TIMEOUT_SECONDS)
+        # Everything the input is made of, "now" as the input would carry it.
+        moment = decision_time(int(now.timestamp()), state.policy_items.boundaries)
+        key = (self._scope, case_id, version, recipient, purpose, holder, moment, wanted)
+        return decide_access(self.engine, input, DECISION_TIMEOUT_SECONDS, key=key)
+
+
+@lru_cache(maxsize=256)
+def _head_and_versions(cases: int) -> Executable:
+    """One query: the audit chain's head, then the access-state version of each case
+    (bound as ``case_0`` ... ``case_<n-1>``); built once per number of cases."""
+    return select(audit.chain_head(), *(version_of(f"case_{index}") for index in range(cases)))
 
 
 async def access_state(session: AsyncSession, case_id: str) -> AccessState:

@@ -130,3 +130,16 @@ def allow_audit_log_changes() -> None:
         return
     op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
     op.execute("DROP FUNCTION audit_log_append_only()")
+
+
+def create_access_version_table() -> None:
+    """Per case, a counter bumped with every access-state change (the gate's cache key)."""
+    op.create_table(
+        "access_state_version",
+        sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+    )
+
+
+def drop_access_version_table() -> None:
+    op.drop_table("access_state_version")

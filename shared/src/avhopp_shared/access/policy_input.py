@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from avhopp_shared.access.tables import (
@@ -43,16 +45,6 @@ def _consent(row: ConsentGrantRow) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class AccessState:
-    """Everything a service knows about who may see one case, besides the matrix."""
-
-    consents: Sequence[ConsentGrantRow] = ()
-    team: Sequence[TeamMemberRow] = ()
-    legal_bases: Sequence[LegalBasisRow] = ()
-    break_glass: Sequence[BreakGlassRow] = ()
-
-
 def _team_member(row: TeamMemberRow) -> dict[str, Any]:
     return {"agency": row.agency, "organisation": row.organisation, "user": row.user}
 
@@ -80,16 +72,56 @@ def _break_glass(row: BreakGlassRow) -> dict[str, Any]:
     }
 
 
-def decision_time(now: int, boundaries: Iterable[int | None]) -> int:
-    """The latest validity boundary not after ``now`` (0 when there is none).
+@dataclass(frozen=True)
+class PolicyItems:
+    """A state as the policy input carries it, built once per state (the gate caches states)."""
+
+    consents: list[dict[str, Any]]
+    team: list[dict[str, Any]]
+    legal_bases: list[dict[str, Any]]
+    break_glass: list[dict[str, Any]]
+    #: Every validity boundary in the state, ascending, for :func:`decision_time`.
+    boundaries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AccessState:
+    """Everything a service knows about who may see one case, besides the matrix."""
+
+    consents: Sequence[ConsentGrantRow] = ()
+    team: Sequence[TeamMemberRow] = ()
+    legal_bases: Sequence[LegalBasisRow] = ()
+    break_glass: Sequence[BreakGlassRow] = ()
+
+    @cached_property
+    def policy_items(self) -> PolicyItems:
+        consents = [_consent(row) for row in self.consents]
+        legal_bases = [_legal_basis(row) for row in self.legal_bases]
+        break_glass = [_break_glass(row) for row in self.break_glass]
+        boundaries = [
+            *(item[key] for item in consents + legal_bases for key in ("valid_from", "valid_to")),
+            *(item[key] for item in break_glass for key in ("valid_from", "expires_at")),
+        ]
+        return PolicyItems(
+            consents=consents,
+            team=[_team_member(row) for row in self.team],
+            legal_bases=legal_bases,
+            break_glass=break_glass,
+            boundaries=tuple(sorted(b for b in boundaries if b is not None)),
+        )
+
+
+def decision_time(now: int, boundaries: Sequence[int]) -> int:
+    """The latest validity boundary not after ``now`` (0 when there is none);
+    ``boundaries`` ascending, as :class:`PolicyItems` keeps them.
 
     The rules only compare the time with the boundaries in the input, so any
     two moments between the same two boundaries get the same decision; using
     the boundary instead of the clock makes equal inputs equal, which lets
     decisions be cached without ever outliving a consent by a second.
     """
-    passed = [b for b in boundaries if b is not None and b <= now]
-    return max(passed, default=0)
+    passed = bisect_right(boundaries, now)
+    return boundaries[passed - 1] if passed else 0
 
 
 def access_input(
@@ -102,23 +134,17 @@ def access_input(
     state: AccessState,
     now: datetime,
 ) -> dict[str, Any]:
-    consent_items = [_consent(row) for row in state.consents]
-    legal_items = [_legal_basis(row) for row in state.legal_bases]
-    glass_items = [_break_glass(row) for row in state.break_glass]
-    boundaries = [
-        *(item[key] for item in consent_items + legal_items for key in ("valid_from", "valid_to")),
-        *(item[key] for item in glass_items for key in ("valid_from", "expires_at")),
-    ]
+    items = state.policy_items
     return {
         "caller": recipient.as_policy_input(),
         "purpose": purpose,
         "owner": owner.as_policy_input(),
         "case_id": case_id,
         "categories": sorted(set(categories)),
-        "now": decision_time(int(now.timestamp()), boundaries),
-        "consents": consent_items,
+        "now": decision_time(int(now.timestamp()), items.boundaries),
+        "consents": items.consents,
         "disclosure_decisions": [],
-        "team": [_team_member(row) for row in state.team],
-        "legal_bases": legal_items,
-        "break_glass": glass_items,
+        "team": items.team,
+        "legal_bases": items.legal_bases,
+        "break_glass": items.break_glass,
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from avhopp_shared.access import consent_state, grants_state
+from avhopp_shared.access import consent_state, grants_state, state_versions
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
@@ -35,6 +35,8 @@ _APPLY: dict[type[EventPayload], Callable[[AsyncSession, Any], Awaitable[None]]]
 async def apply_access_event(session: AsyncSession, payload: EventPayload) -> None:
     """Intake calls this in the same transaction as the change; the others from the bus."""
     await _APPLY[type(payload)](session, payload)
+    # Every access event names its case (the payload models above).
+    await state_versions.bump(session, payload.case_id)  # type: ignore[attr-defined]
 
 
 async def _on_access_event(uow: UnitOfWork, payload: EventPayload, _: EventEnvelope) -> None:

@@ -101,3 +101,16 @@ class BreakGlassRow(SQLModel, table=True):
     approved_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
+
+
+class AccessStateVersionRow(SQLModel, table=True):
+    """How often a case's access state has changed here: the gate's cache checks it.
+
+    Bumped in the same transaction as every change to the four tables above,
+    so a cached state is used only while nothing about the case has changed.
+    """
+
+    __tablename__ = "access_state_version"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    version: int = Field(sa_column=Column(BigInteger(), nullable=False))

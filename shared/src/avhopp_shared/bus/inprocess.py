@@ -3,7 +3,8 @@
 ``publish`` returns only after every group's handler has committed, so the
 relay marks an outbox row sent only once all consumers hold its effect — the
 same at-least-once guarantee Kafka plus manual commits gives, with no broker.
-Records are delivered one at a time in publish order, so per-case order holds.
+Each group takes the records one at a time in publish order, so per-case order
+holds; groups run side by side, as independent consumer groups do.
 """
 
 from __future__ import annotations
@@ -39,18 +40,28 @@ class InProcessBus:
     async def publish(self, records: Sequence[OutboundRecord]) -> None:
         if not self._running:
             raise BusUnavailable("in-process bus is not running")
-        for record in records:
-            envelope = EventEnvelope.from_json_bytes(record.value)
-            subscriptions = list(self._by_topic.get(record.topic, ()))
-            results = await asyncio.gather(
-                *(subscription.handler(envelope) for subscription in subscriptions),
-                return_exceptions=True,
-            )
-            failures = [r for r in results if isinstance(r, BaseException)]
-            if failures:
-                raise BusUnavailable(
-                    f"{len(failures)} consumer(s) failed on {record.topic}"
-                ) from failures[0]
+        envelopes = [
+            (record.topic, EventEnvelope.from_json_bytes(record.value)) for record in records
+        ]
+        groups: dict[str, list[Subscription]] = {}
+        for topic, _ in envelopes:
+            for subscription in self._by_topic.get(topic, ()):
+                groups.setdefault(subscription.group, []).append(subscription)
+        # Groups are independent, as Kafka consumer groups are: each takes the
+        # batch in order at its own pace, so one slow group holds up no other.
+        results = await asyncio.gather(
+            *(self._deliver(group, envelopes) for group in groups), return_exceptions=True
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise BusUnavailable(f"{len(failures)} consumer group(s) failed") from failures[0]
+
+    async def _deliver(self, group: str, envelopes: Sequence[tuple[str, EventEnvelope]]) -> None:
+        """Every record of the batch this group subscribes to, one after another."""
+        for topic, envelope in envelopes:
+            for subscription in self._by_topic.get(topic, ()):
+                if subscription.group == group:
+                    await subscription.handler(envelope)
 
     async def ping(self) -> bool:
         return self._running

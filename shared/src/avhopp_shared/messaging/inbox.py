@@ -23,6 +23,8 @@ from avhopp_shared.uow import UnitOfWork
 log = logging.getLogger("avhopp.inbox")
 
 _inbox = InboxMessage.__table__  # type: ignore[attr-defined]
+# Built once: constructing a statement costs more than running it here.
+_INSERT_INBOX = insert(_inbox)
 
 EventHandler = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[None]]
 #: Decides, inside the consumer's transaction, what of an event this service may
@@ -81,12 +83,13 @@ class InboxConsumer:
                 # check, and a concurrent delivery of the same event waits on
                 # it (or fails here) instead of applying the effect twice.
                 await uow.session.exec(
-                    insert(_inbox).values(
-                        consumer=self.name,
-                        event_id=envelope.id,
-                        event_type=envelope.type,
-                        processed_at=utcnow(),
-                    )
+                    _INSERT_INBOX,
+                    params={
+                        "consumer": self.name,
+                        "event_id": envelope.id,
+                        "event_type": envelope.type,
+                        "processed_at": utcnow(),
+                    },
                 )
             except IntegrityError:
                 return False

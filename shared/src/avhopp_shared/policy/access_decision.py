@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from types import MappingProxyType
@@ -57,7 +57,7 @@ class AccessDecision:
 
 def decide_access(
     engine: PolicyEngine,
-    input: Mapping[str, Any],
+    input: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     timeout_s: float,
     *,
     key: Hashable | None = None,
@@ -67,18 +67,19 @@ def decide_access(
     ``key`` (optional) stands for ``input`` in the cache of a CachedEngine and
     spares building one from it: two calls with one key must carry equal
     inputs. It is kept apart from the keys built from inputs, and the policy
-    revision is part of every entry's key either way.
+    revision is part of every entry's key either way. ``input`` may be given
+    as a function that builds it; with a key, a hit never calls it.
     """
     cache = engine if isinstance(engine, CachedEngine) else None
     entry_key: Hashable | None = None
     if cache is not None:
         try:
             revision = str(cache.revision)
-            entry_key = (
-                DECISION_RULE,
-                revision,
-                ("given", key) if key is not None else input_key(input),
-            )
+            if key is None:
+                input = _built(input)
+                entry_key = (DECISION_RULE, revision, input_key(input))
+            else:
+                entry_key = (DECISION_RULE, revision, ("given", key))
             hash(entry_key)  # an unhashable key given is a fault here, not in the lookup
         except FATAL_EXCEPTIONS:
             raise
@@ -91,10 +92,14 @@ def decide_access(
             if hit is not None:
                 return AccessDecision(hit.allowed, hit.withheld, _new_id(), revision)
         engine = cache.inner
-    decision, answered = _decide(engine, input, timeout_s)
+    decision, answered = _decide(engine, _built(input), timeout_s)
     if answered and cache is not None and entry_key is not None:
         cache.store(entry_key, _Decided(decision.allowed, decision.withheld))
     return decision
+
+
+def _built(input: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
+    return input() if callable(input) else input
 
 
 @dataclass(frozen=True)

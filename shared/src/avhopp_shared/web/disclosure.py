@@ -20,13 +20,13 @@ from pydantic import BaseModel, Field, create_model
 
 from avhopp_shared.access.catalogue import nested_model
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Purpose
-from avhopp_shared.access.gate import Disclosure, access_state
-from avhopp_shared.access.policy_input import AccessState
+from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.errors import NotFound
 from avhopp_shared.policy.access_decision import action_allowed
-from avhopp_shared.service_app import ServiceRuntime
+from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
+from avhopp_shared.uow import UnitOfWork
 
 PURPOSE_HEADER = "Avhopp-Purpose"
 DECISION_HEADER = "Avhopp-Decision-Id"
@@ -37,7 +37,7 @@ class WithheldCategory(BaseModel):
     reason: str = Field(examples=["no consent"])
 
 
-def _purpose(
+async def _purpose(
     caller: CallerDep,
     purpose: Annotated[
         Purpose | None,
@@ -55,41 +55,35 @@ class Access:
     caller: Caller
     purpose: Purpose
     runtime: ServiceRuntime
+    #: The request's unit of work: a route that read the item inside
+    #: ``async with uow`` has it disclosed and audited in that same transaction.
+    uow: UnitOfWork
 
     async def disclose(self, case_id: str, item: BaseModel) -> Disclosure:
         return (await self.disclose_each([(case_id, item)]))[0]
 
     async def disclose_each(self, items: Sequence[tuple[str, BaseModel]]) -> list[Disclosure]:
-        """One decision and one audit entry per item, all committed together (or none).
-
-        Each case's access state is read once, however many of its items there are.
-        """
-        uow = self.runtime.new_uow()
+        """One decision and one audit entry per item, all committed together (or none)."""
+        uow = self.uow
         async with uow:
-            states: dict[str, AccessState] = {}
-            disclosures = []
-            for case_id, item in items:
-                if case_id not in states:
-                    states[case_id] = await access_state(uow.session, case_id)
-                disclosures.append(
-                    await self.runtime.gate.disclose(
-                        uow,
-                        recipient=self.caller,
-                        purpose=self.purpose.value,
-                        case_id=case_id,
-                        item=item,
-                        channel="rest",
-                        state=states[case_id],
-                    )
-                )
+            disclosures = await self.runtime.gate.disclose_all(
+                uow,
+                recipient=self.caller,
+                purpose=self.purpose.value,
+                items=items,
+                channel="rest",
+            )
             await uow.commit()
         return disclosures
 
 
-def _access(
-    request: Request, caller: CallerDep, purpose: Annotated[Purpose, Depends(_purpose)]
+async def _access(
+    request: Request,
+    caller: CallerDep,
+    purpose: Annotated[Purpose, Depends(_purpose)],
+    uow: UnitOfWorkDep,
 ) -> Access:
-    return Access(caller, purpose, request.app.state.runtime)
+    return Access(caller, purpose, request.app.state.runtime, uow)
 
 
 AccessDep = Annotated[Access, Depends(_access)]

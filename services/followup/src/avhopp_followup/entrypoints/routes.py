@@ -57,5 +57,7 @@ class TimelinePublic(BaseModel):
     operation_id="readTimeline",
 )
 async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    timeline = await get_timeline(uow, case_id)
-    return disclosed_response(await access.disclose(case_id, TimelinePublic.of(timeline)))
+    async with uow:  # the read and its audit entry: one transaction
+        timeline = await get_timeline(uow, case_id)
+        disclosure = await access.disclose(case_id, TimelinePublic.of(timeline))
+    return disclosed_response(disclosure)

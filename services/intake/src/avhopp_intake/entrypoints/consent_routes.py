@@ -83,10 +83,10 @@ async def post_consent(
     operation_id="listConsents",
 )
 async def get_consents(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    consents = await list_consents(uow, case_id)
-    return disclosed_list_response(
-        await access.disclose_each([(case_id, ConsentPublic.of(c)) for c in consents])
-    )
+    async with uow:  # the read and its audit entries: one transaction
+        consents = await list_consents(uow, case_id)
+        disclosures = await access.disclose_each([(case_id, ConsentPublic.of(c)) for c in consents])
+    return disclosed_list_response(disclosures)
 
 
 @router.get(
@@ -100,8 +100,10 @@ async def get_consents(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -
 async def get_one_consent(
     case_id: CaseId, consent_id: str, uow: UnitOfWorkDep, access: AccessDep
 ) -> JSONResponse:
-    consent = await get_consent(uow, case_id, consent_id)
-    return disclosed_response(await access.disclose(case_id, ConsentPublic.of(consent)))
+    async with uow:  # the read and its audit entry: one transaction
+        consent = await get_consent(uow, case_id, consent_id)
+        disclosure = await access.disclose(case_id, ConsentPublic.of(consent))
+    return disclosed_response(disclosure)
 
 
 @router.post(

@@ -88,5 +88,7 @@ async def post_application(
     operation_id="readCase",
 )
 async def get_case(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    application = await get_application(uow, case_id)
-    return disclosed_response(await access.disclose(case_id, CasePublic.of(application)))
+    async with uow:  # the read and its audit entry: one transaction
+        application = await get_application(uow, case_id)
+        disclosure = await access.disclose(case_id, CasePublic.of(application))
+    return disclosed_response(disclosure)

@@ -65,8 +65,10 @@ class InvestigationPublic(BaseModel):
 async def read_investigation(
     case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep
 ) -> JSONResponse:
-    investigation = await get_investigation(uow, case_id)
-    return disclosed_response(await access.disclose(case_id, InvestigationPublic.of(investigation)))
+    async with uow:  # the read and its audit entry: one transaction
+        investigation = await get_investigation(uow, case_id)
+        disclosure = await access.disclose(case_id, InvestigationPublic.of(investigation))
+    return disclosed_response(disclosure)
 
 
 @router.get(
@@ -81,7 +83,9 @@ async def read_investigations(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
-    found = await list_investigations(uow, limit, offset)
-    return disclosed_list_response(
-        await access.disclose_each([(i.case_id, InvestigationPublic.of(i)) for i in found])
-    )
+    async with uow:  # the read and its audit entries: one transaction
+        found = await list_investigations(uow, limit, offset)
+        disclosures = await access.disclose_each(
+            [(i.case_id, InvestigationPublic.of(i)) for i in found]
+        )
+    return disclosed_list_response(disclosures)

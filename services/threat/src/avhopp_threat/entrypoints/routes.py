@@ -55,8 +55,10 @@ class AssessmentTaskPublic(BaseModel):
     operation_id="readThreatAssessment",
 )
 async def read_assessment(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    task = await get_task(uow, case_id)
-    return disclosed_response(await access.disclose(case_id, AssessmentTaskPublic.of(task)))
+    async with uow:  # the read and its audit entry: one transaction
+        task = await get_task(uow, case_id)
+        disclosure = await access.disclose(case_id, AssessmentTaskPublic.of(task))
+    return disclosed_response(disclosure)
 
 
 @router.get(
@@ -72,7 +74,9 @@ async def read_queue(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
-    tasks = await task_queue(uow, status, limit, offset)
-    return disclosed_list_response(
-        await access.disclose_each([(t.case_id, AssessmentTaskPublic.of(t)) for t in tasks])
-    )
+    async with uow:  # the read and its audit entries: one transaction
+        tasks = await task_queue(uow, status, limit, offset)
+        disclosures = await access.disclose_each(
+            [(t.case_id, AssessmentTaskPublic.of(t)) for t in tasks]
+        )
+    return disclosed_list_response(disclosures)

@@ -1,0 +1,75 @@
+"""The embedded bus: groups are independent, each takes a batch in order."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from avhopp_shared.bus.base import BusUnavailable, OutboundRecord
+from avhopp_shared.bus.inprocess import InProcessBus
+from avhopp_shared.events.envelope import EventEnvelope
+from tests.fixtures.events import application_received
+
+TOPIC = "avhopp.case"
+
+
+def _record(case_id: str) -> OutboundRecord:
+    payload = application_received(case_id)
+    envelope = EventEnvelope(
+        source="/avhopp/intake",
+        type=payload.event_type,
+        subject=case_id,
+        schema_version=1,
+        acting_agency="social",
+        data=payload.model_dump(mode="json"),
+    )
+    return OutboundRecord(topic=TOPIC, key=case_id, value=envelope.to_json_bytes())
+
+
+async def test_a_slow_group_holds_up_no_other_group_and_publish_waits_for_both() -> None:
+    bus = InProcessBus()
+    fast: list[str] = []
+    slow: list[str] = []
+    fast_done = asyncio.Event()
+
+    async def on_fast(envelope: EventEnvelope) -> None:
+        fast.append(envelope.subject)
+        if len(fast) == 2:
+            fast_done.set()
+
+    async def on_slow(envelope: EventEnvelope) -> None:
+        await fast_done.wait()  # only ever proceeds once the other group has both
+        slow.append(envelope.subject)
+
+    bus.subscribe("slow", [TOPIC], on_slow)
+    bus.subscribe("fast", [TOPIC], on_fast)
+    await bus.start()
+
+    await asyncio.wait_for(bus.publish([_record("case-1"), _record("case-2")]), timeout=5)
+
+    assert fast == ["case-1", "case-2"]
+    assert slow == ["case-1", "case-2"]
+
+
+async def test_a_failing_group_stops_at_the_failed_record_and_publish_reports_it() -> None:
+    bus = InProcessBus()
+    seen: list[str] = []
+    other: list[str] = []
+
+    async def failing(envelope: EventEnvelope) -> None:
+        seen.append(envelope.subject)
+        raise RuntimeError("consumer down")
+
+    async def healthy(envelope: EventEnvelope) -> None:
+        other.append(envelope.subject)
+
+    bus.subscribe("failing", [TOPIC], failing)
+    bus.subscribe("healthy", [TOPIC], healthy)
+    await bus.start()
+
+    with pytest.raises(BusUnavailable):
+        await bus.publish([_record("case-1"), _record("case-2")])
+
+    assert seen == ["case-1"]  # never past the record it failed on: order is kept
+    assert other == ["case-1", "case-2"]
