@@ -187,12 +187,19 @@ GOVERNED_STEPS: list[tuple[str, str, str]] = [
     ("avhopp_shared.auth.tokens", "TokenValidator.validate", "bearer token validated"),
     ("avhopp_shared.web.disclosure", "action_allowed", "action check (case.read)"),
     ("avhopp_intake.entrypoints.routes", "get_application", "case row read"),
-    ("avhopp_shared.access.gate", "DisclosureGate.disclose", "disclosure gate, in all"),
-    ("avhopp_shared.access.gate", "access_state", "  access state read (consents, team, ...)"),
+    ("avhopp_shared.access.gate", "DisclosureGate.disclose_all", "disclosure gate, in all"),
+    (
+        "avhopp_shared.access.gate",
+        "DisclosureGate._state",
+        "  access state (read only on a version change)",
+    ),
     ("avhopp_shared.access.gate", "DisclosureGate.decide", "  classify, decide, filter"),
-    ("avhopp_shared.access.gate", "access_input", "    policy input built"),
-    ("avhopp_shared.access.gate", "decide_access", "    disclosure decision"),
-    ("avhopp_shared.access.audit", "append", "  audit entry appended (chained)"),
+    (
+        "avhopp_shared.access.gate",
+        "DisclosureGate.decision",
+        "    disclosure decision (cache hit: no input built)",
+    ),
+    ("avhopp_shared.access.audit", "append_all", "  audit entry appended (chained)"),
     ("avhopp_shared.uow", "UnitOfWork.commit", "units of work committed"),
 ]
 
