@@ -7,9 +7,6 @@ record itself, so its own gate never lags.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.tables import ConsentGrantRow
@@ -43,12 +40,3 @@ async def apply_consent_withdrawn(session: AsyncSession, withdrawn: ConsentWithd
     row.status = WITHDRAWN
     row.withdrawn_at = withdrawn.withdrawn_at
     session.add(row)
-
-
-async def consents_for_case(session: AsyncSession, case_id: str) -> Sequence[ConsentGrantRow]:
-    result = await session.exec(
-        select(ConsentGrantRow)
-        .where(ConsentGrantRow.case_id == case_id)
-        .order_by(ConsentGrantRow.valid_from)  # type: ignore[arg-type]
-    )
-    return result.all()

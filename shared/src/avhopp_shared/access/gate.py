@@ -23,13 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from avhopp_shared.access import audit
 from avhopp_shared.access.catalogue import Catalogue
 from avhopp_shared.access.categories import Category
-from avhopp_shared.access.consent_state import consents_for_case
-from avhopp_shared.access.grants_state import (
-    break_glass_for_case,
-    legal_bases_for_case,
-    team_for_case,
-)
 from avhopp_shared.access.policy_input import AccessState, Owner, access_input, decision_time
+from avhopp_shared.access.state_read import access_state
 from avhopp_shared.access.state_versions import StateCache, version_of
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.access_events import ProtectedLocationRead
@@ -252,15 +247,6 @@ def _head_and_versions(cases: int) -> Executable:
     """One query: the audit chain's head, then the access-state version of each case
     (bound as ``case_0`` ... ``case_<n-1>``); built once per number of cases."""
     return select(audit.chain_head(), *(version_of(f"case_{index}") for index in range(cases)))
-
-
-async def access_state(session: AsyncSession, case_id: str) -> AccessState:
-    return AccessState(
-        consents=await consents_for_case(session, case_id),
-        team=await team_for_case(session, case_id),
-        legal_bases=await legal_bases_for_case(session, case_id),
-        break_glass=await break_glass_for_case(session, case_id),
-    )
 
 
 def _basis(basis: Any) -> dict[str, Any]:

@@ -6,9 +6,6 @@ in the same transaction as the change itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.tables import BreakGlassRow, LegalBasisRow, TeamMemberRow
@@ -82,18 +79,3 @@ async def apply_break_glass_approved(session: AsyncSession, approved: BreakGlass
         row.approved_at = approved.approved_at
         row.review_required = False
         session.add(row)
-
-
-async def team_for_case(session: AsyncSession, case_id: str) -> Sequence[TeamMemberRow]:
-    result = await session.exec(select(TeamMemberRow).where(TeamMemberRow.case_id == case_id))
-    return result.all()
-
-
-async def legal_bases_for_case(session: AsyncSession, case_id: str) -> Sequence[LegalBasisRow]:
-    result = await session.exec(select(LegalBasisRow).where(LegalBasisRow.case_id == case_id))
-    return result.all()
-
-
-async def break_glass_for_case(session: AsyncSession, case_id: str) -> Sequence[BreakGlassRow]:
-    result = await session.exec(select(BreakGlassRow).where(BreakGlassRow.case_id == case_id))
-    return result.all()

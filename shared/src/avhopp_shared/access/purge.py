@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import DEFAULT_PURPOSE
-from avhopp_shared.access.gate import DisclosureGate, access_state
+from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import apply_access_event
+from avhopp_shared.access.state_read import access_state
 from avhopp_shared.access.tables import ConsentGrantRow
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.case_events import EventPayload
