@@ -18,7 +18,19 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, module=one_hop_dbapi())
+        # One connection per database file: every transaction begins IMMEDIATE
+        # (see below), so no two could run at once anyway, and waiting for the
+        # pool hands the database over the moment it is free, where SQLite's
+        # own busy handler sleeps in steps of 1, 2, 5, 10 ms... The embedded
+        # mode is one process per database, so this is the only queue there is.
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": 30},
+            module=one_hop_dbapi(),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine

@@ -109,11 +109,17 @@ class OutboxRelay:
         if connection is None:
             return 0
         try:
-            return await self._publish_batch(connection)
+            published = await self._publish_batch(connection)
         except BaseException:
             # A broken connection also drops the leadership lock; start over.
             await self._release_connection()
             raise
+        if not self._is_postgres:
+            # SQLite has one connection per database (db/engine.py): the relay
+            # gives it back between batches. Only PostgreSQL's leadership lock
+            # needs the connection kept.
+            await self._release_connection()
+        return published
 
     async def _connection(self) -> AsyncConnection | None:
         """The relay's own connection, kept between batches; on PostgreSQL it holds the leadership.

@@ -55,8 +55,9 @@ class Access:
     caller: Caller
     purpose: Purpose
     runtime: ServiceRuntime
-    #: The request's unit of work: a route that read the item inside
-    #: ``async with uow`` has it disclosed and audited in that same transaction.
+    #: The request's unit of work. Disclosing commits it: a route that read or
+    #: staged the item inside ``async with uow`` has it disclosed, audited and
+    #: committed in that one transaction.
     uow: UnitOfWork
 
     async def disclose(self, case_id: str, item: BaseModel) -> Disclosure:

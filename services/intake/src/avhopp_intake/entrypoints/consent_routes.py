@@ -64,12 +64,12 @@ def consent_command(body: ConsentCreate) -> RecordConsent:
 async def post_consent(
     case_id: CaseId, body: ConsentCreate, uow: UnitOfWorkDep, access: AccessDep, response: Response
 ) -> JSONResponse:
-    consent = await grant_consent(
-        uow, case_id, consent_command(body), recorded_by(access.caller), utcnow()
-    )
-    disclosed = disclosed_response(
-        await access.disclose(case_id, ConsentPublic.of(consent)), status.HTTP_201_CREATED
-    )
+    async with uow:  # the consent, its event and the answer's audit entry commit together
+        consent = await grant_consent(
+            uow, case_id, consent_command(body), recorded_by(access.caller), utcnow()
+        )
+        disclosure = await access.disclose(case_id, ConsentPublic.of(consent))
+    disclosed = disclosed_response(disclosure, status.HTTP_201_CREATED)
     disclosed.headers["Location"] = f"/cases/{case_id}/consents/{consent.consent_id}"
     return disclosed
 
@@ -122,5 +122,7 @@ async def post_withdrawal(
     access: AccessDep,
 ) -> JSONResponse:
     withdrawal = Withdrawal(at=utcnow(), by=recorded_by(access.caller), reason=body.reason)
-    consent = await withdraw_consent(uow, case_id, consent_id, withdrawal)
-    return disclosed_response(await access.disclose(case_id, ConsentPublic.of(consent)))
+    async with uow:  # the withdrawal, its event and the answer's audit entry commit together
+        consent = await withdraw_consent(uow, case_id, consent_id, withdrawal)
+        disclosure = await access.disclose(case_id, ConsentPublic.of(consent))
+    return disclosed_response(disclosure)

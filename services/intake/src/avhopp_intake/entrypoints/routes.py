@@ -48,32 +48,32 @@ async def post_application(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> JSONResponse:
     applicant = body.applicant
-    result = await register_application(
-        uow,
-        RegisterApplication(
-            received_at=body.received_at or utcnow(),
-            channel=body.channel,
-            referral_source=body.referral_source,
-            applied_for=tuple(body.applied_for),
-            out_of_hours=body.out_of_hours,
-            summary=body.summary,
-            applicant=Applicant(
-                given_name=applicant.given_name,
-                family_name=applicant.family_name,
-                personal_identity_number=applicant.personal_identity_number,
-                phone=applicant.phone,
-            ),
-            idempotency_key=idempotency_key,
-            consents=tuple(consent_command(c) for c in body.consents),
-            recorded_by=recorded_by(access.caller),
+    command = RegisterApplication(
+        received_at=body.received_at or utcnow(),
+        channel=body.channel,
+        referral_source=body.referral_source,
+        applied_for=tuple(body.applied_for),
+        out_of_hours=body.out_of_hours,
+        summary=body.summary,
+        applicant=Applicant(
+            given_name=applicant.given_name,
+            family_name=applicant.family_name,
+            personal_identity_number=applicant.personal_identity_number,
+            phone=applicant.phone,
         ),
+        idempotency_key=idempotency_key,
+        consents=tuple(consent_command(c) for c in body.consents),
+        recorded_by=recorded_by(access.caller),
     )
-    case_id = result.application.case_id
     # The answer is a disclosure too: a referring agency sees only what the
-    # policy lets it see of the case it just opened.
+    # policy lets it see of the case it just opened. The case, its events and
+    # the answer's audit entry commit together, or nothing does.
+    async with uow:
+        result = await register_application(uow, command)
+        case_id = result.application.case_id
+        disclosure = await access.disclose(case_id, CasePublic.of(result.application))
     response = disclosed_response(
-        await access.disclose(case_id, CasePublic.of(result.application)),
-        status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        disclosure, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
     )
     response.headers["Location"] = f"/cases/{case_id}"
     return response

@@ -61,27 +61,26 @@ async def store_granted(uow: UnitOfWork, consent: ConsentRecord) -> None:
 async def grant_consent(
     uow: UnitOfWork, case_id: str, command: RecordConsent, by: RecordedBy, now: datetime
 ) -> ConsentRecord:
+    """Stages the consent in ``uow``, which must be open; the caller commits (with the
+    answer's audit entry, as for an application)."""
     consent = new_consent(case_id, command, by, now)
-    async with uow:
-        if await CaseRepository(uow.session).get(case_id) is None:
-            raise NotFound("case", case_id)
-        await store_granted(uow, consent)
-        await uow.commit()
+    if await CaseRepository(uow.session).get(case_id) is None:
+        raise NotFound("case", case_id)
+    await store_granted(uow, consent)
     return consent
 
 
 async def withdraw_consent(
     uow: UnitOfWork, case_id: str, consent_id: str, withdrawal: Withdrawal
 ) -> ConsentRecord:
-    async with uow:
-        consents = ConsentRepository(uow.session)
-        consent = await consents.get(case_id, consent_id)
-        if consent is None:
-            raise NotFound("consent", consent_id)
-        consent = consent.withdrawn(withdrawal)
-        await consents.save(consent)
-        await announce(uow, consent.withdrawn_event(), case_id)
-        await uow.commit()
+    """Stages the withdrawal in ``uow``, which must be open; the caller commits."""
+    consents = ConsentRepository(uow.session)
+    consent = await consents.get(case_id, consent_id)
+    if consent is None:
+        raise NotFound("consent", consent_id)
+    consent = consent.withdrawn(withdrawal)
+    await consents.save(consent)
+    await announce(uow, consent.withdrawn_event(), case_id)
     return consent
 
 

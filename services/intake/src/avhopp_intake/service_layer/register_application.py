@@ -36,34 +36,37 @@ class Registered:
 
 
 async def register_application(uow: UnitOfWork, command: RegisterApplication) -> Registered:
-    async with uow:
-        cases = CaseRepository(uow.session)
-        if command.idempotency_key:
-            # A client retrying after a timeout must not open a second case.
-            earlier = await cases.by_idempotency_key(command.idempotency_key)
-            if earlier is not None:
-                return Registered(earlier, created=False)
-        application = Application(
-            case_id=new_case_id(),
-            received_at=command.received_at,
-            channel=command.channel,
-            referral_source=command.referral_source,
-            applied_for=command.applied_for,
-            out_of_hours=command.out_of_hours,
-            applicant=command.applicant,
-            summary=command.summary,
+    """Stages the case, its consents and their events in ``uow``, which must be open.
+
+    The caller commits: the route answers with a disclosure, and the case, its
+    events and the answer's audit entry commit together or not at all.
+    """
+    cases = CaseRepository(uow.session)
+    if command.idempotency_key:
+        # A client retrying after a timeout must not open a second case.
+        earlier = await cases.by_idempotency_key(command.idempotency_key)
+        if earlier is not None:
+            return Registered(earlier, created=False)
+    application = Application(
+        case_id=new_case_id(),
+        received_at=command.received_at,
+        channel=command.channel,
+        referral_source=command.referral_source,
+        applied_for=command.applied_for,
+        out_of_hours=command.out_of_hours,
+        applicant=command.applicant,
+        summary=command.summary,
+    )
+    cases.add(application, command.idempotency_key)
+    for consent in command.consents:
+        assert command.recorded_by is not None
+        # Consent events go first: a recipient's gate must know of the
+        # consent before it decides on the application event.
+        await store_granted(
+            uow, new_consent(application.case_id, consent, command.recorded_by, utcnow())
         )
-        cases.add(application, command.idempotency_key)
-        for consent in command.consents:
-            assert command.recorded_by is not None
-            # Consent events go first: a recipient's gate must know of the
-            # consent before it decides on the application event.
-            await store_granted(
-                uow, new_consent(application.case_id, consent, command.recorded_by, utcnow())
-            )
-        uow.emit(application.received_event(), case_id=application.case_id)
-        await uow.commit()
-        return Registered(application, created=True)
+    uow.emit(application.received_event(), case_id=application.case_id)
+    return Registered(application, created=True)
 
 
 async def get_application(uow: UnitOfWork, case_id: str) -> Application:
