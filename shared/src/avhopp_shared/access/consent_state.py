@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.tables import ConsentGrantRow
+from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 
 ACTIVE = "active"
@@ -17,19 +18,19 @@ WITHDRAWN = "withdrawn"
 
 
 async def apply_consent_granted(session: AsyncSession, granted: ConsentGranted) -> None:
-    if await session.get(ConsentGrantRow, granted.consent_id) is not None:
-        return
-    session.add(
-        ConsentGrantRow(
-            consent_id=granted.consent_id,
-            case_id=granted.case_id,
-            status=ACTIVE,
-            recipients=[r.model_dump() for r in granted.recipients],
-            categories=[c.value for c in granted.categories],
-            purposes=[p.value for p in granted.purposes],
-            valid_from=granted.valid_from,
-            valid_to=granted.valid_to,
-        )
+    await insert_new(
+        session,
+        ConsentGrantRow,
+        {
+            "consent_id": granted.consent_id,
+            "case_id": granted.case_id,
+            "status": ACTIVE,
+            "recipients": [r.model_dump() for r in granted.recipients],
+            "categories": [c.value for c in granted.categories],
+            "purposes": [p.value for p in granted.purposes],
+            "valid_from": granted.valid_from,
+            "valid_to": granted.valid_to,
+        },
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.tables import BreakGlassRow, LegalBasisRow, TeamMemberRow
+from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
@@ -20,17 +21,17 @@ from avhopp_shared.events.envelope import utcnow
 
 
 async def apply_team_member_added(session: AsyncSession, added: TeamMemberAdded) -> None:
-    key = (added.case_id, added.agency, added.organisation, added.user)
-    if await session.get(TeamMemberRow, key) is None:
-        session.add(
-            TeamMemberRow(
-                case_id=added.case_id,
-                agency=added.agency,
-                organisation=added.organisation,
-                user=added.user,
-                added_at=utcnow(),
-            )
-        )
+    await insert_new(
+        session,
+        TeamMemberRow,
+        {
+            "case_id": added.case_id,
+            "agency": added.agency,
+            "organisation": added.organisation,
+            "user": added.user,
+            "added_at": utcnow(),
+        },
+    )
 
 
 async def apply_team_member_removed(session: AsyncSession, removed: TeamMemberRemoved) -> None:
@@ -41,35 +42,37 @@ async def apply_team_member_removed(session: AsyncSession, removed: TeamMemberRe
 
 
 async def apply_legal_basis_recorded(session: AsyncSession, recorded: LegalBasisRecorded) -> None:
-    if await session.get(LegalBasisRow, recorded.legal_basis_id) is None:
-        session.add(
-            LegalBasisRow(
-                legal_basis_id=recorded.legal_basis_id,
-                case_id=recorded.case_id,
-                reference=recorded.reference,
-                recipient=recorded.recipient.model_dump(),
-                categories=[c.value for c in recorded.categories],
-                valid_from=recorded.valid_from,
-                valid_to=recorded.valid_to,
-            )
-        )
+    await insert_new(
+        session,
+        LegalBasisRow,
+        {
+            "legal_basis_id": recorded.legal_basis_id,
+            "case_id": recorded.case_id,
+            "reference": recorded.reference,
+            "recipient": recorded.recipient.model_dump(),
+            "categories": [c.value for c in recorded.categories],
+            "valid_from": recorded.valid_from,
+            "valid_to": recorded.valid_to,
+        },
+    )
 
 
 async def apply_break_glass_granted(session: AsyncSession, granted: BreakGlassGranted) -> None:
-    if await session.get(BreakGlassRow, granted.grant_id) is None:
-        session.add(
-            BreakGlassRow(
-                grant_id=granted.grant_id,
-                case_id=granted.case_id,
-                agency=granted.agency,
-                organisation=granted.organisation,
-                user=granted.user,
-                categories=[c.value for c in granted.categories],
-                valid_from=granted.valid_from,
-                expires_at=granted.expires_at,
-                review_required=granted.review_required,
-            )
-        )
+    await insert_new(
+        session,
+        BreakGlassRow,
+        {
+            "grant_id": granted.grant_id,
+            "case_id": granted.case_id,
+            "agency": granted.agency,
+            "organisation": granted.organisation,
+            "user": granted.user,
+            "categories": [c.value for c in granted.categories],
+            "valid_from": granted.valid_from,
+            "expires_at": granted.expires_at,
+            "review_required": granted.review_required,
+        },
+    )
 
 
 async def apply_break_glass_approved(session: AsyncSession, approved: BreakGlassApproved) -> None:

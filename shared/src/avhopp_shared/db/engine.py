@@ -34,7 +34,12 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No ping before each checkout: it is a round trip on every transaction.
+    # A connection the server dropped fails its first statement instead; that
+    # request answers 503 (nothing half-written) and the pool discards its
+    # connections, so the next request gets fresh ones. Recycling keeps
+    # connections younger than any idle timeout in between.
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

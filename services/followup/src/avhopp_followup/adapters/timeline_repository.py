@@ -5,16 +5,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_followup.adapters.tables import TimelineEntryRecord, TimelineRecord
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone, TimelineEntry
+from avhopp_shared.db.insert_new import insert_new
 
 
 class TimelineRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, timeline: CaseTimeline) -> None:
-        self._session.add(TimelineRecord(case_id=timeline.case_id, started_at=timeline.started_at))
-        # The parent row must exist before its entries reference it.
-        await self._session.flush()
+    async def add_new(self, timeline: CaseTimeline) -> bool:
+        """Starts the timeline unless the case has one already (False then)."""
+        started = {"case_id": timeline.case_id, "started_at": timeline.started_at}
+        if not await insert_new(self._session, TimelineRecord, started):
+            return False
         for entry in timeline.entries:
             self._session.add(
                 TimelineEntryRecord(
@@ -26,6 +28,7 @@ class TimelineRepository:
                     reported_by=entry.reported_by,
                 )
             )
+        return True
 
     async def get(self, case_id: str) -> CaseTimeline | None:
         timeline = await self._session.get(TimelineRecord, case_id)

@@ -12,9 +12,8 @@ async def on_application_received(
     uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
 ) -> None:
     assert isinstance(payload, ApplicationReceived)
-    timelines = TimelineRepository(uow.session)
-    if await timelines.get(payload.case_id) is None:
-        await timelines.add(start_timeline(payload, envelope.id, envelope.acting_agency, utcnow()))
+    timeline = start_timeline(payload, envelope.id, envelope.acting_agency, utcnow())
+    await TimelineRepository(uow.session).add_new(timeline)
 
 
 async def get_timeline(uow: UnitOfWork, case_id: str) -> CaseTimeline:

@@ -16,12 +16,16 @@ class ConsentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def save(self, consent: ConsentRecord) -> None:
+    def add(self, consent: ConsentRecord) -> None:
+        """A consent just recorded (its id is new)."""
+        self._session.add(_to_row(consent))
+
+    async def save_withdrawal(self, consent: ConsentRecord) -> None:
+        """A recorded consent's withdrawal: the only change a consent ever takes."""
         row = await self._session.get(ConsentRecordRow, consent.consent_id)
-        values = _to_row(consent)
         if row is None:
-            self._session.add(values)
-            return
+            raise LookupError(f"consent {consent.consent_id} was never recorded")
+        values = _to_row(consent)
         for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
             setattr(row, name, getattr(values, name))
         self._session.add(row)

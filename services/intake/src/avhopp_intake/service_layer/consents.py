@@ -54,7 +54,7 @@ def new_consent(
 
 async def store_granted(uow: UnitOfWork, consent: ConsentRecord) -> None:
     """Inside an open unit of work: the record, the event, and intake's own gate state."""
-    await ConsentRepository(uow.session).save(consent)
+    ConsentRepository(uow.session).add(consent)
     await announce(uow, consent.granted_event(), consent.case_id)
 
 
@@ -79,7 +79,7 @@ async def withdraw_consent(
     if consent is None:
         raise NotFound("consent", consent_id)
     consent = consent.withdrawn(withdrawal)
-    await consents.save(consent)
+    await consents.save_withdrawal(consent)
     await announce(uow, consent.withdrawn_event(), case_id)
     return consent
 

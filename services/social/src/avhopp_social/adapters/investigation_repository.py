@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_social.adapters.tables import InvestigationRecord
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus
@@ -14,18 +15,21 @@ class InvestigationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, investigation: Investigation) -> None:
-        self._session.add(
-            InvestigationRecord(
-                case_id=investigation.case_id,
-                received_at=investigation.received_at,
-                opened_at=investigation.opened_at,
-                start_deadline=investigation.start_deadline,
-                status=investigation.status.value,
-                applied_for=[item.value for item in investigation.applied_for],
-                out_of_hours=investigation.out_of_hours,
-                legal_basis=investigation.legal_basis,
-            )
+    async def add_new(self, investigation: Investigation) -> bool:
+        """Adds the investigation unless the case has one already (False then)."""
+        return await insert_new(
+            self._session,
+            InvestigationRecord,
+            {
+                "case_id": investigation.case_id,
+                "received_at": investigation.received_at,
+                "opened_at": investigation.opened_at,
+                "start_deadline": investigation.start_deadline,
+                "status": investigation.status.value,
+                "applied_for": [item.value for item in investigation.applied_for],
+                "out_of_hours": investigation.out_of_hours,
+                "legal_basis": investigation.legal_basis,
+            },
         )
 
     async def get(self, case_id: str) -> Investigation | None:

@@ -14,9 +14,8 @@ from avhopp_social.domain.investigation import DeadlineRule, Investigation, open
 def on_application_received(rule: DeadlineRule) -> EventHandler:
     async def handle(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
         assert isinstance(payload, ApplicationReceived)
-        investigations = InvestigationRepository(uow.session)
-        if await investigations.get(payload.case_id) is None:
-            investigations.add(open_investigation(payload, rule, utcnow()))
+        investigation = open_investigation(payload, rule, utcnow())
+        await InvestigationRepository(uow.session).add_new(investigation)
 
     return handle
 

@@ -6,6 +6,7 @@ from sqlalchemy import case
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from avhopp_shared.db.insert_new import insert_new
 from avhopp_threat.adapters.tables import AssessmentTaskRecord
 from avhopp_threat.domain.assessment_task import (
     Priority,
@@ -18,16 +19,19 @@ class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, task: ThreatAssessmentTask) -> None:
-        self._session.add(
-            AssessmentTaskRecord(
-                case_id=task.case_id,
-                status=task.status.value,
-                priority=task.priority.value,
-                requested_at=task.requested_at,
-                application_received_at=task.application_received_at,
-                out_of_hours=task.out_of_hours,
-            )
+    async def add_new(self, task: ThreatAssessmentTask) -> bool:
+        """Adds the task unless the case has one already (False then)."""
+        return await insert_new(
+            self._session,
+            AssessmentTaskRecord,
+            {
+                "case_id": task.case_id,
+                "status": task.status.value,
+                "priority": task.priority.value,
+                "requested_at": task.requested_at,
+                "application_received_at": task.application_received_at,
+                "out_of_hours": task.out_of_hours,
+            },
         )
 
     async def delete_pending(self, case_id: str) -> int:

@@ -18,9 +18,7 @@ async def on_application_received(
     uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
 ) -> None:
     assert isinstance(payload, ApplicationReceived)
-    tasks = TaskRepository(uow.session)
-    if await tasks.get(payload.case_id) is None:
-        tasks.add(request_assessment(payload, utcnow()))
+    await TaskRepository(uow.session).add_new(request_assessment(payload, utcnow()))
 
 
 async def purge_case_reference(uow: UnitOfWork, case_id: str) -> int:
