@@ -56,7 +56,7 @@ async def test_an_application_opens_the_case_in_all_four_services(
         investigation.json()["start_deadline"]
     ) == received_at + timedelta(days=1)
 
-    task = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment")
+    task = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment-task")
     assert task.status_code == 200, task.text
     assert task.json()["status"] == "pending"
     assert task.json()["priority"] == "urgent"  # out of hours
@@ -66,7 +66,7 @@ async def test_an_application_opens_the_case_in_all_four_services(
     assert [e["milestone"] for e in timeline.json()["entries"]] == ["application_received"]
     assert datetime.fromisoformat(timeline.json()["started_at"]) == received_at
 
-    queue = await platform.clients["threat"].get("/threat-assessments")
+    queue = await platform.clients["threat"].get("/threat-assessment-tasks")
     assert [t["case_id"] for t in queue.json()] == [case_id]
 
     # Every disclosure above left exactly one audit entry where it happened:
@@ -130,6 +130,6 @@ async def _processed(runtime: ServiceRuntime, event_id: str) -> bool:
 def _read_path(service: str, case_id: str) -> str:
     return {
         "social": f"/cases/{case_id}/investigation",
-        "threat": f"/cases/{case_id}/threat-assessment",
+        "threat": f"/cases/{case_id}/threat-assessment-task",
         "followup": f"/cases/{case_id}/timeline",
     }[service]

@@ -121,7 +121,7 @@ async def test_an_oversized_body_gets_413_before_it_is_read(
     [
         ("intake", "/cases/{id}"),
         ("social", "/cases/{id}/investigation"),
-        ("threat", "/cases/{id}/threat-assessment"),
+        ("threat", "/cases/{id}/threat-assessment-task"),
         ("followup", "/cases/{id}/timeline"),
     ],
 )

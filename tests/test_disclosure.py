@@ -73,10 +73,10 @@ async def test_the_threat_service_learns_of_a_case_only_under_the_persons_consen
     assert await wait_until(partial(_processed, threat, "case.application_received", 2))
 
     assert (
-        await platform.eventually("threat", f"/cases/{with_consent}/threat-assessment")
+        await platform.eventually("threat", f"/cases/{with_consent}/threat-assessment-task")
     ).status_code == 200
     assert (
-        await platform.clients["threat"].get(f"/cases/{without}/threat-assessment")
+        await platform.clients["threat"].get(f"/cases/{without}/threat-assessment-task")
     ).status_code == 404
     assert await count_rows(threat, "threat_assessment_task", f"WHERE case_id = '{without}'") == 0
     # The delivery that showed police nothing is audited as such.
@@ -95,7 +95,7 @@ async def test_after_withdrawal_police_are_refused_at_once(platform: RunningPlat
     intake = platform.clients["intake"]
     consent_id = (await intake.get(f"/cases/{case_id}/consents")).json()[0]["consent_id"]
     assert (await platform.get_as("police-syd", "intake", f"/cases/{case_id}")).status_code == 200
-    held = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment")
+    held = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment-task")
     assert held.status_code == 200
 
     withdrawn = await intake.post(f"/cases/{case_id}/consents/{consent_id}/withdrawal", json={})

@@ -82,7 +82,7 @@ def test_the_embedded_platform_serves_every_service_on_its_own_port_and_stops_on
             assert created.status_code == 201
             case_id = created.json()["case_id"]
             deadline = time.monotonic() + 10
-            path = f"http://127.0.0.1:{ports['threat']}/cases/{case_id}/threat-assessment"
+            path = f"http://127.0.0.1:{ports['threat']}/cases/{case_id}/threat-assessment-task"
             client.headers["Authorization"] = f"Bearer {police}"
             while client.get(path).status_code != 200 and time.monotonic() < deadline:
                 time.sleep(0.05)

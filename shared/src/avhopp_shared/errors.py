@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class NotFound(Exception):
     def __init__(self, resource: str, identifier: str) -> None:
@@ -15,9 +17,14 @@ class Conflict(Exception):
 
 
 class InvalidInput(ValueError):
-    """A domain rule the input breaks; ``field`` names the offending field (422 on the web)."""
+    """A domain rule the input breaks; ``field`` names the offending field (422 on the web).
 
-    def __init__(self, field: str, reason: str) -> None:
+    ``also`` names further (field, reason) pairs when a request breaks several rules
+    at once, so that the answer lists every one of them.
+    """
+
+    def __init__(self, field: str, reason: str, *, also: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.problems = [(field, reason), *also]

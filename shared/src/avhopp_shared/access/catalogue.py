@@ -66,6 +66,9 @@ class Catalogue:
             info = model.model_fields.get(name)
             inner = nested_model(info.annotation) if info else None
             if inner is not None:
+                own = self.category_of(model, name)
+                if own is not None:
+                    found.add(own)
                 for item in _items(value):
                     found |= self.categories_in(inner, item)
                 continue
@@ -77,12 +80,22 @@ class Catalogue:
     def keep(
         self, model: type[BaseModel], data: Mapping[str, Any], allowed: set[str]
     ) -> dict[str, Any]:
-        """``data`` without the fields outside ``allowed``: omitted, never nulled."""
+        """``data`` without the fields outside ``allowed``: omitted, never nulled.
+
+        A nested model's fields are filtered one by one; where the catalogue also
+        gives the nesting field itself a category, that category must be allowed
+        for the field to appear at all.
+        """
         kept: dict[str, Any] = {}
         for name, value in data.items():
             info = model.model_fields.get(name)
             inner = nested_model(info.annotation) if info else None
             if inner is not None:
+                own = self.category_of(model, name)
+                if own is not None and own not in allowed:
+                    # A nested field with a category of its own is there only if
+                    # that category is: even an empty list or a null says something.
+                    continue
                 if isinstance(value, list):
                     kept[name] = [self.keep(inner, item, allowed) for item in value]
                 elif isinstance(value, Mapping):

@@ -15,6 +15,17 @@ from avhopp_shared.events.access_events import (
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.police_events import (
+    CriminalHistoryChecked,
+    ExitCompleted,
+    PoliceCaseAborted,
+    PoliceCaseOpened,
+    ProtectiveMeasureChanged,
+    RelapseReported,
+    ThreatAssessed,
+    ThreatLevelChanged,
+)
+from avhopp_shared.events.social_events import InterventionsDecided
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {
     ApplicationReceived.event_type: ApplicationReceived,
@@ -26,6 +37,15 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     BreakGlassGranted.event_type: BreakGlassGranted,
     BreakGlassApproved.event_type: BreakGlassApproved,
     ProtectedLocationRead.event_type: ProtectedLocationRead,
+    ThreatAssessed.event_type: ThreatAssessed,
+    ThreatLevelChanged.event_type: ThreatLevelChanged,
+    CriminalHistoryChecked.event_type: CriminalHistoryChecked,
+    RelapseReported.event_type: RelapseReported,
+    ProtectiveMeasureChanged.event_type: ProtectiveMeasureChanged,
+    PoliceCaseOpened.event_type: PoliceCaseOpened,
+    PoliceCaseAborted.event_type: PoliceCaseAborted,
+    ExitCompleted.event_type: ExitCompleted,
+    InterventionsDecided.event_type: InterventionsDecided,
 }
 
 

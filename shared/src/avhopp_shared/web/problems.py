@@ -121,19 +121,17 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:
-        param = {
-            "name": exc.field,
-            "in": "body",
-            "pointer": "#/" + exc.field.replace(".", "/"),
-            "reason": exc.reason,
-        }
+        params = [
+            {"name": field, "in": "body", "pointer": "#/" + field.replace(".", "/"), "reason": why}
+            for field, why in exc.problems
+        ]
         return problem_response(
             request,
             422,
             "validation-error",
             "Request is not valid",
-            detail=f"invalid field(s): {exc.field}",
-            **{"invalid-params": [param]},
+            detail="invalid field(s): " + ", ".join(field for field, _ in exc.problems),
+            **{"invalid-params": params},
         )
 
     @app.exception_handler(Conflict)

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, String
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
+
+# The rival check's table lives beside its repository; imported here so that
+# every table of the service is known wherever this module is.
+from avhopp_threat.adapters.presence_tables import NetworkPresenceRow  # noqa: F401
 
 
 class AssessmentTaskRecord(SQLModel, table=True):
@@ -17,3 +22,81 @@ class AssessmentTaskRecord(SQLModel, table=True):
     requested_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     application_received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     out_of_hours: bool
+
+
+class AssessmentRecord(SQLModel, table=True):
+    """One version of a threat assessment; ``current`` marks each subject's latest."""
+
+    __tablename__ = "threat_assessment"
+    __table_args__ = (
+        Index("ix_threat_assessment_current_level", "current", "level"),
+        Index("ix_threat_assessment_current_review", "current", "next_review_on"),
+    )
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    subject: str = Field(sa_column=Column(String(80), primary_key=True))
+    version: int = Field(sa_column=Column(Integer(), primary_key=True))
+    current: bool = Field(sa_column=Column(Boolean(), nullable=False))
+    relative_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    relation: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    level: str = Field(sa_column=Column(String(10), nullable=False))
+    handling_level: str | None = Field(default=None, sa_column=Column(String(10), nullable=True))
+    threat_picture: str = Field(sa_column=Column(Text(), nullable=False))
+    risk_analysis: str = Field(sa_column=Column(Text(), nullable=False))
+    threat_actors: list[dict[str, Any]] = Field(sa_column=Column(JSON(), nullable=False))
+    networks: list[str] = Field(sa_column=Column(JSON(), nullable=False))
+    assessed_by: str = Field(sa_column=Column(String(200), nullable=False))
+    assessed_on: date = Field(sa_column=Column(Date(), nullable=False))
+    next_review_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class RegisterCheckRecord(SQLModel, table=True):
+    __tablename__ = "threat_register_check"
+
+    check_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    purpose: str = Field(sa_column=Column(String(10), nullable=False))
+    registers: list[str] = Field(sa_column=Column(JSON(), nullable=False))
+    checked_on: date = Field(sa_column=Column(Date(), nullable=False))
+    checked_by: str = Field(sa_column=Column(String(200), nullable=False))
+    hit: bool = Field(sa_column=Column(Boolean(), nullable=False))
+    summary: str = Field(sa_column=Column(Text(), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class ProtectiveMeasureRecord(SQLModel, table=True):
+    __tablename__ = "threat_protective_measure"
+
+    measure_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    kind: str = Field(sa_column=Column(String(40), nullable=False))
+    status: str = Field(sa_column=Column(String(10), nullable=False))
+    started_on: date = Field(sa_column=Column(Date(), nullable=False))
+    decided_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    ended_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    note: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+
+
+class PoliceCaseRecord(SQLModel, table=True):
+    __tablename__ = "threat_police_case"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    status: str = Field(sa_column=Column(String(10), nullable=False))
+    opened_on: date = Field(sa_column=Column(Date(), nullable=False))
+    opened_by: str = Field(sa_column=Column(String(200), nullable=False))
+    conditions_form_signed_on: date = Field(sa_column=Column(Date(), nullable=False))
+    closed_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    closed_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+
+
+class InterventionsDecisionRecord(SQLModel, table=True):
+    """That social services decided on interventions (from their event): a condition
+    of the police case, nothing more of the decision."""
+
+    __tablename__ = "threat_interventions_decision"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    decided_on: date = Field(sa_column=Column(Date(), nullable=False))
+    intervention_types: list[str] = Field(sa_column=Column(JSON(), nullable=False))

@@ -41,6 +41,12 @@ class TaskRepository:
         await self._session.delete(record)
         return 1
 
+    async def mark_assessed(self, case_id: str) -> None:
+        record = await self._session.get(AssessmentTaskRecord, case_id)
+        if record is not None and record.status == TaskStatus.PENDING.value:
+            record.status = TaskStatus.ASSESSED.value
+            self._session.add(record)
+
     async def get(self, case_id: str) -> ThreatAssessmentTask | None:
         record = await self._session.get(AssessmentTaskRecord, case_id)
         return _to_domain(record) if record else None

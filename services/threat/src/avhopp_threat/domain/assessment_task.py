@@ -16,6 +16,8 @@ from avhopp_shared.events.case_events import ApplicationReceived
 
 class TaskStatus(StrEnum):
     PENDING = "pending"
+    #: A first threat assessment of the person has been recorded.
+    ASSESSED = "assessed"
 
 
 class Priority(StrEnum):

@@ -48,11 +48,11 @@ class AssessmentTaskPublic(BaseModel):
 
 
 @router.get(
-    "/cases/{case_id}/threat-assessment",
+    "/cases/{case_id}/threat-assessment-task",
     response_model=disclosed_model(AssessmentTaskPublic),
     responses=NOT_FOUND,
-    summary="The threat and risk assessment of a case",
-    operation_id="readThreatAssessment",
+    summary="The police task to assess a case: pending until a first assessment is recorded",
+    operation_id="readThreatAssessmentTask",
 )
 async def read_assessment(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
     async with uow:  # the read and its audit entry: one transaction
@@ -62,10 +62,10 @@ async def read_assessment(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep
 
 
 @router.get(
-    "/threat-assessments",
+    "/threat-assessment-tasks",
     response_model=list[disclosed_model(AssessmentTaskPublic)],  # type: ignore[misc]
     summary="The police work queue: urgent first, then oldest first",
-    operation_id="listThreatAssessments",
+    operation_id="listThreatAssessmentTasks",
 )
 async def read_queue(
     uow: UnitOfWorkDep,

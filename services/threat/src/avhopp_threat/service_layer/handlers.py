@@ -5,7 +5,9 @@ from collections.abc import Sequence
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.uow import UnitOfWork
+from avhopp_threat.adapters.police_records import PoliceRecords
 from avhopp_threat.adapters.task_repository import TaskRepository
 from avhopp_threat.domain.assessment_task import (
     TaskStatus,
@@ -19,6 +21,19 @@ async def on_application_received(
 ) -> None:
     assert isinstance(payload, ApplicationReceived)
     await TaskRepository(uow.session).add_new(request_assessment(payload, utcnow()))
+
+
+async def on_interventions_decided(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """Record *that* social services decided (a condition of the police case). Without a
+    consent for ``decision_summary`` the gate hands over the case id alone: nothing is
+    recorded, and the condition stays unmet, as it should."""
+    assert isinstance(payload, InterventionsDecided)
+    if {"decided_on", "intervention_types"} <= payload.model_fields_set:
+        await PoliceRecords(uow.session).record_interventions_decided(
+            payload.case_id, payload.decided_on, payload.intervention_types
+        )
 
 
 async def purge_case_reference(uow: UnitOfWork, case_id: str) -> int:

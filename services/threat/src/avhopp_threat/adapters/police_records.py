@@ -1,0 +1,156 @@
+"""Register checks, protective measures, the police case and the social-services decision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from avhopp_shared.db.insert_new import insert_new
+from avhopp_threat.adapters.tables import (
+    InterventionsDecisionRecord,
+    PoliceCaseRecord,
+    ProtectiveMeasureRecord,
+    RegisterCheckRecord,
+)
+from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
+from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure
+from avhopp_threat.domain.register_check import CheckPurpose, Register, RegisterCheck
+
+
+class PoliceRecords:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # -- register checks ----------------------------------------------------------
+
+    def add_check(self, check: RegisterCheck) -> None:
+        self._session.add(
+            RegisterCheckRecord(
+                check_id=check.check_id,
+                case_id=check.case_id,
+                purpose=check.purpose.value,
+                registers=[r.value for r in check.registers],
+                checked_on=check.checked_on,
+                checked_by=check.checked_by,
+                hit=check.hit,
+                summary=check.summary,
+                recorded_at=check.recorded_at,
+            )
+        )
+
+    async def checks(self, case_id: str) -> Sequence[RegisterCheck]:
+        result = await self._session.exec(
+            select(RegisterCheckRecord)
+            .where(col(RegisterCheckRecord.case_id) == case_id)
+            .order_by(col(RegisterCheckRecord.checked_on), col(RegisterCheckRecord.recorded_at))
+        )
+        return [
+            RegisterCheck(
+                check_id=r.check_id,
+                case_id=r.case_id,
+                purpose=CheckPurpose(r.purpose),
+                registers=tuple(Register(x) for x in r.registers),
+                checked_on=r.checked_on,
+                checked_by=r.checked_by,
+                hit=r.hit,
+                summary=r.summary,
+                recorded_at=r.recorded_at,
+            )
+            for r in result.all()
+        ]
+
+    # -- protective measures --------------------------------------------------------
+
+    async def save_measure(self, measure: ProtectiveMeasure) -> None:
+        record = await self._session.get(ProtectiveMeasureRecord, measure.measure_id)
+        if record is None:
+            record = ProtectiveMeasureRecord(
+                measure_id=measure.measure_id,
+                case_id=measure.case_id,
+                kind=measure.kind.value,
+                status=measure.status.value,
+                started_on=measure.started_on,
+                note=measure.note,
+            )
+        record.status = measure.status.value
+        record.decided_on = measure.decided_on
+        record.ended_on = measure.ended_on
+        self._session.add(record)
+
+    async def measure(self, case_id: str, measure_id: str) -> ProtectiveMeasure | None:
+        record = await self._session.get(ProtectiveMeasureRecord, measure_id)
+        return _measure(record) if record is not None and record.case_id == case_id else None
+
+    async def measures(self, case_id: str) -> Sequence[ProtectiveMeasure]:
+        result = await self._session.exec(
+            select(ProtectiveMeasureRecord)
+            .where(col(ProtectiveMeasureRecord.case_id) == case_id)
+            .order_by(col(ProtectiveMeasureRecord.started_on), col(ProtectiveMeasureRecord.kind))
+        )
+        return [_measure(record) for record in result.all()]
+
+    # -- the police case -----------------------------------------------------------
+
+    async def police_case(self, case_id: str) -> PoliceCase | None:
+        record = await self._session.get(PoliceCaseRecord, case_id)
+        if record is None:
+            return None
+        return PoliceCase(
+            case_id=record.case_id,
+            status=CaseStatus(record.status),
+            opened_on=record.opened_on,
+            opened_by=record.opened_by,
+            conditions_form_signed_on=record.conditions_form_signed_on,
+            closed_on=record.closed_on,
+            closed_by=record.closed_by,
+            reason=record.reason,
+        )
+
+    async def save_police_case(self, case: PoliceCase) -> None:
+        record = await self._session.get(PoliceCaseRecord, case.case_id)
+        if record is None:
+            record = PoliceCaseRecord(
+                case_id=case.case_id,
+                status=case.status.value,
+                opened_on=case.opened_on,
+                opened_by=case.opened_by,
+                conditions_form_signed_on=case.conditions_form_signed_on,
+            )
+        record.status = case.status.value
+        record.opened_on = case.opened_on
+        record.opened_by = case.opened_by
+        record.conditions_form_signed_on = case.conditions_form_signed_on
+        record.closed_on = case.closed_on
+        record.closed_by = case.closed_by
+        record.reason = case.reason
+        self._session.add(record)
+
+    # -- what social services decided ---------------------------------------------
+
+    async def record_interventions_decided(
+        self, case_id: str, decided_on: date, types: Sequence[str]
+    ) -> None:
+        await insert_new(
+            self._session,
+            InterventionsDecisionRecord,
+            {"case_id": case_id, "decided_on": decided_on, "intervention_types": list(types)},
+        )
+
+    async def interventions_decided(self, case_id: str) -> bool:
+        return await self._session.get(InterventionsDecisionRecord, case_id) is not None
+
+
+def _measure(record: ProtectiveMeasureRecord) -> ProtectiveMeasure:
+    return ProtectiveMeasure(
+        measure_id=record.measure_id,
+        case_id=record.case_id,
+        kind=MeasureKind(record.kind),
+        status=MeasureStatus(record.status),
+        started_on=record.started_on,
+        decided_on=record.decided_on,
+        ended_on=record.ended_on,
+        note=record.note,
+    )

@@ -1,0 +1,141 @@
+"""Threat and risk assessments: recorded by police, read by whoever the gate lets see them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
+
+from avhopp_shared.auth.caller import Caller
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+from avhopp_threat.domain.threat_assessment import (
+    HandlingLevel,
+    Relative,
+    ThreatActor,
+    ThreatLevel,
+)
+from avhopp_threat.entrypoints.schemas import ThreatAssessmentIn, ThreatAssessmentPublic
+from avhopp_threat.service_layer.assessments import (
+    RecordAssessment,
+    assessment_history,
+    current_assessment,
+    current_assessments,
+    record_assessment,
+)
+
+router = APIRouter(tags=["threat assessments"], responses=problem_responses(401, 403))
+
+
+def acting_person(caller: Caller) -> str:
+    """Who is recorded as having done it: the named user, else the client."""
+    return caller.user or caller.client_id
+
+
+@router.post(
+    "/cases/{case_id}/threat-assessments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ThreatAssessmentPublic),
+    responses=NOT_FOUND | problem_responses(422),
+    dependencies=[requires("threat.write")],
+    summary="Record a threat and risk assessment of the person or a named relative",
+    operation_id="recordThreatAssessment",
+)
+async def post_assessment(
+    case_id: CaseId, body: ThreatAssessmentIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    today = utcnow().date()
+    command = RecordAssessment(
+        relative=Relative(body.relative.relative_id, body.relative.relation)
+        if body.relative
+        else None,
+        level=body.level,
+        threat_picture=body.threat_picture,
+        risk_analysis=body.risk_analysis,
+        threat_actors=tuple(ThreatActor(a.name, a.network) for a in body.threat_actors),
+        networks=tuple(body.networks),
+        assessed_on=body.assessed_on,
+        next_review_on=body.next_review_on,
+    )
+    async with uow:  # the assessment, its events and the answer's audit entry commit together
+        assessment = await record_assessment(
+            uow, case_id, command, acting_person(access.caller), today
+        )
+        disclosure = await access.disclose(case_id, ThreatAssessmentPublic.of(assessment, today))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.get(
+    "/cases/{case_id}/threat-assessments",
+    response_model=list[disclosed_model(ThreatAssessmentPublic)],  # type: ignore[misc]
+    responses=NOT_FOUND,
+    dependencies=[requires("threat.read")],
+    summary="Every version of every threat assessment of the case, newest first",
+    operation_id="listThreatAssessmentHistory",
+)
+async def get_history(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    today = utcnow().date()
+    async with uow:
+        history = await assessment_history(uow, case_id)
+        disclosures = await access.disclose_each(
+            [(case_id, ThreatAssessmentPublic.of(a, today)) for a in history]
+        )
+    return disclosed_list_response(disclosures)
+
+
+@router.get(
+    "/cases/{case_id}/threat-assessments/current",
+    response_model=disclosed_model(ThreatAssessmentPublic),
+    responses=NOT_FOUND,
+    dependencies=[requires("threat.read")],
+    summary="The person's current threat assessment",
+    operation_id="readCurrentThreatAssessment",
+)
+async def get_current(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    today = utcnow().date()
+    async with uow:
+        assessment = await current_assessment(uow, case_id)
+        disclosure = await access.disclose(case_id, ThreatAssessmentPublic.of(assessment, today))
+    return disclosed_response(disclosure)
+
+
+@router.get(
+    "/threat-assessments",
+    response_model=list[disclosed_model(ThreatAssessmentPublic)],  # type: ignore[misc]
+    dependencies=[requires("threat.read")],
+    summary="Cases by their current assessment; review_due lists those whose review date passed",
+    operation_id="listThreatAssessments",
+)
+async def list_current(
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+    level: ThreatLevel | None = None,
+    handling_level: HandlingLevel | None = None,
+    review_due: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    today = utcnow().date()
+    async with uow:
+        found = await current_assessments(
+            uow,
+            level=level,
+            handling_level=handling_level,
+            review_due_by=today if review_due else None,
+            limit=limit,
+            offset=offset,
+        )
+        disclosures = await access.disclose_each(
+            [(a.case_id, ThreatAssessmentPublic.of(a, today)) for a in found]
+        )
+    return disclosed_list_response(disclosures)

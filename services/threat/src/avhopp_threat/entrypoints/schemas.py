@@ -1,0 +1,219 @@
+"""The threat service's request and response bodies (public models: each field is in
+policies/data/catalogue.json)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
+from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure
+from avhopp_threat.domain.register_check import CheckPurpose, Register, RegisterCheck
+from avhopp_threat.domain.threat_assessment import (
+    HandlingLevel,
+    Relation,
+    ThreatAssessment,
+    ThreatLevel,
+)
+
+_TEXT = 20_000
+
+
+class ThreatActorIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Person A"])
+    network: str | None = Field(default=None, max_length=200, examples=["Nätverk 017"])
+
+
+class RelativeIn(BaseModel):
+    relative_id: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The caller's own stable reference for the relative; versions count per relative.",
+        examples=["rel-1"],
+    )
+    relation: Relation
+
+
+class ThreatAssessmentIn(BaseModel):
+    level: ThreatLevel = Field(
+        description="none: not in the target group; low: local; high: regional"
+    )
+    threat_picture: str = Field(default="", max_length=_TEXT)
+    risk_analysis: str = Field(default="", max_length=_TEXT)
+    threat_actors: list[ThreatActorIn] = Field(default_factory=list, max_length=100)
+    networks: list[str] = Field(default_factory=list, max_length=100)
+    assessed_on: date
+    next_review_on: date | None = Field(
+        default=None, description="Required unless the level is none; a date still to come."
+    )
+    relative: RelativeIn | None = Field(
+        default=None, description="Set when the assessment is about a named relative."
+    )
+
+
+class ThreatActorPublic(BaseModel):
+    name: str
+    network: str | None
+
+
+class RelativePublic(BaseModel):
+    relative_id: str
+    relation: Relation
+
+
+class ThreatAssessmentPublic(BaseModel):
+    case_id: str
+    version: int
+    relative: RelativePublic | None
+    level: ThreatLevel
+    handling_level: HandlingLevel | None
+    in_target_group: bool = Field(
+        description="False at level none: not a defector; the case goes on at social services "
+        "without police."
+    )
+    threat_picture: str
+    risk_analysis: str
+    threat_actors: list[ThreatActorPublic]
+    networks: list[str]
+    assessed_by: str
+    assessed_on: date
+    next_review_on: date | None
+    review_due: bool
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, assessment: ThreatAssessment, today: date) -> ThreatAssessmentPublic:
+        relative = assessment.relative
+        return cls(
+            case_id=assessment.case_id,
+            version=assessment.version,
+            relative=RelativePublic(relative_id=relative.relative_id, relation=relative.relation)
+            if relative
+            else None,
+            level=assessment.level,
+            handling_level=assessment.handling_level,
+            in_target_group=assessment.in_target_group,
+            threat_picture=assessment.threat_picture,
+            risk_analysis=assessment.risk_analysis,
+            threat_actors=[
+                ThreatActorPublic(name=a.name, network=a.network) for a in assessment.threat_actors
+            ],
+            networks=list(assessment.networks),
+            assessed_by=assessment.assessed_by,
+            assessed_on=assessment.assessed_on,
+            next_review_on=assessment.next_review_on,
+            review_due=assessment.review_due(today),
+            recorded_at=assessment.recorded_at,
+        )
+
+
+class RegisterCheckIn(BaseModel):
+    purpose: CheckPurpose
+    registers: list[Register] = Field(min_length=1)
+    checked_on: date
+    hit: bool
+    summary: str = Field(default="", max_length=_TEXT)
+
+
+class RegisterCheckPublic(BaseModel):
+    check_id: str
+    case_id: str
+    purpose: CheckPurpose
+    registers: list[Register]
+    checked_on: date
+    checked_by: str
+    hit: bool
+    relapse: bool
+    summary: str
+
+    @classmethod
+    def of(cls, check: RegisterCheck) -> RegisterCheckPublic:
+        return cls(
+            check_id=check.check_id,
+            case_id=check.case_id,
+            purpose=check.purpose,
+            registers=list(check.registers),
+            checked_on=check.checked_on,
+            checked_by=check.checked_by,
+            hit=check.hit,
+            relapse=check.relapse,
+            summary=check.summary,
+        )
+
+
+class ProtectiveMeasureIn(BaseModel):
+    kind: MeasureKind
+    started_on: date
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class MeasureStatusIn(BaseModel):
+    status: MeasureStatus
+    on: date
+
+
+class ProtectiveMeasurePublic(BaseModel):
+    measure_id: str
+    case_id: str
+    kind: MeasureKind
+    status: MeasureStatus
+    started_on: date
+    decided_on: date | None
+    ended_on: date | None
+    note: str | None
+
+    @classmethod
+    def of(cls, measure: ProtectiveMeasure) -> ProtectiveMeasurePublic:
+        return cls(
+            measure_id=measure.measure_id,
+            case_id=measure.case_id,
+            kind=measure.kind,
+            status=measure.status,
+            started_on=measure.started_on,
+            decided_on=measure.decided_on,
+            ended_on=measure.ended_on,
+            note=measure.note,
+        )
+
+
+class PoliceCaseIn(BaseModel):
+    """The coordinator's answers to the conditions the records cannot tell."""
+
+    motivated: bool = Field(description="Judged motivated to leave organised crime")
+    conditions_form_signed_on: date | None = Field(
+        default=None, description="When the person signed the police conditions form"
+    )
+    witness: bool = Field(description="The person is a witness (bevisperson)")
+
+
+class AbortIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CompletionIn(BaseModel):
+    plan_carried_out: bool
+
+
+class PoliceCasePublic(BaseModel):
+    case_id: str
+    status: CaseStatus
+    opened_on: date
+    opened_by: str
+    conditions_form_signed_on: date
+    closed_on: date | None
+    closed_by: str | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, case: PoliceCase) -> PoliceCasePublic:
+        return cls(
+            case_id=case.case_id,
+            status=case.status,
+            opened_on=case.opened_on,
+            opened_by=case.opened_by,
+            conditions_form_signed_on=case.conditions_form_signed_on,
+            closed_on=case.closed_on,
+            closed_by=case.closed_by,
+            reason=case.reason,
+        )

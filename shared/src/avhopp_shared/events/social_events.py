@@ -1,0 +1,23 @@
+"""What social services decide that other agencies act on."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from pydantic import Field
+
+from avhopp_shared.events.case_events import EventPayload
+
+
+class InterventionsDecided(EventPayload):
+    """Social services decided on interventions (biståndsbeslut, 4 kap. 1 § SoL): *that* they
+    did and of which types (``decision_summary``), the last condition police wait for before
+    opening their case (004 Del 2, "Polisens beslut om att inleda avhopparärende")."""
+
+    event_type: ClassVar[str] = "social.interventions_decided"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    decided_on: date
+    intervention_types: list[str] = Field(min_length=1)
