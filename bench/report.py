@@ -15,6 +15,7 @@ INPROCESS_P50_MAX_MS = 10.0
 GOVERNED_VS_BARE_MAX = 1.25
 DECISION_UNCACHED_MAX_US = 50.0
 DECISION_CACHED_MAX_US = 5.0
+RIVAL_P50_MAX_MS = 5.0
 
 #: (JSON key, label) of the reads compared in the access-path section.
 ACCESS_READS = (
@@ -101,6 +102,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
     )
     targets += _access_targets(results)
+    targets += _rival_targets(results)
     return targets
 
 
@@ -146,6 +148,59 @@ def _access_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 at_most=True,
                 unit="us",
                 detail=f"{_fmt(cached, 2)} us, platform engine, a hit",
+            )
+        )
+    return targets
+
+
+def _rival_lines(results: dict[str, Any]) -> list[str]:
+    rival = results.get("rival_check") or {}
+    if not rival:
+        return []
+    lines = [
+        "",
+        f"Rival check of a placement: one indexed query, {rival.get('checks_per_size')} checks "
+        "at each number of open cases (ms)",
+        f"  {'':<20}{'open cases':>12}{'presences':>11}{'p50':>9}{'p99':>9}{'load s':>9}",
+    ]
+    for backend in ("postgresql", "sqlite"):
+        for size in (rival.get(backend) or {}).get("sizes", []):
+            lines.append(
+                f"  {backend:<20}{size['open_cases']:>12,}{size['presences']:>11,}"
+                f"{_fmt(size['p50_ms'], 2):>9}{_fmt(size['p99_ms'], 2):>9}{_fmt(size['load_s'], 1):>9}"
+            )
+    return lines
+
+
+def _rival_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    for backend in ("postgresql", "sqlite"):
+        sizes = _get(results, "rival_check", backend, "sizes") or []
+        if not sizes:
+            continue
+        first, last = sizes[0], sizes[-1]
+        targets.append(
+            _target(
+                f"Rival check p50 <= 5 ms at {last['open_cases']:,} open cases ({backend})",
+                last["p50_ms"],
+                RIVAL_P50_MAX_MS,
+                at_most=True,
+                unit="ms",
+                detail=f"{_fmt(last['p50_ms'], 2)} ms",
+            )
+        )
+        growth = last["p50_ms"] / first["p50_ms"] if first["p50_ms"] else None
+        cases = last["open_cases"] / first["open_cases"]
+        # Sub-linear, and clearly so: at most the square root of the growth in cases
+        # (10x the time for 100x the cases), where a scan would grow with the cases.
+        targets.append(
+            _target(
+                f"Rival check sub-linear: p50 grows <= sqrt of the growth in cases ({backend})",
+                growth,
+                math.sqrt(cases),
+                at_most=True,
+                unit="x",
+                detail=f"{_fmt(growth, 2)}x the time for {cases:,.0f}x the cases",
             )
         )
     return targets
@@ -311,6 +366,7 @@ def render(results: dict[str, Any]) -> str:
             )
 
     lines += _access_lines(results)
+    lines += _rival_lines(results)
 
     lines += ["", "Targets"]
     for target in results.get("targets", []):

@@ -10,7 +10,10 @@
 4. Access path, embedded: a governed ``GET /cases/{id}`` (token, action check,
    access state, disclosure decision, filter, audit) against a bare read of the
    same row, and the latency of one disclosure decision (bench/access_path.py).
-5. The targets, each marked PASS or FAIL (a FAIL does not fail the run).
+5. The rival check of a placement (bench/rival_check.py): one check's latency
+   at 1k, 10k and 100k open cases, on PostgreSQL and SQLite
+   (``BENCH_RIVAL_SIZES``, ``BENCH_RIVAL_CHECKS``).
+6. The targets, each marked PASS or FAIL (a FAIL does not fail the run).
 
 Environment: ``BENCH_CASES`` (N, default 1000), ``BENCH_WARMUP`` (50),
 ``BENCH_OUTBOX_ROWS`` (M, 20000), ``BENCH_RELAY_BATCHES`` ("500,2000"; the
@@ -57,6 +60,7 @@ from bench import (
     kafka_raw,
     relay_throughput,
     report,
+    rival_check,
     service_processes,
 )
 from tests.fixtures.platform import platform_settings, start_platform
@@ -173,6 +177,14 @@ class Bench:
                 warmup=self.access_warmup,
                 decisions=self.decisions,
             )
+
+    # -- 5 -------------------------------------------------------------------------
+
+    async def rival(self) -> None:
+        raw = os.environ.get("BENCH_RIVAL_SIZES", ",".join(map(str, rival_check.SIZES)))
+        sizes = [int(part) for part in raw.split(",") if part.strip()]
+        checks = _env_int("BENCH_RIVAL_CHECKS", rival_check.CHECKS)
+        self.results["rival_check"] = await rival_check.measure(sizes=sizes, checks=checks)
 
     # -- 1b, 2, 3 on the broker --------------------------------------------------
 
@@ -336,6 +348,7 @@ async def main() -> int:
         )
         await bench.phase("embedded event path", bench.embedded)
         await bench.phase("access path (embedded)", bench.access)
+        await bench.phase("rival check (PostgreSQL, SQLite)", bench.rival)
         await bench.phase("broker", bench.on_broker)
         await bench.phase("relay throughput (SQLite + in-process)", bench.relay_sqlite)
     results = bench.results

@@ -15,7 +15,7 @@ TODAY = utcnow().date()
 ANSWERS = {"motivated": True, "conditions_form_signed_on": TODAY.isoformat(), "witness": False}
 
 
-async def _social_decides(platform: RunningPlatform, case_id: str) -> None:
+async def social_decides(platform: RunningPlatform, case_id: str) -> None:
     """Social services' decision on interventions, as their service announces it."""
     payload = InterventionsDecided(
         case_id=case_id, decided_on=TODAY, intervention_types=["protected_housing"]
@@ -33,7 +33,7 @@ async def _social_decides(platform: RunningPlatform, case_id: str) -> None:
     await consumer(envelope)
 
 
-async def _consent_to_decision_summary(platform: RunningPlatform, case_id: str) -> None:
+async def consent_to_decision_summary(platform: RunningPlatform, case_id: str) -> None:
     threat = platform.runtime("threat")
     before = await count_rows(threat, "access_consent", f"WHERE case_id = '{case_id}'")
     consented = await platform.clients["intake"].post(
@@ -69,10 +69,10 @@ async def test_opening_is_refused_with_exactly_the_unmet_conditions_until_all_ho
     nothing_yet = await threat.post(path, json={"motivated": False, "witness": True})
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
     # Without a consent for it, police may not learn of the decision: it stays unmet.
-    await _social_decides(platform, case_id)
+    await social_decides(platform, case_id)
     no_decision = await threat.post(path, json=ANSWERS)
-    await _consent_to_decision_summary(platform, case_id)
-    await _social_decides(platform, case_id)
+    await consent_to_decision_summary(platform, case_id)
+    await social_decides(platform, case_id)
     opened = await threat.post(path, json=ANSWERS)
 
     assert nothing_yet.status_code == 422
@@ -108,8 +108,8 @@ async def _open_case(platform: RunningPlatform) -> str:
     await platform.clients["threat"].post(
         f"/cases/{case_id}/threat-assessments", json=assessment("high")
     )
-    await _consent_to_decision_summary(platform, case_id)
-    await _social_decides(platform, case_id)
+    await consent_to_decision_summary(platform, case_id)
+    await social_decides(platform, case_id)
     opened = await platform.clients["threat"].post(f"/cases/{case_id}/police-case", json=ANSWERS)
     assert opened.status_code == 201, opened.text
     return case_id

@@ -166,9 +166,11 @@ async def test_social_services_read_the_threat_level_only_under_a_consent_that_c
     assert await wait_until(social_sees_it)
     after = (await platform.get_as("social-malmo", "threat", path)).json()
     assert (after["level"], after["handling_level"]) == ("high", "regional")
-    assert "relative" not in after  # family is not covered
+    assert "relative" not in after  # family is not covered, nor the person's affiliations
+    assert "affiliations" not in after
     # The case reference of a police record is police's own (ACCESS.md: social "own").
-    assert {w["category"] for w in after["withheld"]} == {"case_ref", "family"}
+    withheld = {w["category"] for w in after["withheld"]}
+    assert withheld == {"case_ref", "family", "criminal_history"}
 
 
 async def test_the_list_filters_by_level_and_handling_level_and_finds_reviews_due(

@@ -31,6 +31,7 @@ def _assess(previous: ThreatAssessment | None = None, **overrides: Any) -> Any:
         "risk_analysis": "Violence likely if found",
         "threat_actors": (ThreatActor("Person A", "Nätverk 017"),),
         "networks": ("Nätverk 017", "Nätverk 044"),
+        "affiliations": ("Nätverk 003",),
         "assessed_by": "samordnare-1",
         "assessed_on": TODAY,
         "next_review_on": date(2026, 12, 20),
@@ -82,6 +83,7 @@ def test_a_relative_is_assessed_as_a_subject_of_its_own() -> None:
         ({"threat_picture": "  "}, "threat_picture"),
         ({"assessed_on": date(2026, 11, 21)}, "assessed_on"),
         ({"threat_actors": (ThreatActor(" "),)}, "threat_actors.0.name"),
+        ({"threat_actors": (ThreatActor("A", "N", "9999"),)}, "threat_actors.0.resides_in"),
     ],
 )
 def test_an_assessment_the_rules_refuse_names_the_field(

@@ -11,7 +11,7 @@ from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
-from avhopp_threat.entrypoints import assessment_routes, police_case_routes
+from avhopp_threat.entrypoints import assessment_routes, placement_routes, police_case_routes
 from avhopp_threat.entrypoints.routes import router
 from avhopp_threat.service_layer.handlers import (
     on_application_received,
@@ -28,7 +28,12 @@ def definition(settings: ThreatSettings | None = None) -> ServiceDefinition:
         description="Police: threat and risk assessment, placement, protection, the police case.",
         owner_agency="police",
         migrations=Path(__file__).parent / "migrations",
-        routers=[router, assessment_routes.router, police_case_routes.router],
+        routers=[
+            router,
+            assessment_routes.router,
+            placement_routes.router,
+            police_case_routes.router,
+        ],
         consumes={
             ApplicationReceived.event_type: on_application_received,
             InterventionsDecided.event_type: on_interventions_decided,

@@ -116,3 +116,16 @@ class ExitCompleted(EventPayload):
 
     case_id: str
     completed_on: date
+
+
+class PlacementAssessed(EventPayload):
+    """Police judged which towns suit a placement; the towns themselves stay in the
+    threat service (``placement``), readable there under the gate."""
+
+    event_type: ClassVar[str] = "threat.placement_assessed"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    version: int
+    assessed_on: date
+    rival_conflicts: int

@@ -18,6 +18,7 @@ from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.police_events import (
     CriminalHistoryChecked,
     ExitCompleted,
+    PlacementAssessed,
     PoliceCaseAborted,
     PoliceCaseOpened,
     ProtectiveMeasureChanged,
@@ -45,6 +46,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     PoliceCaseOpened.event_type: PoliceCaseOpened,
     PoliceCaseAborted.event_type: PoliceCaseAborted,
     ExitCompleted.event_type: ExitCompleted,
+    PlacementAssessed.event_type: PlacementAssessed,
     InterventionsDecided.event_type: InterventionsDecided,
 }
 

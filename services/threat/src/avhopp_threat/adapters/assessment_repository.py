@@ -101,8 +101,12 @@ def _to_record(assessment: ThreatAssessment) -> AssessmentRecord:
         handling_level=assessment.handling_level.value if assessment.handling_level else None,
         threat_picture=assessment.threat_picture,
         risk_analysis=assessment.risk_analysis,
-        threat_actors=[{"name": a.name, "network": a.network} for a in assessment.threat_actors],
+        threat_actors=[
+            {"name": a.name, "network": a.network, "resides_in": a.resides_in}
+            for a in assessment.threat_actors
+        ],
         networks=list(assessment.networks),
+        affiliations=list(assessment.affiliations),
         assessed_by=assessment.assessed_by,
         assessed_on=assessment.assessed_on,
         next_review_on=assessment.next_review_on,
@@ -123,8 +127,12 @@ def _to_domain(record: AssessmentRecord) -> ThreatAssessment:
         level=ThreatLevel(record.level),
         threat_picture=record.threat_picture,
         risk_analysis=record.risk_analysis,
-        threat_actors=tuple(ThreatActor(a["name"], a.get("network")) for a in record.threat_actors),
+        threat_actors=tuple(
+            ThreatActor(a["name"], a.get("network"), a.get("resides_in"))
+            for a in record.threat_actors
+        ),
         networks=tuple(record.networks),
+        affiliations=tuple(record.affiliations),
         assessed_by=record.assessed_by,
         assessed_on=record.assessed_on,
         next_review_on=record.next_review_on,

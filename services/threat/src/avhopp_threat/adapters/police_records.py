@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_threat.adapters.tables import (
     InterventionsDecisionRecord,
+    PlacementAssessmentRecord,
+    PlacementRecord,
     PoliceCaseRecord,
     ProtectiveMeasureRecord,
     RegisterCheckRecord,
 )
+from avhopp_threat.domain.placement import Placement, PlacementAssessment, TownJudgement
 from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
 from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure
 from avhopp_threat.domain.register_check import CheckPurpose, Register, RegisterCheck
@@ -126,6 +130,81 @@ class PoliceRecords:
         record.closed_on = case.closed_on
         record.closed_by = case.closed_by
         record.reason = case.reason
+        self._session.add(record)
+
+    # -- placement ----------------------------------------------------------------
+
+    async def add_placement_assessment(self, assessment: PlacementAssessment) -> int:
+        """Stores it as the case's next version; returns the version."""
+        latest = await self._session.exec(
+            select(func.max(PlacementAssessmentRecord.version)).where(
+                col(PlacementAssessmentRecord.case_id) == assessment.case_id
+            )
+        )
+        version = (latest.one() or 0) + 1
+        self._session.add(
+            PlacementAssessmentRecord(
+                case_id=assessment.case_id,
+                version=version,
+                towns=[
+                    {
+                        "municipality_code": t.municipality_code,
+                        "suitable": t.suitable,
+                        "reason": t.reason,
+                    }
+                    for t in assessment.towns
+                ],
+                assessed_by=assessment.assessed_by,
+                assessed_at=assessment.assessed_at,
+            )
+        )
+        return version
+
+    async def placement_assessments(
+        self, case_id: str
+    ) -> Sequence[tuple[int, PlacementAssessment]]:
+        """Every version, newest first."""
+        result = await self._session.exec(
+            select(PlacementAssessmentRecord)
+            .where(col(PlacementAssessmentRecord.case_id) == case_id)
+            .order_by(col(PlacementAssessmentRecord.version).desc())
+        )
+        return [
+            (
+                r.version,
+                PlacementAssessment(
+                    case_id=r.case_id,
+                    towns=tuple(
+                        TownJudgement(t["municipality_code"], t["suitable"], t["reason"])
+                        for t in r.towns
+                    ),
+                    assessed_by=r.assessed_by,
+                    assessed_at=r.assessed_at,
+                ),
+            )
+            for r in result.all()
+        ]
+
+    async def placement(self, case_id: str) -> Placement | None:
+        record = await self._session.get(PlacementRecord, case_id)
+        if record is None:
+            return None
+        return Placement(
+            record.case_id, record.municipality_code, record.placed_on, record.recorded_by
+        )
+
+    async def save_placement(self, placement: Placement) -> None:
+        record = await self._session.get(PlacementRecord, placement.case_id)
+        if record is None:
+            record = PlacementRecord(
+                case_id=placement.case_id,
+                municipality_code=placement.municipality_code,
+                placed_on=placement.placed_on,
+                recorded_by=placement.recorded_by,
+            )
+        record.municipality_code = placement.municipality_code
+        record.placed_on = placement.placed_on
+        record.recorded_by = placement.recorded_by
         self._session.add(record)
 
     # -- what social services decided ---------------------------------------------

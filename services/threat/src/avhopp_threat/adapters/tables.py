@@ -45,6 +45,7 @@ class AssessmentRecord(SQLModel, table=True):
     risk_analysis: str = Field(sa_column=Column(Text(), nullable=False))
     threat_actors: list[dict[str, Any]] = Field(sa_column=Column(JSON(), nullable=False))
     networks: list[str] = Field(sa_column=Column(JSON(), nullable=False))
+    affiliations: list[str] = Field(sa_column=Column(JSON(), nullable=False))
     assessed_by: str = Field(sa_column=Column(String(200), nullable=False))
     assessed_on: date = Field(sa_column=Column(Date(), nullable=False))
     next_review_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
@@ -100,3 +101,26 @@ class InterventionsDecisionRecord(SQLModel, table=True):
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     decided_on: date = Field(sa_column=Column(Date(), nullable=False))
     intervention_types: list[str] = Field(sa_column=Column(JSON(), nullable=False))
+
+
+class PlacementAssessmentRecord(SQLModel, table=True):
+    """One version of the placement assessment: the towns judged, each with its reason."""
+
+    __tablename__ = "threat_placement_assessment"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    version: int = Field(sa_column=Column(Integer(), primary_key=True))
+    towns: list[dict[str, Any]] = Field(sa_column=Column(JSON(), nullable=False))
+    assessed_by: str = Field(sa_column=Column(String(200), nullable=False))
+    assessed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class PlacementRecord(SQLModel, table=True):
+    """Where the person is placed: ``protected_location``, the most sensitive fact held."""
+
+    __tablename__ = "threat_placement"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    municipality_code: str = Field(sa_column=Column(String(4), nullable=False))
+    placed_on: date = Field(sa_column=Column(Date(), nullable=False))
+    recorded_by: str = Field(sa_column=Column(String(200), nullable=False))

@@ -86,3 +86,15 @@ def municipality_by_name(name: str) -> Municipality:
     if found is None:
         raise UnknownMunicipality(name, field="municipality")
     return found
+
+
+def resolve_municipality(value: str, field: str) -> Municipality:
+    """A municipality given by its four-digit code or by its exact name; an unknown
+    one is refused naming ``field``."""
+    text = value.strip()
+    try:
+        if text.isdigit():
+            return municipality_by_code(text)
+        return municipality_by_name(text)
+    except UnknownMunicipality:
+        raise UnknownMunicipality(value, field=field) from None

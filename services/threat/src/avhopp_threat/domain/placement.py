@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from avhopp_shared.errors import InvalidInput
 from avhopp_threat.domain.municipalities import UnknownMunicipality, municipality_by_code
@@ -114,3 +114,22 @@ def assess_placement(
         assessed_by=assessed_by.strip(),
         assessed_at=assessed_at,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """The town the person is actually placed in (ACCESS.md: ``protected_location``)."""
+
+    case_id: str
+    municipality_code: str
+    placed_on: date
+    recorded_by: str
+
+
+def place(
+    case_id: str, municipality_code: str, placed_on: date, recorded_by: str, today: date
+) -> Placement:
+    if placed_on > today:
+        raise InvalidInput("placed_on", "a placement cannot be recorded ahead of time")
+    code = municipality_by_code(municipality_code).code
+    return Placement(case_id, code, placed_on, recorded_by)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from avhopp_shared.errors import InvalidInput
+from avhopp_threat.domain.municipalities import is_municipality_code
 
 PERSON = "person"
 
@@ -47,10 +48,12 @@ class InvalidAssessment(InvalidInput):
 
 @dataclass(frozen=True, slots=True)
 class ThreatActor:
-    """Someone the threat comes from, and the network they belong to, if known."""
+    """Someone the threat comes from, the network they belong to and the municipality
+    (code) they live in, where known: where they live is what a rival check looks at."""
 
     name: str
     network: str | None = None
+    resides_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,9 @@ class ThreatAssessment:
     risk_analysis: str
     threat_actors: tuple[ThreatActor, ...]
     networks: tuple[str, ...]
+    #: The networks the person belonged to: where the person is placed, a rival
+    #: of these must not be (placement assessment, 004 Del 2).
+    affiliations: tuple[str, ...]
     assessed_by: str
     assessed_on: date
     next_review_on: date | None
@@ -99,6 +105,10 @@ class ThreatAssessment:
         return tuple(dict.fromkeys(n.strip() for n in named if n.strip()))
 
 
+def _names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
 def handling_level(level: ThreatLevel) -> HandlingLevel | None:
     # 004 Del 2: low ⇒ local defector coordination, high ⇒ regional level.
     return {
@@ -125,6 +135,7 @@ def assess(
     risk_analysis: str,
     threat_actors: tuple[ThreatActor, ...],
     networks: tuple[str, ...],
+    affiliations: tuple[str, ...],
     assessed_by: str,
     assessed_on: date,
     next_review_on: date | None,
@@ -148,6 +159,11 @@ def assess(
     for index, actor in enumerate(threat_actors):
         if not actor.name.strip():
             raise InvalidAssessment(f"threat_actors.{index}.name", "a threat actor needs a name")
+        if actor.resides_in is not None and not is_municipality_code(actor.resides_in):
+            raise InvalidAssessment(
+                f"threat_actors.{index}.resides_in",
+                f"{actor.resides_in!r} is not the code of a Swedish municipality",
+            )
     assessment = ThreatAssessment(
         case_id=case_id,
         version=1 if previous is None else previous.version + 1,
@@ -156,7 +172,8 @@ def assess(
         threat_picture=threat_picture.strip(),
         risk_analysis=risk_analysis.strip(),
         threat_actors=threat_actors,
-        networks=tuple(n.strip() for n in networks if n.strip()),
+        networks=_names(networks),
+        affiliations=_names(affiliations),
         assessed_by=assessed_by,
         assessed_on=assessed_on,
         next_review_on=next_review_on,

@@ -19,6 +19,7 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
+from avhopp_threat.domain.municipalities import resolve_municipality
 from avhopp_threat.domain.threat_assessment import (
     HandlingLevel,
     Relative,
@@ -35,6 +36,10 @@ from avhopp_threat.service_layer.assessments import (
 )
 
 router = APIRouter(tags=["threat assessments"], responses=problem_responses(401, 403))
+
+
+def _code(municipality: str | None, field: str) -> str | None:
+    return None if municipality is None else resolve_municipality(municipality, field).code
 
 
 def acting_person(caller: Caller) -> str:
@@ -62,8 +67,12 @@ async def post_assessment(
         level=body.level,
         threat_picture=body.threat_picture,
         risk_analysis=body.risk_analysis,
-        threat_actors=tuple(ThreatActor(a.name, a.network) for a in body.threat_actors),
+        threat_actors=tuple(
+            ThreatActor(a.name, a.network, _code(a.resides_in, f"threat_actors.{i}.resides_in"))
+            for i, a in enumerate(body.threat_actors)
+        ),
         networks=tuple(body.networks),
+        affiliations=tuple(body.affiliations),
         assessed_on=body.assessed_on,
         next_review_on=body.next_review_on,
     )

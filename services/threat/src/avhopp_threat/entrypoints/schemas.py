@@ -3,13 +3,17 @@ policies/data/catalogue.json)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from avhopp_threat.domain.municipalities import municipality_by_code
+from avhopp_threat.domain.placement import Placement, PlacementAssessment
 from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
 from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure
 from avhopp_threat.domain.register_check import CheckPurpose, Register, RegisterCheck
+from avhopp_threat.domain.rival_check import RivalFlag
 from avhopp_threat.domain.threat_assessment import (
     HandlingLevel,
     Relation,
@@ -20,9 +24,15 @@ from avhopp_threat.domain.threat_assessment import (
 _TEXT = 20_000
 
 
+_MUNICIPALITY = "A Swedish municipality: its four-digit code or its exact name"
+
+
 class ThreatActorIn(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["Person A"])
     network: str | None = Field(default=None, max_length=200, examples=["Nätverk 017"])
+    resides_in: str | None = Field(
+        default=None, max_length=100, description=_MUNICIPALITY, examples=["1280", "Malmö"]
+    )
 
 
 class RelativeIn(BaseModel):
@@ -43,6 +53,11 @@ class ThreatAssessmentIn(BaseModel):
     risk_analysis: str = Field(default="", max_length=_TEXT)
     threat_actors: list[ThreatActorIn] = Field(default_factory=list, max_length=100)
     networks: list[str] = Field(default_factory=list, max_length=100)
+    affiliations: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The networks the person belonged to (a placement must keep rivals apart).",
+    )
     assessed_on: date
     next_review_on: date | None = Field(
         default=None, description="Required unless the level is none; a date still to come."
@@ -55,6 +70,7 @@ class ThreatAssessmentIn(BaseModel):
 class ThreatActorPublic(BaseModel):
     name: str
     network: str | None
+    resides_in: str | None
 
 
 class RelativePublic(BaseModel):
@@ -76,6 +92,7 @@ class ThreatAssessmentPublic(BaseModel):
     risk_analysis: str
     threat_actors: list[ThreatActorPublic]
     networks: list[str]
+    affiliations: list[str]
     assessed_by: str
     assessed_on: date
     next_review_on: date | None
@@ -97,9 +114,11 @@ class ThreatAssessmentPublic(BaseModel):
             threat_picture=assessment.threat_picture,
             risk_analysis=assessment.risk_analysis,
             threat_actors=[
-                ThreatActorPublic(name=a.name, network=a.network) for a in assessment.threat_actors
+                ThreatActorPublic(name=a.name, network=a.network, resides_in=a.resides_in)
+                for a in assessment.threat_actors
             ],
             networks=list(assessment.networks),
+            affiliations=list(assessment.affiliations),
             assessed_by=assessment.assessed_by,
             assessed_on=assessment.assessed_on,
             next_review_on=assessment.next_review_on,
@@ -216,4 +235,103 @@ class PoliceCasePublic(BaseModel):
             closed_on=case.closed_on,
             closed_by=case.closed_by,
             reason=case.reason,
+        )
+
+
+class TownJudgementIn(BaseModel):
+    municipality: str = Field(min_length=1, max_length=100, description=_MUNICIPALITY)
+    suitable: bool
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PlacementAssessmentIn(BaseModel):
+    towns: list[TownJudgementIn] = Field(min_length=1, max_length=290)
+
+
+class TownJudgementPublic(BaseModel):
+    municipality_code: str
+    municipality_name: str
+    suitable: bool
+    reason: str
+
+
+class RivalFlagPublic(BaseModel):
+    """A town where a network threatening the person is present; no other case is named."""
+
+    municipality_code: str
+    municipality_name: str
+    networks: list[str]
+    kinds: list[str] = Field(
+        description="placed: a person tied to it lives there under "
+        "protection; resides: one of its threat actors lives there"
+    )
+
+    @classmethod
+    def of(cls, flag: RivalFlag) -> RivalFlagPublic:
+        return cls(
+            municipality_code=flag.municipality_code,
+            municipality_name=municipality_by_code(flag.municipality_code).name,
+            networks=list(flag.networks),
+            kinds=list(flag.kinds),
+        )
+
+
+class PlacementAssessmentPublic(BaseModel):
+    case_id: str
+    version: int
+    towns: list[TownJudgementPublic]
+    rival_flags: list[RivalFlagPublic]
+    assessed_by: str
+    assessed_at: datetime
+
+    @classmethod
+    def of(
+        cls, version: int, assessment: PlacementAssessment, flags: Sequence[RivalFlag] = ()
+    ) -> PlacementAssessmentPublic:
+        return cls(
+            case_id=assessment.case_id,
+            version=version,
+            towns=[
+                TownJudgementPublic(
+                    municipality_code=t.municipality_code,
+                    municipality_name=municipality_by_code(t.municipality_code).name,
+                    suitable=t.suitable,
+                    reason=t.reason,
+                )
+                for t in assessment.towns
+            ],
+            rival_flags=[RivalFlagPublic.of(flag) for flag in flags],
+            assessed_by=assessment.assessed_by,
+            assessed_at=assessment.assessed_at,
+        )
+
+
+class RivalCheckPublic(BaseModel):
+    case_id: str
+    towns_checked: list[str]
+    rival_flags: list[RivalFlagPublic]
+
+
+class PlacementIn(BaseModel):
+    municipality: str = Field(min_length=1, max_length=100, description=_MUNICIPALITY)
+    placed_on: date
+
+
+class PlacementPublic(BaseModel):
+    """The town the person lives in: only the case team ever sees it."""
+
+    case_id: str
+    municipality_code: str
+    municipality_name: str
+    placed_on: date
+    recorded_by: str
+
+    @classmethod
+    def of(cls, placement: Placement) -> PlacementPublic:
+        return cls(
+            case_id=placement.case_id,
+            municipality_code=placement.municipality_code,
+            municipality_name=municipality_by_code(placement.municipality_code).name,
+            placed_on=placement.placed_on,
+            recorded_by=placement.recorded_by,
         )

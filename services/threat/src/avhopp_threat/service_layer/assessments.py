@@ -11,7 +11,11 @@ from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.police_events import ThreatAssessed, ThreatLevelChanged
 from avhopp_shared.uow import UnitOfWork
 from avhopp_threat.adapters.assessment_repository import AssessmentRepository
+from avhopp_threat.adapters.police_records import PoliceRecords
+from avhopp_threat.adapters.presence_repository import PresenceRepository
 from avhopp_threat.adapters.task_repository import TaskRepository
+from avhopp_threat.domain.police_case import CaseStatus
+from avhopp_threat.domain.presences import presences_of
 from avhopp_threat.domain.threat_assessment import (
     PERSON,
     HandlingLevel,
@@ -31,6 +35,7 @@ class RecordAssessment:
     risk_analysis: str
     threat_actors: tuple[ThreatActor, ...]
     networks: tuple[str, ...]
+    affiliations: tuple[str, ...]
     assessed_on: date
     next_review_on: date | None
 
@@ -56,6 +61,7 @@ async def record_assessment(
         risk_analysis=command.risk_analysis,
         threat_actors=command.threat_actors,
         networks=command.networks,
+        affiliations=command.affiliations,
         assessed_by=by,
         assessed_on=command.assessed_on,
         next_review_on=command.next_review_on,
@@ -65,6 +71,7 @@ async def record_assessment(
     await assessments.add(assessment)
     if assessment.relative is None:
         await TaskRepository(uow.session).mark_assessed(case_id)
+        await refresh_presences(uow, case_id)
     kind = "person" if assessment.relative is None else "relative"
     handling = assessment.handling_level.value if assessment.handling_level else None
     uow.emit(
@@ -92,6 +99,22 @@ async def record_assessment(
             case_id=case_id,
         )
     return assessment
+
+
+async def refresh_presences(uow: UnitOfWork, case_id: str) -> None:
+    """What the case now puts on the map for other cases' rival checks (``presences``);
+    nothing once its police case is closed."""
+    records = PoliceRecords(uow.session)
+    police_case = await records.police_case(case_id)
+    presences = PresenceRepository(uow.session)
+    if police_case is not None and police_case.status is not CaseStatus.OPEN:
+        await presences.forget_case(case_id)
+        return
+    current = await AssessmentRepository(uow.session).current(case_id, PERSON)
+    placed = await records.placement(case_id)
+    await presences.record(
+        case_id, presences_of(current, placed.municipality_code if placed else None)
+    )
 
 
 async def assessment_history(uow: UnitOfWork, case_id: str) -> Sequence[ThreatAssessment]:

@@ -19,7 +19,7 @@ from avhopp_threat.domain.police_case import (
     open_case,
 )
 from avhopp_threat.domain.threat_assessment import PERSON
-from avhopp_threat.service_layer.assessments import require_known_case
+from avhopp_threat.service_layer.assessments import refresh_presences, require_known_case
 
 
 def _lets_police_exchange(consent: ConsentGrantRow, now: datetime) -> bool:
@@ -76,6 +76,7 @@ async def abort_police_case(
     records = PoliceRecords(uow.session)
     aborted = abort_case(await _open_case_of(records, case_id), reason=reason, by=by, today=today)
     await records.save_police_case(aborted)
+    await refresh_presences(uow, case_id)  # a closed case counts in no rival check
     uow.emit(
         PoliceCaseAborted(case_id=case_id, aborted_on=today, reason=aborted.reason or reason),
         case_id=case_id,
@@ -96,6 +97,7 @@ async def complete_exit(
         case, plan_carried_out=plan_carried_out, relapse_since_opening=relapse, by=by, today=today
     )
     await records.save_police_case(completed)
+    await refresh_presences(uow, case_id)
     uow.emit(ExitCompleted(case_id=case_id, completed_on=today), case_id=case_id)
     return completed
 

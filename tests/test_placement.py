@@ -1,0 +1,171 @@
+"""Placement assessment, the rival check across open police cases, and the placement itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fixtures.database import count_rows
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_police_case import ANSWERS, consent_to_decision_summary, social_decides
+from tests.test_threat_assessments import TODAY, assessment, known_case
+
+MALMO, UMEA, LUND = "1280", "2480", "1281"
+POLICE_USER = {"agency": "police", "organisation": "polisen-region-syd", "user": "samordnare-1"}
+
+
+def towns(*judged: tuple[str, bool]) -> dict[str, Any]:
+    return {
+        "towns": [
+            {"municipality": town, "suitable": suitable, "reason": "Synthetic reason"}
+            for town, suitable in judged
+        ]
+    }
+
+
+async def test_a_placement_assessment_needs_a_threat_assessment_and_real_towns(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    threat = embedded_platform.clients["threat"]
+    path = f"/cases/{case_id}/placement-assessments"
+
+    too_early = await threat.post(path, json=towns((MALMO, True)))
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
+    unknown = await threat.post(path, json=towns((MALMO, True), ("Atlantis", False)))
+    by_name = await threat.post(path, json=towns(("Malmö", True), ("0180", False)))
+
+    assert too_early.status_code == 422
+    assert [p["name"] for p in too_early.json()["invalid-params"]] == ["case"]
+    assert unknown.status_code == 422
+    assert [p["name"] for p in unknown.json()["invalid-params"]] == ["towns.1.municipality"]
+    assert by_name.status_code == 201, by_name.text
+    judged = [(t["municipality_code"], t["municipality_name"]) for t in by_name.json()["towns"]]
+    assert judged == [(MALMO, "Malmö"), ("0180", "Stockholm")]
+
+
+async def test_the_rival_check_flags_towns_of_threatening_networks_without_naming_the_cases(
+    platform: RunningPlatform,
+) -> None:
+    threat = platform.clients["threat"]
+    # Case A: a former member of Nätverk 017, placed in Malmö.
+    placed = await known_case(platform)
+    await threat.post(
+        f"/cases/{placed}/threat-assessments",
+        json=assessment("high", affiliations=["Nätverk 017"]),
+    )
+    recorded = await threat.post(
+        f"/cases/{placed}/placement",
+        json={"municipality": MALMO, "placed_on": TODAY.isoformat()},
+    )
+    assert recorded.status_code == 201, recorded.text
+    # Case C: threatened by someone of Nätverk 044 who lives in Umeå.
+    other = await known_case(platform)
+    actor = {"name": "Person C", "network": "Nätverk 044", "resides_in": "Umeå"}
+    await threat.post(
+        f"/cases/{other}/threat-assessments", json=assessment("low", threat_actors=[actor])
+    )
+    # Case B: threatened by both networks.
+    asking = await known_case(platform)
+    await threat.post(
+        f"/cases/{asking}/threat-assessments",
+        json=assessment("high", networks=["nätverk 017 ", "Nätverk 044"]),
+    )
+
+    judged = await threat.post(
+        f"/cases/{asking}/placement-assessments",
+        json=towns((MALMO, True), (UMEA, True), (LUND, True)),
+    )
+    adhoc = await threat.get(f"/cases/{asking}/rival-check", params={"towns": ["Lund", UMEA]})
+
+    assert judged.status_code == 201, judged.text
+    flags = {(f["municipality_code"], tuple(f["kinds"])) for f in judged.json()["rival_flags"]}
+    assert flags == {(MALMO, ("placed",)), (UMEA, ("resides",))}
+    assert [f["municipality_code"] for f in adhoc.json()["rival_flags"]] == [UMEA]
+    for answer in (judged.text, adhoc.text):
+        assert placed not in answer and other not in answer
+
+
+async def test_a_closed_police_case_no_longer_counts_in_rival_checks(
+    embedded_platform: RunningPlatform,
+) -> None:
+    threat = embedded_platform.clients["threat"]
+    placed = await known_case(embedded_platform)
+    await threat.post(
+        f"/cases/{placed}/threat-assessments",
+        json=assessment("high", affiliations=["Nätverk 017"]),
+    )
+    await threat.post(
+        f"/cases/{placed}/placement", json={"municipality": MALMO, "placed_on": TODAY.isoformat()}
+    )
+    asking = await known_case(embedded_platform)
+    await threat.post(f"/cases/{asking}/threat-assessments", json=assessment("high"))
+    check = f"/cases/{asking}/rival-check"
+    before = await threat.get(check, params={"towns": [MALMO]})
+    runtime = embedded_platform.runtime("threat")
+    presences = await count_rows(runtime, "threat_network_presence", f"WHERE case_id = '{placed}'")
+
+    await _close_police_case(embedded_platform, placed)
+    after = await threat.get(check, params={"towns": [MALMO]})
+
+    assert [f["municipality_code"] for f in before.json()["rival_flags"]] == [MALMO]
+    assert presences == 1
+    assert after.json()["rival_flags"] == []
+
+
+async def _close_police_case(platform: RunningPlatform, case_id: str) -> None:
+    """Open the police case (every condition met) and abort it."""
+    await consent_to_decision_summary(platform, case_id)
+    await social_decides(platform, case_id)
+    threat = platform.clients["threat"]
+    opened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    assert opened.status_code == 201, opened.text
+    aborted = await threat.post(
+        f"/cases/{case_id}/police-case/abort", json={"reason": "Conditions no longer met"}
+    )
+    assert aborted.status_code == 200, aborted.text
+
+
+async def test_only_the_case_team_reads_where_the_person_is_placed_and_each_read_alerts(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    threat = embedded_platform.clients["threat"]
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
+    placement = {"municipality": MALMO, "placed_on": TODAY.isoformat()}
+
+    written = await threat.post(f"/cases/{case_id}/placement", json=placement)
+    not_on_team = await threat.get(f"/cases/{case_id}/placement")
+    added = await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/team-members", json=POLICE_USER
+    )
+    assert added.status_code == 201, added.text
+    runtime = embedded_platform.runtime("threat")
+
+    async def team_known() -> bool:
+        return await count_rows(runtime, "access_team_member", f"WHERE case_id = '{case_id}'") > 0
+
+    assert await wait_until(team_known)
+    on_team = await threat.get(f"/cases/{case_id}/placement")
+
+    assert written.status_code == 201
+    assert "municipality_code" not in written.json()  # written, but not read back
+    assert "municipality_code" not in not_on_team.json()
+    assert {"category": "protected_location", "reason": "not on the case team"} in (
+        not_on_team.json()["withheld"]
+    )
+    assert on_team.status_code == 200, on_team.text
+    assert on_team.json()["municipality_name"] == "Malmö"
+    alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
+    assert await count_rows(runtime, "outbox", alerts) == 1
+
+
+async def test_only_police_may_judge_towns(embedded_platform: RunningPlatform) -> None:
+    case_id = await known_case(embedded_platform)
+
+    refused = await embedded_platform.clients["threat"].post(
+        f"/cases/{case_id}/placement-assessments",
+        json=towns((MALMO, True)),
+        headers=embedded_platform.auth("social-malmo"),
+    )
+
+    assert refused.status_code == 403
