@@ -169,3 +169,28 @@ async def test_only_police_may_judge_towns(embedded_platform: RunningPlatform) -
     )
 
     assert refused.status_code == 403
+
+
+async def test_at_high_threat_every_service_narrows_the_new_home_town_to_the_case_team(
+    platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(platform)
+    threat = platform.clients["threat"]
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("low"))
+    social = platform.runtime("social")
+
+    async def social_knows(level: str) -> bool:
+        where = f"WHERE case_id = '{case_id}' AND level = '{level}'"
+        return await count_rows(social, "access_threat_level", where) == 1
+
+    assert await wait_until(lambda: social_knows("low"))
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
+
+    assert await wait_until(lambda: social_knows("high"))
+    # The threat service's own gate knew it in the same transaction.
+    own = await count_rows(
+        platform.runtime("threat"),
+        "access_threat_level",
+        f"WHERE case_id = '{case_id}' AND level = 'high'",
+    )
+    assert own == 1

@@ -55,7 +55,7 @@ requested_cells := {category: object.get(matrix, [category, agency], "none") |
 #   and team rules never overlap (each needs its own cell); the owner's grant
 #   comes last, so an owner's read is recorded as "own" even where a consent
 #   would also have opened it.
-allowed := object.union_n([
+opened := object.union_n([
 	break_glass_grants,
 	legal_basis_grants,
 	consent_grants,
@@ -64,13 +64,17 @@ allowed := object.union_n([
 	own_grants,
 ])
 
+# At a high threat level only the team or break-glass opens protected_location
+# (threat_level.rego): both maps are empty otherwise.
+allowed := object.union(object.remove(opened, narrowed_away), narrowed_grants)
+
 # METADATA
 # title: Withheld categories
 # description: >-
 #   The reason names the gap of the category's cell; for "decided", a missing
 #   disclosure decision is named before a missing consent, as it is the first
 #   step a provider lacks.
-withheld := object.union(
+withheld := object.union_n([
 	{category: object.get(gaps, cell, closed) |
 		granted := allowed
 		gaps := cell_gaps
@@ -83,7 +87,12 @@ withheld := object.union(
 		some category in consent_lacking
 		not granted[category]
 	},
-)
+	{category: reason |
+		granted := allowed
+		some category, reason in narrowed_reasons
+		not granted[category]
+	},
+])
 
 cell_gaps := {
 	"own": "not the owner",

@@ -143,3 +143,16 @@ def create_access_version_table() -> None:
 
 def drop_access_version_table() -> None:
     op.drop_table("access_state_version")
+
+
+def create_access_threat_level_table() -> None:
+    """Per case, the person's threat level as announced by police (the gate narrows on it)."""
+    op.create_table(
+        "access_threat_level",
+        sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("level", sa.String(10), nullable=False),
+    )
+
+
+def drop_access_threat_level_table() -> None:
+    op.drop_table("access_threat_level")

@@ -92,6 +92,8 @@ class AccessState:
     team: Sequence[TeamMemberRow] = ()
     legal_bases: Sequence[LegalBasisRow] = ()
     break_glass: Sequence[BreakGlassRow] = ()
+    #: The person's current threat level as police announced it (None: none known).
+    threat_level: str | None = None
 
     @cached_property
     def policy_items(self) -> PolicyItems:
@@ -147,4 +149,5 @@ def access_input(
         "team": items.team,
         "legal_bases": items.legal_bases,
         "break_glass": items.break_glass,
+        "threat_level": state.threat_level,
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from avhopp_shared.access import consent_state, grants_state, state_versions
+from avhopp_shared.access import consent_state, grants_state, state_versions, threat_level_state
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
@@ -18,6 +18,7 @@ from avhopp_shared.events.access_events import (
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.police_events import ThreatLevelChanged
 from avhopp_shared.messaging.inbox import EventHandler
 from avhopp_shared.uow import UnitOfWork
 
@@ -29,6 +30,7 @@ _APPLY: dict[type[EventPayload], Callable[[AsyncSession, Any], Awaitable[None]]]
     LegalBasisRecorded: grants_state.apply_legal_basis_recorded,
     BreakGlassGranted: grants_state.apply_break_glass_granted,
     BreakGlassApproved: grants_state.apply_break_glass_approved,
+    ThreatLevelChanged: threat_level_state.apply_threat_level_changed,
 }
 
 

@@ -1,7 +1,7 @@
 """Reads one case's access state in one query, for the gate's rare cache misses.
 
-The consents, team, legal bases and break-glass grants of a case come back as
-the rows of one ``UNION ALL`` over the four tables, each table's columns put
+The consents, team, legal bases, break-glass grants and threat level of a
+case come back as the rows of one ``UNION ALL`` over the five tables, each table's columns put
 in the place of the shared column that holds them (null where a table has
 none), instead of one query per table: a miss happens on the first read of a
 case and after every change to it, so on a busy event path it is frequent.
@@ -41,6 +41,7 @@ from avhopp_shared.access.tables import (
     ConsentGrantRow,
     LegalBasisRow,
     TeamMemberRow,
+    ThreatLevelRow,
 )
 from avhopp_shared.db.types import UtcDateTime
 
@@ -108,6 +109,7 @@ def _query() -> Executable:
             | _same("agency", "organisation", "user", "categories", "valid_from")
             | _same("review_required", "approved_by", "approved_at"),
         ),
+        _branch("threat_level", _table(ThreatLevelRow), {"status": "level"}),
     )
     # A fixed order, so that equal states give equal policy inputs.
     return query.order_by(column("kind"), column("valid_from"), column("id"), column("user"))
@@ -180,11 +182,16 @@ async def access_state(session: AsyncSession, case_id: str) -> AccessState:
     await session.flush()
     connection = await session.connection()
     found: dict[str, list[Any]] = {kind: [] for kind in _BUILDERS}
+    threat_level = None
     for row in await connection.execute(_query(), {"case_id": case_id}):
+        if row.kind == "threat_level":
+            threat_level = row.status
+            continue
         found[row.kind].append(_BUILDERS[row.kind](case_id, row))
     return AccessState(
         consents=found["consent"],
         team=found["team"],
         legal_bases=found["legal_basis"],
         break_glass=found["break_glass"],
+        threat_level=threat_level,
     )

@@ -114,3 +114,13 @@ class AccessStateVersionRow(SQLModel, table=True):
 
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     version: int = Field(sa_column=Column(BigInteger(), nullable=False))
+
+
+class ThreatLevelRow(SQLModel, table=True):
+    """The person's current threat level as police last announced it: at ``high`` the
+    new home town narrows to the case team (policies/access/threat_level.rego)."""
+
+    __tablename__ = "access_threat_level"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    level: str = Field(sa_column=Column(String(10), nullable=False))

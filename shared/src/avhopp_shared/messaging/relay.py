@@ -109,17 +109,14 @@ class OutboxRelay:
         if connection is None:
             return 0
         try:
-            published = await self._publish_batch(connection)
+            return await self._publish_batch(connection)
         except BaseException:
             # A broken connection also drops the leadership lock; start over.
             await self._release_connection()
             raise
-        if not self._is_postgres:
-            # SQLite has one connection per database (db/engine.py): the relay
-            # gives it back between batches. Only PostgreSQL's leadership lock
-            # needs the connection kept.
-            await self._release_connection()
-        return published
+        finally:
+            if not self._is_postgres:
+                await self._release_connection()
 
     async def _connection(self) -> AsyncConnection | None:
         """The relay's own connection, kept between batches; on PostgreSQL it holds the leadership.
@@ -142,6 +139,14 @@ class OutboxRelay:
                 return None
         self._held = connection
         return connection
+
+    async def _marking_connection(self, connection: AsyncConnection) -> AsyncConnection:
+        """The connection to mark the batch on: the same one, or on SQLite a fresh one."""
+        if self._is_postgres:
+            return connection
+        again = await self._connection()
+        assert again is not None  # only PostgreSQL can lose the leadership
+        return again
 
     async def _release_connection(self) -> None:
         connection, self._held = self._held, None
@@ -168,6 +173,12 @@ class OutboxRelay:
         await connection.commit()
         if not rows:
             return 0
+        if not self._is_postgres:
+            # SQLite has one connection per database (db/engine.py), and a
+            # consumer of this very service may need it while the in-process
+            # bus delivers: give it back until the rows are marked. Only
+            # PostgreSQL's leadership lock needs the connection kept.
+            await self._release_connection()
         ids = [row.id for row in rows]
         records = [
             OutboundRecord(topic=row.topic, key=row.key, value=bytes(row.payload)) for row in rows
@@ -175,6 +186,7 @@ class OutboxRelay:
         try:
             await self._bus.publish(records)
         except Exception as exc:
+            connection = await self._marking_connection(connection)
             await connection.execute(
                 update(_outbox)
                 .where(_outbox.c.id == ids[0])
@@ -182,6 +194,7 @@ class OutboxRelay:
             )
             await connection.commit()
             raise
+        connection = await self._marking_connection(connection)
         await connection.execute(
             update(_outbox).where(_outbox.c.id.in_(ids)).values(published_at=utcnow())
         )

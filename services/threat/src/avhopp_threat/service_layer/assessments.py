@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from avhopp_shared.access.state_handlers import apply_access_event
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.police_events import ThreatAssessed, ThreatLevelChanged
@@ -88,16 +89,17 @@ async def record_assessment(
         case_id=case_id,
     )
     if change is not None:
-        uow.emit(
-            ThreatLevelChanged(
-                case_id=case_id,
-                subject=kind,
-                previous_level=change.previous.value if change.previous else None,
-                level=change.current.value,
-                handling_level=handling,
-            ),
+        changed = ThreatLevelChanged(
             case_id=case_id,
+            subject=kind,
+            previous_level=change.previous.value if change.previous else None,
+            level=change.current.value,
+            handling_level=handling,
         )
+        # This service's own gate knows the new level in the same transaction
+        # (every other service learns it from the event): access follows it.
+        await apply_access_event(uow.session, changed)
+        uow.emit(changed, case_id=case_id)
     return assessment
 
 

@@ -1,0 +1,74 @@
+package avhopp.access_test.threat_level
+
+import rego.v1
+
+import data.avhopp.test.fixtures
+
+provider_member := {"agency": "provider", "organisation": "skyddat-boende-ab", "user": "u-40"}
+
+police_member := {"agency": "police", "organisation": "polisen-syd", "user": "u-17"}
+
+# A provider the board decided may know the housing it runs, under the person's consent.
+provider_decided := {
+	"caller": fixtures.provider,
+	"purpose": "intervention",
+	"consents": [fixtures.overlay(fixtures.consent, {
+		"recipients": [{"agency": "provider", "organisation": null}],
+		"categories": ["protected_location"],
+		"purposes": ["intervention"],
+	})],
+	"disclosure_decisions": [fixtures.overlay(fixtures.disclosure, {"categories": ["protected_location"]})],
+}
+
+provider_glass := fixtures.overlay(fixtures.break_glass, {
+	"agency": "provider", "organisation": "skyddat-boende-ab", "user": "u-40",
+})
+
+narrowed := ["withheld", "narrowed to the case team at high threat"]
+
+cases := [
+	{"name": "a decided provider at low threat", "given": fixtures.overlay(provider_decided, {"threat_level": "low"}), "want": ["allowed", "decided", "decision-1"]},
+	{"name": "a decided provider with no assessment known", "given": fixtures.overlay(provider_decided, {"threat_level": null}), "want": ["allowed", "decided", "decision-1"]},
+	{"name": "a decided provider at high threat", "given": fixtures.overlay(provider_decided, {"threat_level": "high"}), "want": narrowed},
+	{
+		"name": "a decided provider on the team at high threat",
+		"given": fixtures.overlay(provider_decided, {"threat_level": "high", "team": [provider_member]}),
+		"want": ["allowed", "team", null],
+	},
+	{
+		"name": "a provider under break-glass at high threat",
+		"given": {"caller": fixtures.provider, "threat_level": "high", "break_glass": [provider_glass]},
+		"want": ["allowed", "break_glass", "glass-1"],
+	},
+	{
+		"name": "the owning provider at high threat, not on the team",
+		"given": {"caller": fixtures.provider, "owner": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "threat_level": "high"},
+		"want": narrowed,
+	},
+	{"name": "police on the team at high threat", "given": {"threat_level": "high", "team": [police_member]}, "want": ["allowed", "team", null]},
+	{
+		"name": "police under a legal basis but off the team at high threat",
+		"given": {"threat_level": "high", "legal_bases": [fixtures.overlay(fixtures.legal_basis, {"categories": ["protected_location"]})]},
+		"want": ["withheld", "not on the case team"],
+	},
+	{
+		"name": "probation stays closed at high threat, even on the team",
+		"given": {"caller": fixtures.probation, "threat_level": "high", "team": [{"agency": "probation", "organisation": "frivarden-syd", "user": "u-52"}]},
+		"want": ["withheld", "not permitted for probation"],
+	},
+]
+
+test_at_high_threat_the_new_home_town_is_for_the_case_team_alone if {
+	count(fixtures.failures([object.union(case, {"category": "protected_location"}) | some case in cases])) == 0
+}
+
+test_a_high_threat_narrows_no_other_category if {
+	given := fixtures.overlay(provider_decided, {"threat_level": "high", "categories": ["protected_location", "threat"]})
+	decision := fixtures.decide(fixtures.overlay(given, {"consents": [fixtures.overlay(fixtures.consent, {
+		"recipients": [{"agency": "provider", "organisation": null}],
+		"categories": ["protected_location", "threat"],
+		"purposes": ["intervention"],
+	})], "disclosure_decisions": [fixtures.overlay(fixtures.disclosure, {"categories": ["protected_location", "threat"]})]}))
+	decision.allowed.threat.rule == "decided"
+	decision.withheld == {"protected_location": "narrowed to the case team at high threat"}
+}
