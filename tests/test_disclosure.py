@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import random
+import uuid
 from functools import partial
 
 from pydantic import BaseModel
 
 from avhopp_shared.access.catalogue import Catalogue
+from avhopp_shared.access.categories import Category, Purpose
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.access.state_handlers import apply_access_event
 from avhopp_shared.auth.caller import Agency, Caller
+from avhopp_shared.events.access_events import TeamMemberAdded
+from avhopp_shared.events.consent_events import ConsentGranted, Recipient
+from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import ServiceRuntime
 from tests.fixtures.database import count_rows, install_failing_trigger
 from tests.fixtures.disclosure import disclose_to_police
@@ -194,3 +200,44 @@ async def test_a_replica_that_cached_the_access_state_sees_a_withdrawal_made_els
 
     assert withdrawn.status_code == 200
     assert not await identity_seen()
+
+
+async def test_a_consent_that_rolled_back_never_opens_a_later_read(
+    platform: RunningPlatform,
+) -> None:
+    case_id = (await platform.submit(application_body(consents=[]))).json()["case_id"]
+    runtime = platform.runtime("intake")
+    gate = DisclosureGate(
+        runtime.policy,
+        Catalogue({"_Person": {"case_id": "case_ref", "name": "identity"}}),
+        Owner("social"),
+    )
+    police = Caller("police-syd", Agency.POLICE, "polisen-region-syd")
+    item = _Person(case_id=case_id, name="Synthetic Name")
+    granted = ConsentGranted(
+        case_id=case_id,
+        consent_id=str(uuid.uuid4()),
+        recipients=[Recipient(agency="police")],
+        categories=[Category.CASE_REF, Category.IDENTITY],
+        purposes=[Purpose.PROTECTION],
+        valid_from=utcnow(),
+        valid_to=None,
+    )
+    # A consent seen inside its own transaction, which then rolls back...
+    async with runtime.new_uow() as uow:
+        await apply_access_event(uow.session, granted)
+        inside = await gate.disclose(
+            uow, recipient=police, purpose="protection", case_id=case_id, item=item, channel="rest"
+        )
+    # ...and another change that commits and takes the same version of the state.
+    member = TeamMemberAdded(
+        case_id=case_id, agency="police", organisation="polisen-region-syd", user="other"
+    )
+    async with runtime.new_uow() as uow:
+        await apply_access_event(uow.session, member)
+        await uow.commit()
+
+    after = await disclose_to_police(gate, runtime, police, item)
+
+    assert "name" in inside.data
+    assert "name" not in after.data

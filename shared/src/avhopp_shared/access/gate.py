@@ -25,7 +25,7 @@ from avhopp_shared.access.catalogue import Catalogue
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.policy_input import AccessState, Owner, access_input, decision_time
 from avhopp_shared.access.state_read import access_state
-from avhopp_shared.access.state_versions import StateCache, version_of
+from avhopp_shared.access.state_versions import StateCache, changed_here, version_of
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.envelope import utcnow
@@ -116,6 +116,9 @@ class DisclosureGate:
         disclosures: list[Disclosure] = []
         records: list[audit.AuditRecord] = []
         for case_id, item in items:
+            # A state this transaction changed is neither cached nor decided
+            # under its version: the change may still roll back (_state).
+            cacheable = not changed_here(uow.session, case_id)
             disclosure, record = self.decide(
                 recipient=recipient,
                 purpose=purpose,
@@ -124,7 +127,7 @@ class DisclosureGate:
                 state=await self._state(uow.session, case_id, versions[case_id]),
                 now=now,
                 owner=owner,
-                version=versions[case_id],
+                version=versions[case_id] if cacheable else None,
             )
             disclosures.append(disclosure)
             records.append(replace(record, channel=channel, note=note))
@@ -145,6 +148,10 @@ class DisclosureGate:
         return disclosures
 
     async def _state(self, session: AsyncSession, case_id: str, version: int) -> AccessState:
+        if changed_here(session, case_id):
+            # This transaction changed the state and has not committed: read,
+            # never cache (a rollback would leave the version free for another).
+            return await access_state(session, case_id)
         state = self.states.get(case_id, version)
         if state is None:
             state = await access_state(session, case_id)

@@ -29,10 +29,22 @@ _BUMP = text(
 DEFAULT_MAX_CASES = 10_000
 
 
+#: ``session.info`` key: the cases whose access state this session has changed.
+_CHANGED = "avhopp_access_changed"
+
+
 async def bump(session: AsyncSession, case_id: str) -> None:
     """Marks the case's access state as changed, in the caller's transaction."""
     connection = await session.connection()
     await connection.execute(_BUMP, {"case_id": case_id})
+    session.info.setdefault(_CHANGED, set()).add(case_id)
+
+
+def changed_here(session: AsyncSession, case_id: str) -> bool:
+    """Whether this session changed the case's access state: a state it reads then
+    includes changes that may still roll back, so it must not be cached (the
+    version it was read at could later be taken by a different change)."""
+    return case_id in session.info.get(_CHANGED, ())
 
 
 def version_of(case_id: str) -> ColumnElement[int]:

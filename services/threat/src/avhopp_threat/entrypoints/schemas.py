@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_threat.domain.municipalities import municipality_by_code
 from avhopp_threat.domain.placement import Placement, PlacementAssessment
@@ -46,6 +46,25 @@ class RelativeIn(BaseModel):
 
 
 class ThreatAssessmentIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "level": "high",
+                    "threat_picture": "Threats from the former network since the person left",
+                    "risk_analysis": "Violence likely if the person is found",
+                    "threat_actors": [
+                        {"name": "Person A", "network": "Nätverk 017", "resides_in": "1280"}
+                    ],
+                    "networks": ["Nätverk 017"],
+                    "affiliations": ["Nätverk 044"],
+                    "assessed_on": "2026-11-20",
+                    "next_review_on": "2026-12-20",
+                }
+            ]
+        }
+    )
+
     level: ThreatLevel = Field(
         description="none: not in the target group; low: local; high: regional"
     )
@@ -128,6 +147,19 @@ class ThreatAssessmentPublic(BaseModel):
 
 
 class RegisterCheckIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "purpose": "follow_up",
+                    "registers": ["belastningsregistret", "misstankeregistret"],
+                    "checked_on": "2026-11-20",
+                    "hit": False,
+                }
+            ]
+        }
+    )
+
     purpose: CheckPurpose
     registers: list[Register] = Field(min_length=1)
     checked_on: date
@@ -162,6 +194,12 @@ class RegisterCheckPublic(BaseModel):
 
 
 class ProtectiveMeasureIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"kind": "skyddad_folkbokforing", "started_on": "2026-11-20"}]
+        }
+    )
+
     kind: MeasureKind
     started_on: date
     note: str | None = Field(default=None, max_length=2000)
@@ -197,6 +235,14 @@ class ProtectiveMeasurePublic(BaseModel):
 
 
 class PoliceCaseIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"motivated": True, "conditions_form_signed_on": "2026-11-18", "witness": False}
+            ]
+        }
+    )
+
     """The coordinator's answers to the conditions the records cannot tell."""
 
     motivated: bool = Field(description="Judged motivated to leave organised crime")
@@ -245,6 +291,27 @@ class TownJudgementIn(BaseModel):
 
 
 class PlacementAssessmentIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "towns": [
+                        {
+                            "municipality": "2480",
+                            "suitable": True,
+                            "reason": "No known network presence",
+                        },
+                        {
+                            "municipality": "Malmö",
+                            "suitable": False,
+                            "reason": "The former network is active",
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
     towns: list[TownJudgementIn] = Field(min_length=1, max_length=290)
 
 
@@ -313,6 +380,10 @@ class RivalCheckPublic(BaseModel):
 
 
 class PlacementIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"municipality": "2480", "placed_on": "2026-11-20"}]}
+    )
+
     municipality: str = Field(min_length=1, max_length=100, description=_MUNICIPALITY)
     placed_on: date
 
