@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, String
+from sqlalchemy import JSON, Column, Date, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -18,4 +18,20 @@ class InvestigationRecord(SQLModel, table=True):
     status: str = Field(sa_column=Column(String(30), nullable=False))
     applied_for: list[str] = Field(sa_column=Column(JSON, nullable=False))
     out_of_hours: bool
+    legal_basis: str = Field(sa_column=Column(String(60), nullable=False))
+
+
+class AidDecisionRecord(SQLModel, table=True):
+    __tablename__ = "social_aid_decision"
+
+    decision_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    aid_type: str = Field(sa_column=Column(String(40), nullable=False))
+    outcome: str = Field(sa_column=Column(String(20), nullable=False))
+    reasons: str = Field(sa_column=Column(Text(), nullable=False))
+    valid_from: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    valid_to: date | None = Field(default=None, sa_column=Column(Date(), nullable=True, index=True))
+    decided_by: str = Field(sa_column=Column(String(200), nullable=False))
+    decided_on: date = Field(sa_column=Column(Date(), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     legal_basis: str = Field(sa_column=Column(String(60), nullable=False))

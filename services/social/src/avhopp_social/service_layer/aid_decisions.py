@@ -1,0 +1,74 @@
+"""Recording decisions on aid; a decision granting aid is announced to police."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.social_events import InterventionsDecided
+from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.aid_decision_repository import AidDecisionRepository
+from avhopp_social.adapters.investigation_repository import InvestigationRepository
+from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome, decide
+
+
+@dataclass(frozen=True, slots=True)
+class DecideAid:
+    aid_type: AidType
+    outcome: Outcome
+    reasons: str
+    valid_from: date | None
+    valid_to: date | None
+    decided_on: date
+
+
+async def record_decision(
+    uow: UnitOfWork, case_id: str, command: DecideAid, by: str, today: date
+) -> AidDecision:
+    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    if await InvestigationRepository(uow.session).get(case_id) is None:
+        raise NotFound("investigation", case_id)
+    decision = decide(
+        decision_id=str(uuid.uuid4()),
+        case_id=case_id,
+        aid_type=command.aid_type,
+        outcome=command.outcome,
+        reasons=command.reasons,
+        valid_from=command.valid_from,
+        valid_to=command.valid_to,
+        decided_by=by,
+        decided_on=command.decided_on,
+        today=today,
+        recorded_at=utcnow(),
+    )
+    AidDecisionRepository(uow.session).add(decision)
+    if decision.grants_aid:
+        # Only *that* aid was decided, and of which type, crosses to police
+        # (ACCESS.md: decision_summary); the decision itself stays here.
+        uow.emit(
+            InterventionsDecided(
+                case_id=case_id,
+                decided_on=decision.decided_on,
+                intervention_types=[decision.aid_type.value],
+            ),
+            case_id=case_id,
+        )
+    return decision
+
+
+async def decisions_of(uow: UnitOfWork, case_id: str) -> Sequence[AidDecision]:
+    if await InvestigationRepository(uow.session).get(case_id) is None:
+        raise NotFound("investigation", case_id)
+    return await AidDecisionRepository(uow.session).for_case(case_id)
+
+
+async def expiring_decisions(
+    uow: UnitOfWork, today: date, within_days: int, limit: int, offset: int
+) -> Sequence[AidDecision]:
+    return await AidDecisionRepository(uow.session).expiring(
+        today, today + timedelta(days=within_days), limit, offset
+    )

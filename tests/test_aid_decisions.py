@@ -1,0 +1,95 @@
+"""Aid decisions end to end: the decision summary reaches police and opens their case."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.fixtures.database import count_rows
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_police_case import ANSWERS, consent_to_decision_summary
+from tests.test_threat_assessments import TODAY, assessment, known_case
+
+
+def decision(outcome: str = "granted", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "aid_type": "protected_housing",
+        "outcome": outcome,
+        "reasons": "A high threat: the person cannot stay at home",
+        "valid_from": TODAY.isoformat(),
+        "valid_to": (TODAY + timedelta(days=90)).isoformat(),
+        "decided_on": TODAY.isoformat(),
+    }
+    if outcome == "refused":
+        body |= {"valid_from": None, "valid_to": None}
+    return body | overrides
+
+
+async def test_granted_aid_lets_police_open_their_case_and_a_refusal_does_not(
+    platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(platform)
+    threat = platform.clients["threat"]
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
+    await consent_to_decision_summary(platform, case_id)
+    social = platform.clients["social"]
+    await platform.eventually("social", f"/cases/{case_id}/investigation")
+
+    refused = await social.post(f"/cases/{case_id}/aid-decisions", json=decision("refused"))
+    after_refusal = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    granted = await social.post(f"/cases/{case_id}/aid-decisions", json=decision())
+
+    async def police_know() -> bool:
+        where = f"WHERE case_id = '{case_id}'"
+        found = await count_rows(platform.runtime("threat"), "threat_interventions_decision", where)
+        return found == 1
+
+    assert (refused.status_code, granted.status_code) == (201, 201), granted.text
+    assert after_refusal.status_code == 422
+    assert [p["name"] for p in after_refusal.json()["invalid-params"]] == [
+        "conditions.social_services_decision"
+    ]
+    assert await wait_until(police_know)
+    opened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    assert opened.status_code == 201, opened.text
+
+
+async def test_aid_ending_soon_is_listed_before_it_expires(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    soon = (TODAY + timedelta(days=10)).isoformat()
+    await social.post(f"/cases/{case_id}/aid-decisions", json=decision(valid_to=soon))
+    await social.post(f"/cases/{case_id}/aid-decisions", json=decision(aid_type="financial_aid"))
+
+    within_30 = await social.get("/aid-decisions/expiring", params={"within_days": 30})
+    within_5 = await social.get("/aid-decisions/expiring", params={"within_days": 5})
+
+    assert [(d["case_id"], d["valid_to"]) for d in within_30.json()] == [(case_id, soon)]
+    assert within_5.json() == []
+
+
+async def test_a_decision_without_reasons_or_from_another_agency_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+
+    no_reasons = await social.post(f"/cases/{case_id}/aid-decisions", json=decision(reasons=""))
+    backwards = await social.post(
+        f"/cases/{case_id}/aid-decisions",
+        json=decision(valid_to=(TODAY - timedelta(days=1)).isoformat()),
+    )
+    by_police = await social.post(
+        f"/cases/{case_id}/aid-decisions",
+        json=decision(),
+        headers=embedded_platform.auth("police-syd"),
+    )
+
+    assert [p["name"] for p in no_reasons.json()["invalid-params"]] == ["reasons"]
+    assert [p["name"] for p in backwards.json()["invalid-params"]] == ["valid_to"]
+    assert by_police.status_code == 403
+    assert await count_rows(embedded_platform.runtime("social"), "social_aid_decision") == 0
