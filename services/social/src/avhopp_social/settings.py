@@ -6,6 +6,8 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from avhopp_shared.auth.caller import Agency
+from avhopp_shared.auth.demo_clients import DEMO_CLIENTS
 from avhopp_shared.settings import ServiceSettings
 
 
@@ -23,7 +25,26 @@ class SocialSettings(ServiceSettings):
             "(11 kap. 1 § SoL: 'utan dröjsmål'); ISO 8601 duration, e.g. P1D or PT8H."
         ),
     )
+    known_providers: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "The provider organisations the municipality may commission (as their tokens "
+            "name them). Outside production, empty means the demo providers."
+        ),
+    )
     investigation_deadline_skips_weekends: bool = Field(
         default=False,
         description="Count the period in working days (Monday to Friday) rather than calendar time.",
     )
+
+    @property
+    def providers(self) -> frozenset[str]:
+        """Who may be commissioned: the configured list, or outside production the demo
+        providers of the local issuer."""
+        if self.known_providers or self.environment == "production":
+            return frozenset(self.known_providers)
+        return frozenset(
+            client.organisation
+            for client in DEMO_CLIENTS.values()
+            if client.agency is Agency.PROVIDER
+        )

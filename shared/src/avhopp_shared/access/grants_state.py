@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from avhopp_shared.access.tables import BreakGlassRow, LegalBasisRow, TeamMemberRow
+from avhopp_shared.access.tables import (
+    BreakGlassRow,
+    DisclosureDecisionRow,
+    LegalBasisRow,
+    TeamMemberRow,
+)
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    DisclosureDecided,
     LegalBasisRecorded,
     TeamMemberAdded,
     TeamMemberRemoved,
@@ -82,3 +88,16 @@ async def apply_break_glass_approved(session: AsyncSession, approved: BreakGlass
         row.approved_at = approved.approved_at
         row.review_required = False
         session.add(row)
+
+
+async def apply_disclosure_decided(session: AsyncSession, decided: DisclosureDecided) -> None:
+    await insert_new(
+        session,
+        DisclosureDecisionRow,
+        {
+            "decision_id": decided.decision_id,
+            "case_id": decided.case_id,
+            "provider_organisation": decided.provider_organisation,
+            "categories": [c.value for c in decided.categories],
+        },
+    )

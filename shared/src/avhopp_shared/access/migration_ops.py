@@ -156,3 +156,20 @@ def create_access_threat_level_table() -> None:
 
 def drop_access_threat_level_table() -> None:
     op.drop_table("access_threat_level")
+
+
+def create_access_disclosure_decision_table() -> None:
+    """Per case, the boards' disclosure decisions for providers (the ``decided`` cells)."""
+    op.create_table(
+        "access_disclosure_decision",
+        sa.Column("decision_id", sa.String(36), primary_key=True),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("provider_organisation", sa.String(200), nullable=False),
+        sa.Column("categories", sa.JSON(), nullable=False),
+    )
+    op.create_index("ix_access_disclosure_decision_case", "access_disclosure_decision", ["case_id"])
+
+
+def drop_access_disclosure_decision_table() -> None:
+    op.drop_index("ix_access_disclosure_decision_case", table_name="access_disclosure_decision")
+    op.drop_table("access_disclosure_decision")

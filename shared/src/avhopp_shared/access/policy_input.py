@@ -12,6 +12,7 @@ from typing import Any
 from avhopp_shared.access.tables import (
     BreakGlassRow,
     ConsentGrantRow,
+    DisclosureDecisionRow,
     LegalBasisRow,
     TeamMemberRow,
 )
@@ -49,6 +50,14 @@ def _team_member(row: TeamMemberRow) -> dict[str, Any]:
     return {"agency": row.agency, "organisation": row.organisation, "user": row.user}
 
 
+def _disclosure_decision(row: DisclosureDecisionRow) -> dict[str, Any]:
+    return {
+        "id": row.decision_id,
+        "provider_organisation": row.provider_organisation,
+        "categories": row.categories,
+    }
+
+
 def _legal_basis(row: LegalBasisRow) -> dict[str, Any]:
     return {
         "id": row.legal_basis_id,
@@ -77,6 +86,7 @@ class PolicyItems:
     """A state as the policy input carries it, built once per state (the gate caches states)."""
 
     consents: list[dict[str, Any]]
+    disclosure_decisions: list[dict[str, Any]]
     team: list[dict[str, Any]]
     legal_bases: list[dict[str, Any]]
     break_glass: list[dict[str, Any]]
@@ -92,6 +102,7 @@ class AccessState:
     team: Sequence[TeamMemberRow] = ()
     legal_bases: Sequence[LegalBasisRow] = ()
     break_glass: Sequence[BreakGlassRow] = ()
+    disclosure_decisions: Sequence[DisclosureDecisionRow] = ()
     #: The person's current threat level as police announced it (None: none known).
     threat_level: str | None = None
 
@@ -106,6 +117,7 @@ class AccessState:
         ]
         return PolicyItems(
             consents=consents,
+            disclosure_decisions=[_disclosure_decision(row) for row in self.disclosure_decisions],
             team=[_team_member(row) for row in self.team],
             legal_bases=legal_bases,
             break_glass=break_glass,
@@ -145,7 +157,7 @@ def access_input(
         "categories": sorted(set(categories)),
         "now": decision_time(int(now.timestamp()), items.boundaries),
         "consents": items.consents,
-        "disclosure_decisions": [],
+        "disclosure_decisions": items.disclosure_decisions,
         "team": items.team,
         "legal_bases": items.legal_bases,
         "break_glass": items.break_glass,

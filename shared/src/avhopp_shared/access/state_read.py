@@ -1,7 +1,7 @@
 """Reads one case's access state in one query, for the gate's rare cache misses.
 
-The consents, team, legal bases, break-glass grants and threat level of a
-case come back as the rows of one ``UNION ALL`` over the five tables, each table's columns put
+The consents, team, legal bases, break-glass grants, disclosure decisions and
+threat level of a case come back as the rows of one ``UNION ALL`` over the six tables, each table's columns put
 in the place of the shared column that holds them (null where a table has
 none), instead of one query per table: a miss happens on the first read of a
 case and after every change to it, so on a busy event path it is frequent.
@@ -39,6 +39,7 @@ from avhopp_shared.access.policy_input import AccessState
 from avhopp_shared.access.tables import (
     BreakGlassRow,
     ConsentGrantRow,
+    DisclosureDecisionRow,
     LegalBasisRow,
     TeamMemberRow,
     ThreatLevelRow,
@@ -110,6 +111,11 @@ def _query() -> Executable:
             | _same("review_required", "approved_by", "approved_at"),
         ),
         _branch("threat_level", _table(ThreatLevelRow), {"status": "level"}),
+        _branch(
+            "disclosure_decision",
+            _table(DisclosureDecisionRow),
+            {"id": "decision_id", "organisation": "provider_organisation"} | _same("categories"),
+        ),
     )
     # A fixed order, so that equal states give equal policy inputs.
     return query.order_by(column("kind"), column("valid_from"), column("id"), column("user"))
@@ -167,11 +173,21 @@ def _break_glass(case_id: str, row: Row[Any]) -> BreakGlassRow:
     )
 
 
+def _disclosure_decision(case_id: str, row: Row[Any]) -> DisclosureDecisionRow:
+    return DisclosureDecisionRow(
+        decision_id=row.id,
+        case_id=case_id,
+        provider_organisation=row.organisation,
+        categories=row.categories,
+    )
+
+
 _BUILDERS: dict[str, Callable[[str, Row[Any]], Any]] = {
     "consent": _consent,
     "team": _team_member,
     "legal_basis": _legal_basis,
     "break_glass": _break_glass,
+    "disclosure_decision": _disclosure_decision,
 }
 
 
@@ -193,5 +209,6 @@ async def access_state(session: AsyncSession, case_id: str) -> AccessState:
         team=found["team"],
         legal_bases=found["legal_basis"],
         break_glass=found["break_glass"],
+        disclosure_decisions=found["disclosure_decision"],
         threat_level=threat_level,
     )

@@ -124,3 +124,15 @@ class ThreatLevelRow(SQLModel, table=True):
 
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     level: str = Field(sa_column=Column(String(10), nullable=False))
+
+
+class DisclosureDecisionRow(SQLModel, table=True):
+    """A board's decision that one provider may receive these categories of a case."""
+
+    __tablename__ = "access_disclosure_decision"
+    __table_args__ = (Index("ix_access_disclosure_decision_case", "case_id"),)
+
+    decision_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False))
+    provider_organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))

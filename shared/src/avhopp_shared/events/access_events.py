@@ -98,3 +98,18 @@ class ProtectedLocationRead(EventPayload):
     read_at: datetime
     decision_id: str
     channel: str
+
+
+class DisclosureDecided(EventPayload):
+    """The deciding board decided which categories one provider may receive for a case
+    (ACCESS.md, ``decided``; 004 Del 2, "Genomför insatser"). On the case's topic, like
+    consents, so every gate knows it before anything that relies on it."""
+
+    event_type: ClassVar[str] = "case.disclosure_decided"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    decision_id: str
+    provider_organisation: str
+    categories: list[Category] = Field(min_length=1)
+    decided_on: datetime

@@ -7,6 +7,7 @@ from typing import Any
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    DisclosureDecided,
     LegalBasisRecorded,
     ProtectedLocationRead,
     TeamMemberAdded,
@@ -26,7 +27,7 @@ from avhopp_shared.events.police_events import (
     ThreatAssessed,
     ThreatLevelChanged,
 )
-from avhopp_shared.events.social_events import InterventionsDecided
+from avhopp_shared.events.social_events import InterventionsDecided, ProviderCommissioned
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {
     ApplicationReceived.event_type: ApplicationReceived,
@@ -38,6 +39,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     BreakGlassGranted.event_type: BreakGlassGranted,
     BreakGlassApproved.event_type: BreakGlassApproved,
     ProtectedLocationRead.event_type: ProtectedLocationRead,
+    DisclosureDecided.event_type: DisclosureDecided,
     ThreatAssessed.event_type: ThreatAssessed,
     ThreatLevelChanged.event_type: ThreatLevelChanged,
     CriminalHistoryChecked.event_type: CriminalHistoryChecked,
@@ -48,6 +50,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     ExitCompleted.event_type: ExitCompleted,
     PlacementAssessed.event_type: PlacementAssessed,
     InterventionsDecided.event_type: InterventionsDecided,
+    ProviderCommissioned.event_type: ProviderCommissioned,
 }
 
 

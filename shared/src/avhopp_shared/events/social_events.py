@@ -21,3 +21,16 @@ class InterventionsDecided(EventPayload):
     case_id: str
     decided_on: date
     intervention_types: list[str] = Field(min_length=1)
+
+
+class ProviderCommissioned(EventPayload):
+    """Social services commissioned a provider to carry out an intervention."""
+
+    event_type: ClassVar[str] = "social.provider_commissioned"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    commission_id: str
+    intervention: str
+    provider_organisation: str
+    decided_on: date

@@ -35,3 +35,15 @@ class AidDecisionRecord(SQLModel, table=True):
     decided_on: date = Field(sa_column=Column(Date(), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     legal_basis: str = Field(sa_column=Column(String(60), nullable=False))
+
+
+class CommissionRecord(SQLModel, table=True):
+    __tablename__ = "social_commission"
+
+    commission_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    intervention: str = Field(sa_column=Column(String(40), nullable=False))
+    provider_organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    disclosed_categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    decided_by: str = Field(sa_column=Column(String(200), nullable=False))
+    decided_on: date = Field(sa_column=Column(Date(), nullable=False))

@@ -1,0 +1,117 @@
+"""Commissioning a provider, with the board's decision on what the provider may receive."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from avhopp_shared.access.categories import Category
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+from avhopp_social.domain.aid_decision import AidType
+from avhopp_social.domain.commission import Commission
+from avhopp_social.service_layer.commissions import commission_provider, commissions_of
+from avhopp_social.settings import SocialSettings
+
+router = APIRouter(tags=["commissioning"], responses=problem_responses(401, 403) | NOT_FOUND)
+
+
+class CommissionIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "intervention": "protected_housing",
+                    "provider_organisation": "skyddat-boende-ab",
+                    "disclosed_categories": ["case_ref", "identity", "threat"],
+                    "decided_on": "2026-11-20",
+                }
+            ]
+        }
+    )
+
+    intervention: AidType
+    provider_organisation: str = Field(min_length=1, max_length=200)
+    disclosed_categories: list[Category] = Field(
+        default_factory=list,
+        description="What the board decides the provider may receive (with the person's "
+        "consent); nothing else reaches the provider.",
+    )
+    decided_on: date
+
+
+class CommissionPublic(BaseModel):
+    commission_id: str
+    case_id: str
+    intervention: AidType
+    provider_organisation: str
+    disclosed_categories: list[Category]
+    decided_by: str
+    decided_on: date
+
+    @classmethod
+    def of(cls, made: Commission) -> CommissionPublic:
+        return cls(
+            commission_id=made.commission_id,
+            case_id=made.case_id,
+            intervention=made.intervention,
+            provider_organisation=made.provider_organisation,
+            disclosed_categories=list(made.disclosed_categories),
+            decided_by=made.decided_by,
+            decided_on=made.decided_on,
+        )
+
+
+@router.post(
+    "/cases/{case_id}/commissions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(CommissionPublic),
+    responses=problem_responses(422),
+    dependencies=[requires("aid_decision.write")],
+    summary="Commission a provider and decide which categories it may receive",
+    operation_id="commissionProvider",
+)
+async def post_commission(
+    case_id: CaseId, body: CommissionIn, request: Request, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    settings: SocialSettings = request.app.state.settings
+    async with uow:  # the commission, its events and the answer's audit entry commit together
+        made = await commission_provider(
+            uow,
+            case_id,
+            intervention=body.intervention,
+            provider_organisation=body.provider_organisation,
+            disclosed_categories=body.disclosed_categories,
+            known_providers=settings.providers,
+            by=access.caller.user or access.caller.client_id,
+            decided_on=body.decided_on,
+            today=utcnow().date(),
+        )
+        disclosure = await access.disclose(case_id, CommissionPublic.of(made))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.get(
+    "/cases/{case_id}/commissions",
+    response_model=list[disclosed_model(CommissionPublic)],  # type: ignore[misc]
+    dependencies=[requires("investigation.read")],
+    summary="The providers commissioned for the case",
+    operation_id="listCommissions",
+)
+async def get_commissions(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    async with uow:
+        found = await commissions_of(uow, case_id)
+        disclosures = await access.disclose_each([(case_id, CommissionPublic.of(c)) for c in found])
+    return disclosed_list_response(disclosures)

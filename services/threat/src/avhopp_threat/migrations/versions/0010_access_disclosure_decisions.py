@@ -1,0 +1,23 @@
+"""Disclosure decisions for providers in the gate's state (the "decided" cells of ACCESS.md).
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+from avhopp_shared.access.migration_ops import (
+    create_access_disclosure_decision_table,
+    drop_access_disclosure_decision_table,
+)
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_access_disclosure_decision_table()
+
+
+def downgrade() -> None:
+    drop_access_disclosure_decision_table()

@@ -1,0 +1,122 @@
+"""A commissioned provider reads exactly what the board decided, and no more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fixtures.database import count_rows
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_threat_assessments import TODAY, assessment, known_case
+
+PROVIDER = "skyddat-boende-ab"
+
+
+async def _provider_consent(platform: RunningPlatform, case_id: str) -> None:
+    consented = await platform.clients["intake"].post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "provider", "organisation": PROVIDER}],
+            "categories": ["case_ref", "threat", "protected_location"],
+            "purposes": ["intervention"],
+            "method": "written",
+            "document_reference": "Synthetic consent form 4",
+        },
+    )
+    assert consented.status_code == 201, consented.text
+
+
+async def _commission(platform: RunningPlatform, case_id: str, categories: list[str]) -> Any:
+    await platform.eventually("social", f"/cases/{case_id}/investigation")
+    return await platform.clients["social"].post(
+        f"/cases/{case_id}/commissions",
+        json={
+            "intervention": "protected_housing",
+            "provider_organisation": PROVIDER,
+            "disclosed_categories": categories,
+            "decided_on": TODAY.isoformat(),
+        },
+    )
+
+
+async def _threat_service_knows(platform: RunningPlatform, case_id: str) -> None:
+    threat = platform.runtime("threat")
+
+    async def known() -> bool:
+        where = f"WHERE case_id = '{case_id}'"
+        decisions = await count_rows(threat, "access_disclosure_decision", where)
+        consents = await count_rows(threat, "access_consent", where)
+        return decisions == 1 and consents == 2
+
+    assert await wait_until(known)
+
+
+async def test_the_commissioned_provider_reads_the_threat_assessment_as_decided_and_no_more(
+    platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(platform)
+    await platform.clients["threat"].post(
+        f"/cases/{case_id}/threat-assessments",
+        json=assessment("low", affiliations=["Nätverk 003"]),
+    )
+    path = f"/cases/{case_id}/threat-assessments/current"
+    await _provider_consent(platform, case_id)
+    before = await platform.get_as("provider-skyddat-boende", "threat", path)
+
+    commissioned = await _commission(platform, case_id, ["case_ref", "threat"])
+    await _threat_service_knows(platform, case_id)
+    read = await platform.get_as("provider-skyddat-boende", "threat", path)
+    other = await platform.get_as("provider-kontakt", "threat", path)
+
+    assert before.status_code == 404  # consent alone is not enough: no decision yet
+    assert commissioned.status_code == 201, commissioned.text
+    assert read.status_code == 200, read.text
+    assert (read.json()["case_id"], read.json()["level"]) == (case_id, "low")
+    assert "affiliations" not in read.json()  # criminal_history was not decided
+    assert {w["category"] for w in read.json()["withheld"]} == {"criminal_history", "family"}
+    assert other.status_code == 404  # another provider: no decision, no consent
+
+
+async def test_at_high_threat_the_commissioned_provider_loses_the_new_home_town(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    threat = embedded_platform.clients["threat"]
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("low"))
+    await threat.post(
+        f"/cases/{case_id}/placement", json={"municipality": "2480", "placed_on": TODAY.isoformat()}
+    )
+    await _provider_consent(embedded_platform, case_id)
+    await _commission(embedded_platform, case_id, ["case_ref", "protected_location"])
+    await _threat_service_knows(embedded_platform, case_id)
+    path = f"/cases/{case_id}/placement"
+
+    at_low = await embedded_platform.get_as("provider-skyddat-boende", "threat", path)
+    await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
+    at_high = await embedded_platform.get_as("provider-skyddat-boende", "threat", path)
+
+    assert at_low.json()["municipality_name"] == "Umeå"
+    assert "municipality_code" not in at_high.json()
+    assert {
+        "category": "protected_location",
+        "reason": "narrowed to the case team at high threat",
+    } in at_high.json()["withheld"]
+
+
+async def test_commissioning_an_unknown_provider_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+
+    refused = await embedded_platform.clients["social"].post(
+        f"/cases/{case_id}/commissions",
+        json={
+            "intervention": "contact_person",
+            "provider_organisation": "okand-utforare-ab",
+            "disclosed_categories": ["case_ref"],
+            "decided_on": TODAY.isoformat(),
+        },
+    )
+
+    assert refused.status_code == 422
+    assert [p["name"] for p in refused.json()["invalid-params"]] == ["provider_organisation"]
