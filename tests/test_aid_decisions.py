@@ -93,3 +93,32 @@ async def test_a_decision_without_reasons_or_from_another_agency_is_refused(
     assert [p["name"] for p in backwards.json()["invalid-params"]] == ["valid_to"]
     assert by_police.status_code == 403
     assert await count_rows(embedded_platform.runtime("social"), "social_aid_decision") == 0
+
+
+async def test_the_action_plan_is_versioned_and_a_measure_without_an_actor_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    body: dict[str, Any] = {
+        "goals": ["A safe home in a new town"],
+        "measures": [
+            {"description": "Protected housing", "responsible": "provider", "organisation": "x"},
+            {"description": "Weekly support talks", "responsible": "social"},
+        ],
+        "review_on": (TODAY + timedelta(days=60)).isoformat(),
+        "persons_view": "Wants to study",
+    }
+    path = f"/cases/{case_id}/action-plans"
+
+    first = await social.post(path, json=body)
+    second = await social.post(path, json=body | {"goals": ["A safe home", "Studies"]})
+    no_actor = await social.post(
+        path, json=body | {"measures": [{"description": "Talks", "responsible": "someone"}]}
+    )
+    history = await social.get(path)
+
+    assert [first.json()["version"], second.json()["version"]] == [1, 2]
+    assert [p["name"] for p in no_actor.json()["invalid-params"]] == ["measures.0.responsible"]
+    assert [plan["version"] for plan in history.json()] == [2, 1]

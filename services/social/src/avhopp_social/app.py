@@ -10,7 +10,7 @@ from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_social.domain.investigation import DeadlineRule
-from avhopp_social.entrypoints import commission_routes, decision_routes
+from avhopp_social.entrypoints import action_plan_routes, commission_routes, decision_routes
 from avhopp_social.entrypoints.routes import router
 from avhopp_social.service_layer.handlers import on_application_received
 from avhopp_social.settings import SocialSettings
@@ -28,7 +28,12 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
         description="Investigation, assessments, aid decisions, action plan and commissioning.",
         owner_agency="social",
         migrations=Path(__file__).parent / "migrations",
-        routers=[router, decision_routes.router, commission_routes.router],
+        routers=[
+            router,
+            decision_routes.router,
+            commission_routes.router,
+            action_plan_routes.router,
+        ],
         consumes={ApplicationReceived.event_type: on_application_received(rule)},
     )
 

@@ -27,7 +27,11 @@ from avhopp_shared.events.police_events import (
     ThreatAssessed,
     ThreatLevelChanged,
 )
-from avhopp_shared.events.social_events import InterventionsDecided, ProviderCommissioned
+from avhopp_shared.events.social_events import (
+    ActionPlanUpdated,
+    InterventionsDecided,
+    ProviderCommissioned,
+)
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {
     ApplicationReceived.event_type: ApplicationReceived,
@@ -51,6 +55,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     PlacementAssessed.event_type: PlacementAssessed,
     InterventionsDecided.event_type: InterventionsDecided,
     ProviderCommissioned.event_type: ProviderCommissioned,
+    ActionPlanUpdated.event_type: ActionPlanUpdated,
 }
 
 

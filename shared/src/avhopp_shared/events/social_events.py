@@ -34,3 +34,14 @@ class ProviderCommissioned(EventPayload):
     intervention: str
     provider_organisation: str
     decided_on: date
+
+
+class ActionPlanUpdated(EventPayload):
+    """A new version of the individual action plan (PROCESS.md step 9)."""
+
+    event_type: ClassVar[str] = "social.action_plan_updated"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    version: int
+    review_on: date

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, Date, String, Text
+from sqlalchemy import JSON, Column, Date, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -47,3 +48,18 @@ class CommissionRecord(SQLModel, table=True):
     disclosed_categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
     decided_by: str = Field(sa_column=Column(String(200), nullable=False))
     decided_on: date = Field(sa_column=Column(Date(), nullable=False))
+
+
+class ActionPlanRecord(SQLModel, table=True):
+    """One version of a case's individual action plan."""
+
+    __tablename__ = "social_action_plan"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    version: int = Field(sa_column=Column(Integer(), primary_key=True))
+    goals: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    measures: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    review_on: date = Field(sa_column=Column(Date(), nullable=False))
+    persons_view: str = Field(sa_column=Column(Text(), nullable=False))
+    recorded_by: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
