@@ -122,3 +122,32 @@ async def test_the_action_plan_is_versioned_and_a_measure_without_an_actor_is_re
     assert [first.json()["version"], second.json()["version"]] == [1, 2]
     assert [p["name"] for p in no_actor.json()["invalid-params"]] == ["measures.0.responsible"]
     assert [plan["version"] for plan in history.json()] == [2, 1]
+
+
+async def test_an_audit_is_scored_by_the_platform_and_a_bad_answer_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    path = f"/cases/{case_id}/screenings"
+    audit = {
+        "instrument": "audit",
+        "answers": [2, 2, 1, 0, 0, 0, 1, 0, 0, 2],
+        "sex": "female",
+        "administered_on": TODAY.isoformat(),
+    }
+
+    scored = await social.post(path, json=audit)
+    out_of_range = await social.post(path, json=audit | {"answers": [0] * 8 + [3, 0]})
+    police = await embedded_platform.get_as("police-syd", "social", path)
+
+    assert scored.status_code == 201, scored.text
+    result = scored.json()
+    assert (result["total"], result["zone"], result["above_cutoff"]) == (8, 2, True)
+    assert [p["name"] for p in out_of_range.json()["invalid-params"]] == ["answers.8"]
+    # Health is never for police (ACCESS.md): the case reference only, under the consent.
+    assert [set(item) for item in police.json()] == [{"case_id", "withheld"}]
+    assert police.json()[0]["withheld"] == [
+        {"category": "health", "reason": "not permitted for police"}
+    ]

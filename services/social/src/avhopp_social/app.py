@@ -10,7 +10,12 @@ from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_social.domain.investigation import DeadlineRule
-from avhopp_social.entrypoints import action_plan_routes, commission_routes, decision_routes
+from avhopp_social.entrypoints import (
+    action_plan_routes,
+    commission_routes,
+    decision_routes,
+    screening_routes,
+)
 from avhopp_social.entrypoints.routes import router
 from avhopp_social.service_layer.handlers import on_application_received
 from avhopp_social.settings import SocialSettings
@@ -33,6 +38,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             decision_routes.router,
             commission_routes.router,
             action_plan_routes.router,
+            screening_routes.router,
         ],
         consumes={ApplicationReceived.event_type: on_application_received(rule)},
     )

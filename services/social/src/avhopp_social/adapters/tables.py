@@ -63,3 +63,18 @@ class ActionPlanRecord(SQLModel, table=True):
     persons_view: str = Field(sa_column=Column(Text(), nullable=False))
     recorded_by: str = Field(sa_column=Column(String(200), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class ScreeningRecord(SQLModel, table=True):
+    """An AUDIT or DUDIT: the answers as given and the score the platform computed."""
+
+    __tablename__ = "social_screening"
+
+    result_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    instrument: str = Field(sa_column=Column(String(10), nullable=False))
+    sex: str = Field(sa_column=Column(String(10), nullable=False))
+    answers: list[int] = Field(sa_column=Column(JSON, nullable=False))
+    total: int = Field(sa_column=Column(Integer(), nullable=False))
+    administered_on: date = Field(sa_column=Column(Date(), nullable=False))
+    administered_by: str = Field(sa_column=Column(String(200), nullable=False))
