@@ -35,9 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import avhopp_threat
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
+from avhopp_shared.municipalities import all_municipalities
 from avhopp_threat.adapters.presence_repository import PresenceRepository
 from avhopp_threat.adapters.presence_tables import NetworkPresenceRow
-from avhopp_threat.domain.municipalities import all_municipalities
 from avhopp_threat.domain.rival_check import normalise_network
 from bench import infra
 from bench.stats import percentile, summarize

@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import avhopp_threat
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
+from avhopp_shared.municipalities import all_municipalities
 from avhopp_threat.adapters.presence_repository import PresenceRepository
-from avhopp_threat.domain.municipalities import all_municipalities
 from avhopp_threat.domain.rival_check import Presence, PresenceKind, RivalFlag, rival_flags
 from tests.fixtures.postgres import CreateDatabases
 

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_threat.domain.municipalities import UnknownMunicipality
+from avhopp_shared.municipalities import UnknownMunicipality
 from avhopp_threat.domain.rival_check import (
     Presence,
     RivalFlag,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_threat.domain.municipalities import UnknownMunicipality, municipality_by_code
+from avhopp_shared.municipalities import UnknownMunicipality, municipality_by_code
 
 
 class NoTownsJudged(InvalidInput):

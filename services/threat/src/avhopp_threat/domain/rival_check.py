@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_threat.domain.municipalities import UnknownMunicipality, is_municipality_code
+from avhopp_shared.municipalities import UnknownMunicipality, is_municipality_code
 
 PresenceKind = Literal["placed", "resides"]
 """``placed``: a protected person of some case is placed there; ``resides``: a

