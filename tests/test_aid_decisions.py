@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import text
+
+from avhopp_shared.events.envelope import utcnow
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_police_case import ANSWERS, consent_to_decision_summary
@@ -151,3 +154,29 @@ async def test_an_audit_is_scored_by_the_platform_and_a_bad_answer_is_refused(
     assert police.json()[0]["withheld"] == [
         {"category": "health", "reason": "not permitted for police"}
     ]
+
+
+async def test_an_investigation_not_started_by_its_deadline_is_listed_as_overdue(
+    embedded_platform: RunningPlatform,
+) -> None:
+    late = await known_case(embedded_platform)
+    started = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    for case_id in (late, started):
+        await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    scope = await social.post(
+        f"/cases/{started}/investigation/scope",
+        json={"areas_in": ["housing", "debt"], "areas_out": ["family"], "agreed_with_person": True},
+    )
+    # Time passes: both start deadlines are behind us.
+    async with embedded_platform.runtime("social").engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE social_investigation SET start_deadline = :at"),
+            {"at": utcnow() - timedelta(days=2)},
+        )
+
+    overdue = await social.get("/investigations", params={"overdue": "true"})
+
+    assert scope.status_code == 201, scope.text
+    assert scope.json()["status"] == "in_progress"
+    assert [i["case_id"] for i in overdue.json()] == [late]

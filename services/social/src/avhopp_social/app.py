@@ -16,7 +16,7 @@ from avhopp_social.entrypoints import (
     decision_routes,
     screening_routes,
 )
-from avhopp_social.entrypoints.routes import router
+from avhopp_social.entrypoints.routes import router, scope_router
 from avhopp_social.service_layer.handlers import on_application_received
 from avhopp_social.settings import SocialSettings
 
@@ -35,6 +35,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
         migrations=Path(__file__).parent / "migrations",
         routers=[
             router,
+            scope_router,
             decision_routes.router,
             commission_routes.router,
             action_plan_routes.router,

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import AppliedFor
-from avhopp_social.adapters.tables import InvestigationRecord
-from avhopp_social.domain.investigation import Investigation, InvestigationStatus
+from avhopp_social.adapters.tables import InvestigationRecord, ScopeRecord
+from avhopp_social.domain.investigation import Investigation, InvestigationStatus, Scope
 
 
 class InvestigationRepository:
@@ -36,14 +37,45 @@ class InvestigationRepository:
         record = await self._session.get(InvestigationRecord, case_id)
         return _to_domain(record) if record else None
 
-    async def list_by_deadline(self, limit: int, offset: int) -> Sequence[Investigation]:
+    async def list_by_deadline(
+        self, limit: int, offset: int, overdue_at: datetime | None = None
+    ) -> Sequence[Investigation]:
+        """Earliest start deadline first; with ``overdue_at``, only those not started by then
+        whose deadline has passed."""
+        query = select(InvestigationRecord)
+        if overdue_at is not None:
+            query = query.where(
+                col(InvestigationRecord.status) == InvestigationStatus.AWAITING_START.value,
+                col(InvestigationRecord.start_deadline) < overdue_at,
+            )
         result = await self._session.exec(
-            select(InvestigationRecord)
-            .order_by(col(InvestigationRecord.start_deadline), col(InvestigationRecord.case_id))
+            query.order_by(
+                col(InvestigationRecord.start_deadline), col(InvestigationRecord.case_id)
+            )
             .limit(limit)
             .offset(offset)
         )
         return [_to_domain(record) for record in result.all()]
+
+    async def start(self, investigation: Investigation, scope: Scope) -> None:
+        record = await self._session.get(InvestigationRecord, investigation.case_id)
+        assert record is not None
+        record.status = investigation.status.value
+        self._session.add(record)
+        kept = await self._session.get(ScopeRecord, scope.case_id)
+        if kept is None:
+            kept = ScopeRecord(
+                case_id=scope.case_id,
+                areas_in=[],
+                areas_out=[],
+                recorded_by=scope.recorded_by,
+                recorded_at=scope.recorded_at,
+            )
+        kept.areas_in = [a.value for a in scope.areas_in]
+        kept.areas_out = [a.value for a in scope.areas_out]
+        kept.recorded_by = scope.recorded_by
+        kept.recorded_at = scope.recorded_at
+        self._session.add(kept)
 
 
 def _to_domain(record: InvestigationRecord) -> Investigation:

@@ -78,3 +78,15 @@ class ScreeningRecord(SQLModel, table=True):
     total: int = Field(sa_column=Column(Integer(), nullable=False))
     administered_on: date = Field(sa_column=Column(Date(), nullable=False))
     administered_by: str = Field(sa_column=Column(String(200), nullable=False))
+
+
+class ScopeRecord(SQLModel, table=True):
+    """The scope of a case's investigation, as last chosen with the person."""
+
+    __tablename__ = "social_investigation_scope"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    areas_in: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    areas_out: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_by: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.case_events import ApplicationReceived, AppliedFor
 
 # 11 kap. 1 § SoL: the board shall without delay open an investigation of what
@@ -19,6 +20,8 @@ SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 
 class InvestigationStatus(StrEnum):
     AWAITING_START = "awaiting_start"
+    #: Started: its scope has been chosen with the person.
+    IN_PROGRESS = "in_progress"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,62 @@ def open_investigation(
         applied_for=tuple(application.applied_for),
         out_of_hours=application.out_of_hours,
     )
+
+
+class NeedArea(StrEnum):
+    """What an investigation may look into (PROCESS.md, "Needs and interventions")."""
+
+    HOUSING = "housing"
+    INCOME = "income"
+    SUBSTANCE_USE = "substance_use"
+    DEBT = "debt"
+    MENTAL_HEALTH = "mental_health"
+    DAILY_ROUTINES = "daily_routines"
+    LONELINESS = "loneliness"
+    HEALTH_AND_DENTAL = "health_and_dental"
+    EMPLOYMENT_AND_EDUCATION = "employment_and_education"
+    FAMILY = "family"
+    CRIMINALITY = "criminality"
+
+
+class InvalidScope(InvalidInput):
+    """A scope the rules refuse; ``field`` names it (422)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the investigation covers, chosen with the person: 004 Del 2, "Inleder
+    utredning" — the investigation must not be wider than the matter."""
+
+    case_id: str
+    areas_in: tuple[NeedArea, ...]
+    areas_out: tuple[NeedArea, ...]
+    recorded_by: str
+    recorded_at: datetime
+
+
+def choose_scope(
+    investigation: Investigation,
+    *,
+    areas_in: tuple[NeedArea, ...],
+    areas_out: tuple[NeedArea, ...],
+    agreed_with_person: bool,
+    recorded_by: str,
+    now: datetime,
+) -> tuple[Investigation, Scope]:
+    """The investigation started with this scope (a new scope may replace the old)."""
+    if not agreed_with_person:
+        raise InvalidScope("agreed_with_person", "the scope is chosen together with the person")
+    if not areas_in:
+        raise InvalidScope("areas_in", "an investigation looks into at least one area")
+    both = sorted(set(areas_in) & set(areas_out))
+    if both:
+        raise InvalidScope("areas_out", f"{', '.join(both)} cannot be both in and out")
+    scope = Scope(
+        case_id=investigation.case_id,
+        areas_in=tuple(dict.fromkeys(areas_in)),
+        areas_out=tuple(dict.fromkeys(areas_out)),
+        recorded_by=recorded_by,
+        recorded_at=now,
+    )
+    return replace(investigation, status=InvestigationStatus.IN_PROGRESS), scope

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_shared.events.envelope import utcnow
@@ -19,14 +19,20 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
-from avhopp_social.domain.investigation import Investigation, InvestigationStatus
-from avhopp_social.service_layer.handlers import get_investigation, list_investigations
+from avhopp_social.domain.investigation import Investigation, InvestigationStatus, NeedArea
+from avhopp_social.service_layer.handlers import (
+    get_investigation,
+    list_investigations,
+    start_investigation,
+)
 
 router = APIRouter(
     tags=["investigations"],
     responses=problem_responses(401, 403),
     dependencies=[requires("investigation.read")],
 )
+#: Writes about the investigation: social services only (their own action check).
+scope_router = APIRouter(tags=["investigations"], responses=problem_responses(401, 403))
 
 
 class InvestigationPublic(BaseModel):
@@ -80,12 +86,75 @@ async def read_investigation(
 async def read_investigations(
     uow: UnitOfWorkDep,
     access: AccessDep,
+    overdue: Annotated[
+        bool, Query(description="Only those not started whose start deadline has passed")
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
     async with uow:  # the read and its audit entries: one transaction
-        found = await list_investigations(uow, limit, offset)
+        found = await list_investigations(uow, limit, offset, overdue=overdue)
         disclosures = await access.disclose_each(
             [(i.case_id, InvestigationPublic.of(i)) for i in found]
         )
     return disclosed_list_response(disclosures)
+
+
+class ScopeIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "areas_in": ["housing", "substance_use", "debt"],
+                    "areas_out": ["family"],
+                    "agreed_with_person": True,
+                }
+            ]
+        }
+    )
+
+    areas_in: list[NeedArea] = Field(min_length=1)
+    areas_out: list[NeedArea] = Field(default_factory=list)
+    agreed_with_person: bool = Field(description="The scope was chosen with the person")
+
+
+class ScopePublic(BaseModel):
+    case_id: str
+    status: InvestigationStatus
+    areas_in: list[NeedArea]
+    areas_out: list[NeedArea]
+    recorded_by: str
+    recorded_at: datetime
+
+
+@scope_router.post(
+    "/cases/{case_id}/investigation/scope",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ScopePublic),
+    responses=NOT_FOUND | problem_responses(422),
+    dependencies=[requires("aid_decision.write")],
+    summary="Start the investigation with the areas chosen with the person (in and out)",
+    operation_id="startInvestigation",
+)
+async def post_scope(
+    case_id: CaseId, body: ScopeIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    async with uow:
+        started, scope = await start_investigation(
+            uow,
+            case_id,
+            areas_in=tuple(body.areas_in),
+            areas_out=tuple(body.areas_out),
+            agreed_with_person=body.agreed_with_person,
+            by=access.caller.user or access.caller.client_id,
+        )
+        public = ScopePublic(
+            case_id=case_id,
+            status=started.status,
+            areas_in=list(scope.areas_in),
+            areas_out=list(scope.areas_out),
+            recorded_by=scope.recorded_by,
+            recorded_at=scope.recorded_at,
+        )
+        disclosure = await access.disclose(case_id, public)
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
