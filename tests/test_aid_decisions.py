@@ -180,3 +180,34 @@ async def test_an_investigation_not_started_by_its_deadline_is_listed_as_overdue
     assert scope.status_code == 201, scope.text
     assert scope.json()["status"] == "in_progress"
     assert [i["case_id"] for i in overdue.json()] == [late]
+
+
+async def test_a_needs_mapping_rates_all_eight_rbm_areas_and_is_versioned(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    areas = [
+        "antisocial_history",
+        "procriminal_attitudes",
+        "procriminal_associates",
+        "antisocial_personality_pattern",
+        "substance_abuse",
+        "work_or_studies",
+        "family_and_relations",
+        "leisure",
+    ]
+    rated = {area: {"rating": "moderate", "notes": "Synthetic note"} for area in areas}
+    path = f"/cases/{case_id}/needs-mappings"
+
+    first = await social.post(path, json={"risk_areas": rated})
+    missing = await social.post(path, json={"risk_areas": {a: rated[a] for a in areas[:7]}})
+    second = await social.post(
+        path, json={"risk_areas": rated, "other_needs": {"housing": {"rating": "high"}}}
+    )
+
+    assert (first.status_code, second.status_code) == (201, 201), first.text
+    assert [first.json()["version"], second.json()["version"]] == [1, 2]
+    assert [p["name"] for p in missing.json()["invalid-params"]] == ["risk_areas.leisure"]
+    assert second.json()["other_needs"] == {"housing": {"rating": "high", "notes": ""}}

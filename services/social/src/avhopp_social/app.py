@@ -14,6 +14,7 @@ from avhopp_social.entrypoints import (
     action_plan_routes,
     commission_routes,
     decision_routes,
+    needs_routes,
     screening_routes,
 )
 from avhopp_social.entrypoints.routes import router, scope_router
@@ -40,6 +41,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             commission_routes.router,
             action_plan_routes.router,
             screening_routes.router,
+            needs_routes.router,
         ],
         consumes={ApplicationReceived.event_type: on_application_received(rule)},
     )

@@ -90,3 +90,16 @@ class ScopeRecord(SQLModel, table=True):
     areas_out: list[str] = Field(sa_column=Column(JSON, nullable=False))
     recorded_by: str = Field(sa_column=Column(String(200), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class NeedsMappingRecord(SQLModel, table=True):
+    """One version of a case's needs mapping."""
+
+    __tablename__ = "social_needs_mapping"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    version: int = Field(sa_column=Column(Integer(), primary_key=True))
+    risk_areas: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    other_needs: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    mapped_by: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
