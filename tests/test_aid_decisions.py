@@ -211,3 +211,28 @@ async def test_a_needs_mapping_rates_all_eight_rbm_areas_and_is_versioned(
     assert [first.json()["version"], second.json()["version"]] == [1, 2]
     assert [p["name"] for p in missing.json()["invalid-params"]] == ["risk_areas.leisure"]
     assert second.json()["other_needs"] == {"housing": {"rating": "high", "notes": ""}}
+
+
+async def test_external_results_are_kept_as_health_or_risk_and_read_as_such(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    result = {"assessed_on": TODAY.isoformat(), "assessor": "Psychologist A", "summary": "Moderate"}
+
+    hcr = await social.post(
+        f"/cases/{case_id}/health-results", json=result | {"instrument": "hcr_20"}
+    )
+    savry = await social.post(
+        f"/cases/{case_id}/risk-results", json=result | {"instrument": "savry"}
+    )
+    wrong_kind = await social.post(
+        f"/cases/{case_id}/health-results", json=result | {"instrument": "savry"}
+    )
+    health = await social.get(f"/cases/{case_id}/health-results")
+    risk = await social.get(f"/cases/{case_id}/risk-results")
+
+    assert (hcr.status_code, savry.status_code, wrong_kind.status_code) == (201, 201, 422)
+    assert [r["instrument"] for r in health.json()] == ["hcr_20"]
+    assert [r["instrument"] for r in risk.json()] == ["savry"]

@@ -14,6 +14,7 @@ from avhopp_social.entrypoints import (
     action_plan_routes,
     commission_routes,
     decision_routes,
+    external_result_routes,
     needs_routes,
     screening_routes,
 )
@@ -42,6 +43,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             action_plan_routes.router,
             screening_routes.router,
             needs_routes.router,
+            external_result_routes.router,
         ],
         consumes={ApplicationReceived.event_type: on_application_received(rule)},
     )

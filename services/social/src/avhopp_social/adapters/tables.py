@@ -103,3 +103,16 @@ class NeedsMappingRecord(SQLModel, table=True):
     other_needs: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     mapped_by: str = Field(sa_column=Column(String(200), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class ExternalResultRecord(SQLModel, table=True):
+    """HCR-20, ASI, RBM-B, YLS/CMI or SAVRY: the result as the assessor summarised it."""
+
+    __tablename__ = "social_external_result"
+
+    result_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    instrument: str = Field(sa_column=Column(String(10), nullable=False))
+    assessed_on: date = Field(sa_column=Column(Date(), nullable=False))
+    assessor: str = Field(sa_column=Column(String(200), nullable=False))
+    summary: str = Field(sa_column=Column(Text(), nullable=False))

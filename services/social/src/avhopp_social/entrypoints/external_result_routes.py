@@ -1,0 +1,152 @@
+"""Results of external instruments: health ones (HCR-20, ASI) and the risk picture
+(RBM-B, YLS/CMI, SAVRY) are separate resources, because they are separate categories."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+from avhopp_social.domain.external_assessment import (
+    ExternalResult,
+    HealthInstrument,
+    RiskInstrument,
+)
+from avhopp_social.service_layer.external_results import record_result, results_of
+
+router = APIRouter(tags=["assessments"], responses=problem_responses(401, 403) | NOT_FOUND)
+WRITE = [requires("aid_decision.write")]
+READ = [requires("investigation.read")]
+
+
+class _Result(BaseModel):
+    assessed_on: date
+    assessor: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1, max_length=5000)
+
+
+class HealthResultIn(_Result):
+    instrument: HealthInstrument
+
+
+class RiskResultIn(_Result):
+    instrument: RiskInstrument
+
+
+class HealthResultPublic(HealthResultIn):
+    result_id: str
+    case_id: str
+
+
+class RiskResultPublic(RiskResultIn):
+    result_id: str
+    case_id: str
+
+
+def _fields(result: ExternalResult) -> dict[str, object]:
+    return {
+        "result_id": result.result_id,
+        "case_id": result.case_id,
+        "instrument": result.instrument,
+        "assessed_on": result.assessed_on,
+        "assessor": result.assessor,
+        "summary": result.summary,
+    }
+
+
+async def _record(
+    case_id: str,
+    body: HealthResultIn | RiskResultIn,
+    public: type[HealthResultPublic] | type[RiskResultPublic],
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+) -> Disclosure:
+    async with uow:
+        result = await record_result(
+            uow,
+            case_id,
+            instrument=body.instrument,
+            assessed_on=body.assessed_on,
+            assessor=body.assessor,
+            summary=body.summary,
+            today=utcnow().date(),
+        )
+        return await access.disclose(case_id, public.model_validate(_fields(result)))
+
+
+@router.post(
+    "/cases/{case_id}/health-results",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(HealthResultPublic),
+    responses=problem_responses(422),
+    dependencies=WRITE,
+    summary="Record an HCR-20 or ASI result (health)",
+    operation_id="recordHealthResult",
+)
+async def post_health(
+    case_id: CaseId, body: HealthResultIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    disclosure = await _record(case_id, body, HealthResultPublic, uow, access)
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/cases/{case_id}/risk-results",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(RiskResultPublic),
+    responses=problem_responses(422),
+    dependencies=WRITE,
+    summary="Record an RBM-B, YLS/CMI or SAVRY result (the investigation's risk picture)",
+    operation_id="recordRiskResult",
+)
+async def post_risk(
+    case_id: CaseId, body: RiskResultIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    disclosure = await _record(case_id, body, RiskResultPublic, uow, access)
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.get(
+    "/cases/{case_id}/health-results",
+    response_model=list[disclosed_model(HealthResultPublic)],  # type: ignore[misc]
+    dependencies=READ,
+    summary="HCR-20 and ASI results, oldest first",
+    operation_id="listHealthResults",
+)
+async def get_health(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    async with uow:
+        found = await results_of(uow, case_id, set(HealthInstrument))
+        disclosures = await access.disclose_each(
+            [(case_id, HealthResultPublic.model_validate(_fields(r))) for r in found]
+        )
+    return disclosed_list_response(disclosures)
+
+
+@router.get(
+    "/cases/{case_id}/risk-results",
+    response_model=list[disclosed_model(RiskResultPublic)],  # type: ignore[misc]
+    dependencies=READ,
+    summary="RBM-B, YLS/CMI and SAVRY results, oldest first",
+    operation_id="listRiskResults",
+)
+async def get_risk(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    async with uow:
+        found = await results_of(uow, case_id, set(RiskInstrument))
+        disclosures = await access.disclose_each(
+            [(case_id, RiskResultPublic.model_validate(_fields(r))) for r in found]
+        )
+    return disclosed_list_response(disclosures)
