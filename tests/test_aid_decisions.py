@@ -236,3 +236,32 @@ async def test_external_results_are_kept_as_health_or_risk_and_read_as_such(
     assert (hcr.status_code, savry.status_code, wrong_kind.status_code) == (201, 201, 422)
     assert [r["instrument"] for r in health.json()] == ["hcr_20"]
     assert [r["instrument"] for r in risk.json()] == ["savry"]
+
+
+async def test_a_concern_for_a_child_opens_a_task_until_it_is_done(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+
+    child = await social.post(
+        f"/cases/{case_id}/children",
+        json={
+            "birth_year": TODAY.year - 9,
+            "lives_with_person": True,
+            "concern": "Threats at school",
+        },
+    )
+    task_id = child.json()["task_id"]
+    open_before = await social.get("/tasks", params={"open": "true"})
+    done = await social.post(f"/tasks/{task_id}/completion")
+    again = await social.post(f"/tasks/{task_id}/completion")
+    open_after = await social.get("/tasks", params={"open": "true"})
+
+    assert child.status_code == 201, child.text
+    assert [t["task_id"] for t in open_before.json()] == [task_id]
+    assert open_before.json()[0]["kind"] == "consider_child_investigation"
+    assert done.status_code == 200 and done.json()["done_at"]
+    assert again.status_code == 409
+    assert open_after.json() == []

@@ -12,6 +12,7 @@ from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_social.domain.investigation import DeadlineRule
 from avhopp_social.entrypoints import (
     action_plan_routes,
+    children_routes,
     commission_routes,
     decision_routes,
     external_result_routes,
@@ -44,6 +45,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             screening_routes.router,
             needs_routes.router,
             external_result_routes.router,
+            children_routes.router,
         ],
         consumes={ApplicationReceived.event_type: on_application_received(rule)},
     )

@@ -116,3 +116,29 @@ class ExternalResultRecord(SQLModel, table=True):
     assessed_on: date = Field(sa_column=Column(Date(), nullable=False))
     assessor: str = Field(sa_column=Column(String(200), nullable=False))
     summary: str = Field(sa_column=Column(Text(), nullable=False))
+
+
+class ChildRecord(SQLModel, table=True):
+    __tablename__ = "social_child"
+
+    child_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    birth_year: int = Field(sa_column=Column(Integer(), nullable=False))
+    lives_with_person: bool
+    concern: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+
+
+class TaskRecord(SQLModel, table=True):
+    """Something a caseworker must do, started by what the platform learned."""
+
+    __tablename__ = "social_task"
+
+    task_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    kind: str = Field(sa_column=Column(String(40), nullable=False))
+    reason: str = Field(sa_column=Column(Text(), nullable=False))
+    legal_basis: str = Field(sa_column=Column(String(60), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    done_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True, index=True)
+    )

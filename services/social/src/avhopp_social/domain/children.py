@@ -1,0 +1,76 @@
+"""The person's children, and the tasks a concern for a child starts.
+
+PROCESS.md, "Needs and interventions" (Del 4 of 004): a defector's own
+children may need a child investigation (11 kap. 1-2 §§ SoL), and staff must
+report a concern for a child (14 kap. 1 § SoL). A concern recorded here
+therefore opens a task to consider a child investigation; it is never left
+to memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from avhopp_shared.errors import InvalidInput
+
+
+class TaskKind(StrEnum):
+    CONSIDER_CHILD_INVESTIGATION = "consider_child_investigation"
+
+
+class InvalidChild(InvalidInput):
+    """A child record the rules refuse; ``field`` names it (422)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    child_id: str
+    case_id: str
+    birth_year: int
+    lives_with_person: bool
+    concern: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    task_id: str
+    case_id: str
+    kind: TaskKind
+    reason: str
+    legal_basis: str
+    created_at: datetime
+    done_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None
+
+
+def record_child(
+    *,
+    child_id: str,
+    task_id: str,
+    case_id: str,
+    birth_year: int,
+    lives_with_person: bool,
+    concern: str | None,
+    now: datetime,
+) -> tuple[Child, Task | None]:
+    """The child, and the task a concern starts (None without one)."""
+    if not now.year - 18 < birth_year <= now.year:
+        raise InvalidChild("birth_year", "a child was born within the last 18 years")
+    text = concern.strip() if concern else None
+    child = Child(child_id, case_id, birth_year, lives_with_person, text or None)
+    if not text:
+        return child, None
+    task = Task(
+        task_id=task_id,
+        case_id=case_id,
+        kind=TaskKind.CONSIDER_CHILD_INVESTIGATION,
+        reason=text,
+        legal_basis="11 kap. 1-2 §§, 14 kap. 1 § SoL",
+        created_at=now,
+    )
+    return child, task
