@@ -265,3 +265,43 @@ async def test_a_concern_for_a_child_opens_a_task_until_it_is_done(
     assert done.status_code == 200 and done.json()["done_at"]
     assert again.status_code == 409
     assert open_after.json() == []
+
+
+async def test_the_municipality_of_stay_is_read_only_by_the_case_team(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    social = embedded_platform.clients["social"]
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    path = f"/cases/{case_id}/responsibility"
+
+    recorded = await social.post(
+        path, json={"residence_municipality": "Malmö", "stay_municipality": "2480"}
+    )
+    caseworker = {"agency": "social", "organisation": "malmo", "user": "socialsekreterare-1"}
+    added = await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/team-members", json=caseworker
+    )
+    runtime = embedded_platform.runtime("social")
+
+    async def on_team() -> bool:
+        return await count_rows(runtime, "access_team_member", f"WHERE case_id = '{case_id}'") == 1
+
+    assert await wait_until(on_team)
+    moved = await social.post(
+        f"{path}/transfers",
+        json={
+            "to_municipality": "Umeå",
+            "requested_on": TODAY.isoformat(),
+            "decided_on": TODAY.isoformat(),
+            "effective_on": TODAY.isoformat(),
+        },
+    )
+
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["residence_municipality"] == "1280"
+    assert "stay_municipality" not in recorded.json()  # not on the team yet
+    assert added.status_code == 201, added.text
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["stay_municipality"] == "2480"
+    assert moved.json()["responsible_municipality"] == "2480"

@@ -17,6 +17,7 @@ from avhopp_social.entrypoints import (
     decision_routes,
     external_result_routes,
     needs_routes,
+    responsibility_routes,
     screening_routes,
 )
 from avhopp_social.entrypoints.routes import router, scope_router
@@ -46,6 +47,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             needs_routes.router,
             external_result_routes.router,
             children_routes.router,
+            responsibility_routes.router,
         ],
         consumes={ApplicationReceived.event_type: on_application_received(rule)},
     )

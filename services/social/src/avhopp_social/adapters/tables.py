@@ -142,3 +142,22 @@ class TaskRecord(SQLModel, table=True):
     done_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True, index=True)
     )
+
+
+class ResponsibilityRecord(SQLModel, table=True):
+    __tablename__ = "social_responsibility"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    residence: str = Field(sa_column=Column(String(4), nullable=False))
+    stay: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
+
+
+class TransferRecord(SQLModel, table=True):
+    __tablename__ = "social_responsibility_transfer"
+
+    transfer_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    to_municipality: str = Field(sa_column=Column(String(4), nullable=False))
+    requested_on: date = Field(sa_column=Column(Date(), nullable=False))
+    decided_on: date = Field(sa_column=Column(Date(), nullable=False))
+    effective_on: date = Field(sa_column=Column(Date(), nullable=False))

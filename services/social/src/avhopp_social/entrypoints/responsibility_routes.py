@@ -1,0 +1,142 @@
+"""Municipal responsibility: where the case started, where the person stays, transfers.
+
+Everything but the residence the case started from is ``protected_location``
+(the municipality of stay is usually the new home town): only the case team
+reads it back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipalities import resolve_municipality
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+from avhopp_social.domain.responsibility import Responsibility
+from avhopp_social.service_layer.responsibility import (
+    responsibility_of,
+    set_responsibility,
+    transfer_responsibility,
+)
+
+router = APIRouter(tags=["responsibility"], responses=problem_responses(401, 403) | NOT_FOUND)
+_MUNICIPALITY = "A Swedish municipality: its four-digit code or its exact name"
+
+
+class ResponsibilityIn(BaseModel):
+    residence_municipality: str = Field(description=_MUNICIPALITY)
+    stay_municipality: str | None = Field(default=None, description=_MUNICIPALITY)
+
+
+class TransferIn(BaseModel):
+    to_municipality: str = Field(description=_MUNICIPALITY)
+    requested_on: date
+    decided_on: date
+    effective_on: date
+
+
+class TransferPublic(BaseModel):
+    to_municipality: str
+    requested_on: date
+    decided_on: date
+    effective_on: date
+
+
+class ResponsibilityPublic(BaseModel):
+    case_id: str
+    residence_municipality: str
+    stay_municipality: str | None
+    responsible_municipality: str
+    acute_responsible_municipality: str
+    transfers: list[TransferPublic]
+
+    @classmethod
+    def of(cls, held: Responsibility, today: date) -> ResponsibilityPublic:
+        return cls(
+            case_id=held.case_id,
+            residence_municipality=held.residence,
+            stay_municipality=held.stay,
+            responsible_municipality=held.responsible_on(today),
+            acute_responsible_municipality=held.acute_responsible_on(today),
+            transfers=[
+                TransferPublic(
+                    to_municipality=t.to_municipality,
+                    requested_on=t.requested_on,
+                    decided_on=t.decided_on,
+                    effective_on=t.effective_on,
+                )
+                for t in held.transfers
+            ],
+        )
+
+
+@router.post(
+    "/cases/{case_id}/responsibility",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ResponsibilityPublic),
+    responses=problem_responses(422),
+    dependencies=[requires("aid_decision.write")],
+    summary="Record the residence municipality and the municipality of stay",
+    operation_id="recordResponsibility",
+)
+async def post_responsibility(
+    case_id: CaseId, body: ResponsibilityIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    residence = resolve_municipality(body.residence_municipality, "residence_municipality").code
+    stay = body.stay_municipality
+    stay_code = None if stay is None else resolve_municipality(stay, "stay_municipality").code
+    async with uow:
+        held = await set_responsibility(uow, case_id, residence=residence, stay=stay_code)
+        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, utcnow().date()))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/cases/{case_id}/responsibility/transfers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ResponsibilityPublic),
+    responses=problem_responses(422),
+    dependencies=[requires("aid_decision.write")],
+    summary="Transfer the responsibility to another municipality (2 a kap. 10 § SoL)",
+    operation_id="transferResponsibility",
+)
+async def post_transfer(
+    case_id: CaseId, body: TransferIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    to = resolve_municipality(body.to_municipality, "to_municipality").code
+    today = utcnow().date()
+    async with uow:
+        held = await transfer_responsibility(
+            uow,
+            case_id,
+            to_municipality=to,
+            requested_on=body.requested_on,
+            decided_on=body.decided_on,
+            effective_on=body.effective_on,
+            today=today,
+        )
+        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, today))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.get(
+    "/cases/{case_id}/responsibility",
+    response_model=disclosed_model(ResponsibilityPublic),
+    dependencies=[requires("investigation.read")],
+    summary="Which municipality is responsible, today and in an acute situation",
+    operation_id="readResponsibility",
+)
+async def get_responsibility(
+    case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    async with uow:
+        held = await responsibility_of(uow, case_id)
+        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, utcnow().date()))
+    return disclosed_response(disclosure)

@@ -1,0 +1,80 @@
+"""Recording which municipality is responsible, and transfers of that responsibility."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlmodel import col, select
+
+from avhopp_shared.errors import NotFound
+from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.investigation_repository import InvestigationRepository
+from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
+from avhopp_social.domain.responsibility import Responsibility, Transfer, transfer
+
+
+async def responsibility_of(uow: UnitOfWork, case_id: str) -> Responsibility:
+    record = await uow.session.get(ResponsibilityRecord, case_id)
+    if record is None:
+        raise NotFound("responsibility", case_id)
+    rows = await uow.session.exec(
+        select(TransferRecord)
+        .where(col(TransferRecord.case_id) == case_id)
+        .order_by(col(TransferRecord.effective_on))
+    )
+    moves = tuple(
+        Transfer(r.transfer_id, r.to_municipality, r.requested_on, r.decided_on, r.effective_on)
+        for r in rows.all()
+    )
+    return Responsibility(case_id, record.residence, record.stay, moves)
+
+
+async def set_responsibility(
+    uow: UnitOfWork, case_id: str, *, residence: str, stay: str | None
+) -> Responsibility:
+    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    if await InvestigationRepository(uow.session).get(case_id) is None:
+        raise NotFound("investigation", case_id)
+    record = await uow.session.get(ResponsibilityRecord, case_id)
+    if record is None:
+        record = ResponsibilityRecord(case_id=case_id, residence=residence, stay=stay)
+    record.residence = residence
+    record.stay = stay
+    uow.session.add(record)
+    await uow.session.flush()
+    return await responsibility_of(uow, case_id)
+
+
+async def transfer_responsibility(
+    uow: UnitOfWork,
+    case_id: str,
+    *,
+    to_municipality: str,
+    requested_on: date,
+    decided_on: date,
+    effective_on: date,
+    today: date,
+) -> Responsibility:
+    """Inside an open unit of work; the caller commits."""
+    moved = transfer(
+        await responsibility_of(uow, case_id),
+        transfer_id=str(uuid.uuid4()),
+        to_municipality=to_municipality,
+        requested_on=requested_on,
+        decided_on=decided_on,
+        effective_on=effective_on,
+        today=today,
+    )
+    latest = moved.transfers[-1]
+    uow.session.add(
+        TransferRecord(
+            transfer_id=latest.transfer_id,
+            case_id=case_id,
+            to_municipality=latest.to_municipality,
+            requested_on=latest.requested_on,
+            decided_on=latest.decided_on,
+            effective_on=latest.effective_on,
+        )
+    )
+    return moved
