@@ -23,6 +23,11 @@ class Caller:
     organisation: str
     user: str | None = None
 
+    @property
+    def recorded_as(self) -> str:
+        """Who a record names as having done something: the named user, else the client."""
+        return self.user or self.client_id
+
     def as_policy_input(self) -> dict[str, str | None]:
         """The ``caller`` part of a policy decision's input (plain JSON values)."""
         return {

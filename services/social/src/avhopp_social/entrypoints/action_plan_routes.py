@@ -124,7 +124,7 @@ async def post_plan(
             measures=measures,
             review_on=body.review_on,
             persons_view=body.persons_view,
-            by=access.caller.user or access.caller.client_id,
+            by=access.caller.recorded_as,
             today=utcnow().date(),
         )
         disclosure = await access.disclose(case_id, ActionPlanPublic.of(made))

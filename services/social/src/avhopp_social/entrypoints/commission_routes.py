@@ -95,7 +95,7 @@ async def post_commission(
             provider_organisation=body.provider_organisation,
             disclosed_categories=body.disclosed_categories,
             known_providers=settings.providers,
-            by=access.caller.user or access.caller.client_id,
+            by=access.caller.recorded_as,
             decided_on=body.decided_on,
             today=utcnow().date(),
         )

@@ -105,7 +105,7 @@ async def post_decision(
         valid_to=body.valid_to,
         decided_on=body.decided_on,
     )
-    by = access.caller.user or access.caller.client_id
+    by = access.caller.recorded_as
     async with uow:  # the decision, its event and the answer's audit entry commit together
         decision = await record_decision(uow, case_id, command, by, utcnow().date())
         disclosure = await access.disclose(case_id, AidDecisionPublic.of(decision))

@@ -89,7 +89,7 @@ async def post_mapping(
             case_id,
             risk_areas={a: Rated(r.rating, r.notes) for a, r in body.risk_areas.items()},
             other_needs={n: Rated(r.rating, r.notes) for n, r in body.other_needs.items()},
-            by=access.caller.user or access.caller.client_id,
+            by=access.caller.recorded_as,
         )
         disclosure = await access.disclose(case_id, NeedsMappingPublic.of(made))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -146,7 +146,7 @@ async def post_scope(
             areas_in=tuple(body.areas_in),
             areas_out=tuple(body.areas_out),
             agreed_with_person=body.agreed_with_person,
-            by=access.caller.user or access.caller.client_id,
+            by=access.caller.recorded_as,
         )
         public = ScopePublic(
             case_id=case_id,

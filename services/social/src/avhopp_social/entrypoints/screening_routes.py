@@ -97,7 +97,7 @@ async def post_screening(
             answers=body.answers,
             sex=body.sex,
             administered_on=body.administered_on,
-            by=access.caller.user or access.caller.client_id,
+            by=access.caller.recorded_as,
             today=utcnow().date(),
         )
         disclosure = await access.disclose(case_id, ScreeningPublic.of(result))

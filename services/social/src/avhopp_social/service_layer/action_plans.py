@@ -7,13 +7,12 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import ActionPlanUpdated
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import ActionPlanRecord
 from avhopp_social.domain.action_plan import ActionPlan, Measure, plan
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 async def _versions(uow: UnitOfWork, case_id: str) -> Sequence[ActionPlan]:
@@ -58,8 +57,7 @@ async def record_plan(
     today: date,
 ) -> ActionPlan:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     earlier = await _versions(uow, case_id)
     made = plan(
         earlier[0] if earlier else None,
@@ -100,6 +98,5 @@ async def record_plan(
 
 
 async def plan_history(uow: UnitOfWork, case_id: str) -> Sequence[ActionPlan]:
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     return await _versions(uow, case_id)

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.aid_decision_repository import AidDecisionRepository
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome, decide
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +29,7 @@ async def record_decision(
     uow: UnitOfWork, case_id: str, command: DecideAid, by: str, today: date
 ) -> AidDecision:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     decision = decide(
         decision_id=str(uuid.uuid4()),
         case_id=case_id,
@@ -61,8 +59,7 @@ async def record_decision(
 
 
 async def decisions_of(uow: UnitOfWork, case_id: str) -> Sequence[AidDecision]:
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     return await AidDecisionRepository(uow.session).for_case(case_id)
 
 

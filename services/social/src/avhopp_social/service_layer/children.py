@@ -10,9 +10,9 @@ from sqlmodel import col, select
 from avhopp_shared.errors import Conflict, NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import ChildRecord, TaskRecord
 from avhopp_social.domain.children import Child, Task, TaskKind, record_child
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 async def add_child(
@@ -24,8 +24,7 @@ async def add_child(
     concern: str | None,
 ) -> tuple[Child, Task | None]:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     child, task = record_child(
         child_id=str(uuid.uuid4()),
         task_id=str(uuid.uuid4()),

@@ -10,14 +10,13 @@ from sqlmodel import col, select
 
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.state_handlers import apply_access_event
-from avhopp_shared.errors import NotFound
 from avhopp_shared.events.access_events import DisclosureDecided
 from avhopp_shared.events.social_events import ProviderCommissioned
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import CommissionRecord
 from avhopp_social.domain.aid_decision import AidType
 from avhopp_social.domain.commission import Commission, commission
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 async def commission_provider(
@@ -33,8 +32,7 @@ async def commission_provider(
     today: date,
 ) -> Commission:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     made = commission(
         commission_id=str(uuid.uuid4()),
         case_id=case_id,
@@ -83,8 +81,7 @@ async def commission_provider(
 
 
 async def commissions_of(uow: UnitOfWork, case_id: str) -> Sequence[Commission]:
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     result = await uow.session.exec(
         select(CommissionRecord)
         .where(col(CommissionRecord.case_id) == case_id)

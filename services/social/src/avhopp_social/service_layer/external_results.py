@@ -8,9 +8,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from avhopp_shared.errors import NotFound
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import ExternalResultRecord
 from avhopp_social.domain.external_assessment import (
     ExternalResult,
@@ -18,6 +16,7 @@ from avhopp_social.domain.external_assessment import (
     RiskInstrument,
     external_result,
 )
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 async def record_result(
@@ -31,8 +30,7 @@ async def record_result(
     today: date,
 ) -> ExternalResult:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     result = external_result(
         result_id=str(uuid.uuid4()),
         case_id=case_id,
@@ -58,8 +56,7 @@ async def record_result(
 async def results_of(
     uow: UnitOfWork, case_id: str, instruments: Collection[str]
 ) -> Sequence[ExternalResult]:
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     rows = await uow.session.exec(
         select(ExternalResultRecord)
         .where(

@@ -7,10 +7,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import NeedsMappingRecord
 from avhopp_social.domain.needs_mapping import (
     NeedsMapping,
@@ -20,6 +18,7 @@ from avhopp_social.domain.needs_mapping import (
     RbmArea,
     map_needs,
 )
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 def _rated(stored: Mapping[str, Any]) -> Rated:
@@ -28,8 +27,7 @@ def _rated(stored: Mapping[str, Any]) -> Rated:
 
 async def _versions(uow: UnitOfWork, case_id: str) -> Sequence[NeedsMapping]:
     """Every version, newest first."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     result = await uow.session.exec(
         select(NeedsMappingRecord)
         .where(col(NeedsMappingRecord.case_id) == case_id)

@@ -9,9 +9,9 @@ from sqlmodel import col, select
 
 from avhopp_shared.errors import NotFound
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
 from avhopp_social.domain.responsibility import Responsibility, Transfer, transfer
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 async def responsibility_of(uow: UnitOfWork, case_id: str) -> Responsibility:
@@ -34,8 +34,7 @@ async def set_responsibility(
     uow: UnitOfWork, case_id: str, *, residence: str, stay: str | None
 ) -> Responsibility:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     record = await uow.session.get(ResponsibilityRecord, case_id)
     if record is None:
         record = ResponsibilityRecord(case_id=case_id, residence=residence, stay=stay)

@@ -9,11 +9,11 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from avhopp_shared.errors import InvalidInput, NotFound
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import ScreeningRecord
 from avhopp_social.domain.screening import Instrument, Score, Sex, score
+from avhopp_social.service_layer.known_case import require_investigation
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,7 @@ async def record_screening(
     today: date,
 ) -> Screening:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     if administered_on > today:
         raise InvalidInput("administered_on", "cannot be in the future")
     result = Screening(
@@ -68,8 +67,7 @@ async def record_screening(
 
 
 async def screenings_of(uow: UnitOfWork, case_id: str) -> Sequence[Screening]:
-    if await InvestigationRepository(uow.session).get(case_id) is None:
-        raise NotFound("investigation", case_id)
+    await require_investigation(uow, case_id)
     rows = await uow.session.exec(
         select(ScreeningRecord)
         .where(col(ScreeningRecord.case_id) == case_id)

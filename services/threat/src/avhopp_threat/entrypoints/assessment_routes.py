@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
@@ -42,11 +41,6 @@ def _code(municipality: str | None, field: str) -> str | None:
     return None if municipality is None else resolve_municipality(municipality, field).code
 
 
-def acting_person(caller: Caller) -> str:
-    """Who is recorded as having done it: the named user, else the client."""
-    return caller.user or caller.client_id
-
-
 @router.post(
     "/cases/{case_id}/threat-assessments",
     status_code=status.HTTP_201_CREATED,
@@ -78,7 +72,7 @@ async def post_assessment(
     )
     async with uow:  # the assessment, its events and the answer's audit entry commit together
         assessment = await record_assessment(
-            uow, case_id, command, acting_person(access.caller), today
+            uow, case_id, command, access.caller.recorded_as, today
         )
         disclosure = await access.disclose(case_id, ThreatAssessmentPublic.of(assessment, today))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -20,7 +20,6 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.placement import TownJudgement
-from avhopp_threat.entrypoints.assessment_routes import acting_person
 from avhopp_threat.entrypoints.schemas import (
     PlacementAssessmentIn,
     PlacementAssessmentPublic,
@@ -61,9 +60,7 @@ async def post_placement_assessment(
         for index, town in enumerate(body.towns)
     ]
     async with uow:
-        checked = await record_placement_assessment(
-            uow, case_id, towns, acting_person(access.caller)
-        )
+        checked = await record_placement_assessment(uow, case_id, towns, access.caller.recorded_as)
         public = PlacementAssessmentPublic.of(
             checked.version, checked.assessment, checked.rival_flags
         )
@@ -133,7 +130,7 @@ async def post_placement(
     code = resolve_municipality(body.municipality, "municipality").code
     async with uow:
         placement = await record_placement(
-            uow, case_id, code, body.placed_on, acting_person(access.caller), utcnow().date()
+            uow, case_id, code, body.placed_on, access.caller.recorded_as, utcnow().date()
         )
         disclosure = await access.disclose(case_id, PlacementPublic.of(placement))
     # Written even when the writer may not read it back: the answer then lists

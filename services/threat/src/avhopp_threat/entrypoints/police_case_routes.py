@@ -16,7 +16,6 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
-from avhopp_threat.entrypoints.assessment_routes import acting_person
 from avhopp_threat.entrypoints.schemas import (
     AbortIn,
     CompletionIn,
@@ -63,7 +62,7 @@ async def post_check(
             checked_on=body.checked_on,
             hit=body.hit,
             summary=body.summary,
-            by=acting_person(access.caller),
+            by=access.caller.recorded_as,
             today=utcnow().date(),
         )
         disclosure = await access.disclose(case_id, RegisterCheckPublic.of(check))
@@ -165,7 +164,7 @@ async def post_police_case(
             motivated=body.motivated,
             conditions_form_signed_on=body.conditions_form_signed_on,
             witness=body.witness,
-            by=acting_person(access.caller),
+            by=access.caller.recorded_as,
             today=utcnow().date(),
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
@@ -199,7 +198,7 @@ async def post_abort(
 ) -> JSONResponse:
     async with uow:
         case = await abort_police_case(
-            uow, case_id, reason=body.reason, by=acting_person(access.caller), today=utcnow().date()
+            uow, case_id, reason=body.reason, by=access.caller.recorded_as, today=utcnow().date()
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
     return disclosed_response(disclosure)
@@ -221,7 +220,7 @@ async def post_completion(
             uow,
             case_id,
             plan_carried_out=body.plan_carried_out,
-            by=acting_person(access.caller),
+            by=access.caller.recorded_as,
             today=utcnow().date(),
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
