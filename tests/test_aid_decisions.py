@@ -180,6 +180,10 @@ async def test_an_investigation_not_started_by_its_deadline_is_listed_as_overdue
     assert scope.status_code == 201, scope.text
     assert scope.json()["status"] == "in_progress"
     assert [i["case_id"] for i in overdue.json()] == [late]
+    started_events = "WHERE event_type = 'social.investigation_started' AND key = '{}'"
+    runtime = embedded_platform.runtime("social")
+    assert await count_rows(runtime, "outbox", started_events.format(started)) == 1
+    assert await count_rows(runtime, "outbox", started_events.format(late)) == 0
 
 
 async def test_a_needs_mapping_rates_all_eight_rbm_areas_and_is_versioned(
@@ -278,7 +282,7 @@ async def test_the_municipality_of_stay_is_read_only_by_the_case_team(
     recorded = await social.post(
         path, json={"residence_municipality": "Malmö", "stay_municipality": "2480"}
     )
-    caseworker = {"agency": "social", "organisation": "malmo", "user": "socialsekreterare-1"}
+    caseworker = {"agency": "social", "organisation": "1280", "user": "socialsekreterare-1"}
     added = await embedded_platform.clients["intake"].post(
         f"/cases/{case_id}/team-members", json=caseworker
     )

@@ -105,6 +105,8 @@ async def test_the_same_event_delivered_twice_changes_nothing(platform: RunningP
                 referral_source=original["referral_source"],
                 applied_for=original["applied_for"],
                 out_of_hours=original["out_of_hours"],
+                municipality=original["municipality"],
+                applicant_under_18=False,
             ),
             case_id=case_id,
         )

@@ -168,9 +168,11 @@ async def test_social_services_read_the_threat_level_only_under_a_consent_that_c
     assert (after["level"], after["handling_level"]) == ("high", "regional")
     assert "relative" not in after  # family is not covered, nor the person's affiliations
     assert "affiliations" not in after
-    # The case reference of a police record is police's own (ACCESS.md: social "own").
+    # The consent covers the case reference too: police's own records open to
+    # social services only under a consent (own_or_consent, policies/README.md).
+    assert after["case_id"] == case_id
     withheld = {w["category"] for w in after["withheld"]}
-    assert withheld == {"case_ref", "family", "criminal_history"}
+    assert withheld == {"family", "criminal_history"}
 
 
 async def test_the_list_filters_by_level_and_handling_level_and_finds_reviews_due(

@@ -47,12 +47,13 @@ consent_basis := {category: min(ids) |
 # title: Consent
 # description: >-
 #   A "consent" cell is open while a consent covers it (10 kap. 1 § OSL); the
-#   basis is the consent's id.
+#   basis is the consent's id. So is an "own_or_consent" cell for records
+#   another agency owns.
 # custom:
 #   short_name: consent
 #   failure_msg: no consent
 consent_grants := {category: {"rule": "consent", "basis": basis} |
 	cells := requested_cells
 	some category, basis in consent_basis
-	cells[category] == "consent"
+	cells[category] in {"consent", "own_or_consent"}
 }

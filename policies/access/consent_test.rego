@@ -57,3 +57,61 @@ test_a_consent_for_the_social_services_purpose_opens_threat_for_them if {
 	}
 	fixtures.decide(given).allowed.threat == {"rule": "consent", "basis": "consent-1"}
 }
+
+# Social services' followup cell is own_or_consent: their own follow-up notes
+# always, police's relapse report only under a consent (seed 002, "Uppföljning").
+police_relapse(changes) := fixtures.overlay(
+	{
+		"caller": fixtures.social, "purpose": "intervention",
+		"owner": {"agency": "police", "organisation": "polisen-syd"},
+		"categories": ["followup"],
+	},
+	changes,
+)
+
+social_followup_consent := consent({
+	"recipients": [{"agency": "social", "organisation": null}],
+	"categories": ["followup"], "purposes": ["intervention"],
+})
+
+own_or_consent_cases := [
+	{
+		"name": "another agency's record without a consent",
+		"given": police_relapse({}), "category": "followup",
+		"want": ["withheld", "no consent"],
+	},
+	{
+		"name": "another agency's record under a consent",
+		"given": police_relapse({"consents": [social_followup_consent]}), "category": "followup",
+		"want": ["allowed", "consent", "consent-1"],
+	},
+	{
+		"name": "another agency's record under a withdrawn consent",
+		"given": police_relapse({"consents": [consent({
+			"status": "withdrawn", "recipients": [{"agency": "social", "organisation": null}],
+			"categories": ["followup"], "purposes": ["intervention"],
+		})]}),
+		"category": "followup", "want": ["withheld", "no consent"],
+	},
+	{
+		"name": "their own record without any consent",
+		"given": police_relapse({"owner": fixtures.social_owner}), "category": "followup",
+		"want": ["allowed", "own", null],
+	},
+	{
+		"name": "another municipality's record without a consent",
+		"given": police_relapse({"owner": {"agency": "social", "organisation": "lund"}}),
+		"category": "followup", "want": ["withheld", "no consent"],
+	},
+	{
+		"name": "another agency's record under a legal basis",
+		"given": police_relapse({"legal_bases": [fixtures.overlay(fixtures.legal_basis, {
+			"recipient": {"agency": "social", "organisation": null}, "categories": ["followup"],
+		})]}),
+		"category": "followup", "want": ["allowed", "legal_basis", "basis-1"],
+	},
+]
+
+test_an_own_or_consent_cell_opens_for_the_owner_or_a_consent if {
+	count(fixtures.failures(own_or_consent_cases)) == 0
+}

@@ -96,6 +96,7 @@ withheld := object.union_n([
 
 cell_gaps := {
 	"own": "not the owner",
+	"own_or_consent": "no consent",
 	"consent": "no consent",
 	"decided": "no disclosure decision",
 	"team": "not on the case team",

@@ -11,16 +11,22 @@ import rego.v1
 # title: Matrix cells
 # description: >-
 #   The cell values of the baseline matrix in ACCESS.md ("Baseline matrix
-#   (read access)"): own, consent, decided, team, none.
-cells := {"own", "consent", "decided", "team", "none"}
+#   (read access)"): own, consent, decided, team, none; and own_or_consent,
+#   the agency's own records always and another agency's under a consent
+#   (social services' case_ref and followup: police inform social services of
+#   a relapse, seed 002 "Uppföljning", which the baseline's bare "own" would
+#   withhold).
+cells := {"own", "own_or_consent", "consent", "decided", "team", "none"}
 
 # METADATA
 # title: Cells a legal basis or break-glass can open
 # description: >-
 #   ACCESS.md, "Consent records": exchanges without consent only on a recorded
 #   legal basis (e.g. 10 kap. 18 a § OSL) or by break-glass. Never for a "none"
-#   cell, where no agency has any basis, and "own" needs no basis at all.
-openable_cells := {"consent", "decided", "team"}
+#   cell, where no agency has any basis, and "own" needs no basis at all
+#   (nor does own_or_consent for the owner; another agency's records in it
+#   open like a consent cell's).
+openable_cells := {"own_or_consent", "consent", "decided", "team"}
 
 # METADATA
 # title: Matrix column

@@ -46,6 +46,7 @@ ITEMS: list[BaseModel] = [
         applied_for=["protected_housing"],
         out_of_hours=False,
         summary="synthetic",
+        municipality="1280",
         applicant=ApplicantPublic(
             given_name="Testa",
             family_name="Testsson",

@@ -6,6 +6,7 @@ import pytest
 
 from avhopp_intake.domain.identity import (
     InvalidIdentityNumber,
+    age_on,
     birth_date_of,
     normalise_identity_number,
 )
@@ -24,3 +25,11 @@ def test_wrong_dates_and_check_digits_are_refused(raw: str) -> None:
 
 def test_the_birth_date_of_a_co_ordination_number_subtracts_sixty_days() -> None:
     assert birth_date_of("197010632391") == date(1970, 10, 3)
+
+
+@pytest.mark.parametrize(
+    ("day", "age"),
+    [(date(2026, 12, 17), 17), (date(2026, 12, 18), 18), (date(2027, 1, 1), 18)],
+)
+def test_the_age_turns_on_the_birthday_itself(day: date, age: int) -> None:
+    assert age_on("200812180007", day) == age

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from avhopp_social.domain.children import InvalidChild, TaskKind, record_child
+from avhopp_social.domain.children import InvalidChild, record_child
+from avhopp_social.domain.tasks import TaskKind
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 

@@ -59,3 +59,22 @@ def test_a_transfer_the_rules_refuse_names_the_field(overrides: dict[str, Any], 
         _move(Responsibility("c-1", MALMO, None), **overrides)
 
     assert refused.value.field == field
+
+
+def test_the_responsible_municipality_and_the_municipality_of_stay_act_and_no_other() -> None:
+    held = Responsibility("c-1", MALMO, UMEA)
+
+    assert held.may_act(MALMO, TODAY)
+    assert held.may_act(UMEA, TODAY)  # acute support (2 a kap. 2-3 §§ SoL)
+    assert not held.may_act(UMEA, TODAY, acute=False)  # not the responsibility itself
+    assert not held.may_act(LUND, TODAY)
+    assert not held.may_act(None, TODAY)
+
+
+def test_after_a_transfer_takes_effect_only_the_new_municipality_is_responsible() -> None:
+    moved = _move(Responsibility("c-1", MALMO, None))
+
+    assert moved.may_act(MALMO, date(2026, 11, 30))
+    assert not moved.may_act(UMEA, date(2026, 11, 30))
+    assert moved.may_act(UMEA, date(2026, 12, 1))
+    assert not moved.may_act(MALMO, date(2026, 12, 1))

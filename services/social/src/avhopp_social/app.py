@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.events.police_events import RelapseReported
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_social.domain.investigation import DeadlineRule
 from avhopp_social.entrypoints import (
@@ -19,9 +20,10 @@ from avhopp_social.entrypoints import (
     needs_routes,
     responsibility_routes,
     screening_routes,
+    task_routes,
 )
 from avhopp_social.entrypoints.routes import router, scope_router
-from avhopp_social.service_layer.handlers import on_application_received
+from avhopp_social.service_layer.handlers import on_application_received, on_relapse_reported
 from avhopp_social.settings import SocialSettings
 
 
@@ -48,8 +50,12 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             external_result_routes.router,
             children_routes.router,
             responsibility_routes.router,
+            task_routes.router,
         ],
-        consumes={ApplicationReceived.event_type: on_application_received(rule)},
+        consumes={
+            ApplicationReceived.event_type: on_application_received(rule),
+            RelapseReported.event_type: on_relapse_reported,
+        },
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from avhopp_shared.municipalities import is_municipality_code
+
 
 class Agency(StrEnum):
     POLICE = "police"
@@ -22,6 +24,15 @@ class Caller:
     agency: Agency
     organisation: str
     user: str | None = None
+
+    @property
+    def municipality(self) -> str | None:
+        """A social-services client's municipality: its organisation is the municipality
+        code (SCB's kommunkod, e.g. "1280"), which every municipal register uses.
+        None for other agencies, and for an organisation that is no municipality code."""
+        if self.agency is Agency.SOCIAL and is_municipality_code(self.organisation):
+            return self.organisation
+        return None
 
     @property
     def recorded_as(self) -> str:

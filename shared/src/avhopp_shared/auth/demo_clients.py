@@ -38,8 +38,9 @@ DEMO_CLIENTS: Mapping[str, DemoClient] = MappingProxyType(
         client.client_id: client
         for client in (
             DemoClient("police-syd", Agency.POLICE, "polisen-region-syd", "samordnare-1"),
-            DemoClient("social-malmo", Agency.SOCIAL, "malmo", "socialsekreterare-1"),
-            DemoClient("social-lund", Agency.SOCIAL, "lund"),
+            # Social services' organisation is their municipality code.
+            DemoClient("social-malmo", Agency.SOCIAL, "1280", "socialsekreterare-1"),
+            DemoClient("social-lund", Agency.SOCIAL, "1281"),
             DemoClient("provider-skyddat-boende", Agency.PROVIDER, "skyddat-boende-ab"),
             DemoClient("provider-kontakt", Agency.PROVIDER, "kontaktpersoner-ab"),
             DemoClient("probation-syd", Agency.PROBATION, "frivarden-malmo"),

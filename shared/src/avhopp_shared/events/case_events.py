@@ -70,3 +70,8 @@ class ApplicationReceived(EventPayload):
     referral_source: ReferralSource
     applied_for: list[AppliedFor] = Field(min_length=1)
     out_of_hours: bool
+    #: The municipality whose social services received it (its four-digit
+    #: code): responsible until a transfer (2 a kap. SoL).
+    municipality: str = Field(pattern=r"^[0-9]{4}$", examples=["1280"])
+    #: Under 18 when it arrived: social services take the youth path (004 Del 4).
+    applicant_under_18: bool

@@ -30,7 +30,9 @@ from avhopp_shared.events.police_events import (
 from avhopp_shared.events.social_events import (
     ActionPlanUpdated,
     InterventionsDecided,
+    InvestigationStarted,
     ProviderCommissioned,
+    ResponsibilityTransferred,
 )
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {
@@ -56,6 +58,8 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     InterventionsDecided.event_type: InterventionsDecided,
     ProviderCommissioned.event_type: ProviderCommissioned,
     ActionPlanUpdated.event_type: ActionPlanUpdated,
+    InvestigationStarted.event_type: InvestigationStarted,
+    ResponsibilityTransferred.event_type: ResponsibilityTransferred,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import Field
@@ -45,3 +45,29 @@ class ActionPlanUpdated(EventPayload):
     case_id: str
     version: int
     review_on: date
+
+
+class InvestigationStarted(EventPayload):
+    """The investigation's scope was chosen with the person and the work began
+    (11 kap. 1 § SoL; the investigation must not be wider than the matter)."""
+
+    event_type: ClassVar[str] = "social.investigation_started"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    started_at: datetime
+
+
+class ResponsibilityTransferred(EventPayload):
+    """The responsibility for the case moves to another municipality (2 a kap. 10 § SoL).
+
+    Which municipality is ``protected_location`` (usually the new home town):
+    the event says only that, and when; the case team reads where.
+    """
+
+    event_type: ClassVar[str] = "social.responsibility_transferred"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    decided_on: date
+    effective_on: date

@@ -28,6 +28,7 @@ class CaseRepository:
                 personal_identity_number=applicant.personal_identity_number,
                 phone=applicant.phone,
                 idempotency_key=idempotency_key,
+                municipality=application.municipality,
             )
         )
 
@@ -52,6 +53,7 @@ def _to_domain(record: CaseRecord) -> Application:
         applied_for=tuple(AppliedFor(item) for item in record.applied_for),
         out_of_hours=record.out_of_hours,
         summary=record.summary,
+        municipality=record.municipality,
         applicant=Applicant(
             given_name=record.given_name,
             family_name=record.family_name,

@@ -28,6 +28,7 @@ class CaseRecord(SQLModel, table=True):
     idempotency_key: str | None = Field(
         default=None, sa_column=Column(String(200), nullable=True, unique=True)
     )
+    municipality: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
 
 
 class ConsentRecordRow(SQLModel, table=True):

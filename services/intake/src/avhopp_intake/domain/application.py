@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from avhopp_intake.domain.identity import age_on
 from avhopp_shared.events.case_events import (
     ApplicationReceived,
     AppliedFor,
@@ -31,10 +32,19 @@ class Application:
     applied_for: tuple[AppliedFor, ...]
     out_of_hours: bool
     applicant: Applicant
+    #: The municipality whose social services received it (its code); None
+    #: only for cases registered before the platform recorded it.
+    municipality: str | None
     summary: str | None = None
+
+    @property
+    def applicant_under_18(self) -> bool:
+        """Under 18 when the application arrived: the youth path (004 Del 4)."""
+        return age_on(self.applicant.personal_identity_number, self.received_at.date()) < 18
 
     def received_event(self) -> ApplicationReceived:
         # Thin on purpose: no name, no identity number (ACCESS.md, events are disclosures).
+        assert self.municipality is not None, "a new application names its municipality"
         return ApplicationReceived(
             case_id=self.case_id,
             received_at=self.received_at,
@@ -42,6 +52,8 @@ class Application:
             referral_source=self.referral_source,
             applied_for=list(self.applied_for),
             out_of_hours=self.out_of_hours,
+            municipality=self.municipality,
+            applicant_under_18=self.applicant_under_18,
         )
 
 

@@ -31,3 +31,9 @@ def birth_date_of(normalised: str) -> date:
     if day > 60:  # co-ordination number: the day is stored plus 60
         day -= 60
     return date(int(normalised[0:4]), int(normalised[4:6]), day)
+
+
+def age_on(normalised: str, day: date) -> int:
+    """Whole years of age on ``day``."""
+    born = birth_date_of(normalised)
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

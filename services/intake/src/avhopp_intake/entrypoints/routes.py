@@ -13,7 +13,10 @@ from avhopp_intake.service_layer.register_application import (
     get_application,
     register_application,
 )
+from avhopp_shared.auth.caller import Caller
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -23,6 +26,20 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
+
+
+def receiving_municipality(named: str | None, caller: Caller) -> str:
+    """The municipality the application goes to: named, else the social-services caller's own.
+
+    The receiving municipality is responsible until a transfer (2 a kap. SoL),
+    and only its social services write in the case.
+    """
+    if named is not None:
+        return resolve_municipality(named, "municipality").code
+    if caller.municipality is None:
+        raise InvalidInput("municipality", "a referral must name the receiving municipality")
+    return caller.municipality
+
 
 router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
 
@@ -55,6 +72,7 @@ async def post_application(
         applied_for=tuple(body.applied_for),
         out_of_hours=body.out_of_hours,
         summary=body.summary,
+        municipality=receiving_municipality(body.municipality, access.caller),
         applicant=Applicant(
             given_name=applicant.given_name,
             family_name=applicant.family_name,

@@ -49,6 +49,16 @@ class ApplicationCreate(BaseModel):
         description="When the application arrived; defaults to now. Must carry a timezone.",
     )
     summary: str | None = Field(default=None, max_length=4000)
+    municipality: str | None = Field(
+        default=None,
+        max_length=60,
+        description=(
+            "The municipality whose social services the application is made to, by its "
+            "four-digit code or its exact name. Left out, a social-services caller's own "
+            "municipality; a referral from another agency must name it."
+        ),
+        examples=["1280"],
+    )
     applicant: ApplicantIn
     consents: list[ConsentCreate] = Field(
         default_factory=list,
@@ -94,6 +104,9 @@ class CasePublic(BaseModel):
     applied_for: list[AppliedFor]
     out_of_hours: bool
     summary: str | None
+    municipality: str | None = Field(
+        description="The municipality whose social services received it (its code)"
+    )
     applicant: ApplicantPublic
 
     @classmethod
@@ -107,6 +120,7 @@ class CasePublic(BaseModel):
             applied_for=list(application.applied_for),
             out_of_hours=application.out_of_hours,
             summary=application.summary,
+            municipality=application.municipality,
             applicant=ApplicantPublic(
                 given_name=applicant.given_name,
                 family_name=applicant.family_name,

@@ -23,6 +23,7 @@ class RegisterApplication:
     applied_for: tuple[AppliedFor, ...]
     out_of_hours: bool
     applicant: Applicant
+    municipality: str
     summary: str | None = None
     idempotency_key: str | None = None
     consents: tuple[RecordConsent, ...] = ()
@@ -55,6 +56,7 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         applied_for=command.applied_for,
         out_of_hours=command.out_of_hours,
         applicant=command.applicant,
+        municipality=command.municipality,
         summary=command.summary,
     )
     cases.add(application, command.idempotency_key)

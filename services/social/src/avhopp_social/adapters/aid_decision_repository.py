@@ -6,6 +6,7 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.adapters.tables import AidDecisionRecord
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome
 
@@ -40,12 +41,14 @@ class AidDecisionRepository:
         return [_to_domain(record) for record in result.all()]
 
     async def expiring(
-        self, today: date, until: date, limit: int, offset: int
+        self, today: date, until: date, limit: int, offset: int, within: CaseFilter | None = None
     ) -> Sequence[AidDecision]:
         """Granted aid whose period ends between ``today`` and ``until``, soonest first."""
+        query = select(AidDecisionRecord)
+        if within is not None:
+            query = query.where(within(AidDecisionRecord.case_id))
         result = await self._session.exec(
-            select(AidDecisionRecord)
-            .where(
+            query.where(
                 col(AidDecisionRecord.valid_to) >= today,
                 col(AidDecisionRecord.valid_to) <= until,
                 col(AidDecisionRecord.outcome) != Outcome.REFUSED.value,

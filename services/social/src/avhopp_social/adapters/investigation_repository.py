@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import AppliedFor
+from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.adapters.tables import InvestigationRecord, ScopeRecord
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus, Scope
 
@@ -38,11 +39,17 @@ class InvestigationRepository:
         return _to_domain(record) if record else None
 
     async def list_by_deadline(
-        self, limit: int, offset: int, overdue_at: datetime | None = None
+        self,
+        limit: int,
+        offset: int,
+        overdue_at: datetime | None = None,
+        within: CaseFilter | None = None,
     ) -> Sequence[Investigation]:
         """Earliest start deadline first; with ``overdue_at``, only those not started by then
-        whose deadline has passed."""
+        whose deadline has passed; ``within`` narrows to some cases."""
         query = select(InvestigationRecord)
+        if within is not None:
+            query = query.where(within(InvestigationRecord.case_id))
         if overdue_at is not None:
             query = query.where(
                 col(InvestigationRecord.status) == InvestigationStatus.AWAITING_START.value,

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from avhopp_shared.errors import InvalidInput
-
-
-class TaskKind(StrEnum):
-    CONSIDER_CHILD_INVESTIGATION = "consider_child_investigation"
+from avhopp_social.domain.tasks import Task, TaskKind
 
 
 class InvalidChild(InvalidInput):
@@ -31,21 +27,6 @@ class Child:
     birth_year: int
     lives_with_person: bool
     concern: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    task_id: str
-    case_id: str
-    kind: TaskKind
-    reason: str
-    legal_basis: str
-    created_at: datetime
-    done_at: datetime | None = None
-
-    @property
-    def open(self) -> bool:
-        return self.done_at is None
 
 
 def record_child(

@@ -46,6 +46,18 @@ class Responsibility:
         """In an acute situation, the municipality of stay (2 a kap. SoL)."""
         return self.stay or self.responsible_on(day)
 
+    def may_act(self, municipality: str | None, day: date, *, acute: bool = True) -> bool:
+        """Whether this municipality's social services work in the case on ``day``: the
+        responsible one, and (``acute``) the municipality of stay, which answers
+        for acute support (2 a kap. 2-3 §§ SoL) but not for the responsibility
+        itself. No other: each municipality is its own authority, and secrecy
+        holds between them."""
+        if municipality is None:
+            return False
+        if municipality == self.responsible_on(day):
+            return True
+        return acute and municipality == self.acute_responsible_on(day)
+
 
 def transfer(
     current: Responsibility,

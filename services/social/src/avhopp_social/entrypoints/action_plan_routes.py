@@ -20,6 +20,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.action_plan import ActionPlan, Measure
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES
 from avhopp_social.service_layer.action_plans import plan_history, record_plan
 
 router = APIRouter(tags=["action plan"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -106,7 +107,7 @@ class ActionPlanPublic(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ActionPlanPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), WRITES],
     summary="Record a new version of the individual action plan",
     operation_id="recordActionPlan",
 )
@@ -134,7 +135,7 @@ async def post_plan(
 @router.get(
     "/cases/{case_id}/action-plans",
     response_model=list[disclosed_model(ActionPlanPublic)],  # type: ignore[misc]
-    dependencies=[requires("investigation.read")],
+    dependencies=[requires("investigation.read"), READS],
     summary="Every version of the action plan, newest first",
     operation_id="listActionPlans",
 )

@@ -22,6 +22,7 @@ from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.aid_decision import AidType
 from avhopp_social.domain.commission import Commission
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES
 from avhopp_social.service_layer.commissions import commission_provider, commissions_of
 from avhopp_social.settings import SocialSettings
 
@@ -79,7 +80,7 @@ class CommissionPublic(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(CommissionPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), WRITES],
     summary="Commission a provider and decide which categories it may receive",
     operation_id="commissionProvider",
 )
@@ -106,7 +107,7 @@ async def post_commission(
 @router.get(
     "/cases/{case_id}/commissions",
     response_model=list[disclosed_model(CommissionPublic)],  # type: ignore[misc]
-    dependencies=[requires("investigation.read")],
+    dependencies=[requires("investigation.read"), READS],
     summary="The providers commissioned for the case",
     operation_id="listCommissions",
 )

@@ -21,6 +21,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES, municipality_cases
 from avhopp_social.service_layer.aid_decisions import (
     DecideAid,
     decisions_of,
@@ -90,7 +91,7 @@ class AidDecisionPublic(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(AidDecisionPublic),
     responses=NOT_FOUND | problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), WRITES],
     summary="Decide on aid (4 kap. 1 § SoL); granted aid is announced to police as a summary",
     operation_id="decideAid",
 )
@@ -116,7 +117,7 @@ async def post_decision(
     "/cases/{case_id}/aid-decisions",
     response_model=list[disclosed_model(AidDecisionPublic)],  # type: ignore[misc]
     responses=NOT_FOUND,
-    dependencies=[requires("investigation.read")],
+    dependencies=[requires("investigation.read"), READS],
     summary="The decisions on aid of a case, oldest first",
     operation_id="listAidDecisions",
 )
@@ -144,7 +145,14 @@ async def get_expiring(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
     async with uow:
-        found = await expiring_decisions(uow, utcnow().date(), within_days, limit, offset)
+        found = await expiring_decisions(
+            uow,
+            utcnow().date(),
+            within_days,
+            limit,
+            offset,
+            within=municipality_cases(access.caller),
+        )
         disclosures = await access.disclose_each(
             [(d.case_id, AidDecisionPublic.of(d)) for d in found]
         )

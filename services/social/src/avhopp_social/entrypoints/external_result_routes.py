@@ -26,11 +26,12 @@ from avhopp_social.domain.external_assessment import (
     HealthInstrument,
     RiskInstrument,
 )
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES
 from avhopp_social.service_layer.external_results import record_result, results_of
 
 router = APIRouter(tags=["assessments"], responses=problem_responses(401, 403) | NOT_FOUND)
-WRITE = [requires("aid_decision.write")]
-READ = [requires("investigation.read")]
+WRITE = [requires("aid_decision.write"), WRITES]
+READ = [requires("investigation.read"), READS]
 
 
 class _Result(BaseModel):

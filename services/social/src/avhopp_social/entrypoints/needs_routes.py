@@ -19,6 +19,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.needs_mapping import NeedsMapping, OtherNeed, Rated, Rating, RbmArea
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES
 from avhopp_social.service_layer.needs_mappings import mapping_history, record_mapping
 
 router = APIRouter(tags=["needs mapping"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -76,7 +77,7 @@ class NeedsMappingPublic(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(NeedsMappingPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), WRITES],
     summary="Record a needs mapping: each RBM area rated and noted",
     operation_id="recordNeedsMapping",
 )
@@ -98,7 +99,7 @@ async def post_mapping(
 @router.get(
     "/cases/{case_id}/needs-mappings",
     response_model=list[disclosed_model(NeedsMappingPublic)],  # type: ignore[misc]
-    dependencies=[requires("investigation.read")],
+    dependencies=[requires("investigation.read"), READS],
     summary="Every version of the needs mapping, newest first",
     operation_id="listNeedsMappings",
 )

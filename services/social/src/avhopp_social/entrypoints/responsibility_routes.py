@@ -20,7 +20,13 @@ from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_r
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.responsibility import Responsibility
+from avhopp_social.entrypoints.municipality_scope import (
+    READS,
+    RESPONSIBLE_WRITES,
+    require_municipality,
+)
 from avhopp_social.service_layer.responsibility import (
+    claimable,
     responsibility_of,
     set_responsibility,
     transfer_responsibility,
@@ -93,6 +99,10 @@ async def post_responsibility(
     stay = body.stay_municipality
     stay_code = None if stay is None else resolve_municipality(stay, "stay_municipality").code
     async with uow:
+        # A case from before the receiving municipality was recorded may be
+        # claimed once, by the municipality naming itself as the residence.
+        if not (await claimable(uow, case_id) and residence == access.caller.municipality):
+            await require_municipality(uow, case_id, access.caller, reading=False, acute=False)
         held = await set_responsibility(uow, case_id, residence=residence, stay=stay_code)
         disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, utcnow().date()))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -103,7 +113,7 @@ async def post_responsibility(
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ResponsibilityPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Transfer the responsibility to another municipality (2 a kap. 10 § SoL)",
     operation_id="transferResponsibility",
 )
@@ -129,7 +139,7 @@ async def post_transfer(
 @router.get(
     "/cases/{case_id}/responsibility",
     response_model=disclosed_model(ResponsibilityPublic),
-    dependencies=[requires("investigation.read")],
+    dependencies=[requires("investigation.read"), READS],
     summary="Which municipality is responsible, today and in an acute situation",
     operation_id="readResponsibility",
 )

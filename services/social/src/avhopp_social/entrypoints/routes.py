@@ -20,6 +20,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus, NeedArea
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES, municipality_cases
 from avhopp_social.service_layer.handlers import (
     get_investigation,
     list_investigations,
@@ -65,6 +66,7 @@ class InvestigationPublic(BaseModel):
     "/cases/{case_id}/investigation",
     response_model=disclosed_model(InvestigationPublic),
     responses=NOT_FOUND,
+    dependencies=[READS],
     summary="The investigation opened for a case, with its start deadline",
     operation_id="readInvestigation",
 )
@@ -93,7 +95,9 @@ async def read_investigations(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
     async with uow:  # the read and its audit entries: one transaction
-        found = await list_investigations(uow, limit, offset, overdue=overdue)
+        found = await list_investigations(
+            uow, limit, offset, overdue=overdue, within=municipality_cases(access.caller)
+        )
         disclosures = await access.disclose_each(
             [(i.case_id, InvestigationPublic.of(i)) for i in found]
         )
@@ -132,7 +136,7 @@ class ScopePublic(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ScopePublic),
     responses=NOT_FOUND | problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), WRITES],
     summary="Start the investigation with the areas chosen with the person (in and out)",
     operation_id="startInvestigation",
 )

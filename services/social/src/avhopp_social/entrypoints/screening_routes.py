@@ -20,6 +20,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.screening import Instrument, Sex
+from avhopp_social.entrypoints.municipality_scope import READS, WRITES
 from avhopp_social.service_layer.screenings import Screening, record_screening, screenings_of
 
 router = APIRouter(tags=["screenings"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -82,7 +83,7 @@ class ScreeningPublic(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ScreeningPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
+    dependencies=[requires("aid_decision.write"), WRITES],
     summary="Score an AUDIT or DUDIT (an answer out of range is refused naming the item)",
     operation_id="recordScreening",
 )
@@ -107,7 +108,7 @@ async def post_screening(
 @router.get(
     "/cases/{case_id}/screenings",
     response_model=list[disclosed_model(ScreeningPublic)],  # type: ignore[misc]
-    dependencies=[requires("investigation.read")],
+    dependencies=[requires("investigation.read"), READS],
     summary="The AUDIT and DUDIT results of the case, oldest first",
     operation_id="listScreenings",
 )

@@ -11,6 +11,7 @@ from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.aid_decision_repository import AidDecisionRepository
+from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome, decide
 from avhopp_social.service_layer.known_case import require_investigation
 
@@ -64,8 +65,13 @@ async def decisions_of(uow: UnitOfWork, case_id: str) -> Sequence[AidDecision]:
 
 
 async def expiring_decisions(
-    uow: UnitOfWork, today: date, within_days: int, limit: int, offset: int
+    uow: UnitOfWork,
+    today: date,
+    within_days: int,
+    limit: int,
+    offset: int,
+    within: CaseFilter | None = None,
 ) -> Sequence[AidDecision]:
     return await AidDecisionRepository(uow.session).expiring(
-        today, today + timedelta(days=within_days), limit, offset
+        today, today + timedelta(days=within_days), limit, offset, within
     )

@@ -1,18 +1,16 @@
-"""Children of the person, and the caseworkers' task list."""
+"""Children of the person; a concern opens a task."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
-from sqlmodel import col, select
-
-from avhopp_shared.errors import Conflict, NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
-from avhopp_social.adapters.tables import ChildRecord, TaskRecord
-from avhopp_social.domain.children import Child, Task, TaskKind, record_child
+from avhopp_social.adapters.tables import ChildRecord
+from avhopp_social.domain.children import Child, record_child
+from avhopp_social.domain.tasks import Task
 from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.service_layer.tasks import add_task
 
 
 async def add_child(
@@ -44,50 +42,5 @@ async def add_child(
         )
     )
     if task is not None:
-        uow.session.add(
-            TaskRecord(
-                task_id=task.task_id,
-                case_id=case_id,
-                kind=task.kind.value,
-                reason=task.reason,
-                legal_basis=task.legal_basis,
-                created_at=task.created_at,
-            )
-        )
+        add_task(uow, task)
     return child, task
-
-
-def _task(record: TaskRecord) -> Task:
-    return Task(
-        task_id=record.task_id,
-        case_id=record.case_id,
-        kind=TaskKind(record.kind),
-        reason=record.reason,
-        legal_basis=record.legal_basis,
-        created_at=record.created_at,
-        done_at=record.done_at,
-    )
-
-
-async def tasks(uow: UnitOfWork, *, open_only: bool, limit: int, offset: int) -> Sequence[Task]:
-    query = select(TaskRecord)
-    if open_only:
-        query = query.where(col(TaskRecord.done_at).is_(None))
-    result = await uow.session.exec(
-        query.order_by(col(TaskRecord.created_at), col(TaskRecord.task_id))
-        .limit(limit)
-        .offset(offset)
-    )
-    return [_task(record) for record in result.all()]
-
-
-async def complete_task(uow: UnitOfWork, task_id: str) -> Task:
-    """Inside an open unit of work; the caller commits."""
-    record = await uow.session.get(TaskRecord, task_id)
-    if record is None:
-        raise NotFound("task", task_id)
-    if record.done_at is not None:
-        raise Conflict("the task is already done")
-    record.done_at = utcnow()
-    uow.session.add(record)
-    return _task(record)

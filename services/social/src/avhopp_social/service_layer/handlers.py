@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Sequence
 
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.police_events import RelapseReported
+from avhopp_shared.events.social_events import InvestigationStarted
 from avhopp_shared.messaging.inbox import EventHandler
 from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.adapters.investigation_repository import InvestigationRepository
+from avhopp_social.adapters.tables import ResponsibilityRecord
 from avhopp_social.domain.investigation import (
     DeadlineRule,
     Investigation,
@@ -16,15 +22,55 @@ from avhopp_social.domain.investigation import (
     choose_scope,
     open_investigation,
 )
+from avhopp_social.domain.tasks import relapse_task, youth_tasks
+from avhopp_social.service_layer.tasks import add_task
+
+log = logging.getLogger(__name__)
 
 
 def on_application_received(rule: DeadlineRule) -> EventHandler:
     async def handle(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
         assert isinstance(payload, ApplicationReceived)
-        investigation = open_investigation(payload, rule, utcnow())
-        await InvestigationRepository(uow.session).add_new(investigation)
+        now = utcnow()
+        investigation = open_investigation(payload, rule, now)
+        if not await InvestigationRepository(uow.session).add_new(investigation):
+            return
+        # The receiving municipality is responsible until a transfer (2 a kap. SoL).
+        uow.session.add(
+            ResponsibilityRecord(case_id=payload.case_id, residence=payload.municipality)
+        )
+        if payload.applicant_under_18:
+            ids = (str(uuid.uuid4()), str(uuid.uuid4()))
+            for task in youth_tasks(task_ids=ids, case_id=payload.case_id, now=now):
+                add_task(uow, task)
 
     return handle
+
+
+async def on_relapse_reported(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """Police found a relapse: a task to assess it individually (seed 002, PROCESS.md step 11).
+
+    The gate lets the report through only under the person's consent (or a
+    recorded legal basis); fields it withheld are absent from ``payload``.
+    """
+    assert isinstance(payload, RelapseReported)
+    case_id = envelope.subject
+    if await InvestigationRepository(uow.session).get(case_id) is None:
+        log.warning("relapse report for a case without an investigation here: %s", case_id)
+        return
+    seen = payload.model_fields_set
+    add_task(
+        uow,
+        relapse_task(
+            task_id=str(uuid.uuid4()),
+            case_id=case_id,
+            check_id=payload.check_id if "check_id" in seen else None,
+            checked_on=payload.checked_on if "checked_on" in seen else None,
+            now=utcnow(),
+        ),
+    )
 
 
 async def get_investigation(uow: UnitOfWork, case_id: str) -> Investigation:
@@ -36,12 +82,17 @@ async def get_investigation(uow: UnitOfWork, case_id: str) -> Investigation:
 
 
 async def list_investigations(
-    uow: UnitOfWork, limit: int, offset: int, *, overdue: bool = False
+    uow: UnitOfWork,
+    limit: int,
+    offset: int,
+    *,
+    overdue: bool = False,
+    within: CaseFilter | None = None,
 ) -> Sequence[Investigation]:
-    async with uow:
-        return await InvestigationRepository(uow.session).list_by_deadline(
-            limit, offset, overdue_at=utcnow() if overdue else None
-        )
+    """Inside an open unit of work; ``within`` narrows to some cases, given the case id column."""
+    return await InvestigationRepository(uow.session).list_by_deadline(
+        limit, offset, overdue_at=utcnow() if overdue else None, within=within
+    )
 
 
 async def start_investigation(
@@ -67,4 +118,5 @@ async def start_investigation(
         now=utcnow(),
     )
     await investigations.start(started, scope)
+    uow.emit(InvestigationStarted(case_id=case_id, started_at=scope.recorded_at), case_id=case_id)
     return started, scope

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import col, select
 
+from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import NotFound
+from avhopp_shared.events.social_events import ResponsibilityTransferred
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
 from avhopp_social.domain.responsibility import Responsibility, Transfer, transfer
@@ -15,9 +19,16 @@ from avhopp_social.service_layer.known_case import require_investigation
 
 
 async def responsibility_of(uow: UnitOfWork, case_id: str) -> Responsibility:
+    held = await _held(uow, case_id)
+    if held is None:
+        raise NotFound("responsibility", case_id)
+    return held
+
+
+async def _held(uow: UnitOfWork, case_id: str) -> Responsibility | None:
     record = await uow.session.get(ResponsibilityRecord, case_id)
     if record is None:
-        raise NotFound("responsibility", case_id)
+        return None
     rows = await uow.session.exec(
         select(TransferRecord)
         .where(col(TransferRecord.case_id) == case_id)
@@ -28,6 +39,45 @@ async def responsibility_of(uow: UnitOfWork, case_id: str) -> Responsibility:
         for r in rows.all()
     )
     return Responsibility(case_id, record.residence, record.stay, moves)
+
+
+async def may_work_in(
+    uow: UnitOfWork, case_id: str, caller: Caller, today: date, *, acute: bool = True
+) -> bool:
+    """Whether the caller's municipality works in the case (``Responsibility.may_act``).
+
+    Unknown cases are :class:`NotFound`. A case without a recorded
+    responsibility is closed to every municipality (but see :func:`claimable`).
+    """
+    await require_investigation(uow, case_id)
+    held = await _held(uow, case_id)
+    return held is not None and held.may_act(caller.municipality, today, acute=acute)
+
+
+async def claimable(uow: UnitOfWork, case_id: str) -> bool:
+    """A case from before the receiving municipality was recorded: the first record
+    of its responsibility may be made by the municipality it names as residence."""
+    await require_investigation(uow, case_id)
+    return await uow.session.get(ResponsibilityRecord, case_id) is None
+
+
+def responsible_cases(municipality: str, today: date, case_id: Any) -> ColumnElement[bool]:
+    """``case_id`` is one of the cases this municipality may work in today (as ``may_act``)."""
+    latest = (
+        select(TransferRecord.to_municipality)
+        .where(
+            col(TransferRecord.case_id) == col(ResponsibilityRecord.case_id),
+            col(TransferRecord.effective_on) <= today,
+        )
+        .order_by(col(TransferRecord.effective_on).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    responsible = func.coalesce(latest, col(ResponsibilityRecord.residence))
+    cases = select(col(ResponsibilityRecord.case_id)).where(
+        or_(responsible == municipality, col(ResponsibilityRecord.stay) == municipality)
+    )
+    return col(case_id).in_(cases)
 
 
 async def set_responsibility(
@@ -66,6 +116,12 @@ async def transfer_responsibility(
         today=today,
     )
     latest = moved.transfers[-1]
+    uow.emit(
+        ResponsibilityTransferred(
+            case_id=case_id, decided_on=latest.decided_on, effective_on=latest.effective_on
+        ),
+        case_id=case_id,
+    )
     uow.session.add(
         TransferRecord(
             transfer_id=latest.transfer_id,

@@ -1,0 +1,96 @@
+"""The caseworkers' task list: what the platform learned that someone must act on.
+
+A task is never left to memory: a concern for a child, a relapse police
+report, a person under 18 — each opens one, with the rule it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class TaskKind(StrEnum):
+    #: 11 kap. 1-2 §§, 14 kap. 1 § SoL (children.py).
+    CONSIDER_CHILD_INVESTIGATION = "consider_child_investigation"
+    #: Police found a relapse at a follow-up check; social services assess
+    #: individually what to do (seed 002 "Uppföljning", PROCESS.md step 11).
+    ASSESS_RELAPSE = "assess_relapse"
+    #: A person under 18: whether compulsory care under LVU is needed when
+    #: consent to voluntary interventions is missing (3 § LVU; PROCESS.md,
+    #: "Needs and interventions"; 004 Del 4).
+    CONSIDER_LVU = "consider_lvu"
+    #: A person under 18: planning with SiS, whose youth homes see young
+    #: people in these milieus as potential defectors (seed 003; 12 § LVU).
+    SIS_JOINT_PLANNING = "sis_joint_planning"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    task_id: str
+    case_id: str
+    kind: TaskKind
+    reason: str
+    legal_basis: str
+    created_at: datetime
+    done_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None
+
+
+def relapse_task(
+    *, task_id: str, case_id: str, check_id: str | None, checked_on: date | None, now: datetime
+) -> Task:
+    """What a police relapse report asks of social services.
+
+    The check's id and date are ``followup``: without a consent covering them
+    the report still arrives (its case), and the task says so instead of
+    guessing.
+    """
+    if check_id is None or checked_on is None:
+        reason = "Police reported a relapse at a follow-up register check"
+    else:
+        reason = (
+            f"Police reported a relapse at the follow-up register check of {checked_on} "
+            f"(check {check_id})"
+        )
+    return Task(
+        task_id=task_id,
+        case_id=case_id,
+        kind=TaskKind.ASSESS_RELAPSE,
+        reason=f"{reason}: assess individually what is to be done.",
+        legal_basis="4 kap. 1 § SoL; seed 002 Uppföljning",
+        created_at=now,
+    )
+
+
+def youth_tasks(*, task_ids: tuple[str, str], case_id: str, now: datetime) -> tuple[Task, Task]:
+    """The youth path for an applicant under 18 (PROCESS.md step 3, 004 Del 4)."""
+    lvu_id, sis_id = task_ids
+    return (
+        Task(
+            task_id=lvu_id,
+            case_id=case_id,
+            kind=TaskKind.CONSIDER_LVU,
+            reason=(
+                "The applicant is under 18: consider whether compulsory care under LVU "
+                "is needed if consent to voluntary interventions is missing."
+            ),
+            legal_basis="3 § LVU, 11 kap. 1 § SoL",
+            created_at=now,
+        ),
+        Task(
+            task_id=sis_id,
+            case_id=case_id,
+            kind=TaskKind.SIS_JOINT_PLANNING,
+            reason=(
+                "The applicant is under 18: plan jointly with SiS, in particular if a "
+                "placement at a special residential home for young people may follow."
+            ),
+            legal_basis="12 § LVU; seed 003",
+            created_at=now,
+        ),
+    )

@@ -1,0 +1,87 @@
+"""The caseworkers' task list: adding, listing and completing tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+
+from avhopp_shared.errors import Conflict, NotFound
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.case_filter import CaseFilter
+from avhopp_social.adapters.tables import TaskRecord
+from avhopp_social.domain.tasks import Task, TaskKind
+
+
+def add_task(uow: UnitOfWork, task: Task) -> None:
+    """Stages ``task`` in the open unit of work."""
+    uow.session.add(
+        TaskRecord(
+            task_id=task.task_id,
+            case_id=task.case_id,
+            kind=task.kind.value,
+            reason=task.reason,
+            legal_basis=task.legal_basis,
+            created_at=task.created_at,
+        )
+    )
+
+
+def _task(record: TaskRecord) -> Task:
+    return Task(
+        task_id=record.task_id,
+        case_id=record.case_id,
+        kind=TaskKind(record.kind),
+        reason=record.reason,
+        legal_basis=record.legal_basis,
+        created_at=record.created_at,
+        done_at=record.done_at,
+    )
+
+
+async def tasks(
+    uow: UnitOfWork,
+    *,
+    open_only: bool,
+    kind: TaskKind | None = None,
+    case_id: str | None = None,
+    within: CaseFilter | None = None,
+    limit: int,
+    offset: int,
+) -> Sequence[Task]:
+    """Oldest first; ``within`` narrows to a set of cases (e.g. a municipality's)."""
+    query = select(TaskRecord)
+    if open_only:
+        query = query.where(col(TaskRecord.done_at).is_(None))
+    if kind is not None:
+        query = query.where(col(TaskRecord.kind) == kind.value)
+    if case_id is not None:
+        query = query.where(col(TaskRecord.case_id) == case_id)
+    if within is not None:
+        query = query.where(within(TaskRecord.case_id))
+    result = await uow.session.exec(
+        query.order_by(col(TaskRecord.created_at), col(TaskRecord.task_id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_task(record) for record in result.all()]
+
+
+async def task_case(uow: UnitOfWork, task_id: str) -> str:
+    record = await uow.session.get(TaskRecord, task_id)
+    if record is None:
+        raise NotFound("task", task_id)
+    return record.case_id
+
+
+async def complete_task(uow: UnitOfWork, task_id: str) -> Task:
+    """Inside an open unit of work; the caller commits."""
+    record = await uow.session.get(TaskRecord, task_id)
+    if record is None:
+        raise NotFound("task", task_id)
+    if record.done_at is not None:
+        raise Conflict("the task is already done")
+    record.done_at = utcnow()
+    uow.session.add(record)
+    return _task(record)
