@@ -10,13 +10,13 @@ from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.police_events import RelapseReported
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
-from avhopp_social.domain.investigation import DeadlineRule
 from avhopp_social.entrypoints import (
     action_plan_routes,
     children_routes,
     commission_routes,
     decision_routes,
     external_result_routes,
+    linked_investigation_routes,
     needs_routes,
     responsibility_routes,
     screening_routes,
@@ -29,10 +29,7 @@ from avhopp_social.settings import SocialSettings
 
 def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
     settings = settings or SocialSettings()
-    rule = DeadlineRule(
-        within=settings.investigation_start_within,
-        skip_weekends=settings.investigation_deadline_skips_weekends,
-    )
+    rule = settings.deadline_rule
     return ServiceDefinition(
         settings=settings,
         title="avhopp social services",
@@ -51,6 +48,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             children_routes.router,
             responsibility_routes.router,
             task_routes.router,
+            linked_investigation_routes.router,
         ],
         consumes={
             ApplicationReceived.event_type: on_application_received(rule),

@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.auth.demo_clients import DEMO_CLIENTS
 from avhopp_shared.settings import ServiceSettings
+from avhopp_social.domain.investigation import DeadlineRule
 
 
 class SocialSettings(ServiceSettings):
@@ -36,6 +37,14 @@ class SocialSettings(ServiceSettings):
         default=False,
         description="Count the period in working days (Monday to Friday) rather than calendar time.",
     )
+
+    @property
+    def deadline_rule(self) -> DeadlineRule:
+        """The local reading of "without delay", for every investigation opened here."""
+        return DeadlineRule(
+            within=self.investigation_start_within,
+            skip_weekends=self.investigation_deadline_skips_weekends,
+        )
 
     @property
     def providers(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ the reason in ``withheld``. Actions are checked with ``requires("<action>")``.
 
 from __future__ import annotations
 
+import copy
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from avhopp_shared.access.catalogue import nested_model
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Purpose
@@ -145,7 +146,11 @@ def disclosed_model(model: type[BaseModel]) -> type[BaseModel]:
         list[WithheldCategory],
         Field(default_factory=list, description="Categories held back, with the reason."),
     )
-    disclosed: type[BaseModel] = create_model(f"{model.__name__}Disclosed", **fields)
+    disclosed: type[BaseModel] = create_model(
+        f"{model.__name__}Disclosed",
+        __config__=_examples_config(model, withheld=True),
+        **fields,
+    )
     DISCLOSED_FROM[disclosed] = model
     return disclosed
 
@@ -166,5 +171,24 @@ def _partial_model(model: type[BaseModel]) -> type[BaseModel]:
         name: (_optional_nested(info.annotation) | None, Field(default=None))
         for name, info in model.model_fields.items()
     }
-    partial: type[BaseModel] = create_model(f"{model.__name__}Partial", **fields)
+    partial: type[BaseModel] = create_model(
+        f"{model.__name__}Partial", __config__=_examples_config(model), **fields
+    )
     return partial
+
+
+def _examples_config(model: type[BaseModel], *, withheld: bool = False) -> ConfigDict | None:
+    """The source model's examples for a variant, so generated clients keep them.
+
+    A full example is a valid variant too (every variant field is optional);
+    the top-level variant's examples also show ``withheld``, empty as nothing
+    was held back.
+    """
+    extra = model.model_config.get("json_schema_extra")
+    source = extra.get("examples") if isinstance(extra, dict) else None
+    if not isinstance(source, list):
+        return None
+    examples = copy.deepcopy(source)
+    if withheld:
+        examples = [{**e, "withheld": []} if isinstance(e, dict) else e for e in examples]
+    return ConfigDict(json_schema_extra={"examples": examples})

@@ -161,3 +161,18 @@ class TransferRecord(SQLModel, table=True):
     requested_on: date = Field(sa_column=Column(Date(), nullable=False))
     decided_on: date = Field(sa_column=Column(Date(), nullable=False))
     effective_on: date = Field(sa_column=Column(Date(), nullable=False))
+
+
+class LinkedInvestigationRecord(SQLModel, table=True):
+    """A family member's own investigation, linked to the person's case."""
+
+    __tablename__ = "social_linked_investigation"
+
+    investigation_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    relation: str = Field(sa_column=Column(String(20), nullable=False))
+    needs: str = Field(sa_column=Column(Text(), nullable=False))
+    opened_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    start_deadline: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    opened_by: str = Field(sa_column=Column(String(200), nullable=False))
+    legal_basis: str = Field(sa_column=Column(String(60), nullable=False))

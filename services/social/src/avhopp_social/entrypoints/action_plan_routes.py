@@ -27,6 +27,19 @@ router = APIRouter(tags=["action plan"], responses=problem_responses(401, 403) |
 
 
 class MeasureIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Protected housing",
+                    "responsible": "provider",
+                    "organisation": "skyddat-boende-ab",
+                    "due_on": "2026-12-01",
+                }
+            ]
+        }
+    )
+
     description: str = Field(max_length=2000)
     responsible: str = Field(
         description="social, police, provider, probation, sis, other or person",
@@ -64,6 +77,19 @@ class ActionPlanIn(BaseModel):
 
 
 class MeasurePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Protected housing",
+                    "responsible": "provider",
+                    "organisation": "skyddat-boende-ab",
+                    "due_on": "2026-12-01",
+                }
+            ]
+        }
+    )
+
     description: str
     responsible: str
     organisation: str | None
@@ -71,6 +97,36 @@ class MeasurePublic(BaseModel):
 
 
 class ActionPlanPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "version": 1,
+                    "goals": ["A safe home in a new town", "Work or studies within six months"],
+                    "measures": [
+                        {
+                            "description": "Protected housing",
+                            "responsible": "provider",
+                            "organisation": "skyddat-boende-ab",
+                            "due_on": "2026-12-01",
+                        },
+                        {
+                            "description": "Weekly support talks",
+                            "responsible": "social",
+                            "organisation": None,
+                            "due_on": None,
+                        },
+                    ],
+                    "review_on": "2027-02-20",
+                    "persons_view": "Wants to start studying as soon as possible",
+                    "recorded_by": "socialsekreterare-1",
+                    "recorded_at": "2026-11-20T14:05:00Z",
+                }
+            ]
+        }
+    )
+
     case_id: str
     version: int
     goals: list[str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
@@ -22,6 +22,18 @@ router = APIRouter(tags=["children"], responses=problem_responses(401, 403) | NO
 
 
 class ChildIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "birth_year": 2019,
+                    "lives_with_person": True,
+                    "concern": "Has been kept home from preschool since the threat was made",
+                }
+            ]
+        }
+    )
+
     birth_year: int
     lives_with_person: bool
     concern: str | None = Field(
@@ -32,6 +44,21 @@ class ChildIn(BaseModel):
 
 
 class ChildPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "child_id": "3d6e8a1b-2c4f-4e7a-9b1d-5f0c7a2e8b34",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "birth_year": 2019,
+                    "lives_with_person": True,
+                    "concern": "Has been kept home from preschool since the threat was made",
+                    "task_id": "e2a7c4d1-6b3f-4a8e-8d2c-7f1b9e0a5c63",
+                }
+            ]
+        }
+    )
+
     child_id: str
     case_id: str
     birth_year: int

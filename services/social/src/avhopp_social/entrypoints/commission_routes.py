@@ -54,6 +54,22 @@ class CommissionIn(BaseModel):
 
 
 class CommissionPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "commission_id": "b7e1f0a2-3c5d-4e6f-8a9b-0c1d2e3f4a5b",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "intervention": "protected_housing",
+                    "provider_organisation": "skyddat-boende-ab",
+                    "disclosed_categories": ["case_ref", "identity", "threat"],
+                    "decided_by": "socialsekreterare-1",
+                    "decided_on": "2026-11-20",
+                }
+            ]
+        }
+    )
+
     commission_id: str
     case_id: str
     intervention: AidType

@@ -57,6 +57,26 @@ class AidDecisionIn(BaseModel):
 
 
 class AidDecisionPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "decision_id": "4a8c2e6f-1b3d-4f5a-9c7e-2d4f6a8b0c1e",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "aid_type": "protected_housing",
+                    "outcome": "granted",
+                    "reasons": "A high threat: the person cannot stay at home",
+                    "valid_from": "2026-11-20",
+                    "valid_to": "2027-02-20",
+                    "decided_by": "socialsekreterare-1",
+                    "decided_on": "2026-11-20",
+                    "recorded_at": "2026-11-20T13:42:00Z",
+                    "legal_basis": "4 kap. 1 § SoL",
+                }
+            ]
+        }
+    )
+
     decision_id: str
     case_id: str
     aid_type: AidType

@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.events.envelope import utcnow
@@ -41,19 +41,75 @@ class _Result(BaseModel):
 
 
 class HealthResultIn(_Result):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "instrument": "hcr_20",
+                    "assessed_on": "2026-11-10",
+                    "assessor": "Psykiatrimottagningen Lund",
+                    "summary": "Moderate risk of violence; lower with a stable home",
+                }
+            ]
+        }
+    )
+
     instrument: HealthInstrument
 
 
 class RiskResultIn(_Result):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "instrument": "rbm_b",
+                    "assessed_on": "2026-11-10",
+                    "assessor": "Frivården Malmö",
+                    "summary": "High needs in associates and substance use; motivated to change",
+                }
+            ]
+        }
+    )
+
     instrument: RiskInstrument
 
 
 class HealthResultPublic(HealthResultIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "result_id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "instrument": "hcr_20",
+                    "assessed_on": "2026-11-10",
+                    "assessor": "Psykiatrimottagningen Lund",
+                    "summary": "Moderate risk of violence; lower with a stable home",
+                }
+            ]
+        }
+    )
+
     result_id: str
     case_id: str
 
 
 class RiskResultPublic(RiskResultIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "result_id": "d2e3f4a5-b6c7-4d8e-9f0a-1b2c3d4e5f6a",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "instrument": "rbm_b",
+                    "assessed_on": "2026-11-10",
+                    "assessor": "Frivården Malmö",
+                    "summary": "High needs in associates and substance use; motivated to change",
+                }
+            ]
+        }
+    )
+
     result_id: str
     case_id: str
 

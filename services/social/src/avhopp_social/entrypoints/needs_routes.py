@@ -26,6 +26,10 @@ router = APIRouter(tags=["needs mapping"], responses=problem_responses(401, 403)
 
 
 class RatedIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"rating": "high", "notes": "No safe home"}]}
+    )
+
     rating: Rating
     notes: str = Field(default="", max_length=5000)
 
@@ -50,6 +54,24 @@ class NeedsMappingIn(BaseModel):
 
 
 class NeedsMappingPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "version": 1,
+                    "risk_areas": {
+                        area.value: {"rating": "moderate", "notes": "Synthetic note"}
+                        for area in RbmArea
+                    },
+                    "other_needs": {"housing": {"rating": "high", "notes": "No safe home"}},
+                    "mapped_by": "socialsekreterare-1",
+                    "recorded_at": "2026-11-20T15:10:00Z",
+                }
+            ]
+        }
+    )
+
     case_id: str
     version: int
     risk_areas: dict[RbmArea, RatedIn]

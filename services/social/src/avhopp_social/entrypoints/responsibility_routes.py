@@ -11,7 +11,7 @@ from datetime import date
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipalities import resolve_municipality
@@ -37,11 +37,30 @@ _MUNICIPALITY = "A Swedish municipality: its four-digit code or its exact name"
 
 
 class ResponsibilityIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"residence_municipality": "1280", "stay_municipality": "2480"}]
+        }
+    )
+
     residence_municipality: str = Field(description=_MUNICIPALITY)
     stay_municipality: str | None = Field(default=None, description=_MUNICIPALITY)
 
 
 class TransferIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "to_municipality": "2480",
+                    "requested_on": "2026-09-01",
+                    "decided_on": "2026-09-15",
+                    "effective_on": "2026-10-01",
+                }
+            ]
+        }
+    )
+
     to_municipality: str = Field(description=_MUNICIPALITY)
     requested_on: date
     decided_on: date
@@ -49,6 +68,19 @@ class TransferIn(BaseModel):
 
 
 class TransferPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "to_municipality": "2480",
+                    "requested_on": "2026-09-01",
+                    "decided_on": "2026-09-15",
+                    "effective_on": "2026-10-01",
+                }
+            ]
+        }
+    )
+
     to_municipality: str
     requested_on: date
     decided_on: date
@@ -56,6 +88,28 @@ class TransferPublic(BaseModel):
 
 
 class ResponsibilityPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "residence_municipality": "1280",
+                    "stay_municipality": "2480",
+                    "responsible_municipality": "2480",
+                    "acute_responsible_municipality": "2480",
+                    "transfers": [
+                        {
+                            "to_municipality": "2480",
+                            "requested_on": "2026-09-01",
+                            "decided_on": "2026-09-15",
+                            "effective_on": "2026-10-01",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     case_id: str
     residence_municipality: str
     stay_municipality: str | None

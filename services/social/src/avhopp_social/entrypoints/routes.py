@@ -37,6 +37,24 @@ scope_router = APIRouter(tags=["investigations"], responses=problem_responses(40
 
 
 class InvestigationPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "status": "awaiting_start",
+                    "legal_basis": "11 kap. 1 § SoL",
+                    "received_at": "2026-11-19T10:15:00Z",
+                    "opened_at": "2026-11-19T10:15:02Z",
+                    "start_deadline": "2026-11-20T10:15:00Z",
+                    "overdue": False,
+                    "applied_for": ["protected_housing", "financial_aid"],
+                    "out_of_hours": False,
+                }
+            ]
+        }
+    )
+
     case_id: str
     status: InvestigationStatus
     legal_basis: str
@@ -123,6 +141,21 @@ class ScopeIn(BaseModel):
 
 
 class ScopePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "status": "in_progress",
+                    "areas_in": ["housing", "substance_use", "debt"],
+                    "areas_out": ["family"],
+                    "recorded_by": "socialsekreterare-1",
+                    "recorded_at": "2026-11-20T09:30:00Z",
+                }
+            ]
+        }
+    )
+
     case_id: str
     status: InvestigationStatus
     areas_in: list[NeedArea]

@@ -47,6 +47,27 @@ class ScreeningIn(BaseModel):
 
 
 class ScreeningPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "result_id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "instrument": "audit",
+                    "answers": [2, 2, 1, 0, 0, 0, 1, 0, 0, 2],
+                    "sex": "male",
+                    "total": 8,
+                    "maximum": 40,
+                    "zone": 2,
+                    "above_cutoff": True,
+                    "probable_dependence": False,
+                    "administered_on": "2026-11-20",
+                    "administered_by": "socialsekreterare-1",
+                }
+            ]
+        }
+    )
+
     result_id: str
     case_id: str
     instrument: Instrument
