@@ -8,7 +8,6 @@ police relapse report reaches social services as a task under the consent.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -98,7 +97,8 @@ async def test_a_transfer_hands_the_case_to_the_new_municipality_from_its_effect
 
     assert before.status_code == 403
     assert moved.status_code == 201, moved.text
-    # The transfer is announced, without the municipality (protected_location).
+    # The transfer is announced; where to is protected_location (the catalogue),
+    # for social services' own services, never another agency's but the team.
     async with embedded_platform.runtime("social").engine.connect() as connection:
         payloads = (
             await connection.execute(
@@ -111,8 +111,7 @@ async def test_a_transfer_hands_the_case_to_the_new_municipality_from_its_effect
         ).all()
     assert len(payloads) == 1
     data = EventEnvelope.from_json_bytes(bytes(payloads[0][0])).data
-    assert data["effective_on"] == today
-    assert LUND not in json.dumps(data)
+    assert (data["effective_on"], data["to_municipality"]) == (today, LUND)
     assert after_lund.status_code == 201, after_lund.text
     assert after_malmo.status_code == 403
 
@@ -256,3 +255,61 @@ async def test_a_police_relapse_report_becomes_a_task_only_under_a_consent_that_
     assert [
         t for t in await _tasks(embedded_platform, silent) if t["kind"] == "assess_relapse"
     ] == []
+
+
+async def test_in_intake_another_municipality_neither_reads_the_case_nor_records_consent(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await social_case(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    lund = embedded_platform.auth("social-lund")
+    consent = {
+        "recipients": [{"agency": "provider", "organisation": "skyddat-boende-ab"}],
+        "categories": ["case_ref", "threat"],
+        "purposes": ["intervention"],
+        "method": "written",
+        "document_reference": "Synthetic consent form 9",
+    }
+
+    own_read = await intake.get(f"/cases/{case_id}")
+    other_read = await intake.get(f"/cases/{case_id}", headers=lund)
+    other_consents = await intake.get(f"/cases/{case_id}/consents", headers=lund)
+    other_consent = await intake.post(f"/cases/{case_id}/consents", json=consent, headers=lund)
+    other_team = await intake.post(
+        f"/cases/{case_id}/team-members",
+        json={"agency": "social", "organisation": LUND, "user": "u-9"},
+        headers=lund,
+    )
+    police_read = await embedded_platform.get_as("police-syd", "intake", f"/cases/{case_id}")
+
+    assert own_read.status_code == 200 and own_read.json()["municipality"] == MALMO
+    assert (other_read.status_code, other_consents.status_code) == (404, 404)
+    assert (other_consent.status_code, other_team.status_code) == (403, 403)
+    assert police_read.status_code == 200  # police go by their consent, as before
+    where = f"WHERE case_id = '{case_id}' AND recipients LIKE '%skyddat-boende-ab%'"
+    assert await count_rows(embedded_platform.runtime("intake"), "consent_record", where) == 0
+
+
+async def test_after_a_transfer_intake_follows_social_services_to_the_new_municipality(
+    platform: RunningPlatform,
+) -> None:
+    case_id = await social_case(platform)
+    today = utcnow().date().isoformat()
+    moved = await platform.clients["social"].post(
+        f"/cases/{case_id}/responsibility/transfers",
+        json={
+            "to_municipality": LUND,
+            "requested_on": today,
+            "decided_on": today,
+            "effective_on": today,
+        },
+    )
+    assert moved.status_code == 201, moved.text
+
+    async def lund_reads_intake() -> bool:
+        read = await platform.get_as("social-lund", "intake", f"/cases/{case_id}")
+        return read.status_code == 200
+
+    assert await wait_until(lund_reads_intake)
+    malmo = await platform.get_as("social-malmo", "intake", f"/cases/{case_id}")
+    assert malmo.status_code == 404

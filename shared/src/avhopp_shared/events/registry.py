@@ -32,6 +32,7 @@ from avhopp_shared.events.social_events import (
     InterventionsDecided,
     InvestigationStarted,
     ProviderCommissioned,
+    ResponsibilityRecorded,
     ResponsibilityTransferred,
 )
 
@@ -59,6 +60,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     ProviderCommissioned.event_type: ProviderCommissioned,
     ActionPlanUpdated.event_type: ActionPlanUpdated,
     InvestigationStarted.event_type: InvestigationStarted,
+    ResponsibilityRecorded.event_type: ResponsibilityRecorded,
     ResponsibilityTransferred.event_type: ResponsibilityTransferred,
 }
 

@@ -21,6 +21,7 @@ from avhopp_intake.entrypoints.access_schemas import (
     TeamMemberIn,
     TeamMemberPublic,
 )
+from avhopp_intake.entrypoints.municipality_scope import WRITES
 from avhopp_intake.service_layer.access_grants import (
     approve_break_glass,
     change_team,
@@ -28,7 +29,7 @@ from avhopp_intake.service_layer.access_grants import (
     grants_awaiting_review,
     record_legal_basis,
 )
-from avhopp_shared.auth.caller import Caller
+from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.events.access_events import LegalBasisRecorded
 from avhopp_shared.events.envelope import utcnow
@@ -51,7 +52,7 @@ def _named(caller: Caller) -> Person:
     "/cases/{case_id}/team-members",
     status_code=status.HTTP_201_CREATED,
     response_model=TeamMemberPublic,
-    dependencies=[requires("team.write")],
+    dependencies=[requires("team.write"), WRITES],
     summary="Name a need-to-know member of the case team (the only way to the new home town)",
     operation_id="addTeamMember",
 )
@@ -66,7 +67,7 @@ async def add_member(
 @router.post(
     "/cases/{case_id}/team-members/removal",
     response_model=TeamMemberPublic,
-    dependencies=[requires("team.write")],
+    dependencies=[requires("team.write"), WRITES],
     summary="Take a member off the case team; their access ends at once",
     operation_id="removeTeamMember",
 )
@@ -82,7 +83,7 @@ async def remove_member(
     "/cases/{case_id}/legal-bases",
     status_code=status.HTTP_201_CREATED,
     response_model=LegalBasisPublic,
-    dependencies=[requires("legal_basis.write")],
+    dependencies=[requires("legal_basis.write"), WRITES],
     summary="Record a legal basis that allows an exchange without consent",
     operation_id="recordLegalBasis",
 )
@@ -106,7 +107,7 @@ async def post_legal_basis(
     "/cases/{case_id}/break-glass",
     status_code=status.HTTP_201_CREATED,
     response_model=BreakGlassPublic,
-    dependencies=[requires("break_glass.request")],
+    dependencies=[requires("break_glass.request"), WRITES],
     summary="Break-glass in acute danger: immediate, time-limited, flagged for review",
     operation_id="requestBreakGlass",
 )
@@ -130,7 +131,7 @@ async def post_break_glass(
     "/cases/{case_id}/break-glass/{grant_id}/approval",
     response_model=BreakGlassPublic,
     responses=problem_responses(409),
-    dependencies=[requires("break_glass.approve")],
+    dependencies=[requires("break_glass.approve"), WRITES],
     summary="A second person of the same agency approves a break-glass grant",
     operation_id="approveBreakGlass",
 )
@@ -149,6 +150,8 @@ async def post_approval(
     operation_id="listBreakGlassReviews",
 )
 async def get_reviews(uow: UnitOfWorkDep, caller: CallerDep) -> list[BreakGlassPublic]:
-    # Each agency reviews its own people's grants (four eyes within the agency).
-    grants = await grants_awaiting_review(uow, caller.agency.value)
+    # Each agency reviews its own people's grants (four eyes within the agency);
+    # in social services, within the municipality: secrecy holds between them.
+    organisation = caller.organisation if caller.agency is Agency.SOCIAL else None
+    grants = await grants_awaiting_review(uow, caller.agency.value, organisation)
     return [BreakGlassPublic.model_validate(g, from_attributes=True) for g in grants]

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from avhopp_intake.domain.consent import RecordedBy, Withdrawal
 from avhopp_intake.entrypoints.consent_schemas import ConsentCreate, ConsentPublic, WithdrawalCreate
+from avhopp_intake.entrypoints.municipality_scope import READS, WRITES
 from avhopp_intake.service_layer.consents import (
     RecordConsent,
     get_consent,
@@ -57,7 +58,7 @@ def consent_command(body: ConsentCreate) -> RecordConsent:
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ConsentPublic),
     responses=NOT_FOUND,
-    dependencies=[requires("consent.write")],
+    dependencies=[requires("consent.write"), WRITES],
     summary="Record the person's consent to information exchange",
     operation_id="recordConsent",
 )
@@ -78,7 +79,7 @@ async def post_consent(
     "/cases/{case_id}/consents",
     response_model=list[disclosed_model(ConsentPublic)],  # type: ignore[misc]
     responses=NOT_FOUND,
-    dependencies=[requires("consent.read")],
+    dependencies=[requires("consent.read"), READS],
     summary="Every consent recorded on a case, withdrawn and expired ones included",
     operation_id="listConsents",
 )
@@ -93,7 +94,7 @@ async def get_consents(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -
     "/cases/{case_id}/consents/{consent_id}",
     response_model=disclosed_model(ConsentPublic),
     responses=NOT_FOUND,
-    dependencies=[requires("consent.read")],
+    dependencies=[requires("consent.read"), READS],
     summary="One consent record",
     operation_id="readConsent",
 )
@@ -110,7 +111,7 @@ async def get_one_consent(
     "/cases/{case_id}/consents/{consent_id}/withdrawal",
     response_model=disclosed_model(ConsentPublic),
     responses=NOT_FOUND | problem_responses(409),
-    dependencies=[requires("consent.write")],
+    dependencies=[requires("consent.write"), WRITES],
     summary="Withdraw a consent: effective at once for every later read and event",
     operation_id="withdrawConsent",
 )

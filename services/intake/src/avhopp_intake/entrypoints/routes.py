@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from avhopp_intake.domain.application import Applicant
 from avhopp_intake.entrypoints.consent_routes import consent_command, recorded_by
+from avhopp_intake.entrypoints.municipality_scope import SCOPE
 from avhopp_intake.entrypoints.schemas import ApplicationCreate, CasePublic
 from avhopp_intake.service_layer.register_application import (
     RegisterApplication,
@@ -106,7 +107,8 @@ async def post_application(
     operation_id="readCase",
 )
 async def get_case(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    async with uow:  # the read and its audit entry: one transaction
+    async with uow:  # the read, the municipality's check and its audit entry: one transaction
         application = await get_application(uow, case_id)
+        await SCOPE.require(uow, case_id, access.caller, reading=True)
         disclosure = await access.disclose(case_id, CasePublic.of(application))
     return disclosed_response(disclosure)

@@ -159,13 +159,17 @@ async def approve_break_glass(
     return row
 
 
-async def grants_awaiting_review(uow: UnitOfWork, agency: str) -> Sequence[BreakGlassRow]:
+async def grants_awaiting_review(
+    uow: UnitOfWork, agency: str, organisation: str | None = None
+) -> Sequence[BreakGlassRow]:
+    """The agency's grants flagged for review; with ``organisation``, only its own."""
+    query = select(BreakGlassRow).where(
+        BreakGlassRow.agency == agency, col(BreakGlassRow.review_required).is_(True)
+    )
+    if organisation is not None:
+        query = query.where(BreakGlassRow.organisation == organisation)
     async with uow:
-        result = await uow.session.exec(
-            select(BreakGlassRow)
-            .where(BreakGlassRow.agency == agency, col(BreakGlassRow.review_required).is_(True))
-            .order_by(col(BreakGlassRow.valid_from))
-        )
+        result = await uow.session.exec(query.order_by(col(BreakGlassRow.valid_from)))
         rows = list(result.all())
         # Detached before the read-only transaction is rolled back, so they keep their values.
         uow.session.expunge_all()

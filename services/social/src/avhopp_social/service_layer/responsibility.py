@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import NotFound
-from avhopp_shared.events.social_events import ResponsibilityTransferred
+from avhopp_shared.events.social_events import ResponsibilityRecorded, ResponsibilityTransferred
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
 from avhopp_social.domain.responsibility import Responsibility, Transfer, transfer
@@ -42,7 +42,7 @@ async def _held(uow: UnitOfWork, case_id: str) -> Responsibility | None:
 
 
 async def may_work_in(
-    uow: UnitOfWork, case_id: str, caller: Caller, today: date, *, acute: bool = True
+    uow: UnitOfWork, case_id: str, caller: Caller, today: date, acute: bool = True
 ) -> bool:
     """Whether the caller's municipality works in the case (``Responsibility.may_act``).
 
@@ -92,6 +92,9 @@ async def set_responsibility(
     record.stay = stay
     uow.session.add(record)
     await uow.session.flush()
+    uow.emit(
+        ResponsibilityRecorded(case_id=case_id, residence=residence, stay=stay), case_id=case_id
+    )
     return await responsibility_of(uow, case_id)
 
 
@@ -118,7 +121,12 @@ async def transfer_responsibility(
     latest = moved.transfers[-1]
     uow.emit(
         ResponsibilityTransferred(
-            case_id=case_id, decided_on=latest.decided_on, effective_on=latest.effective_on
+            case_id=case_id,
+            transfer_id=latest.transfer_id,
+            to_municipality=latest.to_municipality,
+            requested_on=latest.requested_on,
+            decided_on=latest.decided_on,
+            effective_on=latest.effective_on,
         ),
         case_id=case_id,
     )
