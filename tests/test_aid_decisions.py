@@ -55,6 +55,13 @@ async def test_granted_aid_lets_police_open_their_case_and_a_refusal_does_not(
     assert await wait_until(police_know)
     opened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
     assert opened.status_code == 201, opened.text
+    # Both decisions are announced for social services' own follow-up; only the
+    # grant as a summary for police.
+    runtime = platform.runtime("social")
+    where = "WHERE key = '{}' AND event_type = '{}'"
+    assert await count_rows(runtime, "outbox", where.format(case_id, "social.aid_decided")) == 2
+    summaries = where.format(case_id, "social.interventions_decided")
+    assert await count_rows(runtime, "outbox", summaries) == 1
 
 
 async def test_aid_ending_soon_is_listed_before_it_expires(

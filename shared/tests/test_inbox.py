@@ -91,3 +91,23 @@ async def test_an_unreadable_payload_is_dropped_rather_than_blocking_the_partiti
     await _consumer(engine, handler)(_envelope(data={"case_id": "case-1"}))
     assert handler.calls == 0
     assert await _count(engine, "inbox") == 0
+
+
+async def test_a_services_own_event_is_not_applied_a_second_time_by_its_consumer(
+    engine: AsyncEngine,
+) -> None:
+    handler = EffectCounter()
+
+    def new_uow() -> UnitOfWork:
+        return UnitOfWork(session_factory(engine), source="/avhopp/intake", acting_agency="social")
+
+    consumer = InboxConsumer(
+        "test-group",
+        new_uow,
+        {ApplicationReceived.event_type: handler},
+        own_source="/avhopp/intake",
+    )
+    await consumer(_envelope())
+
+    assert handler.calls == 0
+    assert await _count(engine, "inbox") == 0

@@ -127,7 +127,11 @@ async def service_runtime(
                 **definition.consumes,
             }
             runtime.consumer = InboxConsumer(
-                settings.consumer_group, runtime.new_uow, handlers, event_gate(gate, recipient)
+                settings.consumer_group,
+                runtime.new_uow,
+                handlers,
+                event_gate(gate, recipient),
+                own_source=settings.source_uri,
             )
             topics = sorted({topic_for(t) for t in handlers})
             bus.subscribe(settings.consumer_group, topics, runtime.consumer)

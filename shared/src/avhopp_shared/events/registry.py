@@ -29,6 +29,7 @@ from avhopp_shared.events.police_events import (
 )
 from avhopp_shared.events.social_events import (
     ActionPlanUpdated,
+    AidDecided,
     InterventionsDecided,
     InvestigationStarted,
     ProviderCommissioned,
@@ -59,6 +60,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     InterventionsDecided.event_type: InterventionsDecided,
     ProviderCommissioned.event_type: ProviderCommissioned,
     ActionPlanUpdated.event_type: ActionPlanUpdated,
+    AidDecided.event_type: AidDecided,
     InvestigationStarted.event_type: InvestigationStarted,
     ResponsibilityRecorded.event_type: ResponsibilityRecorded,
     ResponsibilityTransferred.event_type: ResponsibilityTransferred,

@@ -23,6 +23,26 @@ class InterventionsDecided(EventPayload):
     intervention_types: list[str] = Field(min_length=1)
 
 
+class AidDecided(EventPayload):
+    """A decision on aid, granted, partly granted or refused (4 kap. 1 § SoL): its type,
+    outcome and period (``decisions``), for social services' own follow-up of
+    interventions decided against carried out (ISU, 004 Del 2). The reasons
+    stay with the decision. Other agencies' gates see nothing of it but the
+    case reference the matrix allows; police learn of granted aid from
+    ``social.interventions_decided``."""
+
+    event_type: ClassVar[str] = "social.aid_decided"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    decision_id: str
+    aid_type: str
+    outcome: str
+    valid_from: date | None
+    valid_to: date | None
+    decided_on: date
+
+
 class ProviderCommissioned(EventPayload):
     """Social services commissioned a provider to carry out an intervention."""
 

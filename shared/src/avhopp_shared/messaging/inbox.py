@@ -39,11 +39,15 @@ class InboxConsumer:
         new_uow: Callable[[], UnitOfWork],
         handlers: Mapping[str, EventHandler],
         gate: EventGate | None = None,
+        own_source: str | None = None,
     ) -> None:
         self.name = name
         self._new_uow = new_uow
         self._handlers = dict(handlers)
         self._gate = gate
+        # A service's own events (its access-state changes, announced to the
+        # others) took effect here in the transaction that emitted them.
+        self._own_source = own_source
         # Called after an event's effect is committed (metrics, latency probes).
         self.processed_listeners: list[Callable[[EventEnvelope], None]] = []
 
@@ -53,7 +57,7 @@ class InboxConsumer:
 
     async def __call__(self, envelope: EventEnvelope) -> None:
         handler = self._handlers.get(envelope.type)
-        if handler is None:
+        if handler is None or envelope.source == self._own_source:
             return
         try:
             payload = parse_payload(envelope)

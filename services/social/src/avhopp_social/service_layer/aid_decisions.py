@@ -1,4 +1,5 @@
-"""Recording decisions on aid; a decision granting aid is announced to police."""
+"""Recording decisions on aid: every decision is announced (``social.aid_decided``);
+one granting aid also to police, as a summary."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from avhopp_shared.events.envelope import utcnow
-from avhopp_shared.events.social_events import InterventionsDecided
+from avhopp_shared.events.social_events import AidDecided, InterventionsDecided
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.aid_decision_repository import AidDecisionRepository
 from avhopp_social.adapters.case_filter import CaseFilter
@@ -45,6 +46,18 @@ async def record_decision(
         recorded_at=utcnow(),
     )
     AidDecisionRepository(uow.session).add(decision)
+    uow.emit(
+        AidDecided(
+            case_id=case_id,
+            decision_id=decision.decision_id,
+            aid_type=decision.aid_type.value,
+            outcome=decision.outcome.value,
+            valid_from=decision.valid_from,
+            valid_to=decision.valid_to,
+            decided_on=decision.decided_on,
+        ),
+        case_id=case_id,
+    )
     if decision.grants_aid:
         # Only *that* aid was decided, and of which type, crosses to police
         # (ACCESS.md: decision_summary); the decision itself stays here.
