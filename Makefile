@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 SYNCED := .venv/.synced
 SOURCES := shared/src services/intake/src services/threat/src services/social/src services/followup/src
-TESTS := tests shared/tests services/intake/tests services/threat/tests services/social/tests conftest.py
+TESTS := tests shared/tests services/intake/tests services/threat/tests services/social/tests services/followup/tests conftest.py
 
 .PHONY: run test lint bench ci fmt clean bootstrap schemas token verify-audit
 

@@ -6,11 +6,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from avhopp_followup.entrypoints import phase_routes, provider_report_routes
 from avhopp_followup.entrypoints.routes import router
+from avhopp_followup.service_layer.commissions import on_provider_commissioned
 from avhopp_followup.service_layer.handlers import on_application_received
 from avhopp_followup.settings import FollowupSettings
+from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.events.social_events import ProviderCommissioned
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 
 
@@ -21,8 +25,12 @@ def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
         description="Follow-up, provider reports, relapse, abort/complete, statistics (ISU).",
         owner_agency="social",
         migrations=Path(__file__).parent / "migrations",
-        routers=[router],
-        consumes={ApplicationReceived.event_type: on_application_received},
+        routers=[router, phase_routes.router, provider_report_routes.router],
+        consumes={
+            ApplicationReceived.event_type: on_application_received,
+            ProviderCommissioned.event_type: on_provider_commissioned,
+            **RESPONSIBILITY_HANDLERS,
+        },
     )
 
 

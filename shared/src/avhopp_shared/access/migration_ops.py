@@ -173,3 +173,33 @@ def create_access_disclosure_decision_table() -> None:
 def drop_access_disclosure_decision_table() -> None:
     op.drop_index("ix_access_disclosure_decision_case", table_name="access_disclosure_decision")
     op.drop_table("access_disclosure_decision")
+
+
+def create_access_responsibility_tables() -> None:
+    """A copy of social services' record of the responsible municipality (per case)."""
+    op.create_table(
+        "access_responsibility",
+        sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("residence", sa.String(4), nullable=False),
+        sa.Column("stay", sa.String(4), nullable=True),
+    )
+    op.create_table(
+        "access_responsibility_transfer",
+        sa.Column("transfer_id", sa.String(36), primary_key=True),
+        sa.Column("case_id", sa.String(36), nullable=False),
+        sa.Column("to_municipality", sa.String(4), nullable=False),
+        sa.Column("requested_on", sa.Date(), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=False),
+        sa.Column("effective_on", sa.Date(), nullable=False),
+    )
+    op.create_index(
+        "ix_access_responsibility_transfer_case", "access_responsibility_transfer", ["case_id"]
+    )
+
+
+def drop_access_responsibility_tables() -> None:
+    op.drop_index(
+        "ix_access_responsibility_transfer_case", table_name="access_responsibility_transfer"
+    )
+    op.drop_table("access_responsibility_transfer")
+    op.drop_table("access_responsibility")

@@ -16,6 +16,7 @@ from avhopp_shared.events.access_events import (
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.followup_events import IncidentReported, PhaseChanged
 from avhopp_shared.events.police_events import (
     CriminalHistoryChecked,
     ExitCompleted,
@@ -61,6 +62,8 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     ProviderCommissioned.event_type: ProviderCommissioned,
     ActionPlanUpdated.event_type: ActionPlanUpdated,
     AidDecided.event_type: AidDecided,
+    PhaseChanged.event_type: PhaseChanged,
+    IncidentReported.event_type: IncidentReported,
     InvestigationStarted.event_type: InvestigationStarted,
     ResponsibilityRecorded.event_type: ResponsibilityRecorded,
     ResponsibilityTransferred.event_type: ResponsibilityTransferred,

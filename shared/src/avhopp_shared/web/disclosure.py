@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from avhopp_shared.access.catalogue import nested_model
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Purpose
 from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.errors import NotFound
@@ -61,11 +62,18 @@ class Access:
     #: committed in that one transaction.
     uow: UnitOfWork
 
-    async def disclose(self, case_id: str, item: BaseModel) -> Disclosure:
-        return (await self.disclose_each([(case_id, item)]))[0]
+    async def disclose(
+        self, case_id: str, item: BaseModel, *, owner: Owner | None = None
+    ) -> Disclosure:
+        return (await self.disclose_each([(case_id, item)], owner=owner))[0]
 
-    async def disclose_each(self, items: Sequence[tuple[str, BaseModel]]) -> list[Disclosure]:
-        """One decision and one audit entry per item, all committed together (or none)."""
+    async def disclose_each(
+        self, items: Sequence[tuple[str, BaseModel]], *, owner: Owner | None = None
+    ) -> list[Disclosure]:
+        """One decision and one audit entry per item, all committed together (or none).
+
+        ``owner`` is who holds the items when not this service's agency as a
+        whole (a provider's own report)."""
         uow = self.uow
         async with uow:
             disclosures = await self.runtime.gate.disclose_all(
@@ -74,6 +82,7 @@ class Access:
                 purpose=self.purpose.value,
                 items=items,
                 channel="rest",
+                owner=owner,
             )
             await uow.commit()
         return disclosures

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -32,3 +33,49 @@ class TimelineEntryRecord(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     source_event_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))
     reported_by: str = Field(sa_column=Column(String(20), nullable=False))
+
+
+class PhaseEntryRecord(SQLModel, table=True):
+    """One phase the case entered (seed 000's four phases), in the order entered."""
+
+    __tablename__ = "followup_phase_entry"
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    )
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    phase: str = Field(sa_column=Column(String(20), nullable=False))
+    entered_on: date = Field(sa_column=Column(Date(), nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    recorded_by: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class CommissionRecord(SQLModel, table=True):
+    """A provider commissioned for a case (``social.provider_commissioned``): who may report."""
+
+    __tablename__ = "followup_commission"
+
+    commission_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    provider_organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    intervention: str = Field(sa_column=Column(String(40), nullable=False))
+    decided_on: date = Field(sa_column=Column(Date(), nullable=False))
+
+
+class ProviderReportRecord(SQLModel, table=True):
+    __tablename__ = "followup_provider_report"
+
+    report_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    provider_organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    week_starting: date = Field(sa_column=Column(Date(), nullable=False))
+    schedule: str = Field(sa_column=Column(Text(), nullable=False))
+    contacts: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    activities: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    treatment_sessions: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    incidents: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    absences: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    reported_by: str = Field(sa_column=Column(String(200), nullable=False))
+    reported_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

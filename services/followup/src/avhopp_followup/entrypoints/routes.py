@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone
+from avhopp_followup.entrypoints.access_scope import READS
 from avhopp_followup.service_layer.handlers import get_timeline
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
@@ -53,6 +54,7 @@ class TimelinePublic(BaseModel):
     "/cases/{case_id}/timeline",
     response_model=disclosed_model(TimelinePublic),
     responses=NOT_FOUND,
+    dependencies=[READS],
     summary="The case timeline, oldest first",
     operation_id="readTimeline",
 )

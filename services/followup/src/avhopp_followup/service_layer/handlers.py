@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from avhopp_followup.adapters.timeline_repository import TimelineRepository
 from avhopp_followup.domain.timeline import CaseTimeline, start_timeline
+from avhopp_followup.service_layer.phases import start_case_phases
+from avhopp_shared.access.responsibility_copy import record_receiving_municipality
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
@@ -13,7 +15,10 @@ async def on_application_received(
 ) -> None:
     assert isinstance(payload, ApplicationReceived)
     timeline = start_timeline(payload, envelope.id, envelope.acting_agency, utcnow())
-    await TimelineRepository(uow.session).add_new(timeline)
+    if not await TimelineRepository(uow.session).add_new(timeline):
+        return
+    await start_case_phases(uow, payload.case_id, payload.received_at.date())
+    await record_receiving_municipality(uow, payload.case_id, payload.municipality)
 
 
 async def get_timeline(uow: UnitOfWork, case_id: str) -> CaseTimeline:

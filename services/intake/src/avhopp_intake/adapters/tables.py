@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, String, Text
+from sqlalchemy import JSON, Column, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -55,28 +55,3 @@ class ConsentRecordRow(SQLModel, table=True):
     )
     withdrawn_by: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     withdrawal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-
-
-class ResponsibilityRow(SQLModel, table=True):
-    """Social services' record of which municipality answers for the case (their copy
-    here, from ``social.responsibility_recorded``); without one, the receiving
-    municipality of the case row is the residence."""
-
-    __tablename__ = "intake_responsibility"
-
-    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
-    residence: str = Field(sa_column=Column(String(4), nullable=False))
-    stay: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
-
-
-class ResponsibilityTransferRow(SQLModel, table=True):
-    """A transfer of responsibility (``social.responsibility_transferred``)."""
-
-    __tablename__ = "intake_responsibility_transfer"
-
-    transfer_id: str = Field(sa_column=Column(String(36), primary_key=True))
-    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
-    to_municipality: str = Field(sa_column=Column(String(4), nullable=False))
-    requested_on: date = Field(sa_column=Column(Date(), nullable=False))
-    decided_on: date = Field(sa_column=Column(Date(), nullable=False))
-    effective_on: date = Field(sa_column=Column(Date(), nullable=False))

@@ -1,9 +1,10 @@
 """Social services of one municipality work only in its own cases here too
-(``avhopp_shared.web.municipality_scope``; the responsibility is intake's copy)."""
+(``avhopp_shared.web.municipality_scope``, from this service's copy of the
+responsibility)."""
 
 from __future__ import annotations
 
-from avhopp_intake.service_layer.responsibility import may_work_in
+from avhopp_shared.access.responsibility_copy import may_work_in
 from avhopp_shared.web.municipality_scope import MunicipalityScope
 
 SCOPE = MunicipalityScope(may_work_in)

@@ -9,6 +9,7 @@ from avhopp_intake.adapters.case_repository import CaseRepository
 from avhopp_intake.domain.application import Applicant, Application, new_case_id
 from avhopp_intake.domain.consent import RecordedBy
 from avhopp_intake.service_layer.consents import RecordConsent, new_consent, store_granted
+from avhopp_shared.access.responsibility_copy import record_receiving_municipality
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 from avhopp_shared.events.envelope import utcnow
@@ -60,6 +61,7 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         summary=command.summary,
     )
     cases.add(application, command.idempotency_key)
+    await record_receiving_municipality(uow, application.case_id, command.municipality)
     for consent in command.consents:
         assert command.recorded_by is not None
         # Consent events go first: a recipient's gate must know of the

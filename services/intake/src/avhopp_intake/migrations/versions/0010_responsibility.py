@@ -4,8 +4,12 @@ Revision ID: 0010
 Revises: 0009
 """
 
-import sqlalchemy as sa
 from alembic import op
+
+from avhopp_shared.access.migration_ops import (
+    create_access_responsibility_tables,
+    drop_access_responsibility_tables,
+)
 
 revision = "0010"
 down_revision = "0009"
@@ -14,31 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "intake_responsibility",
-        sa.Column("case_id", sa.String(36), primary_key=True),
-        sa.Column("residence", sa.String(4), nullable=False),
-        sa.Column("stay", sa.String(4), nullable=True),
-    )
-    op.create_table(
-        "intake_responsibility_transfer",
-        sa.Column("transfer_id", sa.String(36), primary_key=True),
-        sa.Column("case_id", sa.String(36), nullable=False),
-        sa.Column("to_municipality", sa.String(4), nullable=False),
-        sa.Column("requested_on", sa.Date(), nullable=False),
-        sa.Column("decided_on", sa.Date(), nullable=False),
-        sa.Column("effective_on", sa.Date(), nullable=False),
-    )
-    op.create_index(
-        "ix_intake_responsibility_transfer_case_id",
-        "intake_responsibility_transfer",
-        ["case_id"],
+    # Cases received before now have their receiving municipality on the case row.
+    create_access_responsibility_tables()
+    op.execute(
+        "INSERT INTO access_responsibility (case_id, residence) "
+        "SELECT case_id, municipality FROM intake_case WHERE municipality IS NOT NULL"
     )
 
 
 def downgrade() -> None:
-    op.drop_index(
-        "ix_intake_responsibility_transfer_case_id", table_name="intake_responsibility_transfer"
-    )
-    op.drop_table("intake_responsibility_transfer")
-    op.drop_table("intake_responsibility")
+    drop_access_responsibility_tables()

@@ -1,0 +1,117 @@
+"""What a commissioned provider reports about a case (PROCESS.md steps 10-11; seed 000).
+
+A weekly report: the schedule agreed with the person, contacts held, what
+the person does (occupation, activities), treatment sessions, incidents and
+absence. Reports look back: nothing in one may lie in the future. A serious
+incident is told to social services, and to police when it concerns the
+person's security.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from avhopp_shared.errors import InvalidInput
+
+
+class ContactType(StrEnum):
+    MEETING = "meeting"
+    HOME_VISIT = "home_visit"
+    PHONE = "phone"
+    VIDEO = "video"
+    MESSAGE = "message"
+
+
+class TreatmentKind(StrEnum):
+    """The methods 004 Del 3 names for substance use and relapse prevention."""
+
+    MET = "met"
+    CBT = "cbt"
+    RELAPSE_PREVENTION = "relapse_prevention"
+    CRA = "cra"
+    TWELVE_STEP = "twelve_step"
+    TRAUMA = "trauma"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    SERIOUS = "serious"
+
+
+class InvalidReport(InvalidInput):
+    """A report the rules refuse; ``field`` names it (422)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    kind: ContactType
+    on: date
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentSession:
+    kind: TreatmentKind
+    on: date
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    occurred_on: date
+    severity: Severity
+    concerns_security: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    first_day: date
+    last_day: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderReport:
+    report_id: str
+    case_id: str
+    provider_organisation: str
+    week_starting: date
+    schedule: str
+    contacts: tuple[Contact, ...]
+    activities: tuple[str, ...]
+    treatment_sessions: tuple[TreatmentSession, ...]
+    incidents: tuple[Incident, ...]
+    absences: tuple[Absence, ...]
+    reported_by: str
+    reported_at: datetime
+
+    @property
+    def serious_incidents(self) -> tuple[Incident, ...]:
+        return tuple(i for i in self.incidents if i.severity is Severity.SERIOUS)
+
+
+def check_report(report: ProviderReport, today: date) -> ProviderReport:
+    """Every date in the report has happened; absences end after they start."""
+    if report.week_starting > today:
+        raise InvalidReport("week_starting", "a report covers a week that has begun")
+    dated: list[tuple[str, date]] = [
+        *((f"contacts.{i}.on", c.on) for i, c in enumerate(report.contacts)),
+        *((f"treatment_sessions.{i}.on", s.on) for i, s in enumerate(report.treatment_sessions)),
+        *((f"incidents.{i}.occurred_on", x.occurred_on) for i, x in enumerate(report.incidents)),
+        *((f"absences.{i}.first_day", a.first_day) for i, a in enumerate(report.absences)),
+    ]
+    future = [(field, "must not be in the future") for field, day in dated if day > today]
+    backwards = [
+        (f"absences.{i}.last_day", "must not be before first_day")
+        for i, a in enumerate(report.absences)
+        if a.last_day < a.first_day
+    ]
+    problems = future + backwards
+    if problems:
+        (field, reason), *rest = problems
+        raise InvalidReport(field, reason, also=rest)
+    return report

@@ -1,0 +1,41 @@
+"""Who works in a case here: the responsible municipality's social services
+(``avhopp_shared.web.municipality_scope``, from this service's copy of the
+responsibility) and the providers commissioned for it."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false
+
+from avhopp_followup.adapters.tables import PhaseEntryRecord
+from avhopp_followup.service_layer.commissions import commissioned_cases, is_commissioned
+from avhopp_shared.access.responsibility_copy import may_work_in, responsible_cases
+from avhopp_shared.auth.caller import Agency, Caller
+from avhopp_shared.auth.dependencies import Forbidden
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.uow import UnitOfWork
+from avhopp_shared.web.municipality_scope import MunicipalityScope
+
+SCOPE = MunicipalityScope(may_work_in)
+WRITES = SCOPE.dependency()
+READS = SCOPE.dependency(reading=True)
+
+
+async def require_commissioned(uow: UnitOfWork, case_id: str, caller: Caller) -> None:
+    """A provider works only in the cases it is commissioned for (PROCESS.md step 10)."""
+    if caller.agency is Agency.PROVIDER and not await is_commissioned(
+        uow, case_id, caller.organisation
+    ):
+        raise Forbidden("the provider is not commissioned for this case")
+
+
+def cases_of(caller: Caller) -> ColumnElement[bool] | None:
+    """A listing narrowed to the caller's cases: its municipality's or its commissions'."""
+    column = PhaseEntryRecord.case_id
+    if caller.agency is Agency.SOCIAL:
+        municipality = caller.municipality
+        if municipality is None:
+            return false()
+        return responsible_cases(municipality, utcnow().date(), column)  # type: ignore[arg-type]
+    if caller.agency is Agency.PROVIDER:
+        return commissioned_cases(caller.organisation, column)
+    return None

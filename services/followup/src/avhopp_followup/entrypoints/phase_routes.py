@@ -1,0 +1,186 @@
+"""The case's phase (seed 000's four), and the cases stuck in the acute phase."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from avhopp_followup.domain.phases import CasePhases, Phase
+from avhopp_followup.entrypoints.access_scope import (
+    READS,
+    WRITES,
+    cases_of,
+    require_commissioned,
+)
+from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
+from avhopp_followup.settings import FollowupSettings
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+
+router = APIRouter(tags=["phases"], responses=problem_responses(401, 403) | NOT_FOUND)
+
+_EXAMPLE_CASE = "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f"
+
+
+class PhaseChangeIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"phase": "acute", "entered_on": "2026-11-20"}]},
+    )
+
+    phase: Phase
+    entered_on: date
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Required when the change skips a phase or goes back (e.g. a relapse)",
+    )
+
+
+class PhaseEntryPublic(BaseModel):
+    phase: Phase
+    entered_on: date
+    reason: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class PhasesPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": _EXAMPLE_CASE,
+                    "phase": "acute",
+                    "entered_on": "2026-11-20",
+                    "acute_overdue": False,
+                    "history": [
+                        {
+                            "phase": "initial_contact",
+                            "entered_on": "2026-11-02",
+                            "reason": None,
+                            "recorded_by": "platform",
+                            "recorded_at": "2026-11-02T08:00:00Z",
+                        },
+                        {
+                            "phase": "acute",
+                            "entered_on": "2026-11-20",
+                            "reason": None,
+                            "recorded_by": "skyddat-boende-ab",
+                            "recorded_at": "2026-11-20T09:00:00Z",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    case_id: str
+    phase: Phase
+    entered_on: date
+    acute_overdue: bool = Field(description="In the acute phase longer than it is expected to last")
+    history: list[PhaseEntryPublic]
+
+    @classmethod
+    def of(cls, phases: CasePhases, today: date, settings: FollowupSettings) -> PhasesPublic:
+        return cls(
+            case_id=phases.case_id,
+            phase=phases.current.phase,
+            entered_on=phases.current.entered_on,
+            acute_overdue=phases.acute_overdue(today, settings.acute_expected),
+            history=[
+                PhaseEntryPublic(
+                    phase=e.phase,
+                    entered_on=e.entered_on,
+                    reason=e.reason,
+                    recorded_by=e.recorded_by,
+                    recorded_at=e.recorded_at,
+                )
+                for e in phases.entries
+            ],
+        )
+
+
+@router.get(
+    "/cases/{case_id}/phases",
+    response_model=disclosed_model(PhasesPublic),
+    dependencies=[requires("timeline.read"), READS],
+    summary="The case's current phase and the phases before it",
+    operation_id="readPhases",
+)
+async def get_phases(
+    case_id: CaseId, request: Request, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    settings: FollowupSettings = request.app.state.settings
+    async with uow:
+        phases = await phases_of(uow, case_id)
+        public = PhasesPublic.of(phases, utcnow().date(), settings)
+        disclosure = await access.disclose(case_id, public)
+    return disclosed_response(disclosure)
+
+
+@router.post(
+    "/cases/{case_id}/phases",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(PhasesPublic),
+    responses=problem_responses(422),
+    dependencies=[requires("phase.write"), WRITES],
+    summary="Move the case to another phase (one step; skipping or going back needs a reason)",
+    operation_id="changePhase",
+)
+async def post_phase(
+    case_id: CaseId, body: PhaseChangeIn, request: Request, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    settings: FollowupSettings = request.app.state.settings
+    async with uow:  # the change, its event and the answer's audit entry commit together
+        await require_commissioned(uow, case_id, access.caller)
+        phases = await record_phase_change(
+            uow,
+            case_id,
+            to=body.phase,
+            entered_on=body.entered_on,
+            reason=body.reason,
+            by=access.caller.recorded_as,
+        )
+        public = PhasesPublic.of(phases, utcnow().date(), settings)
+        disclosure = await access.disclose(case_id, public)
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.get(
+    "/phases/acute-overdue",
+    response_model=list[disclosed_model(PhasesPublic)],  # type: ignore[misc]
+    dependencies=[requires("timeline.read")],
+    summary="Cases in the acute phase longer than expected (1-4 weeks, seed 000), longest first",
+    operation_id="listAcuteOverdue",
+)
+async def get_acute_overdue(
+    request: Request,
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    settings: FollowupSettings = request.app.state.settings
+    today = utcnow().date()
+    async with uow:
+        found = await acute_overdue(
+            uow, today, settings.acute_expected, cases_of(access.caller), limit, offset
+        )
+        disclosures = await access.disclose_each(
+            [(p.case_id, PhasesPublic.of(p, today, settings)) for p in found]
+        )
+    return disclosed_list_response(disclosures)

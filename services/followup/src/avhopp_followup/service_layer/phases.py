@@ -1,0 +1,104 @@
+"""Recording the case's phases and finding cases stuck in the acute phase."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, func
+from sqlmodel import col, select
+
+from avhopp_followup.adapters.tables import PhaseEntryRecord
+from avhopp_followup.domain.phases import CasePhases, Phase, PhaseEntry, change_phase, start_phases
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.followup_events import PhaseChanged
+from avhopp_shared.uow import UnitOfWork
+
+#: Narrows a listing to some cases (a municipality's, a provider's).
+CaseFilter = ColumnElement[bool]
+
+
+def _add(uow: UnitOfWork, case_id: str, entry: PhaseEntry) -> None:
+    uow.session.add(
+        PhaseEntryRecord(
+            case_id=case_id,
+            phase=entry.phase.value,
+            entered_on=entry.entered_on,
+            reason=entry.reason,
+            recorded_by=entry.recorded_by,
+            recorded_at=entry.recorded_at,
+        )
+    )
+
+
+def _entry(record: PhaseEntryRecord) -> PhaseEntry:
+    return PhaseEntry(
+        Phase(record.phase),
+        record.entered_on,
+        record.reason,
+        record.recorded_by,
+        record.recorded_at,
+    )
+
+
+async def start_case_phases(uow: UnitOfWork, case_id: str, received_on: date) -> None:
+    """With the timeline, when the application arrives (the caller checked it is new)."""
+    started = start_phases(case_id, received_on, utcnow())
+    _add(uow, case_id, started.current)
+
+
+async def phases_of(uow: UnitOfWork, case_id: str) -> CasePhases:
+    rows = await uow.session.exec(
+        select(PhaseEntryRecord)
+        .where(col(PhaseEntryRecord.case_id) == case_id)
+        .order_by(col(PhaseEntryRecord.id))
+    )
+    entries = tuple(_entry(r) for r in rows.all())
+    if not entries:
+        raise NotFound("phases", case_id)
+    return CasePhases(case_id, entries)
+
+
+async def record_phase_change(
+    uow: UnitOfWork, case_id: str, *, to: Phase, entered_on: date, reason: str | None, by: str
+) -> CasePhases:
+    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    now = utcnow()
+    changed = change_phase(
+        await phases_of(uow, case_id),
+        to=to,
+        entered_on=entered_on,
+        reason=reason,
+        recorded_by=by,
+        today=now.date(),
+        now=now,
+    )
+    _add(uow, case_id, changed.current)
+    uow.emit(PhaseChanged(case_id=case_id, phase=to.value, entered_on=entered_on), case_id=case_id)
+    return changed
+
+
+async def acute_overdue(
+    uow: UnitOfWork,
+    today: date,
+    expected: timedelta,
+    within: CaseFilter | None,
+    limit: int,
+    offset: int,
+) -> Sequence[CasePhases]:
+    """Cases whose latest phase is acute, entered longer ago than expected; longest first."""
+    latest = select(func.max(PhaseEntryRecord.id)).group_by(col(PhaseEntryRecord.case_id))
+    query = select(col(PhaseEntryRecord.case_id)).where(
+        col(PhaseEntryRecord.id).in_(latest),
+        col(PhaseEntryRecord.phase) == Phase.ACUTE.value,
+        col(PhaseEntryRecord.entered_on) < today - expected,
+    )
+    if within is not None:
+        query = query.where(within)
+    found = await uow.session.exec(
+        query.order_by(col(PhaseEntryRecord.entered_on), col(PhaseEntryRecord.case_id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return [await phases_of(uow, case_id) for case_id in found.all()]

@@ -1,0 +1,233 @@
+"""Follow-up: the case's phases, and what commissioned providers report (seed 000, step 11)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import text
+
+from avhopp_shared.events.envelope import utcnow
+from tests.fixtures.database import count_rows
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_social_municipality import social_case
+
+TODAY = utcnow().date()
+HOUSING, CONTACT = "skyddat-boende-ab", "kontaktpersoner-ab"
+PROVIDER_CLIENT = {HOUSING: "provider-skyddat-boende", CONTACT: "provider-kontakt"}
+
+
+def invalid(response: Any) -> list[str]:
+    assert response.status_code == 422, response.text
+    return [p["name"] for p in response.json()["invalid-params"]]
+
+
+async def followed_case(platform: RunningPlatform) -> str:
+    case_id = await social_case(platform)
+    opened = await platform.eventually("followup", f"/cases/{case_id}/phases")
+    assert opened.status_code == 200, opened.text
+    return case_id
+
+
+async def commission(platform: RunningPlatform, case_id: str, provider: str) -> None:
+    made = await platform.clients["social"].post(
+        f"/cases/{case_id}/commissions",
+        json={
+            "intervention": "protected_housing" if provider == HOUSING else "contact_person",
+            "provider_organisation": provider,
+            "disclosed_categories": ["case_ref"],
+            "decided_on": TODAY.isoformat(),
+        },
+    )
+    assert made.status_code == 201, made.text
+    followup = platform.runtime("followup")
+
+    async def known() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND provider_organisation = '{provider}'"
+        return await count_rows(followup, "followup_commission", where) == 1
+
+    assert await wait_until(known)
+
+
+def report(**overrides: Any) -> dict[str, Any]:
+    day = TODAY.isoformat()
+    body: dict[str, Any] = {
+        "week_starting": (TODAY - timedelta(days=TODAY.weekday())).isoformat(),
+        "schedule": "Mon-Fri work training 9-15",
+        "contacts": [{"kind": "meeting", "on": day, "minutes": 45}],
+        "activities": ["work training"],
+        "treatment_sessions": [{"kind": "cbt", "on": day, "minutes": 60}],
+        "incidents": [],
+        "absences": [],
+    }
+    return body | overrides
+
+
+async def test_a_case_starts_in_initial_contact_and_moves_one_phase_at_a_time_unless_explained(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/phases"
+    day = TODAY.isoformat()
+
+    start = (await followup.get(path)).json()
+    skipped = await followup.post(path, json={"phase": "stabilising", "entered_on": day})
+    future = await followup.post(
+        path, json={"phase": "acute", "entered_on": (TODAY + timedelta(days=1)).isoformat()}
+    )
+    acute = await followup.post(path, json={"phase": "acute", "entered_on": day})
+    back = await followup.post(path, json={"phase": "initial_contact", "entered_on": day})
+    explained = await followup.post(
+        path,
+        json={"phase": "long_term", "entered_on": day, "reason": "Stable for months elsewhere"},
+    )
+    other = await embedded_platform.clients["followup"].post(
+        path,
+        json={"phase": "stabilising", "entered_on": day, "reason": "x"},
+        headers=embedded_platform.auth("social-lund"),
+    )
+
+    assert (start["phase"], start["acute_overdue"]) == ("initial_contact", False)
+    assert invalid(skipped) == ["reason"]
+    assert invalid(future) == ["entered_on"]
+    assert acute.status_code == 201, acute.text
+    assert acute.json()["phase"] == "acute"
+    assert invalid(back) == ["reason"]
+    assert explained.status_code == 201, explained.text
+    assert [h["phase"] for h in explained.json()["history"]] == [
+        "initial_contact",
+        "acute",
+        "long_term",
+    ]
+    assert other.status_code == 403
+    where = f"WHERE key = '{case_id}' AND event_type = 'followup.phase_changed'"
+    assert await count_rows(embedded_platform.runtime("followup"), "outbox", where) == 2
+
+
+async def test_a_case_in_the_acute_phase_past_its_expected_length_is_listed(
+    embedded_platform: RunningPlatform,
+) -> None:
+    stuck = await followed_case(embedded_platform)
+    fresh = await followed_case(embedded_platform)
+    followup = embedded_platform.clients["followup"]
+    for case_id in (stuck, fresh):
+        moved = await followup.post(
+            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+        )
+        assert moved.status_code == 201, moved.text
+    # Five weeks pass for one of them: seed 000 expects 1-4 weeks.
+    async with embedded_platform.runtime("followup").engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE followup_phase_entry SET entered_on = :day "
+                "WHERE case_id = :case AND phase = 'acute'"
+            ),
+            {"day": TODAY - timedelta(weeks=5), "case": stuck},
+        )
+
+    listed = await followup.get("/phases/acute-overdue")
+    other = await embedded_platform.get_as("social-lund", "followup", "/phases/acute-overdue")
+
+    assert listed.status_code == 200, listed.text
+    assert [(p["case_id"], p["acute_overdue"]) for p in listed.json()] == [(stuck, True)]
+    assert other.json() == []
+
+
+async def test_only_a_commissioned_provider_reports_and_each_reads_back_only_its_own(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    uncommissioned = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    await commission(embedded_platform, case_id, CONTACT)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/provider-reports"
+
+    def as_provider(provider: str) -> dict[str, str]:
+        return embedded_platform.auth(PROVIDER_CLIENT[provider])
+
+    housing = await followup.post(path, json=report(), headers=as_provider(HOUSING))
+    contact = await followup.post(
+        path, json=report(schedule="Weekly walk and talk"), headers=as_provider(CONTACT)
+    )
+    elsewhere = await followup.post(
+        f"/cases/{uncommissioned}/provider-reports", json=report(), headers=as_provider(HOUSING)
+    )
+    housing_reads = await followup.get(path, headers=as_provider(HOUSING))
+    contact_reads = await followup.get(path, headers=as_provider(CONTACT))
+    social_reads = await followup.get(path)
+    police = await followup.get(path, headers=embedded_platform.auth("police-syd"))
+
+    assert housing.status_code == 201, housing.text
+    assert contact.status_code == 201, contact.text
+    assert elsewhere.status_code == 403
+    assert [r["report_id"] for r in housing_reads.json()] == [housing.json()["report_id"]]
+    assert [r["schedule"] for r in contact_reads.json()] == ["Weekly walk and talk"]
+    assert len(social_reads.json()) == 2
+    assert police.status_code == 403
+    stored = await count_rows(
+        embedded_platform.runtime("followup"),
+        "followup_provider_report",
+        f"WHERE case_id = '{uncommissioned}'",
+    )
+    assert stored == 0
+
+
+async def test_a_report_dated_in_the_future_or_with_a_negative_length_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/provider-reports"
+    headers = embedded_platform.auth(PROVIDER_CLIENT[HOUSING])
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+
+    future = await followup.post(
+        path,
+        json=report(contacts=[{"kind": "phone", "on": tomorrow, "minutes": 10}]),
+        headers=headers,
+    )
+    negative = await followup.post(
+        path,
+        json=report(contacts=[{"kind": "phone", "on": TODAY.isoformat(), "minutes": -5}]),
+        headers=headers,
+    )
+    next_week = await followup.post(path, json=report(week_starting=tomorrow), headers=headers)
+
+    assert invalid(future) == ["contacts.0.on"]
+    assert invalid(negative) == ["contacts.0.minutes"]
+    assert invalid(next_week) == ["week_starting"]
+
+
+async def test_a_serious_incident_is_announced_and_a_minor_one_is_not(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    day = TODAY.isoformat()
+    incidents = [
+        {
+            "occurred_on": day,
+            "severity": "serious",
+            "concerns_security": True,
+            "description": "Someone from the former network asked for the person at work",
+        },
+        {
+            "occurred_on": day,
+            "severity": "minor",
+            "concerns_security": False,
+            "description": "Came late to the group session",
+        },
+    ]
+
+    reported = await embedded_platform.clients["followup"].post(
+        f"/cases/{case_id}/provider-reports",
+        json=report(incidents=incidents),
+        headers=embedded_platform.auth(PROVIDER_CLIENT[HOUSING]),
+    )
+
+    assert reported.status_code == 201, reported.text
+    where = f"WHERE key = '{case_id}' AND event_type = 'followup.incident_reported'"
+    assert await count_rows(embedded_platform.runtime("followup"), "outbox", where) == 1
