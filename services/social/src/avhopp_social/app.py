@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.events.followup_events import IncidentReported
 from avhopp_shared.events.police_events import RelapseReported
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_social.entrypoints import (
@@ -23,7 +24,11 @@ from avhopp_social.entrypoints import (
     task_routes,
 )
 from avhopp_social.entrypoints.routes import router, scope_router
-from avhopp_social.service_layer.handlers import on_application_received, on_relapse_reported
+from avhopp_social.service_layer.handlers import (
+    on_application_received,
+    on_incident_reported,
+    on_relapse_reported,
+)
 from avhopp_social.settings import SocialSettings
 
 
@@ -53,6 +58,7 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
         consumes={
             ApplicationReceived.event_type: on_application_received(rule),
             RelapseReported.event_type: on_relapse_reported,
+            IncidentReported.event_type: on_incident_reported,
         },
     )
 

@@ -31,6 +31,7 @@ from avhopp_shared.events.police_events import (
 from avhopp_shared.events.social_events import (
     ActionPlanUpdated,
     AidDecided,
+    IndividualAssessmentMade,
     InterventionsDecided,
     InvestigationStarted,
     ProviderCommissioned,
@@ -62,6 +63,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     ProviderCommissioned.event_type: ProviderCommissioned,
     ActionPlanUpdated.event_type: ActionPlanUpdated,
     AidDecided.event_type: AidDecided,
+    IndividualAssessmentMade.event_type: IndividualAssessmentMade,
     PhaseChanged.event_type: PhaseChanged,
     IncidentReported.event_type: IncidentReported,
     InvestigationStarted.event_type: InvestigationStarted,

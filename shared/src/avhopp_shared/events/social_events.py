@@ -108,3 +108,17 @@ class ResponsibilityTransferred(EventPayload):
     requested_on: date
     decided_on: date
     effective_on: date
+
+
+class IndividualAssessmentMade(EventPayload):
+    """Social services assessed a relapse or a serious incident individually and concluded:
+    continue, adjust the plan or abort (PROCESS.md steps 11-12; ``followup``)."""
+
+    event_type: ClassVar[str] = "social.individual_assessment_made"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    task_id: str
+    trigger: str
+    outcome: str
+    assessed_on: date

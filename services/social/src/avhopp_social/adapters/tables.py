@@ -142,6 +142,8 @@ class TaskRecord(SQLModel, table=True):
     done_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True, index=True)
     )
+    #: What an individual assessment concluded (relapse, incident tasks).
+    outcome: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
 
 
 class ResponsibilityRecord(SQLModel, table=True):

@@ -6,9 +6,11 @@ report, a person under 18 — each opens one, with the rule it comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+
+from avhopp_shared.errors import InvalidInput
 
 
 class TaskKind(StrEnum):
@@ -17,6 +19,8 @@ class TaskKind(StrEnum):
     #: Police found a relapse at a follow-up check; social services assess
     #: individually what to do (seed 002 "Uppföljning", PROCESS.md step 11).
     ASSESS_RELAPSE = "assess_relapse"
+    #: A provider reported a serious incident: assessed like a relapse (PROCESS.md step 11).
+    ASSESS_INCIDENT = "assess_incident"
     #: A person under 18: whether compulsory care under LVU is needed when
     #: consent to voluntary interventions is missing (3 § LVU; PROCESS.md,
     #: "Needs and interventions"; 004 Del 4).
@@ -24,6 +28,22 @@ class TaskKind(StrEnum):
     #: A person under 18: planning with SiS, whose youth homes see young
     #: people in these milieus as potential defectors (seed 003; 12 § LVU).
     SIS_JOINT_PLANNING = "sis_joint_planning"
+
+
+class AssessmentOutcome(StrEnum):
+    """What the individual assessment of a relapse or incident concluded (PROCESS.md 11-12)."""
+
+    CONTINUE = "continue"
+    ADJUST_PLAN = "adjust_plan"
+    ABORT = "abort"
+
+
+#: Tasks that end in an individual assessment, whose outcome is recorded.
+ASSESSMENTS = frozenset({TaskKind.ASSESS_RELAPSE, TaskKind.ASSESS_INCIDENT})
+
+
+class InvalidCompletion(InvalidInput):
+    """A completion the rules refuse; ``field`` names it (422)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +55,38 @@ class Task:
     legal_basis: str
     created_at: datetime
     done_at: datetime | None = None
+    outcome: AssessmentOutcome | None = None
 
     @property
     def open(self) -> bool:
         return self.done_at is None
+
+
+def complete(task: Task, outcome: AssessmentOutcome | None, now: datetime) -> Task:
+    """An assessment is done only with its outcome; other tasks have none."""
+    if task.kind in ASSESSMENTS and outcome is None:
+        raise InvalidCompletion("outcome", "say what the individual assessment concluded")
+    if task.kind not in ASSESSMENTS and outcome is not None:
+        raise InvalidCompletion("outcome", f"a {task.kind.value} task has no outcome")
+    return replace(task, done_at=now, outcome=outcome)
+
+
+def incident_task(
+    *, task_id: str, case_id: str, occurred_on: date, security: bool, now: datetime
+) -> Task:
+    """A provider's serious incident, to be assessed like a relapse."""
+    touches = " It concerns the person's security." if security else ""
+    return Task(
+        task_id=task_id,
+        case_id=case_id,
+        kind=TaskKind.ASSESS_INCIDENT,
+        reason=(
+            f"The provider reported a serious incident on {occurred_on}: assess "
+            f"individually what is to be done.{touches}"
+        ),
+        legal_basis="4 kap. 1 § SoL; PROCESS.md step 11",
+        created_at=now,
+    )
 
 
 def relapse_task(

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
@@ -24,7 +24,7 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND
 from avhopp_shared.web.problems import problem_responses
-from avhopp_social.domain.tasks import Task, TaskKind
+from avhopp_social.domain.tasks import AssessmentOutcome, Task, TaskKind
 from avhopp_social.entrypoints.municipality_scope import municipality_cases, require_municipality
 from avhopp_social.service_layer.tasks import complete_task, task_case, tasks
 
@@ -44,6 +44,7 @@ class TaskPublic(BaseModel):
                     "legal_basis": "4 kap. 1 § SoL; seed 002 Uppföljning",
                     "created_at": "2026-11-02T09:14:00Z",
                     "done_at": None,
+                    "outcome": None,
                 }
             ]
         }
@@ -56,6 +57,9 @@ class TaskPublic(BaseModel):
     legal_basis: str
     created_at: datetime
     done_at: datetime | None
+    outcome: AssessmentOutcome | None = Field(
+        description="What an individual assessment (relapse, incident) concluded"
+    )
 
     @classmethod
     def of(cls, task: Task) -> TaskPublic:
@@ -67,7 +71,22 @@ class TaskPublic(BaseModel):
             legal_basis=task.legal_basis,
             created_at=task.created_at,
             done_at=task.done_at,
+            outcome=task.outcome,
         )
+
+
+class TaskCompletionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"outcome": "continue"}]}
+    )
+
+    outcome: AssessmentOutcome | None = Field(
+        default=None,
+        description=(
+            "Required for a relapse or incident assessment: continue, adjust the plan, "
+            "or abort (PROCESS.md steps 11-12); none for other tasks"
+        ),
+    )
 
 
 @router.get(
@@ -103,15 +122,21 @@ async def get_tasks(
 @router.post(
     "/tasks/{task_id}/completion",
     response_model=disclosed_model(TaskPublic),
-    responses=problem_responses(409),
+    responses=problem_responses(409, 422),
     dependencies=[requires("aid_decision.write")],
-    summary="Mark a task done",
+    summary="Mark a task done; an individual assessment with its outcome",
     operation_id="completeTask",
 )
-async def post_completion(task_id: str, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+async def post_completion(
+    task_id: str,
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+    body: TaskCompletionIn | None = None,
+) -> JSONResponse:
+    outcome = body.outcome if body else None
     async with uow:
         case_id = await task_case(uow, task_id)
         await require_municipality(uow, case_id, access.caller, reading=False)
-        task = await complete_task(uow, task_id)
+        task = await complete_task(uow, task_id, outcome)
         disclosure = await access.disclose(task.case_id, TaskPublic.of(task))
     return disclosed_response(disclosure)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.followup_events import IncidentReported
 from avhopp_shared.events.police_events import RelapseReported
 from avhopp_shared.events.social_events import InvestigationStarted
 from avhopp_shared.messaging.inbox import EventHandler
@@ -22,7 +23,7 @@ from avhopp_social.domain.investigation import (
     choose_scope,
     open_investigation,
 )
-from avhopp_social.domain.tasks import relapse_task, youth_tasks
+from avhopp_social.domain.tasks import incident_task, relapse_task, youth_tasks
 from avhopp_social.service_layer.tasks import add_task
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ async def on_relapse_reported(
     if await InvestigationRepository(uow.session).get(case_id) is None:
         log.warning("relapse report for a case without an investigation here: %s", case_id)
         return
-    seen = payload.model_fields_set
+    seen = payload.model_fields_set  # withheld fields are absent
     add_task(
         uow,
         relapse_task(
@@ -120,3 +121,23 @@ async def start_investigation(
     await investigations.start(started, scope)
     uow.emit(InvestigationStarted(case_id=case_id, started_at=scope.recorded_at), case_id=case_id)
     return started, scope
+
+
+async def on_incident_reported(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """A provider's serious incident: a task to assess it individually (PROCESS.md step 11)."""
+    assert isinstance(payload, IncidentReported)
+    if await InvestigationRepository(uow.session).get(payload.case_id) is None:
+        log.warning("incident for a case without an investigation here: %s", payload.case_id)
+        return
+    add_task(
+        uow,
+        incident_task(
+            task_id=str(uuid.uuid4()),
+            case_id=payload.case_id,
+            occurred_on=payload.occurred_on,
+            security=payload.concerns_security,
+            now=utcnow(),
+        ),
+    )

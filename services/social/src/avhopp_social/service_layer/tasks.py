@@ -8,10 +8,11 @@ from sqlmodel import col, select
 
 from avhopp_shared.errors import Conflict, NotFound
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.social_events import IndividualAssessmentMade
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.adapters.tables import TaskRecord
-from avhopp_social.domain.tasks import Task, TaskKind
+from avhopp_social.domain.tasks import AssessmentOutcome, Task, TaskKind, complete
 
 
 def add_task(uow: UnitOfWork, task: Task) -> None:
@@ -37,6 +38,7 @@ def _task(record: TaskRecord) -> Task:
         legal_basis=record.legal_basis,
         created_at=record.created_at,
         done_at=record.done_at,
+        outcome=AssessmentOutcome(record.outcome) if record.outcome else None,
     )
 
 
@@ -75,13 +77,28 @@ async def task_case(uow: UnitOfWork, task_id: str) -> str:
     return record.case_id
 
 
-async def complete_task(uow: UnitOfWork, task_id: str) -> Task:
-    """Inside an open unit of work; the caller commits."""
+async def complete_task(
+    uow: UnitOfWork, task_id: str, outcome: AssessmentOutcome | None = None
+) -> Task:
+    """Inside an open unit of work; the caller commits. An assessment's outcome is announced
+    (``social.individual_assessment_made``): follow-up counts relapses and their outcomes."""
     record = await uow.session.get(TaskRecord, task_id)
     if record is None:
         raise NotFound("task", task_id)
     if record.done_at is not None:
         raise Conflict("the task is already done")
-    record.done_at = utcnow()
+    done = complete(_task(record), outcome, utcnow())
+    record.done_at, record.outcome = done.done_at, outcome.value if outcome else None
     uow.session.add(record)
-    return _task(record)
+    if done.outcome is not None and done.done_at is not None:
+        uow.emit(
+            IndividualAssessmentMade(
+                case_id=done.case_id,
+                task_id=done.task_id,
+                trigger=done.kind.value,
+                outcome=done.outcome.value,
+                assessed_on=done.done_at.date(),
+            ),
+            case_id=done.case_id,
+        )
+    return done
