@@ -16,6 +16,7 @@ GOVERNED_VS_BARE_MAX = 1.25
 DECISION_UNCACHED_MAX_US = 50.0
 DECISION_CACHED_MAX_US = 5.0
 RIVAL_P50_MAX_MS = 5.0
+TIMELINE_P50_MAX_MS = 50.0
 
 #: (JSON key, label) of the reads compared in the access-path section.
 ACCESS_READS = (
@@ -103,6 +104,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     )
     targets += _access_targets(results)
     targets += _rival_targets(results)
+    targets += _timeline_targets(results)
     return targets
 
 
@@ -148,6 +150,44 @@ def _access_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 at_most=True,
                 unit="us",
                 detail=f"{_fmt(cached, 2)} us, platform engine, a hit",
+            )
+        )
+    return targets
+
+
+def _timeline_lines(results: dict[str, Any]) -> list[str]:
+    found = results.get("timeline") or {}
+    if not found:
+        return []
+    lines = [
+        "",
+        f"Case timeline of {found.get('entries')} entries, governed GET over ASGI (ms)",
+        f"  {'reader':<20}{'shown':>8}{'p50':>9}{'p99':>9}",
+    ]
+    for reader in ("social-malmo", "police-syd"):
+        part = found.get(reader) or {}
+        latency = part.get("latency_ms") or {}
+        lines.append(
+            f"  {reader:<20}{part.get('entries_shown', 0):>8}"
+            f"{_fmt(latency.get('p50'), 2):>9}{_fmt(latency.get('p99'), 2):>9}"
+        )
+    return lines
+
+
+def _timeline_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    for reader in ("social-malmo", "police-syd"):
+        p50 = _get(results, "timeline", reader, "latency_ms", "p50")
+        if p50 is None:
+            continue
+        targets.append(
+            _target(
+                f"Timeline of 1,000 entries p50 <= 50 ms ({reader})",
+                p50,
+                TIMELINE_P50_MAX_MS,
+                at_most=True,
+                unit="ms",
+                detail=f"{_fmt(p50, 2)} ms",
             )
         )
     return targets
@@ -367,6 +407,7 @@ def render(results: dict[str, Any]) -> str:
 
     lines += _access_lines(results)
     lines += _rival_lines(results)
+    lines += _timeline_lines(results)
 
     lines += ["", "Targets"]
     for target in results.get("targets", []):

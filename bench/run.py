@@ -10,6 +10,8 @@
 4. Access path, embedded: a governed ``GET /cases/{id}`` (token, action check,
    access state, disclosure decision, filter, audit) against a bare read of the
    same row, and the latency of one disclosure decision (bench/access_path.py).
+5b. The case timeline with 1,000 entries (bench/timeline.py): a governed read's
+   latency as social services and as police.
 5. The rival check of a placement (bench/rival_check.py): one check's latency
    at 1k, 10k and 100k open cases, on PostgreSQL and SQLite
    (``BENCH_RIVAL_SIZES``, ``BENCH_RIVAL_CHECKS``).
@@ -62,6 +64,7 @@ from bench import (
     report,
     rival_check,
     service_processes,
+    timeline,
 )
 from tests.fixtures.platform import platform_settings, start_platform
 
@@ -177,6 +180,11 @@ class Bench:
                 warmup=self.access_warmup,
                 decisions=self.decisions,
             )
+
+    async def timeline(self) -> None:
+        var_dir = self.workdir / "timeline"
+        async with start_platform(platform_settings("embedded", var_dir=var_dir)) as platform:
+            self.results["timeline"] = await timeline.measure(platform)
 
     # -- 5 -------------------------------------------------------------------------
 
@@ -349,6 +357,7 @@ async def main() -> int:
         await bench.phase("embedded event path", bench.embedded)
         await bench.phase("access path (embedded)", bench.access)
         await bench.phase("rival check (PostgreSQL, SQLite)", bench.rival)
+        await bench.phase("timeline of 1,000 entries (embedded)", bench.timeline)
         await bench.phase("broker", bench.on_broker)
         await bench.phase("relay throughput (SQLite + in-process)", bench.relay_sqlite)
     results = bench.results

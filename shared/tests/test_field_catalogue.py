@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from avhopp_shared.access.catalogue import nested_model, platform_catalogue
+from avhopp_shared.access.catalogue import Catalogue, nested_model, platform_catalogue
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.platform import SERVICES
 from avhopp_shared.web.disclosure import DISCLOSED_FROM
@@ -67,3 +67,30 @@ def test_event_payloads_are_flat_so_the_event_gate_can_omit_whole_fields() -> No
     ]
     # Consent events carry recipients as objects; they pass the gate as they are.
     assert sorted(nested) == ["ConsentGranted.recipients", "LegalBasisRecorded.recipient"]
+
+
+def test_a_model_classified_item_by_item_shows_each_item_whole_or_not_at_all() -> None:
+    class Entry(BaseModel):
+        category: str
+        summary: str
+
+    class Log(BaseModel):
+        case_id: str
+        entries: list[Entry]
+
+    catalogue = Catalogue({"Log": {"case_id": "case_ref"}, "Entry": {"$category": "category"}})
+    data = {
+        "case_id": "c-1",
+        "entries": [
+            {"category": "threat", "summary": "Threat level high"},
+            {"category": "case_ref", "summary": "Phase: acute"},
+            {"category": "no such category", "summary": "never shown"},
+        ],
+    }
+
+    assert catalogue.categories_in(Log, data) == {"case_ref", "threat"}
+    assert catalogue.keep(Log, data, {"case_ref"}) == {
+        "case_id": "c-1",
+        "entries": [{"category": "case_ref", "summary": "Phase: acute"}],
+    }
+    assert list(catalogue.unclassified(Log)) == []

@@ -28,7 +28,9 @@ from avhopp_shared.bus.base import Bus
 from avhopp_shared.bus.factory import build_bus
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
+from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentWithdrawn
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
@@ -52,6 +54,10 @@ class ServiceDefinition:
     migrations: Path
     routers: Sequence[APIRouter] = ()
     consumes: Mapping[str, EventHandler] = field(default_factory=dict)
+    # Run after whatever else handles the event, in the same transaction: to
+    # note an access event (a consent, a threat level) without replacing how
+    # the gate's state follows it.
+    observes: Mapping[str, EventHandler] = field(default_factory=dict)
     # Category → how this service removes what it holds of it about a case,
     # run when the consent it was received under is withdrawn.
     purgers: Mapping[str, Purger] = field(default_factory=dict)
@@ -115,7 +121,7 @@ async def service_runtime(
     try:
         if settings.should_auto_migrate:
             await upgrade_to_head(engine, definition.migrations)
-        if definition.consumes:
+        if definition.consumes or definition.observes:
             # A service that hears another's events also keeps the consent
             # state its gate decides them by.
             recipient = service_caller(settings.service_name, definition.owner_agency)
@@ -126,6 +132,8 @@ async def service_runtime(
                 ),
                 **definition.consumes,
             }
+            for event_type, observer in definition.observes.items():
+                handlers[event_type] = _then(handlers.get(event_type), observer)
             runtime.consumer = InboxConsumer(
                 settings.consumer_group,
                 runtime.new_uow,
@@ -192,3 +200,12 @@ async def _uow(request: Request) -> UnitOfWork:
 
 RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(_uow)]
+
+
+def _then(first: EventHandler | None, then: EventHandler) -> EventHandler:
+    async def both(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
+        if first is not None:
+            await first(uow, payload, envelope)
+        await then(uow, payload, envelope)
+
+    return both

@@ -4,6 +4,11 @@ Kept as data in ``policies/data/catalogue.json`` (``{"catalogue": {model:
 {field: category}}}``) beside the matrix, so both change together. A field of
 a nested model is classified by the nested model's own entries; a field the
 catalogue does not know is never disclosed (and a test fails on it).
+
+A model whose entries are ``{"$category": "<field>"}`` is classified item by
+item: each instance belongs, all its fields, to the category its ``<field>``
+names (a timeline's entries: one is a threat level change, the next a
+decision). A value that names no category is never disclosed.
 """
 
 from __future__ import annotations
@@ -35,12 +40,27 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+#: The catalogue key of a model classified item by item (see the module's doc).
+BY_ITEM = "$category"
+
+
 class Catalogue:
     def __init__(self, entries: Mapping[str, Mapping[str, str]]) -> None:
         self._entries = {
             model: {name: Category(category) for name, category in fields.items()}
             for model, fields in entries.items()
+            if BY_ITEM not in fields
         }
+        self._by_item = {
+            model: fields[BY_ITEM] for model, fields in entries.items() if BY_ITEM in fields
+        }
+
+    def _item_category(self, model: type[BaseModel], data: Mapping[str, Any]) -> Category | None:
+        value = data.get(self._by_item[model.__name__])
+        try:
+            return Category(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalogue:
@@ -52,6 +72,8 @@ class Catalogue:
 
     def unclassified(self, model: type[BaseModel]) -> Iterator[str]:
         """``Model.field`` of every field, nested ones included, that has no category."""
+        if model.__name__ in self._by_item:
+            return
         for name, info in model.model_fields.items():
             inner = nested_model(info.annotation)
             if inner is not None:
@@ -61,6 +83,9 @@ class Catalogue:
 
     def categories_in(self, model: type[BaseModel], data: Mapping[str, Any]) -> set[Category]:
         """The categories of the fields present in ``data`` (a dump of ``model``)."""
+        if model.__name__ in self._by_item:
+            own = self._item_category(model, data)
+            return {own} if own is not None else set()
         found: set[Category] = set()
         for name, value in data.items():
             info = model.model_fields.get(name)
@@ -86,6 +111,9 @@ class Catalogue:
         gives the nesting field itself a category, that category must be allowed
         for the field to appear at all.
         """
+        if model.__name__ in self._by_item:
+            own = self._item_category(model, data)
+            return dict(data) if own is not None and own in allowed else {}
         kept: dict[str, Any] = {}
         for name, value in data.items():
             info = model.model_fields.get(name)
@@ -97,7 +125,9 @@ class Catalogue:
                     # that category is: even an empty list or a null says something.
                     continue
                 if isinstance(value, list):
-                    kept[name] = [self.keep(inner, item, allowed) for item in value]
+                    items = [self.keep(inner, item, allowed) for item in value]
+                    # An item withheld whole (classified by item) leaves no trace.
+                    kept[name] = [item for item in items if item]
                 elif isinstance(value, Mapping):
                     part = self.keep(inner, value, allowed)
                     if part:

@@ -97,8 +97,12 @@ class DisclosureGate:
         channel: str,
         note: str | None = None,
         owner: Owner | None = None,
+        owners: Sequence[Owner | None] | None = None,
     ) -> list[Disclosure]:
         """One decision and one audit entry per (case id, item), in ``uow``'s transaction.
+
+        ``owners``, when given, names each item's holder (None: ``owner``, else
+        this service), for items held by different agencies.
 
         One query reads the audit chain's head and every case's access-state
         version; a case's state is read only when its version is not the one
@@ -115,7 +119,8 @@ class DisclosureGate:
         versions = dict(zip(cases, numbers, strict=True))
         disclosures: list[Disclosure] = []
         records: list[audit.AuditRecord] = []
-        for case_id, item in items:
+        holders = list(owners) if owners is not None else [None] * len(items)
+        for (case_id, item), holder in zip(items, holders, strict=True):
             # A state this transaction changed is neither cached nor decided
             # under its version: the change may still roll back (_state).
             cacheable = not changed_here(uow.session, case_id)
@@ -126,7 +131,7 @@ class DisclosureGate:
                 item=item,
                 state=await self._state(uow.session, case_id, versions[case_id]),
                 now=now,
-                owner=owner,
+                owner=holder or owner,
                 version=versions[case_id] if cacheable else None,
             )
             disclosures.append(disclosure)

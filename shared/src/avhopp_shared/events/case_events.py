@@ -75,3 +75,5 @@ class ApplicationReceived(EventPayload):
     municipality: str = Field(pattern=r"^[0-9]{4}$", examples=["1280"])
     #: Under 18 when it arrived: social services take the youth path (004 Del 4).
     applicant_under_18: bool
+    #: The person's earlier case, when this is a re-application (PROCESS.md step 12).
+    previous_case_id: str | None = None

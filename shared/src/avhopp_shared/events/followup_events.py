@@ -32,3 +32,15 @@ class IncidentReported(EventPayload):
     report_id: str
     occurred_on: date
     concerns_security: bool
+
+
+class ExitAborted(EventPayload):
+    """The person aborted the exit (they may at any time, PROCESS.md step 12): *that*,
+    and when (``case_ref``: the case's status); the reason stays in follow-up."""
+
+    event_type: ClassVar[str] = "followup.exit_aborted"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    aborted_by: str
+    aborted_on: date

@@ -16,7 +16,7 @@ from avhopp_shared.events.access_events import (
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.events.followup_events import IncidentReported, PhaseChanged
+from avhopp_shared.events.followup_events import ExitAborted, IncidentReported, PhaseChanged
 from avhopp_shared.events.police_events import (
     CriminalHistoryChecked,
     ExitCompleted,
@@ -65,6 +65,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     AidDecided.event_type: AidDecided,
     IndividualAssessmentMade.event_type: IndividualAssessmentMade,
     PhaseChanged.event_type: PhaseChanged,
+    ExitAborted.event_type: ExitAborted,
     IncidentReported.event_type: IncidentReported,
     InvestigationStarted.event_type: InvestigationStarted,
     ResponsibilityRecorded.event_type: ResponsibilityRecorded,

@@ -68,12 +68,16 @@ class Access:
         return (await self.disclose_each([(case_id, item)], owner=owner))[0]
 
     async def disclose_each(
-        self, items: Sequence[tuple[str, BaseModel]], *, owner: Owner | None = None
+        self,
+        items: Sequence[tuple[str, BaseModel]],
+        *,
+        owner: Owner | None = None,
+        owners: Sequence[Owner | None] | None = None,
     ) -> list[Disclosure]:
         """One decision and one audit entry per item, all committed together (or none).
 
         ``owner`` is who holds the items when not this service's agency as a
-        whole (a provider's own report)."""
+        whole (a provider's own report); ``owners`` names it item by item."""
         uow = self.uow
         async with uow:
             disclosures = await self.runtime.gate.disclose_all(
@@ -83,6 +87,7 @@ class Access:
                 items=items,
                 channel="rest",
                 owner=owner,
+                owners=owners,
             )
             await uow.commit()
         return disclosures

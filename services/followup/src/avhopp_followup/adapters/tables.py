@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -33,6 +33,9 @@ class TimelineEntryRecord(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     source_event_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))
     reported_by: str = Field(sa_column=Column(String(20), nullable=False))
+    #: The data category of what the entry tells (ACCESS.md): who may see it.
+    category: str = Field(sa_column=Column(String(30), nullable=False))
+    summary: str = Field(sa_column=Column(Text(), nullable=False))
 
 
 class PhaseEntryRecord(SQLModel, table=True):
@@ -79,3 +82,23 @@ class ProviderReportRecord(SQLModel, table=True):
     absences: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     reported_by: str = Field(sa_column=Column(String(200), nullable=False))
     reported_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class ExitRecord(SQLModel, table=True):
+    """How the case's exit stands: ongoing, aborted (by whom, why) or completed."""
+
+    __tablename__ = "followup_exit"
+
+    case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    status: str = Field(sa_column=Column(String(20), nullable=False, index=True))
+    ended_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    aborted_by: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    social_support_continues: bool | None = Field(
+        default=None, sa_column=Column(Boolean(), nullable=True)
+    )
+    closing_conversation_on: date | None = Field(
+        default=None, sa_column=Column(Date(), nullable=True)
+    )
+    person_view: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    earlier_case_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))

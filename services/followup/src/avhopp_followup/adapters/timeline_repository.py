@@ -5,6 +5,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_followup.adapters.tables import TimelineEntryRecord, TimelineRecord
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone, TimelineEntry
+from avhopp_shared.access.categories import Category
 from avhopp_shared.db.insert_new import insert_new
 
 
@@ -26,9 +27,31 @@ class TimelineRepository:
                     recorded_at=entry.recorded_at,
                     source_event_id=entry.source_event_id,
                     reported_by=entry.reported_by,
+                    category=entry.category.value,
+                    summary=entry.summary,
                 )
             )
         return True
+
+    async def append(self, entry: TimelineEntry) -> bool:
+        """Adds the entry to the case's timeline once (its source id is unique); False when
+        the case has no timeline here or the entry is already there."""
+        if await self._session.get(TimelineRecord, entry.case_id) is None:
+            return False
+        return await insert_new(
+            self._session,
+            TimelineEntryRecord,
+            {
+                "case_id": entry.case_id,
+                "milestone": entry.milestone.value,
+                "occurred_at": entry.occurred_at,
+                "recorded_at": entry.recorded_at,
+                "source_event_id": entry.source_event_id,
+                "reported_by": entry.reported_by,
+                "category": entry.category.value,
+                "summary": entry.summary,
+            },
+        )
 
     async def get(self, case_id: str) -> CaseTimeline | None:
         timeline = await self._session.get(TimelineRecord, case_id)
@@ -47,6 +70,8 @@ class TimelineRepository:
                 recorded_at=record.recorded_at,
                 source_event_id=record.source_event_id,
                 reported_by=record.reported_by,
+                category=Category(record.category),
+                summary=record.summary,
             )
             for record in result.all()
         )

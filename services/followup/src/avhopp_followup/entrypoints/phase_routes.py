@@ -154,6 +154,7 @@ async def post_phase(
             entered_on=body.entered_on,
             reason=body.reason,
             by=access.caller.recorded_as,
+            reporter=access.caller.agency.value,
         )
         public = PhasesPublic.of(phases, utcnow().date(), settings)
         disclosure = await access.disclose(case_id, public)

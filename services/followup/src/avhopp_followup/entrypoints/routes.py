@@ -4,11 +4,13 @@ from datetime import datetime
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone
 from avhopp_followup.entrypoints.access_scope import READS
+from avhopp_followup.entrypoints.timeline_parts import by_holder, merged
 from avhopp_followup.service_layer.handlers import get_timeline
+from avhopp_shared.access.categories import Category
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
 from avhopp_shared.web.params import NOT_FOUND, CaseId
@@ -22,13 +24,47 @@ router = APIRouter(
 
 
 class TimelineEntryPublic(BaseModel):
+    """One thing that happened; the whole entry is of its ``category`` (the catalogue
+    classifies entries item by item), so a reader sees it whole or not at all."""
+
     milestone: Milestone
+    category: Category
     occurred_at: datetime
     recorded_at: datetime
-    reported_by: str
+    reported_by: str = Field(description="The agency that reported it")
+    summary: str
 
 
 class TimelinePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "started_at": "2026-11-02T08:00:00Z",
+                    "entries": [
+                        {
+                            "milestone": "application_received",
+                            "category": "case_ref",
+                            "occurred_at": "2026-11-02T08:00:00Z",
+                            "recorded_at": "2026-11-02T08:00:01Z",
+                            "reported_by": "social",
+                            "summary": "Application received",
+                        },
+                        {
+                            "milestone": "threat_level_changed",
+                            "category": "threat",
+                            "occurred_at": "2026-11-04T10:00:00Z",
+                            "recorded_at": "2026-11-04T10:00:01Z",
+                            "reported_by": "police",
+                            "summary": "Threat level high, regional handling",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     case_id: str
     started_at: datetime
     entries: list[TimelineEntryPublic]
@@ -41,9 +77,11 @@ class TimelinePublic(BaseModel):
             entries=[
                 TimelineEntryPublic(
                     milestone=e.milestone,
+                    category=e.category,
                     occurred_at=e.occurred_at,
                     recorded_at=e.recorded_at,
                     reported_by=e.reported_by,
+                    summary=e.summary,
                 )
                 for e in timeline.entries
             ],
@@ -59,7 +97,11 @@ class TimelinePublic(BaseModel):
     operation_id="readTimeline",
 )
 async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    async with uow:  # the read and its audit entry: one transaction
+    async with uow:  # the reads and their audit entries: one transaction
         timeline = await get_timeline(uow, case_id)
-        disclosure = await access.disclose(case_id, TimelinePublic.of(timeline))
-    return disclosed_response(disclosure)
+        parts = by_holder(timeline)
+        disclosures = await access.disclose_each(
+            [(case_id, TimelinePublic.of(part)) for _, part in parts],
+            owners=[holder for holder, _ in parts],
+        )
+    return disclosed_response(merged(disclosures))

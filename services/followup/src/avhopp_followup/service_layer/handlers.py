@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from avhopp_followup.adapters.timeline_repository import TimelineRepository
 from avhopp_followup.domain.timeline import CaseTimeline, start_timeline
+from avhopp_followup.service_layer.exits import start_exit
 from avhopp_followup.service_layer.phases import start_case_phases
 from avhopp_shared.access.responsibility_copy import record_receiving_municipality
 from avhopp_shared.errors import NotFound
@@ -18,6 +19,7 @@ async def on_application_received(
     if not await TimelineRepository(uow.session).add_new(timeline):
         return
     await start_case_phases(uow, payload.case_id, payload.received_at.date())
+    await start_exit(uow, payload.case_id, payload.previous_case_id)
     await record_receiving_municipality(uow, payload.case_id, payload.municipality)
 
 

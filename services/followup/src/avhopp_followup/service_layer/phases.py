@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from avhopp_followup.adapters.tables import PhaseEntryRecord
 from avhopp_followup.domain.phases import CasePhases, Phase, PhaseEntry, change_phase, start_phases
+from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.timeline_notes import note_here
+from avhopp_shared.access.categories import Category
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.followup_events import PhaseChanged
@@ -61,9 +64,16 @@ async def phases_of(uow: UnitOfWork, case_id: str) -> CasePhases:
 
 
 async def record_phase_change(
-    uow: UnitOfWork, case_id: str, *, to: Phase, entered_on: date, reason: str | None, by: str
+    uow: UnitOfWork,
+    case_id: str,
+    *,
+    to: Phase,
+    entered_on: date,
+    reason: str | None,
+    by: str,
+    reporter: str,
 ) -> CasePhases:
-    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    """``by`` names who recorded it; ``reporter`` their agency (the timeline's reporter)."""
     now = utcnow()
     changed = change_phase(
         await phases_of(uow, case_id),
@@ -75,6 +85,15 @@ async def record_phase_change(
         now=now,
     )
     _add(uow, case_id, changed.current)
+    await note_here(
+        uow,
+        case_id,
+        milestone=Milestone.PHASE_CHANGED,
+        category=Category.CASE_REF,
+        summary=f"Phase: {to.value.replace('_', ' ')}",
+        occurred_at=datetime.combine(entered_on, time(), tzinfo=UTC),
+        reported_by=reporter,
+    )
     uow.emit(PhaseChanged(case_id=case_id, phase=to.value, entered_on=entered_on), case_id=case_id)
     return changed
 

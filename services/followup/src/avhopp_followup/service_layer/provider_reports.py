@@ -21,6 +21,9 @@ from avhopp_followup.domain.provider_report import (
     TreatmentSession,
     check_report,
 )
+from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.timeline_notes import note_here
+from avhopp_shared.access.categories import Category
 from avhopp_shared.events.followup_events import IncidentReported
 from avhopp_shared.uow import UnitOfWork
 
@@ -50,6 +53,19 @@ async def submit_report(uow: UnitOfWork, report: ProviderReport, today: date) ->
             reported_by=checked.reported_by,
             reported_at=checked.reported_at,
         )
+    )
+    await note_here(
+        uow,
+        checked.case_id,
+        milestone=Milestone.PROVIDER_REPORTED,
+        category=Category.INTERVENTIONS,
+        summary=(
+            f"{checked.provider_organisation} reported the week of {checked.week_starting}: "
+            f"{len(checked.contacts)} contacts, {len(checked.treatment_sessions)} treatment "
+            f"sessions, {len(checked.incidents)} incidents"
+        ),
+        occurred_at=checked.reported_at,
+        reported_by="provider",
     )
     for incident in checked.serious_incidents:
         uow.emit(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_intake.adapters.tables import CaseRecord
@@ -29,12 +29,23 @@ class CaseRepository:
                 phone=applicant.phone,
                 idempotency_key=idempotency_key,
                 municipality=application.municipality,
+                previous_case_id=application.previous_case_id,
             )
         )
 
     async def get(self, case_id: str) -> Application | None:
         record = await self._session.get(CaseRecord, case_id)
         return _to_domain(record) if record else None
+
+    async def latest_of_person(self, personal_identity_number: str) -> str | None:
+        """The case id of the person's latest case, if they applied before."""
+        result = await self._session.exec(
+            select(CaseRecord.case_id)
+            .where(CaseRecord.personal_identity_number == personal_identity_number)
+            .order_by(col(CaseRecord.received_at).desc())
+            .limit(1)
+        )
+        return result.first()
 
     async def by_idempotency_key(self, key: str) -> Application | None:
         result = await self._session.exec(
@@ -54,6 +65,7 @@ def _to_domain(record: CaseRecord) -> Application:
         out_of_hours=record.out_of_hours,
         summary=record.summary,
         municipality=record.municipality,
+        previous_case_id=record.previous_case_id,
         applicant=Applicant(
             given_name=record.given_name,
             family_name=record.family_name,

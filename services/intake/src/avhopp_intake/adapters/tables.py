@@ -23,12 +23,14 @@ class CaseRecord(SQLModel, table=True):
     summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     given_name: str = Field(sa_column=Column(String(200), nullable=False))
     family_name: str = Field(sa_column=Column(String(200), nullable=False))
-    personal_identity_number: str = Field(sa_column=Column(String(12), nullable=False))
+    personal_identity_number: str = Field(sa_column=Column(String(12), nullable=False, index=True))
     phone: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
     idempotency_key: str | None = Field(
         default=None, sa_column=Column(String(200), nullable=True, unique=True)
     )
     municipality: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
+    #: The person's latest earlier case: a new application after an abort (PROCESS.md 12).
+    previous_case_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
 
 
 class ConsentRecordRow(SQLModel, table=True):

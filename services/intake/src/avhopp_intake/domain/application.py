@@ -36,6 +36,8 @@ class Application:
     #: only for cases registered before the platform recorded it.
     municipality: str | None
     summary: str | None = None
+    #: The person's latest earlier case, when this is a re-application.
+    previous_case_id: str | None = None
 
     @property
     def applicant_under_18(self) -> bool:
@@ -54,6 +56,7 @@ class Application:
             out_of_hours=self.out_of_hours,
             municipality=self.municipality,
             applicant_under_18=self.applicant_under_18,
+            previous_case_id=self.previous_case_id,
         )
 
 

@@ -107,6 +107,9 @@ class CasePublic(BaseModel):
     municipality: str | None = Field(
         description="The municipality whose social services received it (its code)"
     )
+    previous_case_id: str | None = Field(
+        default=None, description="The person's earlier case, when this is a re-application"
+    )
     applicant: ApplicantPublic
 
     @classmethod
@@ -121,6 +124,7 @@ class CasePublic(BaseModel):
             out_of_hours=application.out_of_hours,
             summary=application.summary,
             municipality=application.municipality,
+            previous_case_id=application.previous_case_id,
             applicant=ApplicantPublic(
                 given_name=applicant.given_name,
                 family_name=applicant.family_name,

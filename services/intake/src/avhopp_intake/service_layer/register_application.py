@@ -59,6 +59,9 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         applicant=command.applicant,
         municipality=command.municipality,
         summary=command.summary,
+        # A new application is always possible after an abort (PROCESS.md step 12);
+        # it links to the person's earlier case.
+        previous_case_id=await cases.latest_of_person(command.applicant.personal_identity_number),
     )
     cases.add(application, command.idempotency_key)
     await record_receiving_municipality(uow, application.case_id, command.municipality)

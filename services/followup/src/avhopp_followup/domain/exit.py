@@ -1,0 +1,91 @@
+"""How an exit ends: aborted or completed, and the closing conversation (PROCESS.md 12-13).
+
+An exit is aborted by the person at any time, or by police when the
+conditions are no longer met; social services' support may go on without
+police, and a new application is always possible later (it links to this
+case). An exit is completed when police judge the plan carried out without
+relapse into organised crime; a closing conversation, with the person's own
+view of the process, is common (004, "Avbrutet avhopp", "Fullföljt avhopp").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from avhopp_shared.errors import Conflict, InvalidInput
+
+
+class ExitStatus(StrEnum):
+    ONGOING = "ongoing"
+    ABORTED = "aborted"
+    COMPLETED = "completed"
+
+
+class AbortedBy(StrEnum):
+    PERSON = "person"
+    POLICE = "police"
+
+
+class InvalidExit(InvalidInput):
+    """An abort or closing the rules refuse; ``field`` names it (422)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    case_id: str
+    status: ExitStatus = ExitStatus.ONGOING
+    ended_on: date | None = None
+    aborted_by: AbortedBy | None = None
+    reason: str | None = None
+    social_support_continues: bool | None = None
+    closing_conversation_on: date | None = None
+    person_view: str | None = None
+    earlier_case_id: str | None = None
+
+
+def abort(
+    current: Exit,
+    *,
+    by: AbortedBy,
+    on: date,
+    reason: str,
+    social_support_continues: bool,
+    today: date,
+) -> Exit:
+    if current.status is not ExitStatus.ONGOING:
+        raise Conflict(f"the exit has already ended ({current.status.value})")
+    if on > today:
+        raise InvalidExit("aborted_on", "an abort cannot be dated in the future")
+    text = reason.strip()
+    if not text:
+        raise InvalidExit("reason", "an abort states its reason")
+    return replace(
+        current,
+        status=ExitStatus.ABORTED,
+        ended_on=on,
+        aborted_by=by,
+        reason=text,
+        social_support_continues=social_support_continues,
+    )
+
+
+def complete(current: Exit, *, on: date) -> Exit:
+    """Police's judgement; an exit already ended stays as it ended."""
+    if current.status is not ExitStatus.ONGOING:
+        raise Conflict(f"the exit has already ended ({current.status.value})")
+    return replace(current, status=ExitStatus.COMPLETED, ended_on=on)
+
+
+def record_closing(current: Exit, *, conversation_on: date, person_view: str, today: date) -> Exit:
+    if current.status is ExitStatus.ONGOING or current.ended_on is None:
+        raise Conflict("the closing conversation follows an ended exit")
+    if conversation_on > today:
+        raise InvalidExit("conversation_on", "a conversation cannot be dated in the future")
+    if conversation_on < current.ended_on:
+        raise InvalidExit("conversation_on", f"the exit ended on {current.ended_on}")
+    view = person_view.strip()
+    if not view:
+        raise InvalidExit("person_view", "record the person's own view of the process")
+    return replace(current, closing_conversation_on=conversation_on, person_view=view)

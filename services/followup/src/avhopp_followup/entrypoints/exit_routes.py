@@ -1,0 +1,158 @@
+"""How the exit stands, the person's abort, and the closing conversation (steps 12-13)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
+from avhopp_followup.entrypoints.access_scope import READS, WRITES
+from avhopp_followup.service_layer.exits import abort_by_person, close, exit_of
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+
+router = APIRouter(tags=["exit"], responses=problem_responses(401, 403) | NOT_FOUND)
+
+
+class ExitAbortIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "aborted_on": "2026-11-20",
+                    "reason": "The person moved back to the former town",
+                    "social_support_continues": True,
+                }
+            ]
+        },
+    )
+
+    aborted_on: date
+    reason: str = Field(max_length=5000)
+    social_support_continues: bool = Field(
+        description="Social services' support may go on without police (PROCESS.md step 12)"
+    )
+
+
+class ClosingIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_on": "2026-11-25",
+                    "person_view": "Hard at first; the contact person made the difference",
+                }
+            ]
+        },
+    )
+
+    conversation_on: date
+    person_view: str = Field(max_length=10000, description="The person's own view of the process")
+
+
+class ExitPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "status": "aborted",
+                    "ended_on": "2026-11-20",
+                    "aborted_by": "person",
+                    "reason": "The person moved back to the former town",
+                    "social_support_continues": True,
+                    "closing_conversation_on": None,
+                    "person_view": None,
+                    "earlier_case_id": None,
+                }
+            ]
+        }
+    )
+
+    case_id: str
+    status: ExitStatus
+    ended_on: date | None
+    aborted_by: AbortedBy | None
+    reason: str | None
+    social_support_continues: bool | None
+    closing_conversation_on: date | None
+    person_view: str | None
+    earlier_case_id: str | None = Field(description="The case this re-application follows")
+
+    @classmethod
+    def of(cls, exit: Exit) -> ExitPublic:
+        return cls(
+            case_id=exit.case_id,
+            status=exit.status,
+            ended_on=exit.ended_on,
+            aborted_by=exit.aborted_by,
+            reason=exit.reason,
+            social_support_continues=exit.social_support_continues,
+            closing_conversation_on=exit.closing_conversation_on,
+            person_view=exit.person_view,
+            earlier_case_id=exit.earlier_case_id,
+        )
+
+
+@router.get(
+    "/cases/{case_id}/exit",
+    response_model=disclosed_model(ExitPublic),
+    dependencies=[requires("timeline.read"), READS],
+    summary="How the exit stands: ongoing, aborted (by whom, why) or completed",
+    operation_id="readExit",
+)
+async def get_exit(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    async with uow:
+        disclosure = await access.disclose(case_id, ExitPublic.of(await exit_of(uow, case_id)))
+    return disclosed_response(disclosure)
+
+
+@router.post(
+    "/cases/{case_id}/exit/abortion",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ExitPublic),
+    responses=problem_responses(409, 422),
+    dependencies=[requires("exit.write"), WRITES],
+    summary="Record that the person aborted the exit, with the reason",
+    operation_id="abortExit",
+)
+async def post_abort(
+    case_id: CaseId, body: ExitAbortIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    async with uow:  # the abort, its event and the answer's audit entry commit together
+        aborted = await abort_by_person(
+            uow,
+            case_id,
+            on=body.aborted_on,
+            reason=body.reason,
+            social_support_continues=body.social_support_continues,
+        )
+        disclosure = await access.disclose(case_id, ExitPublic.of(aborted))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/cases/{case_id}/exit/closing",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(ExitPublic),
+    responses=problem_responses(409, 422),
+    dependencies=[requires("exit.write"), WRITES],
+    summary="Record the closing conversation and the person's own view of the process",
+    operation_id="recordClosing",
+)
+async def post_closing(
+    case_id: CaseId, body: ClosingIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    async with uow:
+        closed = await close(
+            uow, case_id, conversation_on=body.conversation_on, person_view=body.person_view
+        )
+        disclosure = await access.disclose(case_id, ExitPublic.of(closed))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -1,0 +1,59 @@
+"""A timeline is disclosed in parts, one per agency that reported its entries.
+
+"Own" is decided per record (ACCESS.md): what police reported (a threat level,
+a relapse) stays police's even as a timeline entry here, so social services
+see it only as the matrix lets them see police's records (under a consent);
+what is recorded here, or reported by social services or a provider, is
+social services'. Each part is decided and audited on its own, and the parts
+are merged back into one chronological view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from avhopp_followup.domain.timeline import CaseTimeline
+from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.access.policy_input import Owner
+
+#: Agencies whose reported entries stay theirs here.
+_OTHER_AGENCIES = ("police", "probation", "sis")
+
+
+def by_holder(timeline: CaseTimeline) -> list[tuple[Owner | None, CaseTimeline]]:
+    """The timeline split by who holds each entry (None: this service), never empty."""
+    parts: dict[str | None, list[Any]] = {None: []}
+    for entry in timeline.entries:
+        holder = entry.reported_by if entry.reported_by in _OTHER_AGENCIES else None
+        parts.setdefault(holder, []).append(entry)
+    return [
+        (Owner(holder) if holder else None, replace(timeline, entries=tuple(entries)))
+        for holder, entries in parts.items()
+    ]
+
+
+def merged(disclosures: list[Disclosure]) -> Disclosure:
+    """One view: the entries of every part in order, each withheld category named once."""
+    entries = sorted(
+        (e for d in disclosures for e in d.data.get("entries", [])),
+        key=lambda e: (e["occurred_at"][:10], e["recorded_at"]),
+    )
+    data: dict[str, Any] = {}
+    for d in disclosures:
+        data |= {k: v for k, v in d.data.items() if k != "entries"}
+    if "entries" in disclosures[0].data or entries:
+        data["entries"] = entries
+    withheld: dict[str, str] = {}
+    for d in disclosures:
+        for category, reason in d.withheld.items():
+            withheld.setdefault(category, reason)
+    disclosed = frozenset().union(*(d.disclosed for d in disclosures))
+    # A category withheld in one part but shown in another was shown.
+    withheld = {c: r for c, r in withheld.items() if c not in disclosed}
+    return Disclosure(
+        data=data,
+        disclosed=disclosed,
+        withheld=dict(sorted(withheld.items())),
+        decision_id=",".join(d.decision_id for d in disclosures),
+    )

@@ -1,0 +1,179 @@
+"""Recording how an exit ends: aborts, completion by police, the closing conversation."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+
+from avhopp_followup.adapters.tables import ExitRecord
+from avhopp_followup.domain.exit import (
+    AbortedBy,
+    Exit,
+    ExitStatus,
+    abort,
+    complete,
+    record_closing,
+)
+from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.timeline_notes import note_here
+from avhopp_shared.access.categories import Category
+from avhopp_shared.db.insert_new import insert_new
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.followup_events import ExitAborted
+from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+from avhopp_shared.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+#: What a police abort says here when the gate withheld police's reason.
+POLICE_REASON_WITHHELD = "Police aborted their case; their reason is not disclosed here"
+
+
+async def start_exit(uow: UnitOfWork, case_id: str, earlier_case_id: str | None) -> None:
+    await insert_new(
+        uow.session,
+        ExitRecord,
+        {
+            "case_id": case_id,
+            "status": ExitStatus.ONGOING.value,
+            "earlier_case_id": earlier_case_id,
+        },
+    )
+
+
+def _exit(r: ExitRecord) -> Exit:
+    return Exit(
+        case_id=r.case_id,
+        status=ExitStatus(r.status),
+        ended_on=r.ended_on,
+        aborted_by=AbortedBy(r.aborted_by) if r.aborted_by else None,
+        reason=r.reason,
+        social_support_continues=r.social_support_continues,
+        closing_conversation_on=r.closing_conversation_on,
+        person_view=r.person_view,
+        earlier_case_id=r.earlier_case_id,
+    )
+
+
+async def exit_of(uow: UnitOfWork, case_id: str) -> Exit:
+    record = await uow.session.get(ExitRecord, case_id)
+    if record is None:
+        raise NotFound("exit", case_id)
+    return _exit(record)
+
+
+async def _save(uow: UnitOfWork, changed: Exit) -> None:
+    record = await uow.session.get(ExitRecord, changed.case_id)
+    assert record is not None
+    record.status = changed.status.value
+    record.ended_on = changed.ended_on
+    record.aborted_by = changed.aborted_by.value if changed.aborted_by else None
+    record.reason = changed.reason
+    record.social_support_continues = changed.social_support_continues
+    record.closing_conversation_on = changed.closing_conversation_on
+    record.person_view = changed.person_view
+    uow.session.add(record)
+
+
+async def abort_by_person(
+    uow: UnitOfWork,
+    case_id: str,
+    *,
+    on: date,
+    reason: str,
+    social_support_continues: bool,
+) -> Exit:
+    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    aborted = abort(
+        await exit_of(uow, case_id),
+        by=AbortedBy.PERSON,
+        on=on,
+        reason=reason,
+        social_support_continues=social_support_continues,
+        today=utcnow().date(),
+    )
+    await _save(uow, aborted)
+    await note_here(
+        uow,
+        case_id,
+        milestone=Milestone.EXIT_ABORTED,
+        category=Category.CASE_REF,
+        summary="The person aborted the exit",
+        occurred_at=_at(on),
+        reported_by="social",
+    )
+    uow.emit(
+        ExitAborted(case_id=case_id, aborted_by=AbortedBy.PERSON.value, aborted_on=on),
+        case_id=case_id,
+    )
+    return aborted
+
+
+async def close(uow: UnitOfWork, case_id: str, *, conversation_on: date, person_view: str) -> Exit:
+    """Inside an open unit of work; the caller commits."""
+    closed = record_closing(
+        await exit_of(uow, case_id),
+        conversation_on=conversation_on,
+        person_view=person_view,
+        today=utcnow().date(),
+    )
+    await _save(uow, closed)
+    await note_here(
+        uow,
+        case_id,
+        milestone=Milestone.CLOSING_CONVERSATION,
+        category=Category.FOLLOWUP,
+        summary="Closing conversation; the person's view recorded",
+        occurred_at=_at(conversation_on),
+        reported_by="social",
+    )
+    return closed
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+async def on_police_case_aborted(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """Police aborted their case (the conditions no longer met): the exit is aborted;
+    whether social services' support goes on is theirs to decide."""
+    assert isinstance(payload, PoliceCaseAborted)
+    seen = payload.model_fields_set  # withheld fields are absent
+    current = await _current(uow, envelope.subject)
+    if current is None or "aborted_on" not in seen:
+        return
+    reason = payload.reason if "reason" in seen else POLICE_REASON_WITHHELD
+    aborted = replace(
+        current,
+        status=ExitStatus.ABORTED,
+        ended_on=payload.aborted_on,
+        aborted_by=AbortedBy.POLICE,
+        reason=reason,
+    )
+    await _save(uow, aborted)
+
+
+async def on_exit_completed(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    assert isinstance(payload, ExitCompleted)
+    current = await _current(uow, envelope.subject)
+    if current is None or "completed_on" not in payload.model_fields_set:
+        return
+    await _save(uow, complete(current, on=payload.completed_on))
+
+
+async def _current(uow: UnitOfWork, case_id: str) -> Exit | None:
+    """The exit still ongoing, else None: an event about an ended exit changes nothing
+    (and must not block the consumer's partition)."""
+    record = await uow.session.get(ExitRecord, case_id)
+    if record is None or record.status != ExitStatus.ONGOING.value:
+        if record is None:
+            log.warning("exit event for a case not followed here: %s", case_id)
+        return None
+    return _exit(record)

@@ -1,0 +1,145 @@
+"""How an exit ends: the person aborts, police abort or complete, a re-application links
+to the earlier case, and a closing conversation records the person's view (steps 12-13)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.fixtures.database import count_rows
+from tests.fixtures.people import application_body
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_followup_phases_and_reports import TODAY, invalid
+from tests.test_police_case import _open_case
+
+
+async def test_the_person_aborts_with_a_reason_and_a_later_application_links_to_the_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body()
+    first = await embedded_platform.submit(body)
+    case_id = first.json()["case_id"]
+    followup = embedded_platform.clients["followup"]
+    await embedded_platform.eventually("followup", f"/cases/{case_id}/exit")
+    path = f"/cases/{case_id}/exit/abortion"
+    day = TODAY.isoformat()
+
+    no_reason = await followup.post(
+        path, json={"aborted_on": day, "reason": " ", "social_support_continues": True}
+    )
+    future = await followup.post(
+        path,
+        json={
+            "aborted_on": (TODAY + timedelta(days=1)).isoformat(),
+            "reason": "Changed their mind",
+            "social_support_continues": True,
+        },
+    )
+    aborted = await followup.post(
+        path,
+        json={"aborted_on": day, "reason": "Changed their mind", "social_support_continues": True},
+    )
+    again = await followup.post(
+        path, json={"aborted_on": day, "reason": "Twice", "social_support_continues": False}
+    )
+    other = await followup.post(
+        path,
+        json={"aborted_on": day, "reason": "x", "social_support_continues": True},
+        headers=embedded_platform.auth("social-lund"),
+    )
+    second = await embedded_platform.submit(body | {"consents": []})
+    new_case = second.json()["case_id"]
+
+    assert invalid(no_reason) == ["reason"]
+    assert invalid(future) == ["aborted_on"]
+    assert aborted.status_code == 201, aborted.text
+    assert (aborted.json()["status"], aborted.json()["aborted_by"]) == ("aborted", "person")
+    assert aborted.json()["social_support_continues"] is True
+    assert again.status_code == 409
+    assert other.status_code == 403
+    assert second.json()["previous_case_id"] == case_id
+    linked = await embedded_platform.eventually("followup", f"/cases/{new_case}/exit")
+    assert (linked.json()["status"], linked.json()["earlier_case_id"]) == ("ongoing", case_id)
+
+
+async def test_police_complete_the_exit_and_the_closing_conversation_follows_it(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _open_case(embedded_platform)
+    await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "social"}],
+            "categories": ["case_ref", "followup"],
+            "purposes": ["investigation"],
+            "method": "written",
+            "document_reference": "Synthetic consent form, closing",
+        },
+    )
+    followup = embedded_platform.clients["followup"]
+    closing = f"/cases/{case_id}/exit/closing"
+    view = {"conversation_on": TODAY.isoformat(), "person_view": "Worth it"}
+    too_early = await followup.post(closing, json=view)
+
+    async def consent_known() -> bool:
+        where = f"WHERE case_id = '{case_id}'"
+        return await count_rows(embedded_platform.runtime("followup"), "access_consent", where) >= 3
+
+    assert await wait_until(consent_known)
+    completed = await embedded_platform.clients["threat"].post(
+        f"/cases/{case_id}/police-case/completion", json={"plan_carried_out": True}
+    )
+    assert completed.status_code in (200, 201), completed.text
+
+    async def ended() -> bool:
+        return bool((await followup.get(f"/cases/{case_id}/exit")).json()["status"] == "completed")
+
+    assert await wait_until(ended)
+    blank = await followup.post(closing, json=view | {"person_view": "  "})
+    closed = await followup.post(closing, json=view)
+
+    assert too_early.status_code == 409
+    assert invalid(blank) == ["person_view"]
+    assert closed.status_code == 201, closed.text
+    assert closed.json()["person_view"] == "Worth it"
+
+
+async def test_a_police_abort_ends_the_exit_and_its_reason_arrives_only_under_the_consent(
+    embedded_platform: RunningPlatform,
+) -> None:
+    with_consent = await _open_case(embedded_platform)
+    without = await _open_case(embedded_platform)
+    consent = await embedded_platform.clients["intake"].post(
+        f"/cases/{with_consent}/consents",
+        json={
+            "recipients": [{"agency": "social"}],
+            "categories": ["case_ref", "followup"],
+            "purposes": ["investigation"],
+            "method": "written",
+            "document_reference": "Synthetic consent form, abort",
+        },
+    )
+    assert consent.status_code == 201, consent.text
+    followup = embedded_platform.clients["followup"]
+
+    async def consent_known() -> bool:
+        where = f"WHERE case_id = '{with_consent}'"
+        return await count_rows(embedded_platform.runtime("followup"), "access_consent", where) >= 3
+
+    assert await wait_until(consent_known)
+    for case_id in (with_consent, without):
+        aborted = await embedded_platform.clients["threat"].post(
+            f"/cases/{case_id}/police-case/abort", json={"reason": "Returned to the network"}
+        )
+        assert aborted.status_code == 200, aborted.text
+
+    async def ended() -> bool:
+        return bool(
+            (await followup.get(f"/cases/{with_consent}/exit")).json()["status"] == "aborted"
+        )
+
+    assert await wait_until(ended)
+    seen = (await followup.get(f"/cases/{with_consent}/exit")).json()
+    assert (seen["aborted_by"], seen["reason"]) == ("police", "Returned to the network")
+    # Without a consent covering police's case reference, follow-up learns nothing.
+    unseen = (await followup.get(f"/cases/{without}/exit")).json()
+    assert unseen["status"] == "ongoing"
