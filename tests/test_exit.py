@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.fixtures.database import count_rows
+from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import TODAY, invalid
@@ -65,26 +65,11 @@ async def test_police_complete_the_exit_and_the_closing_conversation_follows_it(
     embedded_platform: RunningPlatform,
 ) -> None:
     case_id = await _open_case(embedded_platform)
-    await embedded_platform.clients["intake"].post(
-        f"/cases/{case_id}/consents",
-        json={
-            "recipients": [{"agency": "social"}],
-            "categories": ["case_ref", "followup"],
-            "purposes": ["investigation"],
-            "method": "written",
-            "document_reference": "Synthetic consent form, closing",
-        },
-    )
+    await consent_social_to_police_records(embedded_platform, case_id)
     followup = embedded_platform.clients["followup"]
     closing = f"/cases/{case_id}/exit/closing"
     view = {"conversation_on": TODAY.isoformat(), "person_view": "Worth it"}
     too_early = await followup.post(closing, json=view)
-
-    async def consent_known() -> bool:
-        where = f"WHERE case_id = '{case_id}'"
-        return await count_rows(embedded_platform.runtime("followup"), "access_consent", where) >= 3
-
-    assert await wait_until(consent_known)
     completed = await embedded_platform.clients["threat"].post(
         f"/cases/{case_id}/police-case/completion", json={"plan_carried_out": True}
     )
@@ -108,24 +93,8 @@ async def test_a_police_abort_ends_the_exit_and_its_reason_arrives_only_under_th
 ) -> None:
     with_consent = await _open_case(embedded_platform)
     without = await _open_case(embedded_platform)
-    consent = await embedded_platform.clients["intake"].post(
-        f"/cases/{with_consent}/consents",
-        json={
-            "recipients": [{"agency": "social"}],
-            "categories": ["case_ref", "followup"],
-            "purposes": ["investigation"],
-            "method": "written",
-            "document_reference": "Synthetic consent form, abort",
-        },
-    )
-    assert consent.status_code == 201, consent.text
+    await consent_social_to_police_records(embedded_platform, with_consent)
     followup = embedded_platform.clients["followup"]
-
-    async def consent_known() -> bool:
-        where = f"WHERE case_id = '{with_consent}'"
-        return await count_rows(embedded_platform.runtime("followup"), "access_consent", where) >= 3
-
-    assert await wait_until(consent_known)
     for case_id in (with_consent, without):
         aborted = await embedded_platform.clients["threat"].post(
             f"/cases/{case_id}/police-case/abort", json={"reason": "Returned to the network"}

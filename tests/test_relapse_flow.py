@@ -3,6 +3,7 @@ services as a task for an individual assessment, whose outcome is recorded (step
 
 from __future__ import annotations
 
+from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
@@ -26,23 +27,7 @@ async def test_a_relapse_and_an_incident_become_assessments_whose_outcomes_are_r
     platform: RunningPlatform,
 ) -> None:
     case_id = await _open_case(platform)
-    consent = await platform.clients["intake"].post(
-        f"/cases/{case_id}/consents",
-        json={
-            "recipients": [{"agency": "social"}],
-            "categories": ["case_ref", "followup"],
-            "purposes": ["investigation"],
-            "method": "written",
-            "document_reference": "Synthetic consent form, relapse",
-        },
-    )
-    assert consent.status_code == 201, consent.text
-
-    async def consent_arrived() -> bool:
-        where = f"WHERE case_id = '{case_id}'"
-        return await count_rows(platform.runtime("social"), "access_consent", where) >= 3
-
-    assert await wait_until(consent_arrived)
+    await consent_social_to_police_records(platform, case_id)
     checked = await platform.clients["threat"].post(
         f"/cases/{case_id}/register-checks",
         json={

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body, luhn_check_digit
 from tests.fixtures.platform import RunningPlatform, wait_until
@@ -204,24 +205,8 @@ async def test_a_police_relapse_report_becomes_a_task_only_under_a_consent_that_
 ) -> None:
     consented = await _open_case(embedded_platform)
     silent = await _open_case(embedded_platform)
-    consent = await embedded_platform.clients["intake"].post(
-        f"/cases/{consented}/consents",
-        json={
-            "recipients": [{"agency": "social"}],
-            "categories": ["case_ref", "followup"],
-            "purposes": ["investigation"],
-            "method": "oral",
-            "oral_note": "Given at the meeting on the action plan, synthetic",
-        },
-    )
-    assert consent.status_code == 201, consent.text
+    await consent_social_to_police_records(embedded_platform, consented)
     social = embedded_platform.runtime("social")
-
-    async def consent_arrived() -> bool:
-        where = f"WHERE case_id = '{consented}'"
-        return await count_rows(social, "access_consent", where) >= 2
-
-    assert await wait_until(consent_arrived)
     check = {
         "purpose": "follow_up",
         "registers": ["belastningsregistret"],
