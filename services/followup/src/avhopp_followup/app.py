@@ -6,18 +6,24 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from avhopp_followup.entrypoints import exit_routes, phase_routes, provider_report_routes
+from avhopp_followup.entrypoints import (
+    exit_routes,
+    meeting_routes,
+    phase_routes,
+    provider_report_routes,
+)
 from avhopp_followup.entrypoints.routes import router
 from avhopp_followup.service_layer.commissions import on_provider_commissioned
 from avhopp_followup.service_layer.exits import on_exit_completed, on_police_case_aborted
 from avhopp_followup.service_layer.handlers import on_application_received
+from avhopp_followup.service_layer.meetings import on_action_plan_updated
 from avhopp_followup.service_layer.timeline_notes import TIMELINE_OBSERVERS
 from avhopp_followup.settings import FollowupSettings
 from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
-from avhopp_shared.events.social_events import ProviderCommissioned
+from avhopp_shared.events.social_events import ActionPlanUpdated, ProviderCommissioned
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 
 
@@ -28,12 +34,19 @@ def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
         description="Follow-up, provider reports, relapse, abort/complete, statistics (ISU).",
         owner_agency="social",
         migrations=Path(__file__).parent / "migrations",
-        routers=[router, phase_routes.router, provider_report_routes.router, exit_routes.router],
+        routers=[
+            router,
+            phase_routes.router,
+            provider_report_routes.router,
+            exit_routes.router,
+            meeting_routes.router,
+        ],
         consumes={
             ApplicationReceived.event_type: on_application_received,
             ProviderCommissioned.event_type: on_provider_commissioned,
             PoliceCaseAborted.event_type: on_police_case_aborted,
             ExitCompleted.event_type: on_exit_completed,
+            ActionPlanUpdated.event_type: on_action_plan_updated,
             **RESPONSIBILITY_HANDLERS,
         },
         observes=TIMELINE_OBSERVERS,

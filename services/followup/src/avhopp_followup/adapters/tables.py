@@ -102,3 +102,20 @@ class ExitRecord(SQLModel, table=True):
     )
     person_view: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     earlier_case_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+
+
+class MeetingRecord(SQLModel, table=True):
+    """A follow-up meeting, scheduled and then held."""
+
+    __tablename__ = "followup_meeting"
+
+    meeting_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    kind: str = Field(sa_column=Column(String(30), nullable=False))
+    scheduled_on: date = Field(sa_column=Column(Date(), nullable=False, index=True))
+    with_person: bool
+    with_provider: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    scheduled_by: str = Field(sa_column=Column(String(200), nullable=False))
+    held_on: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
+    notes: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    plan_version: int | None = Field(default=None, sa_column=Column(Integer(), nullable=True))

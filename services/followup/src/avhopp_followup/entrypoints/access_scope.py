@@ -4,9 +4,10 @@ responsibility) and the providers commissioned for it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, false
 
-from avhopp_followup.adapters.tables import PhaseEntryRecord
 from avhopp_followup.service_layer.commissions import commissioned_cases, is_commissioned
 from avhopp_shared.access.responsibility_copy import may_work_in, responsible_cases
 from avhopp_shared.auth.caller import Agency, Caller
@@ -28,14 +29,14 @@ async def require_commissioned(uow: UnitOfWork, case_id: str, caller: Caller) ->
         raise Forbidden("the provider is not commissioned for this case")
 
 
-def cases_of(caller: Caller) -> ColumnElement[bool] | None:
-    """A listing narrowed to the caller's cases: its municipality's or its commissions'."""
-    column = PhaseEntryRecord.case_id
+def cases_of(caller: Caller, column: Any) -> ColumnElement[bool] | None:
+    """A listing (by its case id ``column``) narrowed to the caller's cases: its
+    municipality's or its commissions'."""
     if caller.agency is Agency.SOCIAL:
         municipality = caller.municipality
         if municipality is None:
             return false()
-        return responsible_cases(municipality, utcnow().date(), column)  # type: ignore[arg-type]
+        return responsible_cases(municipality, utcnow().date(), column)
     if caller.agency is Agency.PROVIDER:
         return commissioned_cases(caller.organisation, column)
     return None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from avhopp_followup.adapters.tables import PhaseEntryRecord
 from avhopp_followup.domain.phases import CasePhases, Phase
 from avhopp_followup.entrypoints.access_scope import (
     READS,
@@ -179,7 +180,12 @@ async def get_acute_overdue(
     today = utcnow().date()
     async with uow:
         found = await acute_overdue(
-            uow, today, settings.acute_expected, cases_of(access.caller), limit, offset
+            uow,
+            today,
+            settings.acute_expected,
+            cases_of(access.caller, PhaseEntryRecord.case_id),
+            limit,
+            offset,
         )
         disclosures = await access.disclose_each(
             [(p.case_id, PhasesPublic.of(p, today, settings)) for p in found]

@@ -1,0 +1,84 @@
+"""Follow-up meetings: regular reviews with the person and the provider, and the security
+follow-up (PROCESS.md step 11: "regular conversations with the person and the provider;
+needs change; security followed up regularly").
+
+A review is scheduled (by hand, or from the action plan's review date) and
+then held, with notes of what was found; a meeting that has not been held by
+its date is overdue. A security follow-up records how the security stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from avhopp_shared.errors import Conflict, InvalidInput
+
+
+class MeetingKind(StrEnum):
+    REVIEW = "review"
+    SECURITY_FOLLOW_UP = "security_follow_up"
+
+
+class InvalidMeeting(InvalidInput):
+    """A meeting the rules refuse; ``field`` names it (422)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    meeting_id: str
+    case_id: str
+    kind: MeetingKind
+    scheduled_on: date
+    with_person: bool
+    with_provider: str | None
+    scheduled_by: str
+    held_on: date | None = None
+    notes: str | None = None
+    #: Set by the action plan version whose review date it is.
+    plan_version: int | None = None
+
+    def overdue(self, today: date) -> bool:
+        return self.held_on is None and self.scheduled_on < today
+
+
+def schedule(
+    *,
+    meeting_id: str,
+    case_id: str,
+    kind: MeetingKind,
+    scheduled_on: date,
+    with_person: bool,
+    with_provider: str | None,
+    scheduled_by: str,
+    today: date,
+    plan_version: int | None = None,
+) -> Meeting:
+    if scheduled_on < today:
+        raise InvalidMeeting("scheduled_on", "a meeting is scheduled for today or later")
+    if not with_person and with_provider is None:
+        raise InvalidMeeting("with_person", "a follow-up meets the person, the provider or both")
+    return Meeting(
+        meeting_id,
+        case_id,
+        kind,
+        scheduled_on,
+        with_person,
+        with_provider,
+        scheduled_by,
+        plan_version=plan_version,
+    )
+
+
+def hold(meeting: Meeting, *, held_on: date, notes: str, today: date) -> Meeting:
+    """The meeting took place: when, and what it found (a security follow-up: how the
+    security stands)."""
+    if meeting.held_on is not None:
+        raise Conflict("the meeting is already recorded as held")
+    if held_on > today:
+        raise InvalidMeeting("held_on", "a meeting cannot be held in the future")
+    text = notes.strip()
+    if not text:
+        raise InvalidMeeting("notes", "say what the meeting found")
+    return replace(meeting, held_on=held_on, notes=text)

@@ -1,0 +1,200 @@
+"""Follow-up meetings: scheduling, recording them held, and those overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from avhopp_followup.adapters.tables import MeetingRecord
+from avhopp_followup.domain.meetings import Meeting, MeetingKind
+from avhopp_followup.entrypoints.access_scope import READS, WRITES, cases_of
+from avhopp_followup.service_layer.meetings import (
+    meetings_of,
+    overdue_meetings,
+    record_held,
+    schedule_meeting,
+)
+from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
+from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.problems import problem_responses
+
+router = APIRouter(tags=["follow-up meetings"], responses=problem_responses(401, 403) | NOT_FOUND)
+
+
+class MeetingIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "review",
+                    "scheduled_on": "2026-12-15",
+                    "with_person": True,
+                    "with_provider": "skyddat-boende-ab",
+                }
+            ]
+        },
+    )
+
+    kind: MeetingKind
+    scheduled_on: date
+    with_person: bool = True
+    with_provider: str | None = Field(default=None, max_length=200)
+
+
+class HeldIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"held_on": "2026-12-15", "notes": "Needs changed: debt counselling next"}]
+        },
+    )
+
+    held_on: date
+    notes: str = Field(max_length=10000, description="What the meeting found")
+
+
+class MeetingPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "meeting_id": "7d6c5b4a-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "kind": "review",
+                    "scheduled_on": "2026-12-15",
+                    "with_person": True,
+                    "with_provider": "skyddat-boende-ab",
+                    "scheduled_by": "socialsekreterare-1",
+                    "held_on": None,
+                    "notes": None,
+                    "plan_version": None,
+                    "overdue": False,
+                }
+            ]
+        }
+    )
+
+    meeting_id: str
+    case_id: str
+    kind: MeetingKind
+    scheduled_on: date
+    with_person: bool
+    with_provider: str | None
+    scheduled_by: str
+    held_on: date | None
+    notes: str | None
+    plan_version: int | None = Field(description="The action plan version that set it")
+    overdue: bool
+
+    @classmethod
+    def of(cls, meeting: Meeting, today: date) -> MeetingPublic:
+        return cls(
+            meeting_id=meeting.meeting_id,
+            case_id=meeting.case_id,
+            kind=meeting.kind,
+            scheduled_on=meeting.scheduled_on,
+            with_person=meeting.with_person,
+            with_provider=meeting.with_provider,
+            scheduled_by=meeting.scheduled_by,
+            held_on=meeting.held_on,
+            notes=meeting.notes,
+            plan_version=meeting.plan_version,
+            overdue=meeting.overdue(today),
+        )
+
+
+@router.post(
+    "/cases/{case_id}/meetings",
+    status_code=status.HTTP_201_CREATED,
+    response_model=disclosed_model(MeetingPublic),
+    responses=problem_responses(422),
+    dependencies=[requires("exit.write"), WRITES],
+    summary="Schedule a follow-up meeting (a review, or a security follow-up)",
+    operation_id="scheduleMeeting",
+)
+async def post_meeting(
+    case_id: CaseId, body: MeetingIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    async with uow:
+        made = await schedule_meeting(
+            uow,
+            case_id,
+            kind=body.kind,
+            scheduled_on=body.scheduled_on,
+            with_person=body.with_person,
+            with_provider=body.with_provider,
+            by=access.caller.recorded_as,
+        )
+        disclosure = await access.disclose(case_id, MeetingPublic.of(made, utcnow().date()))
+    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/cases/{case_id}/meetings/{meeting_id}/held",
+    response_model=disclosed_model(MeetingPublic),
+    responses=problem_responses(409, 422),
+    dependencies=[requires("exit.write"), WRITES],
+    summary="Record that the meeting was held, and what it found",
+    operation_id="recordMeetingHeld",
+)
+async def post_held(
+    case_id: CaseId, meeting_id: str, body: HeldIn, uow: UnitOfWorkDep, access: AccessDep
+) -> JSONResponse:
+    async with uow:
+        held = await record_held(uow, case_id, meeting_id, held_on=body.held_on, notes=body.notes)
+        disclosure = await access.disclose(case_id, MeetingPublic.of(held, utcnow().date()))
+    return disclosed_response(disclosure)
+
+
+@router.get(
+    "/cases/{case_id}/meetings",
+    response_model=list[disclosed_model(MeetingPublic)],  # type: ignore[misc]
+    dependencies=[requires("timeline.read"), READS],
+    summary="The case's follow-up meetings by date",
+    operation_id="listMeetings",
+)
+async def get_meetings(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    today = utcnow().date()
+    async with uow:
+        found = await meetings_of(uow, case_id)
+        disclosures = await access.disclose_each(
+            [(case_id, MeetingPublic.of(m, today)) for m in found]
+        )
+    return disclosed_list_response(disclosures)
+
+
+@router.get(
+    "/meetings/overdue",
+    response_model=list[disclosed_model(MeetingPublic)],  # type: ignore[misc]
+    dependencies=[requires("timeline.read")],
+    summary="Follow-up meetings not held by their date, the longest overdue first",
+    operation_id="listOverdueMeetings",
+)
+async def get_overdue(
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    today = utcnow().date()
+    async with uow:
+        found = await overdue_meetings(
+            uow, today, cases_of(access.caller, MeetingRecord.case_id), limit, offset
+        )
+        disclosures = await access.disclose_each(
+            [(m.case_id, MeetingPublic.of(m, today)) for m in found]
+        )
+    return disclosed_list_response(disclosures)

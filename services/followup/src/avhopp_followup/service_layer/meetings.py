@@ -1,0 +1,159 @@
+"""Scheduling and recording follow-up meetings; the reviews the action plan sets."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col, select
+
+from avhopp_followup.adapters.tables import MeetingRecord
+from avhopp_followup.domain.meetings import Meeting, MeetingKind, hold, schedule
+from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.timeline_notes import note_here
+from avhopp_shared.access.categories import Category
+from avhopp_shared.errors import NotFound
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.social_events import ActionPlanUpdated
+from avhopp_shared.uow import UnitOfWork
+
+
+def _meeting(r: MeetingRecord) -> Meeting:
+    return Meeting(
+        meeting_id=r.meeting_id,
+        case_id=r.case_id,
+        kind=MeetingKind(r.kind),
+        scheduled_on=r.scheduled_on,
+        with_person=r.with_person,
+        with_provider=r.with_provider,
+        scheduled_by=r.scheduled_by,
+        held_on=r.held_on,
+        notes=r.notes,
+        plan_version=r.plan_version,
+    )
+
+
+def _store(uow: UnitOfWork, meeting: Meeting) -> None:
+    uow.session.add(
+        MeetingRecord(
+            meeting_id=meeting.meeting_id,
+            case_id=meeting.case_id,
+            kind=meeting.kind.value,
+            scheduled_on=meeting.scheduled_on,
+            with_person=meeting.with_person,
+            with_provider=meeting.with_provider,
+            scheduled_by=meeting.scheduled_by,
+            held_on=meeting.held_on,
+            notes=meeting.notes,
+            plan_version=meeting.plan_version,
+        )
+    )
+
+
+async def schedule_meeting(
+    uow: UnitOfWork,
+    case_id: str,
+    *,
+    kind: MeetingKind,
+    scheduled_on: date,
+    with_person: bool,
+    with_provider: str | None,
+    by: str,
+) -> Meeting:
+    """Inside an open unit of work; the caller commits."""
+    made = schedule(
+        meeting_id=str(uuid.uuid4()),
+        case_id=case_id,
+        kind=kind,
+        scheduled_on=scheduled_on,
+        with_person=with_person,
+        with_provider=with_provider,
+        scheduled_by=by,
+        today=utcnow().date(),
+    )
+    _store(uow, made)
+    return made
+
+
+async def record_held(
+    uow: UnitOfWork, case_id: str, meeting_id: str, *, held_on: date, notes: str
+) -> Meeting:
+    """Inside an open unit of work; the caller commits."""
+    record = await uow.session.get(MeetingRecord, meeting_id)
+    if record is None or record.case_id != case_id:
+        raise NotFound("meeting", meeting_id)
+    held = hold(_meeting(record), held_on=held_on, notes=notes, today=utcnow().date())
+    record.held_on, record.notes = held.held_on, held.notes
+    uow.session.add(record)
+    kind = "Security follow-up" if held.kind is MeetingKind.SECURITY_FOLLOW_UP else "Review"
+    await note_here(
+        uow,
+        case_id,
+        milestone=Milestone.FOLLOW_UP_MEETING,
+        category=Category.FOLLOWUP,
+        summary=f"{kind} held",
+        occurred_at=datetime.combine(held_on, time(), tzinfo=UTC),
+        reported_by="social",
+    )
+    return held
+
+
+async def meetings_of(uow: UnitOfWork, case_id: str) -> Sequence[Meeting]:
+    rows = await uow.session.exec(
+        select(MeetingRecord)
+        .where(col(MeetingRecord.case_id) == case_id)
+        .order_by(col(MeetingRecord.scheduled_on), col(MeetingRecord.meeting_id))
+    )
+    return [_meeting(r) for r in rows.all()]
+
+
+async def overdue_meetings(
+    uow: UnitOfWork, today: date, within: ColumnElement[bool] | None, limit: int, offset: int
+) -> Sequence[Meeting]:
+    """Not held by their date; the longest overdue first."""
+    query = select(MeetingRecord).where(
+        col(MeetingRecord.held_on).is_(None), col(MeetingRecord.scheduled_on) < today
+    )
+    if within is not None:
+        query = query.where(within)
+    rows = await uow.session.exec(
+        query.order_by(col(MeetingRecord.scheduled_on), col(MeetingRecord.meeting_id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_meeting(r) for r in rows.all()]
+
+
+async def on_action_plan_updated(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """A plan version's review date is a review meeting with the person (regular, per plan)."""
+    assert isinstance(payload, ActionPlanUpdated)
+    today = utcnow().date()
+    if payload.review_on < today:
+        return
+    exists = await uow.session.exec(
+        select(MeetingRecord.meeting_id).where(
+            col(MeetingRecord.case_id) == payload.case_id,
+            col(MeetingRecord.plan_version) == payload.version,
+        )
+    )
+    if exists.first() is not None:
+        return
+    _store(
+        uow,
+        schedule(
+            meeting_id=str(uuid.uuid4()),
+            case_id=payload.case_id,
+            kind=MeetingKind.REVIEW,
+            scheduled_on=payload.review_on,
+            with_person=True,
+            with_provider=None,
+            scheduled_by="action plan",
+            today=today,
+            plan_version=payload.version,
+        ),
+    )

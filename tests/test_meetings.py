@@ -1,0 +1,90 @@
+"""Follow-up meetings: reviews per the action plan and by hand, overdue ones listed, and
+the security follow-up recorded (PROCESS.md step 11)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_followup_phases_and_reports import TODAY, followed_case, invalid
+
+
+async def test_the_plans_review_date_becomes_a_review_meeting(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    review_on = (TODAY + timedelta(days=30)).isoformat()
+    plan = await embedded_platform.clients["social"].post(
+        f"/cases/{case_id}/action-plans",
+        json={
+            "goals": ["A life without crime in the new town"],
+            "measures": [
+                {"description": "Weekly support talks", "responsible": "social"},
+            ],
+            "review_on": review_on,
+            "persons_view": "Wants work training as soon as possible",
+        },
+    )
+    assert plan.status_code == 201, plan.text
+
+    async def scheduled() -> bool:
+        listed = await embedded_platform.clients["followup"].get(f"/cases/{case_id}/meetings")
+        return any(m["plan_version"] == 1 for m in listed.json())
+
+    assert await wait_until(scheduled)
+    [meeting] = (
+        await embedded_platform.clients["followup"].get(f"/cases/{case_id}/meetings")
+    ).json()
+    assert (meeting["kind"], meeting["scheduled_on"], meeting["with_person"]) == (
+        "review",
+        review_on,
+        True,
+    )
+
+
+async def test_a_meeting_not_held_by_its_date_is_overdue_until_recorded_as_held(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/meetings"
+    day = TODAY.isoformat()
+
+    past = await followup.post(
+        path, json={"kind": "review", "scheduled_on": (TODAY - timedelta(days=1)).isoformat()}
+    )
+    nobody = await followup.post(
+        path, json={"kind": "review", "scheduled_on": day, "with_person": False}
+    )
+    security = await followup.post(path, json={"kind": "security_follow_up", "scheduled_on": day})
+    assert security.status_code == 201, security.text
+    meeting_id = security.json()["meeting_id"]
+    # A week passes without the meeting.
+    async with embedded_platform.runtime("followup").engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE followup_meeting SET scheduled_on = :day WHERE meeting_id = :id"),
+            {"day": TODAY - timedelta(days=7), "id": meeting_id},
+        )
+    overdue = await followup.get("/meetings/overdue")
+    other = await embedded_platform.get_as("social-lund", "followup", "/meetings/overdue")
+    no_notes = await followup.post(f"{path}/{meeting_id}/held", json={"held_on": day, "notes": " "})
+    held = await followup.post(
+        f"{path}/{meeting_id}/held",
+        json={"held_on": day, "notes": "No sign the new town is known; cover story holds"},
+    )
+    twice = await followup.post(f"{path}/{meeting_id}/held", json={"held_on": day, "notes": "x"})
+    after = await followup.get("/meetings/overdue")
+    timeline = await followup.get(f"/cases/{case_id}/timeline")
+
+    assert invalid(past) == ["scheduled_on"]
+    assert invalid(nobody) == ["with_person"]
+    assert [(m["meeting_id"], m["overdue"]) for m in overdue.json()] == [(meeting_id, True)]
+    assert other.json() == []
+    assert invalid(no_notes) == ["notes"]
+    assert held.status_code == 200, held.text
+    assert (held.json()["held_on"], held.json()["overdue"]) == (day, False)
+    assert twice.status_code == 409
+    assert after.json() == []
+    assert "Security follow-up held" in [e["summary"] for e in timeline.json()["entries"]]
