@@ -16,6 +16,7 @@ from avhopp_followup.entrypoints.routes import router
 from avhopp_followup.service_layer.commissions import on_provider_commissioned
 from avhopp_followup.service_layer.exits import on_exit_completed, on_police_case_aborted
 from avhopp_followup.service_layer.handlers import on_application_received
+from avhopp_followup.service_layer.isu_facts import ISU_HANDLERS
 from avhopp_followup.service_layer.meetings import on_action_plan_updated
 from avhopp_followup.service_layer.timeline_notes import TIMELINE_OBSERVERS
 from avhopp_followup.settings import FollowupSettings
@@ -48,6 +49,7 @@ def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
             ExitCompleted.event_type: on_exit_completed,
             ActionPlanUpdated.event_type: on_action_plan_updated,
             **RESPONSIBILITY_HANDLERS,
+            **ISU_HANDLERS,
         },
         observes=TIMELINE_OBSERVERS,
     )

@@ -9,14 +9,24 @@ from fastapi import FastAPI
 from avhopp_shared.access.categories import Category
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
+from avhopp_shared.events.followup_events import IncidentReported
 from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
-from avhopp_threat.entrypoints import assessment_routes, placement_routes, police_case_routes
+from avhopp_threat.entrypoints import (
+    assessment_routes,
+    placement_routes,
+    police_case_routes,
+    security_incident_routes,
+)
 from avhopp_threat.entrypoints.routes import router
 from avhopp_threat.service_layer.handlers import (
     on_application_received,
     on_interventions_decided,
     purge_case_reference,
+)
+from avhopp_threat.service_layer.security_incidents import (
+    on_incident_reported,
+    purge_security_incidents,
 )
 from avhopp_threat.settings import ThreatSettings
 
@@ -33,12 +43,17 @@ def definition(settings: ThreatSettings | None = None) -> ServiceDefinition:
             assessment_routes.router,
             placement_routes.router,
             police_case_routes.router,
+            security_incident_routes.router,
         ],
         consumes={
             ApplicationReceived.event_type: on_application_received,
             InterventionsDecided.event_type: on_interventions_decided,
+            IncidentReported.event_type: on_incident_reported,
         },
-        purgers={Category.CASE_REF.value: purge_case_reference},
+        purgers={
+            Category.CASE_REF.value: purge_case_reference,
+            Category.FOLLOWUP.value: purge_security_incidents,
+        },
     )
 
 

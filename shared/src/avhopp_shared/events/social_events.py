@@ -122,3 +122,16 @@ class IndividualAssessmentMade(EventPayload):
     trigger: str
     outcome: str
     assessed_on: date
+
+
+class NeedsMapped(EventPayload):
+    """A version of the needs mapping: which RBM areas and other needs were found to be
+    needs (rated moderate or high; ``investigation``). Social services' own follow-up
+    counts the first version's as the needs at intake (ISU, 004 Del 2)."""
+
+    event_type: ClassVar[str] = "social.needs_mapped"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    version: int
+    needs: list[str]

@@ -6,6 +6,13 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
+# ISU's facts live beside their queries; imported here so that every table of
+# the service is known wherever this module is.
+from avhopp_followup.adapters.isu_tables import (  # noqa: F401
+    IsuCaseRow,
+    IsuInterventionRow,
+    IsuNeedRow,
+)
 from avhopp_shared.db.types import UtcDateTime
 
 

@@ -16,6 +16,7 @@ from avhopp_followup.domain.exit import (
     record_closing,
 )
 from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.isu_facts import exit_ended
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.db.insert_new import insert_new
@@ -96,6 +97,7 @@ async def abort_by_person(
         today=utcnow().date(),
     )
     await _save(uow, aborted)
+    await exit_ended(uow, case_id, ExitStatus.ABORTED)
     await note_here(
         uow,
         case_id,
@@ -156,6 +158,7 @@ async def on_police_case_aborted(
         reason=reason,
     )
     await _save(uow, aborted)
+    await exit_ended(uow, aborted.case_id, ExitStatus.ABORTED)
 
 
 async def on_exit_completed(
@@ -166,6 +169,7 @@ async def on_exit_completed(
     if current is None or "completed_on" not in payload.model_fields_set:
         return
     await _save(uow, complete(current, on=payload.completed_on))
+    await exit_ended(uow, current.case_id, ExitStatus.COMPLETED)
 
 
 async def _current(uow: UnitOfWork, case_id: str) -> Exit | None:

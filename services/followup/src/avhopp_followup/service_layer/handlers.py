@@ -3,6 +3,7 @@ from __future__ import annotations
 from avhopp_followup.adapters.timeline_repository import TimelineRepository
 from avhopp_followup.domain.timeline import CaseTimeline, start_timeline
 from avhopp_followup.service_layer.exits import start_exit
+from avhopp_followup.service_layer.isu_facts import start_isu_case
 from avhopp_followup.service_layer.phases import start_case_phases
 from avhopp_shared.access.responsibility_copy import record_receiving_municipality
 from avhopp_shared.errors import NotFound
@@ -20,6 +21,7 @@ async def on_application_received(
         return
     await start_case_phases(uow, payload.case_id, payload.received_at.date())
     await start_exit(uow, payload.case_id, payload.previous_case_id)
+    await start_isu_case(uow, payload.case_id, payload.municipality, payload.received_at.date())
     await record_receiving_municipality(uow, payload.case_id, payload.municipality)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from avhopp_followup.adapters.tables import PhaseEntryRecord
 from avhopp_followup.domain.phases import CasePhases, Phase, PhaseEntry, change_phase, start_phases
 from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.isu_facts import phase_left
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.errors import NotFound
@@ -85,6 +86,8 @@ async def record_phase_change(
         now=now,
     )
     _add(uow, case_id, changed.current)
+    before = changed.entries[-2]
+    await phase_left(uow, case_id, before.phase, (entered_on - before.entered_on).days)
     await note_here(
         uow,
         case_id,

@@ -22,6 +22,7 @@ from avhopp_followup.domain.provider_report import (
     check_report,
 )
 from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.isu_facts import provider_reported
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.events.followup_events import IncidentReported
@@ -67,6 +68,7 @@ async def submit_report(uow: UnitOfWork, report: ProviderReport, today: date) ->
         occurred_at=checked.reported_at,
         reported_by="provider",
     )
+    await provider_reported(uow, checked.case_id, checked.provider_organisation)
     for incident in checked.serious_incidents:
         uow.emit(
             IncidentReported(

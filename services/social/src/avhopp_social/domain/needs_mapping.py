@@ -62,6 +62,12 @@ class NeedsMapping:
     mapped_by: str
     recorded_at: datetime
 
+    def needs(self) -> tuple[str, ...]:
+        """What the mapping found to be a need: every area and other need rated
+        moderate or high (ISU counts needs at intake, 004 Del 2)."""
+        rated = [*self.risk_areas.items(), *self.other_needs.items()]
+        return tuple(str(area) for area, r in rated if r.rating is not Rating.LOW)
+
 
 def map_needs(
     previous: NeedsMapping | None,

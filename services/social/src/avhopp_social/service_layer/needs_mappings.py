@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.social_events import NeedsMapped
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import NeedsMappingRecord
 from avhopp_social.domain.needs_mapping import (
@@ -79,6 +80,10 @@ async def record_mapping(
             mapped_by=made.mapped_by,
             recorded_at=made.recorded_at,
         )
+    )
+    uow.emit(
+        NeedsMapped(case_id=case_id, version=made.version, needs=list(made.needs())),
+        case_id=case_id,
     )
     return made
 

@@ -124,3 +124,15 @@ class PlacementRecord(SQLModel, table=True):
     municipality_code: str = Field(sa_column=Column(String(4), nullable=False))
     placed_on: date = Field(sa_column=Column(Date(), nullable=False))
     recorded_by: str = Field(sa_column=Column(String(200), nullable=False))
+
+
+class SecurityIncidentRecord(SQLModel, table=True):
+    """A provider's serious incident that concerns the person's security, as social
+    services' follow-up told police of it (under the person's consent)."""
+
+    __tablename__ = "threat_security_incident"
+
+    report_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    occurred_on: date = Field(sa_column=Column(Date(), nullable=False))
+    received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))

@@ -1,0 +1,97 @@
+"""Police's list of security incidents that follow-up told them of."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.disclosure import (
+    AccessDep,
+    disclosed_list_response,
+    disclosed_model,
+    requires,
+)
+from avhopp_shared.web.params import CaseId
+from avhopp_shared.web.problems import problem_responses
+from avhopp_threat.adapters.tables import SecurityIncidentRecord
+from avhopp_threat.service_layer.security_incidents import security_incidents
+
+router = APIRouter(tags=["security incidents"], responses=problem_responses(401, 403))
+
+
+class SecurityIncidentPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
+                    "report_id": "3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9",
+                    "occurred_on": "2026-11-19",
+                    "received_at": "2026-11-20T16:00:02Z",
+                }
+            ]
+        }
+    )
+
+    case_id: str
+    report_id: str
+    occurred_on: date
+    received_at: datetime
+
+    @classmethod
+    def of(cls, record: SecurityIncidentRecord) -> SecurityIncidentPublic:
+        return cls(
+            case_id=record.case_id,
+            report_id=record.report_id,
+            occurred_on=record.occurred_on,
+            received_at=record.received_at,
+        )
+
+
+async def _listed(
+    uow: UnitOfWorkDep, access: AccessDep, case_id: str | None, limit: int, offset: int
+) -> JSONResponse:
+    async with uow:
+        found = await security_incidents(uow, case_id=case_id, limit=limit, offset=offset)
+        disclosures = await access.disclose_each(
+            [(r.case_id, SecurityIncidentPublic.of(r)) for r in found]
+        )
+    return disclosed_list_response(disclosures)
+
+
+@router.get(
+    "/security-incidents",
+    response_model=list[disclosed_model(SecurityIncidentPublic)],  # type: ignore[misc]
+    dependencies=[requires("threat.write")],
+    summary="Serious incidents concerning a person's security, newest first",
+    operation_id="listSecurityIncidents",
+)
+async def get_all(
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    return await _listed(uow, access, None, limit, offset)
+
+
+@router.get(
+    "/cases/{case_id}/security-incidents",
+    response_model=list[disclosed_model(SecurityIncidentPublic)],  # type: ignore[misc]
+    dependencies=[requires("threat.write")],
+    summary="A case's security incidents, newest first",
+    operation_id="listCaseSecurityIncidents",
+)
+async def get_for_case(
+    case_id: CaseId,
+    uow: UnitOfWorkDep,
+    access: AccessDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    return await _listed(uow, access, case_id, limit, offset)

@@ -1,0 +1,64 @@
+"""Security incidents from follow-up: what police learn when a provider's serious incident
+concerns the person's security (PROCESS.md step 11), and forget when the consent goes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+
+from avhopp_shared.db.insert_new import insert_new
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.followup_events import IncidentReported
+from avhopp_shared.uow import UnitOfWork
+from avhopp_threat.adapters.tables import SecurityIncidentRecord
+
+
+async def on_incident_reported(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """Kept only when the gate let through that it concerns security, and when: the
+    person's consent covers ``followup`` for police."""
+    assert isinstance(payload, IncidentReported)
+    seen = payload.model_fields_set  # withheld fields are absent
+    if not {"concerns_security", "occurred_on", "report_id"} <= seen:
+        return
+    if not payload.concerns_security:
+        return
+    await insert_new(
+        uow.session,
+        SecurityIncidentRecord,
+        {
+            "report_id": payload.report_id,
+            "case_id": envelope.subject,
+            "occurred_on": payload.occurred_on,
+            "received_at": utcnow(),
+        },
+    )
+
+
+async def security_incidents(
+    uow: UnitOfWork, *, case_id: str | None, limit: int, offset: int
+) -> Sequence[SecurityIncidentRecord]:
+    """Newest first."""
+    query = select(SecurityIncidentRecord)
+    if case_id is not None:
+        query = query.where(col(SecurityIncidentRecord.case_id) == case_id)
+    rows = await uow.session.exec(
+        query.order_by(
+            col(SecurityIncidentRecord.received_at).desc(), col(SecurityIncidentRecord.report_id)
+        )
+        .limit(limit)
+        .offset(offset)
+    )
+    return rows.all()
+
+
+async def purge_security_incidents(uow: UnitOfWork, case_id: str) -> int:
+    """The consent they came under was withdrawn: police no longer hold them."""
+    result = await uow.session.exec(
+        delete(SecurityIncidentRecord).where(col(SecurityIncidentRecord.case_id) == case_id)
+    )
+    return int(result.rowcount or 0)
