@@ -17,6 +17,7 @@ DECISION_UNCACHED_MAX_US = 50.0
 DECISION_CACHED_MAX_US = 5.0
 RIVAL_P50_MAX_MS = 5.0
 TIMELINE_P50_MAX_MS = 50.0
+ISU_P50_MAX_S = 1.0
 
 #: (JSON key, label) of the reads compared in the access-path section.
 ACCESS_READS = (
@@ -105,6 +106,18 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets += _access_targets(results)
     targets += _rival_targets(results)
     targets += _timeline_targets(results)
+    p50 = _get(results, "isu", "year_all_municipalities", "latency_s", "p50")
+    if p50 is not None:
+        targets.append(
+            _target(
+                "ISU full year, all municipalities, 100k cases: p50 <= 1 s (PostgreSQL)",
+                p50,
+                ISU_P50_MAX_S,
+                at_most=True,
+                unit="s",
+                detail=f"{_fmt(p50, 3)} s",
+            )
+        )
     return targets
 
 
@@ -191,6 +204,26 @@ def _timeline_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
     return targets
+
+
+def _isu_lines(results: dict[str, Any]) -> list[str]:
+    found = results.get("isu") or {}
+    if not found:
+        return []
+    lines = [
+        "",
+        f"ISU statistics over {found.get('cases', 0):,} synthetic cases, PostgreSQL "
+        f"(load {_fmt(found.get('load_s'), 1)} s), s",
+        f"  {'query':<28}{'applications':>13}{'p50':>9}{'p99':>9}",
+    ]
+    for name in ("year_all_municipalities", "year_one_municipality"):
+        part = found.get(name) or {}
+        latency = part.get("latency_s") or {}
+        lines.append(
+            f"  {name:<28}{part.get('applications') or 0:>13,}"
+            f"{_fmt(latency.get('p50'), 3):>9}{_fmt(latency.get('p99'), 3):>9}"
+        )
+    return lines
 
 
 def _rival_lines(results: dict[str, Any]) -> list[str]:
@@ -408,6 +441,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _access_lines(results)
     lines += _rival_lines(results)
     lines += _timeline_lines(results)
+    lines += _isu_lines(results)
 
     lines += ["", "Targets"]
     for target in results.get("targets", []):

@@ -10,6 +10,9 @@
 4. Access path, embedded: a governed ``GET /cases/{id}`` (token, action check,
    access state, disclosure decision, filter, audit) against a bare read of the
    same row, and the latency of one disclosure decision (bench/access_path.py).
+5c. ISU statistics over 100,000 synthetic cases on PostgreSQL (bench/isu.py): a
+   full-year query, all municipalities and one (``BENCH_ISU_CASES``,
+   ``BENCH_ISU_QUERIES``).
 5b. The case timeline with 1,000 entries (bench/timeline.py): a governed read's
    latency as social services and as police.
 5. The rival check of a placement (bench/rival_check.py): one check's latency
@@ -59,6 +62,7 @@ from bench import (
     access_path,
     event_path,
     infra,
+    isu,
     kafka_raw,
     relay_throughput,
     report,
@@ -185,6 +189,12 @@ class Bench:
         var_dir = self.workdir / "timeline"
         async with start_platform(platform_settings("embedded", var_dir=var_dir)) as platform:
             self.results["timeline"] = await timeline.measure(platform)
+
+    async def isu(self) -> None:
+        self.results["isu"] = await isu.measure(
+            cases=_env_int("BENCH_ISU_CASES", isu.CASES),
+            queries=_env_int("BENCH_ISU_QUERIES", isu.QUERIES),
+        )
 
     # -- 5 -------------------------------------------------------------------------
 
@@ -358,6 +368,7 @@ async def main() -> int:
         await bench.phase("access path (embedded)", bench.access)
         await bench.phase("rival check (PostgreSQL, SQLite)", bench.rival)
         await bench.phase("timeline of 1,000 entries (embedded)", bench.timeline)
+        await bench.phase("ISU over 100k cases (PostgreSQL)", bench.isu)
         await bench.phase("broker", bench.on_broker)
         await bench.phase("relay throughput (SQLite + in-process)", bench.relay_sqlite)
     results = bench.results

@@ -14,42 +14,55 @@ from functools import cache
 from types import NoneType
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
+from avhopp_followup import app as followup_app
+from avhopp_followup.settings import FollowupSettings
 from avhopp_shared.access.catalogue import nested_model
+from avhopp_shared.service_app import ServiceDefinition
 from avhopp_shared.web.disclosure import DISCLOSED_FROM
-from avhopp_social.app import create_app, definition
+from avhopp_social import app as social_app
 from avhopp_social.settings import SocialSettings
 
 REF_PREFIX = "#/components/schemas/"
 
 
 @cache
-def _document() -> dict[str, Any]:
-    return create_app(SocialSettings()).openapi()
+def _definition(service: str) -> ServiceDefinition:
+    if service == "social":
+        return social_app.definition(SocialSettings())
+    return followup_app.definition(FollowupSettings())
 
 
 @cache
-def _social_routes() -> tuple[APIRoute, ...]:
+def _document(service: str = "social") -> dict[str, Any]:
+    if service == "social":
+        return social_app.create_app(SocialSettings()).openapi()
+    return followup_app.create_app(FollowupSettings()).openapi()
+
+
+@cache
+def _social_routes(service: str = "social") -> tuple[APIRoute, ...]:
     # Only the service's own routers: health, readiness and the key set are
     # platform plumbing that every service shares.
     return tuple(
         route
-        for router in definition(SocialSettings()).routers
+        for router in _definition(service).routers
         for route in router.routes
         if isinstance(route, APIRoute)
     )
 
 
-def _operations() -> Iterator[tuple[APIRoute, str, dict[str, Any]]]:
-    paths = _document()["paths"]
-    for route in _social_routes():
+def _operations(service: str = "social") -> Iterator[tuple[APIRoute, str, dict[str, Any]]]:
+    paths = _document(service)["paths"]
+    for route in _social_routes(service):
         for method in sorted(route.methods or ()):
             yield route, f"{method} {route.path}", paths[route.path][method.lower()]
 
 
-def _component(schema: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _component(schema: dict[str, Any], service: str = "social") -> tuple[str, dict[str, Any]]:
     """The component a schema refers to (a list's items for a list)."""
     schema = schema.get("items", schema)
     # An optional body is documented as its model or null.
@@ -57,7 +70,7 @@ def _component(schema: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     reference = schema.get("$ref", "")
     assert reference.startswith(REF_PREFIX), f"not a component reference: {schema}"
     name = reference.removeprefix(REF_PREFIX)
-    return name, _document()["components"]["schemas"][name]
+    return name, _document(service)["components"]["schemas"][name]
 
 
 def _examples(name: str, component: dict[str, Any]) -> list[Any]:
@@ -87,10 +100,11 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models_in(argument)
 
 
-def test_every_social_request_body_has_an_example_that_the_model_accepts() -> None:
+@pytest.mark.parametrize("service", ["social", "followup"])
+def test_every_request_body_has_an_example_that_the_model_accepts(service: str) -> None:
     checked: set[str] = set()
     refused: list[str] = []
-    for route, operation_id, operation in _operations():
+    for route, operation_id, operation in _operations(service):
         if route.body_field is None:
             assert "requestBody" not in operation, operation_id
             continue
@@ -99,12 +113,16 @@ def test_every_social_request_body_has_an_example_that_the_model_accepts() -> No
         [model] = [m for m in typing.get_args(annotation) or (annotation,) if m is not NoneType]
         assert isinstance(model, type) and issubclass(model, BaseModel), operation_id
         schema = operation["requestBody"]["content"]["application/json"]["schema"]
-        name, component = _component(schema)
+        name, component = _component(schema, service)
         assert name == model.__name__, operation_id
         refused += _refusals(model, _examples(name, component))
         checked.add(name)
 
-    assert {"ActionPlanIn", "ChildIn", "TransferIn", "HealthResultIn"} <= checked
+    expected = {
+        "social": {"ActionPlanIn", "ChildIn", "TransferIn", "HealthResultIn"},
+        "followup": {"ProviderReportIn", "PhaseChangeIn", "ExitAbortIn", "MeetingIn"},
+    }
+    assert expected[service] <= checked
     assert refused == []
 
 
@@ -140,11 +158,12 @@ def test_every_social_answer_has_an_example_of_the_whole_model_it_discloses() ->
     assert refused == []
 
 
-def test_every_example_in_the_social_document_is_accepted_by_the_model_it_documents() -> None:
-    components = _document()["components"]["schemas"]
+@pytest.mark.parametrize("service", ["social", "followup"])
+def test_every_example_in_the_document_is_accepted_by_the_model_it_documents(service: str) -> None:
+    components = _document(service)["components"]["schemas"]
     models = {
         model.__name__: model
-        for route in _social_routes()
+        for route in _social_routes(service)
         for annotation in (
             route.response_model,
             route.body_field.field_info.annotation if route.body_field else None,
@@ -154,7 +173,11 @@ def test_every_example_in_the_social_document_is_accepted_by_the_model_it_docume
     documented = {name: models[name] for name in models if components[name].get("examples")}
 
     # Nested models too (a measure, a rating, a transfer), partial variants included.
-    assert {"MeasureIn", "RatedIn", "TransferIn", "TransferPublicPartial"} <= set(documented)
+    expected = {
+        "social": {"MeasureIn", "RatedIn", "TransferIn", "TransferPublicPartial"},
+        "followup": {"ProviderReportIn", "TimelinePublicDisclosed", "IsuReportPublic"},
+    }
+    assert expected[service] <= set(documented)
     refused = [
         refusal
         for name, model in documented.items()

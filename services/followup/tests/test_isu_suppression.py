@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from avhopp_followup.domain.isu import THRESHOLD, Group, released_median, suppress_group
+from avhopp_followup.domain.isu import (
+    THRESHOLD,
+    Group,
+    RawFigures,
+    release,
+    released_median,
+    suppress_group,
+)
 
 
 def _values_left_open(group: Group, label: str) -> set[int]:
@@ -69,3 +76,28 @@ def test_cells_that_do_not_add_up_are_refused() -> None:
 def test_a_median_needs_five_persons() -> None:
     assert released_median([10, 20, 30, 40]) is None
     assert released_median([10, 20, 30, 40, 50]) == 30.0
+
+
+def test_a_report_releases_its_groups_and_medians_under_the_same_rule() -> None:
+    raw = RawFigures(
+        outcomes={"ongoing": 20, "completed": 8, "aborted": 2},
+        relapsed=6,
+        needs={"housing": 25, "debt": 3},
+        interventions={"protected_housing": (12, 9), "trustee": (4, 4)},
+        days_to_decision=[3, 5, 8, 13, 21],
+        phase_days={"acute": [10, 12, 20, 40], "initial_contact": [1, 2, 3, 4, 5, 6]},
+    )
+
+    report = release(raw)
+
+    assert report.applications == 30
+    assert [c.persons for c in report.outcomes.cells] == [20, None, None]
+    assert [c.persons for c in report.relapse.cells] == [6, 24]
+    assert [(c.label, c.persons) for c in report.needs] == [("debt", None), ("housing", 25)]
+    housing, trustee = report.interventions
+    assert (housing.total, [c.persons for c in housing.cells]) == (12, [None, None])
+    assert trustee.total is None  # four decided: not even the total
+    assert (report.time_to_decision.persons, report.time_to_decision.median_days) == (5, 8.0)
+    acute, initial = report.phase_durations
+    assert (acute.persons, acute.median_days) == (None, None)
+    assert (initial.persons, initial.median_days) == (6, 3.5)

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from avhopp_followup.entrypoints import (
     exit_routes,
+    isu_routes,
     meeting_routes,
     phase_routes,
     provider_report_routes,
@@ -41,6 +42,7 @@ def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
             provider_report_routes.router,
             exit_routes.router,
             meeting_routes.router,
+            isu_routes.router,
         ],
         consumes={
             ApplicationReceived.event_type: on_application_received,

@@ -81,3 +81,69 @@ def suppress_count(label: str, persons: int) -> Cell:
 def released_median(values: Sequence[int]) -> float | None:
     """The median of at least :data:`THRESHOLD` persons' values, else nothing."""
     return float(statistics.median(values)) if len(values) >= THRESHOLD else None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A released median with how many persons it is over."""
+
+    label: str
+    persons: int | None
+    median_days: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawFigures:
+    """What the facts count, before anything is released."""
+
+    outcomes: Mapping[str, int]  # ongoing / completed / aborted: adds up to the applications
+    relapsed: int
+    needs: Mapping[str, int]
+    interventions: Mapping[str, tuple[int, int]]  # name → (decided, decided and carried out)
+    days_to_decision: Sequence[int]
+    phase_days: Mapping[str, Sequence[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    applications: int | None
+    outcomes: Group
+    relapse: Group
+    needs: tuple[Cell, ...]
+    interventions: tuple[Group, ...]
+    time_to_decision: Measure
+    phase_durations: tuple[Measure, ...]
+
+
+def release(raw: RawFigures) -> Report:
+    """Everything released under the rules above; nothing else leaves."""
+    applications = sum(raw.outcomes.values())
+    outcomes = suppress_group("outcomes", raw.outcomes, applications)
+    relapse = suppress_group(
+        "relapse",
+        {"relapsed": raw.relapsed, "not_relapsed": applications - raw.relapsed},
+        applications,
+    )
+    interventions = tuple(
+        suppress_group(
+            name,
+            {"carried_out": carried_out, "not_carried_out": decided - carried_out},
+            decided,
+        )
+        for name, (decided, carried_out) in sorted(raw.interventions.items())
+    )
+    return Report(
+        # The applications are the outcomes' total, released or not with them.
+        applications=outcomes.total,
+        outcomes=outcomes,
+        relapse=relapse,
+        needs=tuple(suppress_count(need, n) for need, n in sorted(raw.needs.items())),
+        interventions=interventions,
+        time_to_decision=_measure("application_to_decision", raw.days_to_decision),
+        phase_durations=tuple(_measure(phase, days) for phase, days in raw.phase_days.items()),
+    )
+
+
+def _measure(label: str, values: Sequence[int]) -> Measure:
+    cell = suppress_count(label, len(values))
+    return Measure(label, cell.persons, released_median(values) if cell.persons else None)
