@@ -1,11 +1,22 @@
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_intake.adapters.tables import CaseRecord
 from avhopp_intake.domain.application import Applicant, Application
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
+
+_case = CaseRecord.__table__  # type: ignore[attr-defined]
+# Built once: every application asks it, and building costs more than running.
+_LATEST_OF_PERSON = (
+    sa_select(_case.c.case_id)
+    .where(_case.c.personal_identity_number == bindparam("number"))
+    .order_by(_case.c.received_at.desc())
+    .limit(1)
+)
 
 
 class CaseRepository:
@@ -39,13 +50,9 @@ class CaseRepository:
 
     async def latest_of_person(self, personal_identity_number: str) -> str | None:
         """The case id of the person's latest case, if they applied before."""
-        result = await self._session.exec(
-            select(CaseRecord.case_id)
-            .where(CaseRecord.personal_identity_number == personal_identity_number)
-            .order_by(col(CaseRecord.received_at).desc())
-            .limit(1)
-        )
-        return result.first()
+        connection = await self._session.connection()
+        found = await connection.execute(_LATEST_OF_PERSON, {"number": personal_identity_number})
+        return found.scalar()
 
     async def by_idempotency_key(self, key: str) -> Application | None:
         result = await self._session.exec(
