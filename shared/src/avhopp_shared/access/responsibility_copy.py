@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select
+from sqlalchemy import ColumnElement
 
+from avhopp_shared.access.responsibility_queries import read_responsibility
+from avhopp_shared.access.responsibility_queries import responsible_cases as responsible_cases_in
 from avhopp_shared.access.responsibility_tables import ResponsibilityCopyRow, TransferCopyRow
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.db.insert_new import insert_new
@@ -21,26 +23,11 @@ from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.social_events import ResponsibilityRecorded, ResponsibilityTransferred
 from avhopp_shared.messaging.inbox import EventHandler
-from avhopp_shared.municipal_responsibility import Responsibility, Transfer
+from avhopp_shared.municipal_responsibility import Responsibility
 from avhopp_shared.uow import UnitOfWork
 
 _copy = ResponsibilityCopyRow.__table__  # type: ignore[attr-defined]
 _transfer = TransferCopyRow.__table__  # type: ignore[attr-defined]
-
-#: One round trip: the record and every transfer, a row per transfer.
-_HELD = (
-    select(
-        _copy.c.residence,
-        _copy.c.stay,
-        _transfer.c.transfer_id,
-        _transfer.c.to_municipality,
-        _transfer.c.requested_on,
-        _transfer.c.decided_on,
-        _transfer.c.effective_on,
-    )
-    .select_from(_copy.outerjoin(_transfer, _transfer.c.case_id == _copy.c.case_id))
-    .where(_copy.c.case_id == bindparam("case_id"))
-)
 
 
 async def record_receiving_municipality(uow: UnitOfWork, case_id: str, municipality: str) -> None:
@@ -54,12 +41,10 @@ async def responsibility_copy(uow: UnitOfWork, case_id: str) -> Responsibility:
     """:class:`NotFound` for a case this service holds no responsibility for: it does not
     know the case (or knew it before the receiving municipality was recorded)."""
     connection = await uow.session.connection()
-    rows = (await connection.execute(_HELD, {"case_id": case_id})).all()
-    if not rows:
+    held = await read_responsibility(connection, _copy, _transfer, case_id)
+    if held is None:
         raise NotFound("case", case_id)
-    residence, stay = rows[0][0], rows[0][1]
-    transfers = tuple(Transfer(*row[2:]) for row in rows if row[2] is not None)
-    return Responsibility(case_id, residence, stay, transfers)
+    return held
 
 
 async def may_work_in(
@@ -102,19 +87,6 @@ RESPONSIBILITY_HANDLERS: Mapping[str, EventHandler] = {
 }
 
 
-def responsible_cases(
-    municipality: str, today: date, case_id: ColumnElement[Any]
-) -> ColumnElement[bool]:
-    """``case_id`` is one of the cases this municipality works in today (as ``may_act``)."""
-    latest = (
-        select(_transfer.c.to_municipality)
-        .where(_transfer.c.case_id == _copy.c.case_id, _transfer.c.effective_on <= today)
-        .order_by(_transfer.c.effective_on.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    responsible = func.coalesce(latest, _copy.c.residence)
-    cases = select(_copy.c.case_id).where(
-        or_(responsible == municipality, _copy.c.stay == municipality)
-    )
-    return case_id.in_(cases)
+def responsible_cases(municipality: str, today: date, case_id: Any) -> ColumnElement[bool]:
+    """``case_id`` is one of the cases this municipality works in today, by the copy."""
+    return responsible_cases_in(_copy, _transfer, municipality, today, case_id)

@@ -6,15 +6,16 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement
 
+from avhopp_shared.access.responsibility_queries import read_responsibility
+from avhopp_shared.access.responsibility_queries import responsible_cases as responsible_cases_in
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.social_events import ResponsibilityRecorded, ResponsibilityTransferred
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
-from avhopp_social.domain.responsibility import Responsibility, Transfer, transfer
+from avhopp_social.domain.responsibility import Responsibility, transfer
 from avhopp_social.service_layer.known_case import require_investigation
 
 
@@ -25,20 +26,13 @@ async def responsibility_of(uow: UnitOfWork, case_id: str) -> Responsibility:
     return held
 
 
+_record = ResponsibilityRecord.__table__  # type: ignore[attr-defined]
+_transfers = TransferRecord.__table__  # type: ignore[attr-defined]
+
+
 async def _held(uow: UnitOfWork, case_id: str) -> Responsibility | None:
-    record = await uow.session.get(ResponsibilityRecord, case_id)
-    if record is None:
-        return None
-    rows = await uow.session.exec(
-        select(TransferRecord)
-        .where(col(TransferRecord.case_id) == case_id)
-        .order_by(col(TransferRecord.effective_on))
-    )
-    moves = tuple(
-        Transfer(r.transfer_id, r.to_municipality, r.requested_on, r.decided_on, r.effective_on)
-        for r in rows.all()
-    )
-    return Responsibility(case_id, record.residence, record.stay, moves)
+    connection = await uow.session.connection()
+    return await read_responsibility(connection, _record, _transfers, case_id)
 
 
 async def may_work_in(
@@ -63,21 +57,7 @@ async def claimable(uow: UnitOfWork, case_id: str) -> bool:
 
 def responsible_cases(municipality: str, today: date, case_id: Any) -> ColumnElement[bool]:
     """``case_id`` is one of the cases this municipality may work in today (as ``may_act``)."""
-    latest = (
-        select(TransferRecord.to_municipality)
-        .where(
-            col(TransferRecord.case_id) == col(ResponsibilityRecord.case_id),
-            col(TransferRecord.effective_on) <= today,
-        )
-        .order_by(col(TransferRecord.effective_on).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    responsible = func.coalesce(latest, col(ResponsibilityRecord.residence))
-    cases = select(col(ResponsibilityRecord.case_id)).where(
-        or_(responsible == municipality, col(ResponsibilityRecord.stay) == municipality)
-    )
-    return col(case_id).in_(cases)
+    return responsible_cases_in(_record, _transfers, municipality, today, case_id)
 
 
 async def set_responsibility(

@@ -1,0 +1,66 @@
+"""Reading a municipal responsibility, and the cases a municipality works in, from any
+pair of tables shaped like it: social services' own record, or the copy other
+services keep (``responsibility_tables``). Both have ``case_id``, ``residence`` and
+``stay``; their transfers ``transfer_id``, ``case_id``, ``to_municipality``,
+``requested_on``, ``decided_on`` and ``effective_on``."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Executable, Table, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from avhopp_shared.municipal_responsibility import Responsibility, Transfer
+
+
+@cache
+def _held(record: Table, transfers: Table) -> Executable:
+    """One round trip: the record and every transfer, a row per transfer, in order."""
+    return (
+        select(
+            record.c.residence,
+            record.c.stay,
+            transfers.c.transfer_id,
+            transfers.c.to_municipality,
+            transfers.c.requested_on,
+            transfers.c.decided_on,
+            transfers.c.effective_on,
+        )
+        .select_from(record.outerjoin(transfers, transfers.c.case_id == record.c.case_id))
+        .where(record.c.case_id == bindparam("case_id"))
+        .order_by(transfers.c.effective_on)
+    )
+
+
+async def read_responsibility(
+    connection: AsyncConnection, record: Table, transfers: Table, case_id: str
+) -> Responsibility | None:
+    """None when the case has no record in ``record``."""
+    rows = (await connection.execute(_held(record, transfers), {"case_id": case_id})).all()
+    if not rows:
+        return None
+    residence, stay = rows[0][0], rows[0][1]
+    moves = tuple(Transfer(*row[2:]) for row in rows if row[2] is not None)
+    return Responsibility(case_id, residence, stay, moves)
+
+
+def responsible_cases(
+    record: Table, transfers: Table, municipality: str, today: date, case_id: Any
+) -> ColumnElement[bool]:
+    """``case_id`` is one of the cases this municipality works in today (as
+    ``Responsibility.may_act``: the responsible municipality, or that of stay)."""
+    latest = (
+        select(transfers.c.to_municipality)
+        .where(transfers.c.case_id == record.c.case_id, transfers.c.effective_on <= today)
+        .order_by(transfers.c.effective_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    responsible = func.coalesce(latest, record.c.residence)
+    cases = select(record.c.case_id).where(
+        or_(responsible == municipality, record.c.stay == municipality)
+    )
+    return case_id.in_(cases)  # type: ignore[no-any-return]
