@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from avhopp_followup.adapters.tables import ExitRecord
 from avhopp_followup.domain.exit import (
@@ -104,7 +104,7 @@ async def abort_by_person(
         milestone=Milestone.EXIT_ABORTED,
         category=Category.CASE_REF,
         summary="The person aborted the exit",
-        occurred_at=_at(on),
+        occurred=on,
         reported_by="social",
     )
     uow.emit(
@@ -129,14 +129,10 @@ async def close(uow: UnitOfWork, case_id: str, *, conversation_on: date, person_
         milestone=Milestone.CLOSING_CONVERSATION,
         category=Category.FOLLOWUP,
         summary="Closing conversation; the person's view recorded",
-        occurred_at=_at(conversation_on),
+        occurred=conversation_on,
         reported_by="social",
     )
     return closed
-
-
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 async def on_police_case_aborted(

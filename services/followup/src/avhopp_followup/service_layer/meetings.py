@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlalchemy import ColumnElement
 from sqlmodel import col, select
@@ -95,7 +95,7 @@ async def record_held(
         milestone=Milestone.FOLLOW_UP_MEETING,
         category=Category.FOLLOWUP,
         summary=f"{kind} held",
-        occurred_at=datetime.combine(held_on, time(), tzinfo=UTC),
+        occurred=held_on,
         reported_by="social",
     )
     return held

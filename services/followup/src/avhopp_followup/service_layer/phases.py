@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
@@ -53,15 +53,23 @@ async def start_case_phases(uow: UnitOfWork, case_id: str, received_on: date) ->
 
 
 async def phases_of(uow: UnitOfWork, case_id: str) -> CasePhases:
+    found = await _phases_of_cases(uow, [case_id])
+    if case_id not in found:
+        raise NotFound("phases", case_id)
+    return found[case_id]
+
+
+async def _phases_of_cases(uow: UnitOfWork, case_ids: Sequence[str]) -> dict[str, CasePhases]:
+    """Every listed case's phases, in one query; cases without any are left out."""
     rows = await uow.session.exec(
         select(PhaseEntryRecord)
-        .where(col(PhaseEntryRecord.case_id) == case_id)
+        .where(col(PhaseEntryRecord.case_id).in_(case_ids))
         .order_by(col(PhaseEntryRecord.id))
     )
-    entries = tuple(_entry(r) for r in rows.all())
-    if not entries:
-        raise NotFound("phases", case_id)
-    return CasePhases(case_id, entries)
+    entries: dict[str, list[PhaseEntry]] = {}
+    for record in rows.all():
+        entries.setdefault(record.case_id, []).append(_entry(record))
+    return {case_id: CasePhases(case_id, tuple(found)) for case_id, found in entries.items()}
 
 
 async def record_phase_change(
@@ -94,7 +102,7 @@ async def record_phase_change(
         milestone=Milestone.PHASE_CHANGED,
         category=Category.CASE_REF,
         summary=f"Phase: {to.value.replace('_', ' ')}",
-        occurred_at=datetime.combine(entered_on, time(), tzinfo=UTC),
+        occurred=entered_on,
         reported_by=reporter,
     )
     uow.emit(PhaseChanged(case_id=case_id, phase=to.value, entered_on=entered_on), case_id=case_id)
@@ -123,4 +131,6 @@ async def acute_overdue(
         .limit(limit)
         .offset(offset)
     )
-    return [await phases_of(uow, case_id) for case_id in found.all()]
+    case_ids = list(found.all())
+    phases = await _phases_of_cases(uow, case_ids)
+    return [phases[case_id] for case_id in case_ids]

@@ -65,7 +65,7 @@ async def submit_report(uow: UnitOfWork, report: ProviderReport, today: date) ->
             f"{len(checked.contacts)} contacts, {len(checked.treatment_sessions)} treatment "
             f"sessions, {len(checked.incidents)} incidents"
         ),
-        occurred_at=checked.reported_at,
+        occurred=checked.reported_at,
         reported_by="provider",
     )
     await provider_reported(uow, checked.case_id, checked.provider_organisation)

@@ -37,7 +37,10 @@ from avhopp_shared.uow import UnitOfWork
 Note = tuple[Milestone, Category, str, datetime] | None
 
 
-def _day(value: date) -> datetime:
+def _day(value: date | datetime) -> datetime:
+    """A moment as it is; a day, which is all many records know, as its first moment."""
+    if isinstance(value, datetime):
+        return value
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
@@ -174,7 +177,7 @@ async def note_here(
     milestone: Milestone,
     category: Category,
     summary: str,
-    occurred_at: datetime,
+    occurred: date | datetime,
     reported_by: str,
 ) -> None:
     """An entry for something recorded in this service, in the same transaction."""
@@ -182,7 +185,7 @@ async def note_here(
         TimelineEntry(
             case_id=case_id,
             milestone=milestone,
-            occurred_at=occurred_at,
+            occurred_at=_day(occurred),
             recorded_at=utcnow(),
             source_event_id=str(uuid.uuid4()),
             reported_by=reported_by,
