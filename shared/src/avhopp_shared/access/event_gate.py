@@ -22,6 +22,12 @@ from avhopp_shared.uow import UnitOfWork
 ACCESS_EVENT_TYPES = frozenset(ACCESS_HANDLERS)
 
 
+def disclosed(payload: EventPayload, *names: str) -> bool:
+    """Whether the gate let each named field of ``payload`` through: a withheld field is
+    absent from the payload a handler gets (reading it raises)."""
+    return all(name in payload.model_fields_set for name in names)
+
+
 def service_caller(service_name: str, agency: str) -> Caller:
     """The identity a service's consumer decides and audits under."""
     return Caller(

@@ -19,6 +19,7 @@ from avhopp_followup.domain.timeline import Milestone
 from avhopp_followup.service_layer.isu_facts import exit_ended
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import EventPayload
@@ -141,11 +142,10 @@ async def on_police_case_aborted(
     """Police aborted their case (the conditions no longer met): the exit is aborted;
     whether social services' support goes on is theirs to decide."""
     assert isinstance(payload, PoliceCaseAborted)
-    seen = payload.model_fields_set  # withheld fields are absent
     current = await _current(uow, envelope.subject)
-    if current is None or "aborted_on" not in seen:
+    if current is None or not disclosed(payload, "aborted_on"):
         return
-    reason = payload.reason if "reason" in seen else POLICE_REASON_WITHHELD
+    reason = payload.reason if disclosed(payload, "reason") else POLICE_REASON_WITHHELD
     aborted = replace(
         current,
         status=ExitStatus.ABORTED,
@@ -162,7 +162,7 @@ async def on_exit_completed(
 ) -> None:
     assert isinstance(payload, ExitCompleted)
     current = await _current(uow, envelope.subject)
-    if current is None or "completed_on" not in payload.model_fields_set:
+    if current is None or not disclosed(payload, "completed_on"):
         return
     await _save(uow, complete(current, on=payload.completed_on))
     await exit_ended(uow, current.case_id, ExitStatus.COMPLETED)

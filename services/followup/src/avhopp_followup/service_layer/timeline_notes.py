@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from avhopp_followup.adapters.timeline_repository import TimelineRepository
 from avhopp_followup.domain.timeline import Milestone, TimelineEntry
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
@@ -44,10 +45,6 @@ def _day(value: date | datetime) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
-def _seen(payload: EventPayload, *names: str) -> bool:
-    return all(name in payload.model_fields_set for name in names)
-
-
 def _consent_granted(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, ConsentGranted)
     to = ", ".join(sorted({r.agency for r in p.recipients}))
@@ -74,7 +71,7 @@ def _threat_level(p: EventPayload, e: EventEnvelope) -> Note:
 
 def _police_case_opened(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, PoliceCaseOpened)
-    if not _seen(p, "opened_on"):
+    if not disclosed(p, "opened_on"):
         return None
     return (
         Milestone.POLICE_CASE_OPENED,
@@ -105,7 +102,7 @@ def _commissioned(p: EventPayload, e: EventEnvelope) -> Note:
 
 def _relapse(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, RelapseReported)
-    if not _seen(p, "checked_on"):
+    if not disclosed(p, "checked_on"):
         return None
     summary = f"Relapse found at the register check of {p.checked_on}"
     return Milestone.RELAPSE_REPORTED, Category.FOLLOWUP, summary, _day(p.checked_on)
@@ -120,14 +117,14 @@ def _assessment(p: EventPayload, e: EventEnvelope) -> Note:
 
 def _police_abort(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, PoliceCaseAborted)
-    if not _seen(p, "aborted_on"):
+    if not disclosed(p, "aborted_on"):
         return None
     return Milestone.EXIT_ABORTED, Category.CASE_REF, "Police aborted the exit", _day(p.aborted_on)
 
 
 def _completed(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, ExitCompleted)
-    if not _seen(p, "completed_on"):
+    if not disclosed(p, "completed_on"):
         return None
     return Milestone.EXIT_COMPLETED, Category.CASE_REF, "Exit completed", _day(p.completed_on)
 

@@ -4,6 +4,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 
+from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
@@ -61,14 +62,13 @@ async def on_relapse_reported(
     if await InvestigationRepository(uow.session).get(case_id) is None:
         log.warning("relapse report for a case without an investigation here: %s", case_id)
         return
-    seen = payload.model_fields_set  # withheld fields are absent
     add_task(
         uow,
         relapse_task(
             task_id=str(uuid.uuid4()),
             case_id=case_id,
-            check_id=payload.check_id if "check_id" in seen else None,
-            checked_on=payload.checked_on if "checked_on" in seen else None,
+            check_id=payload.check_id if disclosed(payload, "check_id") else None,
+            checked_on=payload.checked_on if disclosed(payload, "checked_on") else None,
             now=utcnow(),
         ),
     )

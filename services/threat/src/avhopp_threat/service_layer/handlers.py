@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
@@ -30,7 +31,7 @@ async def on_interventions_decided(
     consent for ``decision_summary`` the gate hands over the case id alone: nothing is
     recorded, and the condition stays unmet, as it should."""
     assert isinstance(payload, InterventionsDecided)
-    if {"decided_on", "intervention_types"} <= payload.model_fields_set:
+    if disclosed(payload, "decided_on", "intervention_types"):
         await PoliceRecords(uow.session).record_interventions_decided(
             payload.case_id, payload.decided_on, payload.intervention_types
         )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
@@ -22,8 +23,7 @@ async def on_incident_reported(
     """Kept only when the gate let through that it concerns security, and when: the
     person's consent covers ``followup`` for police."""
     assert isinstance(payload, IncidentReported)
-    seen = payload.model_fields_set  # withheld fields are absent
-    if not {"concerns_security", "occurred_on", "report_id"} <= seen:
+    if not disclosed(payload, "concerns_security", "occurred_on", "report_id"):
         return
     if not payload.concerns_security:
         return
