@@ -1,7 +1,8 @@
-"""The one-round-trip SQLite cursor behaves as SQLAlchemy's own: rows, counts, ids, errors."""
+"""The inline SQLite cursor behaves as SQLAlchemy's own: rows, counts, ids, errors."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,5 +51,22 @@ async def test_a_constraint_violation_is_sqlalchemys_integrity_error_and_rolls_b
             await insert_b_then_a_again()
         async with engine.connect() as connection:
             assert await connection.scalar(text("SELECT count(*) FROM t")) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_statements_run_on_the_event_loops_own_thread_without_a_worker_hand_off(
+    tmp_path: Path,
+) -> None:
+    # The embedded platform's latency depends on it (db/sqlite_driver.py).
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    seen: list[int] = []
+    try:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            sqlite = raw.driver_connection._conn  # type: ignore[union-attr]
+            sqlite.create_function("caller_thread", 0, lambda: seen.append(threading.get_ident()))
+            await connection.execute(text("SELECT caller_thread()"))
+        assert seen == [threading.get_ident()]
     finally:
         await engine.dispose()

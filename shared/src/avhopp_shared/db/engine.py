@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from avhopp_shared.db.sqlite_driver import one_hop_dbapi
+from avhopp_shared.db.sqlite_driver import inline_dbapi
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -26,7 +26,7 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(
             url,
             connect_args={"timeout": 30},
-            module=one_hop_dbapi(),
+            module=inline_dbapi(),
             pool_size=1,
             max_overflow=0,
             pool_timeout=30,

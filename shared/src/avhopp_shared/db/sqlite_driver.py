@@ -1,11 +1,20 @@
-"""SQLAlchemy's aiosqlite adapter, with one worker-thread round trip per statement.
+"""SQLAlchemy's aiosqlite adapter, with every statement run on the event loop's own thread.
 
-aiosqlite runs every call on the connection's own thread. SQLAlchemy's stock
-cursor adapter makes three such calls per statement (open a cursor, execute
-and fetch, close it), each a pair of thread wake-ups. This cursor opens,
-executes, fetches and closes in one call; connection, pool, dialect and error
-translation stay SQLAlchemy's own. Measured here: a statement's round trip
-through aiosqlite falls from about 0.16 ms to about 0.05 ms.
+aiosqlite runs each call on the connection's worker thread: a queue hand-off,
+a wake-up of that thread, and a wake-up of the event loop through its
+self-pipe to deliver the result. For statements that take microseconds on a
+local file this hand-off was most of the cost: measured on the embedded
+platform, it doubled the CPU an application costs and made up more than half
+of the event path's latency. Here the cursor, commit and rollback call the
+sqlite3 connection directly, inline; connecting and closing still go through
+aiosqlite, and pool, dialect and error translation stay SQLAlchemy's own.
+
+Why blocking the loop is sound here: each database file has exactly one
+connection in the process (db/engine.py), so a statement never waits for
+another transaction of this process; it runs to completion in microseconds.
+Only another process writing the same file could make it wait (up to the
+busy timeout); the embedded mode is one process per set of database files.
+A checkpoint's fsync (every ~1,000 WAL pages) is the longest it blocks.
 """
 
 from __future__ import annotations
@@ -27,10 +36,18 @@ from sqlalchemy.util.concurrency import await_
 _Outcome = tuple[Any, int, int | None, list[Any]]
 
 
+async def _inline(
+    connection: sqlite3.Connection, operation: str, parameters: Any, many: bool
+) -> _Outcome:
+    """A coroutine that never suspends: SQLAlchemy insists every statement be awaited
+    (``AwaitRequired``), and awaiting this costs a greenlet switch, not a loop round trip."""
+    return _run_statement(connection, operation, parameters, many)
+
+
 def _run_statement(
     connection: sqlite3.Connection, operation: str, parameters: Any, many: bool
 ) -> _Outcome:
-    """Runs on the connection's thread: the whole statement in one call."""
+    """The whole statement in one call: open a cursor, execute, fetch, close."""
     cursor = connection.cursor()
     try:
         if many:
@@ -43,12 +60,12 @@ def _run_statement(
         cursor.close()
 
 
-class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    """A client-side cursor whose statement runs in one worker-thread call."""
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
+    """A client-side cursor whose statement runs inline, in one call."""
 
     __slots__ = ("_description", "_lastrowid", "_rowcount")
 
-    def __init__(self, adapt_connection: OneHopConnection) -> None:
+    def __init__(self, adapt_connection: InlineConnection) -> None:
         # No driver cursor is opened here: each execute opens and closes its own.
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
@@ -85,36 +102,44 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         try:
-            outcome = await_(self._run_async(operation, parameters, many))
+            connection: sqlite3.Connection = self._connection._conn
+            outcome = await_(_inline(connection, operation, parameters, many))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         self._description, self._rowcount, self._lastrowid, rows = outcome
         self._rows = collections.deque(rows)
 
-    async def _run_async(self, operation: Any, parameters: Any, many: bool) -> _Outcome:
-        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
-            # aiosqlite's own queue-to-thread call; its public methods are the
-            # per-step calls this module exists to avoid (aiosqlite is locked).
-            outcome: _Outcome = await driver._execute(  # type: ignore[no-untyped-call]
-                _run_statement, driver._conn, operation, parameters, many
-            )
-            return outcome
 
-
-class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+class InlineConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
 
-    _cursor_cls = OneHopCursor  # type: ignore[assignment]
+    _cursor_cls = InlineCursor  # type: ignore[assignment]
+
+    def commit(self) -> None:
+        self._end(sqlite3.Connection.commit)
+
+    def rollback(self) -> None:
+        self._end(sqlite3.Connection.rollback)
+
+    def _end(self, how: Any) -> None:
+        # As the stock adapter: a connection already closed has nothing to end.
+        if self._connection._connection:
+            try:
+                how(self._connection._conn)
+            except Exception as error:
+                self._handle_exception(error)
 
 
-class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """Given to the engine as ``module=``: SQLAlchemy's aiosqlite dialect, this cursor."""
 
-    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+    def connect(self, *arg: Any, **kw: Any) -> InlineConnection:
+        # aiosqlite opens the connection on its worker thread; it is then used
+        # from the event loop's (never from two threads at once: see above).
+        kw["check_same_thread"] = False
         stock = super().connect(*arg, **kw)
-        return OneHopConnection(self, stock._connection)
+        return InlineConnection(self, stock._connection)
 
 
-def one_hop_dbapi() -> OneHopDBAPI:
-    return OneHopDBAPI(aiosqlite, sqlite3)
+def inline_dbapi() -> InlineDBAPI:
+    return InlineDBAPI(aiosqlite, sqlite3)

@@ -100,8 +100,13 @@ class OutboxRelay:
             failures = 0
             if published >= self._batch_size:
                 continue
+            # Not asyncio.wait_for: on Python 3.11 it returns normally when it
+            # is cancelled in the instant the wake-up arrives, and the relay's
+            # stop() would then wait on a loop that never ends (seen when the
+            # last commit before shutdown nudged the relay).
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wakeup.wait()
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published (0 when idle or not leader)."""
