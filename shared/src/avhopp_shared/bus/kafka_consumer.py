@@ -1,7 +1,8 @@
 """One consumer group's loop on Kafka: records in partition order, offsets committed by hand.
 
 A record's offset is committed only after its handler returned (the handler
-commits its effect and inbox row first). A handler that raises leaves the
+commits its effect and inbox row first); the offsets of one fetched batch are
+committed together, once its records are handled. A handler that raises leaves the
 record uncommitted: its partition is rewound and paused for a backoff while
 the other partitions go on. A record that is not an envelope is logged and
 committed, or it would block its partition forever. The loop outlives broker
@@ -12,7 +13,6 @@ makes the loop build a new consumer after a backoff.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -166,10 +166,23 @@ class GroupConsumer:
             batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms(consumer))
             self._healthy = True
             self._check_partition_counts(consumer)
+            processed: dict[TopicPartition, int] = {}
             for tp, records in batches.items():
                 if self._stopping:
-                    return
-                await self._process_partition(consumer, tp, records)
+                    break
+                next_offset = await self._process_partition(consumer, tp, records)
+                if next_offset is not None:
+                    processed[tp] = next_offset
+            if processed:
+                # One commit for everything the batch's handlers finished, after
+                # their effects committed: a commit per record put a broker
+                # round trip between one partition's event and the next
+                # partition's (the application waited on its consent's commit).
+                self._busy = True
+                try:
+                    await self._commit(consumer, processed)
+                finally:
+                    self._busy = False
 
     def _check_partition_counts(self, consumer: AIOKafkaConsumer) -> None:
         """Warn (once per count) when a topic's partition count is not the configured one."""
@@ -207,36 +220,32 @@ class GroupConsumer:
         consumer: AIOKafkaConsumer,
         tp: TopicPartition,
         records: list[ConsumerRecord[bytes, bytes]],
-    ) -> None:
+    ) -> int | None:
+        """Hand the records to the handler in order; the offset to commit after the last done."""
+        done: int | None = None
         for record in records:
             if self._stopping:
-                return
+                break
             envelope = self._parse(record)
-            self._busy = True
-            try:
-                if envelope is not None:
-                    try:
-                        await self.subscription.handler(envelope)
-                    except asyncio.CancelledError:
-                        if _being_cancelled():
-                            raise
-                        # The handler's own cancellation (a timeout inside
-                        # it), not ours: a failure like any other.
-                        self._retry_later(consumer, tp, record, envelope)
-                        return
-                    except Exception:
-                        self._retry_later(consumer, tp, record, envelope)
-                        return
-                    self._failures.pop(tp, None)
-                committed = await self._commit(consumer, tp, record.offset + 1)
-            finally:
-                self._busy = False
-            if not committed:
-                # Most likely a rebalance: stop this batch here and continue
-                # after the processed record unless the group moves us.
-                with contextlib.suppress(IllegalStateError):
-                    consumer.seek(tp, record.offset + 1)
-                return
+            if envelope is not None:
+                self._busy = True
+                try:
+                    await self.subscription.handler(envelope)
+                except asyncio.CancelledError:
+                    if _being_cancelled():
+                        raise
+                    # The handler's own cancellation (a timeout inside it),
+                    # not ours: a failure like any other.
+                    self._retry_later(consumer, tp, record, envelope)
+                    break
+                except Exception:
+                    self._retry_later(consumer, tp, record, envelope)
+                    break
+                finally:
+                    self._busy = False
+                self._failures.pop(tp, None)
+            done = record.offset + 1
+        return done
 
     def _parse(self, record: ConsumerRecord[bytes, bytes]) -> EventEnvelope | None:
         try:
@@ -289,17 +298,15 @@ class GroupConsumer:
             return
         self._resume_at[tp] = asyncio.get_running_loop().time() + delay
 
-    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> bool:
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         try:
-            await consumer.commit({tp: offset})
+            await consumer.commit(offsets)
         except Exception as exc:
+            # Most likely a rebalance: whoever holds the partitions next starts
+            # from the last commit, and the inbox makes the repeats harmless.
             log.warning(
-                "commit of %s[%s]@%s for group %s failed (%s); the record may be delivered again",
-                tp.topic,
-                tp.partition,
-                offset,
+                "commit of %s for group %s failed (%s); the records may be delivered again",
+                ", ".join(f"{tp.topic}[{tp.partition}]@{offset}" for tp, offset in offsets.items()),
                 self.group,
                 type(exc).__name__,
             )
-            return False
-        return True
