@@ -76,6 +76,11 @@ FLOOR_TOPIC = "bench.floor"
 THROUGHPUT_TOPIC = "bench.throughput"
 
 
+def _settings(mode: str, **values: Any) -> dict[str, ServiceSettings]:
+    """The test suite's platform settings, with the heap frozen after start as in production."""
+    return platform_settings(mode, gc_freeze_after_start=True, **values)
+
+
 def _env_int(name: str, default: int, minimum: int = 1) -> int:
     value = int(os.environ.get(name, default))
     if value < minimum:
@@ -165,7 +170,7 @@ class Bench:
 
     async def embedded(self) -> None:
         var_dir = self.workdir / "embedded"
-        async with start_platform(platform_settings("embedded", var_dir=var_dir)) as platform:
+        async with start_platform(_settings("embedded", var_dir=var_dir)) as platform:
             figures = await event_path.measure_event_path(
                 platform, cases=self.cases, warmup=self.warmup
             )
@@ -177,7 +182,7 @@ class Bench:
 
     async def access(self) -> None:
         var_dir = self.workdir / "access"
-        async with start_platform(platform_settings("embedded", var_dir=var_dir)) as platform:
+        async with start_platform(_settings("embedded", var_dir=var_dir)) as platform:
             self.results["access_path"] = await access_path.measure(
                 platform,
                 reads=self.access_reads,
@@ -187,7 +192,7 @@ class Bench:
 
     async def timeline(self) -> None:
         var_dir = self.workdir / "timeline"
-        async with start_platform(platform_settings("embedded", var_dir=var_dir)) as platform:
+        async with start_platform(_settings("embedded", var_dir=var_dir)) as platform:
             self.results["timeline"] = await timeline.measure(platform)
 
     async def isu(self) -> None:
@@ -237,7 +242,7 @@ class Bench:
 
     async def distributed(self, databases: infra.PostgresDatabases, bootstrap: str) -> None:
         urls = await databases.create(list(SERVICES))
-        settings = platform_settings(
+        settings = _settings(
             "distributed",
             var_dir=self.workdir / "distributed",
             database_urls=urls,

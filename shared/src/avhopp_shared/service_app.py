@@ -33,6 +33,7 @@ from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import topic_for
+from avhopp_shared.heap import startup_objects_frozen
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
 from avhopp_shared.messaging.relay import OutboxRelay
 from avhopp_shared.policy.engine import PolicyEngine
@@ -163,7 +164,8 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with service_runtime(definition, bus) as runtime:
             app.state.runtime = runtime
-            yield
+            with startup_objects_frozen(settings.gc_freeze_after_start):
+                yield
 
     app = FastAPI(
         title=definition.title,

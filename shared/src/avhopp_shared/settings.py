@@ -73,6 +73,13 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max_seconds: float = Field(default=15.0, gt=0)
     consumer_backoff_max_seconds: float = Field(default=15.0, gt=0)
     log_level: str = "INFO"
+    gc_freeze_after_start: bool = Field(
+        default=True,
+        description=(
+            "Keep the objects made at start-up out of the cycle collector's walks "
+            "(gc.freeze); off in the test suite, which starts hundreds of services."
+        ),
+    )
     auth_issuer: str = Field(
         default="avhopp-local", description="Expected ``iss`` of bearer tokens."
     )
