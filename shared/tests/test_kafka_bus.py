@@ -201,6 +201,32 @@ async def test_a_record_whose_handler_raised_is_delivered_again_and_committed_on
     assert attempts == [original.id, original.id]
 
 
+async def test_the_records_before_a_failing_one_are_committed_and_not_handled_again(
+    make_bus: MakeBus,
+) -> None:
+    topic, group = unique("partial"), unique("group")
+    first, second = event("case-3", 1), event("case-3", 2)
+    seen: list[str] = []
+
+    async def second_fails_once(envelope: EventEnvelope) -> None:
+        seen.append(envelope.id)
+        if envelope.id == second.id and seen.count(second.id) == 1:
+            raise RuntimeError("the database said no")
+
+    bus = make_bus(topics=[topic])
+    bus.subscribe(group, [topic], second_fails_once)
+    await bus.start()
+    # One publish, one key: both records reach the consumer in one batch.
+    await bus.publish([record(topic, first), record(topic, second)])
+    await eventually(lambda: seen.count(second.id) >= 2, "the failed record came again")
+    assert seen == [first.id, second.id, second.id]
+    await bus.stop()
+
+    # Both offsets are committed: the group's next member starts after them.
+    await only_a_later_marker_arrives(make_bus, topic, group, "case-3")
+    assert seen == [first.id, second.id, second.id]
+
+
 class Crash(BaseException):
     """Stands for the process dying: not an Exception, so nothing retries it."""
 

@@ -11,10 +11,13 @@ aiosqlite, and pool, dialect and error translation stay SQLAlchemy's own.
 
 Why blocking the loop is sound here: each database file has exactly one
 connection in the process (db/engine.py), so a statement never waits for
-another transaction of this process; it runs to completion in microseconds.
+another transaction of this process: it waits on nothing but the file.
 Only another process writing the same file could make it wait (up to the
 busy timeout); the embedded mode is one process per set of database files.
-A checkpoint's fsync (every ~1,000 WAL pages) is the longest it blocks.
+A checkpoint's fsync (every ~1,000 WAL pages) takes a few milliseconds. The
+price: a long query (ISU statistics over a large year, say) holds every service
+of the embedded process for its duration, where a worker thread held only its
+own service; the scaled-out mode (PostgreSQL) is unaffected.
 """
 
 from __future__ import annotations
