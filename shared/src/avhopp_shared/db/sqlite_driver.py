@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -124,7 +124,7 @@ class InlineConnection(AsyncAdapt_aiosqlite_connection):
     def rollback(self) -> None:
         self._end(sqlite3.Connection.rollback)
 
-    def _end(self, how: Any) -> None:
+    def _end(self, how: Callable[[sqlite3.Connection], None]) -> None:
         # As the stock adapter: a connection already closed has nothing to end.
         if self._connection._connection:
             try:
