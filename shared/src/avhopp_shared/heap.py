@@ -8,7 +8,8 @@ full collection paused the event loop for a long time: measured on the
 1,000-entry timeline, one read in ten took about 140 ms instead of about
 25 ms. ``gc.freeze()`` moves everything alive at that moment into a permanent
 generation that collections skip (the standard remedy for long-lived Python
-servers); reference counting still frees those objects as before.
+servers). Reference counting still frees those objects as before; only a
+cycle among them that becomes garbage waits until the service stops.
 """
 
 from __future__ import annotations
