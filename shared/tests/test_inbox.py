@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from avhopp_shared.db.engine import session_factory
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import InboxConsumer
+from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.uow import UnitOfWork
-from tests.fixtures.events import application_received
+from tests.fixtures.events import application_envelope, application_received
 
 
 def _envelope(data: dict[str, object] | None = None) -> EventEnvelope:
@@ -111,3 +113,103 @@ async def test_a_services_own_event_is_not_applied_a_second_time_by_its_consumer
 
     assert handler.calls == 0
     assert await _count(engine, "inbox") == 0
+
+
+async def _emitted_cases(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as connection:
+        return list((await connection.scalars(text("SELECT key FROM outbox ORDER BY id"))).all())
+
+
+async def test_events_handed_over_together_all_take_effect_in_their_order(
+    engine: AsyncEngine,
+) -> None:
+    handler = EffectCounter()
+    consumer = _consumer(engine, handler)
+    processed: list[str] = []
+    consumer.processed_listeners.append(lambda envelope: processed.append(envelope.subject))
+
+    await consumer.handle_batch([application_envelope(f"case-{n}") for n in range(3)])
+
+    assert handler.calls == 3
+    assert await _count(engine, "inbox") == 3
+    assert await _emitted_cases(engine) == ["case-0", "case-1", "case-2"]
+    assert processed == ["case-0", "case-1", "case-2"]
+
+
+async def test_when_one_event_of_a_batch_fails_none_of_the_batch_takes_effect(
+    engine: AsyncEngine,
+) -> None:
+    class FailsOnSecond(EffectCounter):
+        async def __call__(
+            self, uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+        ) -> None:
+            self.fail = self.calls == 1
+            await super().__call__(uow, payload, envelope)
+
+    handler = FailsOnSecond()
+    consumer = _consumer(engine, handler)
+    processed: list[str] = []
+    consumer.processed_listeners.append(lambda envelope: processed.append(envelope.subject))
+
+    with pytest.raises(RuntimeError):
+        await consumer.handle_batch(
+            [application_envelope("case-1"), application_envelope("case-2")]
+        )
+
+    assert await _count(engine, "inbox") == 0
+    assert await _count(engine, "outbox") == 0
+    assert processed == []
+
+
+async def test_a_batch_holding_an_event_processed_before_changes_nothing_and_raises(
+    engine: AsyncEngine,
+) -> None:
+    handler = EffectCounter()
+    consumer = _consumer(engine, handler)
+    seen_before, new = application_envelope("case-1"), application_envelope("case-2")
+    await consumer(seen_before)
+
+    with pytest.raises(IntegrityError):
+        await consumer.handle_batch([new, seen_before])
+    assert await _emitted_cases(engine) == ["case-1"]
+
+    # One at a time, as the bus then hands them over: the known one is skipped.
+    await consumer(new)
+    await consumer(seen_before)
+    assert handler.calls == 3  # the first, the rolled-back batch's one, the new one
+    assert await _emitted_cases(engine) == ["case-1", "case-2"]
+    assert await _count(engine, "inbox") == 2
+
+
+async def test_an_event_in_a_batch_sees_what_the_events_before_it_wrote(
+    engine: AsyncEngine,
+) -> None:
+    counted: list[int] = []
+
+    async def writes_then_counts(
+        uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+    ) -> None:
+        # Read through the connection, as the disclosure gate reads access state.
+        connection = await uow.session.connection()
+        counted.append(int(await connection.scalar(text("SELECT count(*) FROM outbox")) or 0))
+        uow.session.add(
+            OutboxMessage(
+                event_id=envelope.id,
+                topic="avhopp.case",
+                key=envelope.subject,
+                event_type=envelope.type,
+                payload=b"{}",
+                created_at=envelope.time,
+            )
+        )
+
+    def new_uow() -> UnitOfWork:
+        return UnitOfWork(session_factory(engine), source="/avhopp/test", acting_agency="police")
+
+    consumer = InboxConsumer(
+        "test-group", new_uow, {ApplicationReceived.event_type: writes_then_counts}
+    )
+    await consumer.handle_batch([application_envelope(f"case-{n}") for n in range(3)])
+
+    assert counted == [0, 1, 2]
+    assert await _count(engine, "outbox") == 3

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
 from avhopp_shared.bus.base import BusUnavailable, OutboundRecord
 from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.events.envelope import EventEnvelope
-from tests.fixtures.events import application_received
+from tests.fixtures.events import application_envelope
 
 TOPIC = "avhopp.case"
 
 
 def _record(case_id: str) -> OutboundRecord:
-    payload = application_received(case_id)
-    envelope = EventEnvelope(
-        source="/avhopp/intake",
-        type=payload.event_type,
-        subject=case_id,
-        schema_version=1,
-        acting_agency="social",
-        data=payload.model_dump(mode="json"),
-    )
+    envelope = application_envelope(case_id)
     return OutboundRecord(topic=TOPIC, key=case_id, value=envelope.to_json_bytes())
 
 
@@ -73,3 +66,45 @@ async def test_a_failing_group_stops_at_the_failed_record_and_publish_reports_it
 
     assert seen == ["case-1"]  # never past the record it failed on: order is kept
     assert other == ["case-1", "case-2"]
+
+
+class TakesBatches:
+    """A handler that also takes batches; ``fail_batches`` makes every batch raise."""
+
+    def __init__(self, fail_batches: bool = False) -> None:
+        self.fail_batches = fail_batches
+        self.batches: list[list[str]] = []
+        self.alone: list[str] = []
+
+    async def __call__(self, envelope: EventEnvelope) -> None:
+        self.alone.append(envelope.subject)
+
+    async def handle_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
+        self.batches.append([e.subject for e in envelopes])
+        if self.fail_batches:
+            raise RuntimeError("one of them was processed before")
+
+
+async def test_a_handler_that_takes_batches_gets_the_records_of_one_publish_together() -> None:
+    bus = InProcessBus()
+    handler = TakesBatches()
+    bus.subscribe("batches", [TOPIC], handler)
+    await bus.start()
+
+    await bus.publish([_record("case-1"), _record("case-2"), _record("case-3")])
+    await bus.publish([_record("case-4")])
+
+    assert handler.batches == [["case-1", "case-2", "case-3"]]
+    assert handler.alone == ["case-4"]
+
+
+async def test_records_whose_batch_failed_are_handed_over_one_at_a_time_in_order() -> None:
+    bus = InProcessBus()
+    handler = TakesBatches(fail_batches=True)
+    bus.subscribe("batches", [TOPIC], handler)
+    await bus.start()
+
+    await bus.publish([_record("case-1"), _record("case-2")])
+
+    assert handler.batches == [["case-1", "case-2"]]
+    assert handler.alone == ["case-1", "case-2"]

@@ -227,6 +227,67 @@ async def test_the_records_before_a_failing_one_are_committed_and_not_handled_ag
     assert seen == [first.id, second.id, second.id]
 
 
+class TakesBatches:
+    """A handler that also takes batches: each batch fails while ``fail_batches``; a
+    record handled alone fails once if it is ``fail_once``."""
+
+    def __init__(self, *, fail_batches: bool, fail_once: str | None = None) -> None:
+        self.fail_batches = fail_batches
+        self.fail_once = fail_once
+        self.batches: list[list[str]] = []
+        self.alone: list[str] = []
+
+    async def __call__(self, envelope: EventEnvelope) -> None:
+        self.alone.append(envelope.id)
+        if envelope.id == self.fail_once and self.alone.count(envelope.id) == 1:
+            raise RuntimeError("the database said no")
+
+    async def handle_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
+        self.batches.append([e.id for e in envelopes])
+        if self.fail_batches:
+            raise RuntimeError("one of them was processed before")
+
+
+async def test_a_handler_that_takes_batches_gets_a_partitions_records_together(
+    make_bus: MakeBus,
+) -> None:
+    topic, group = unique("batch"), unique("group")
+    handler = TakesBatches(fail_batches=False)
+    bus = make_bus(topics=[topic])
+    bus.subscribe(group, [topic], handler)
+    await bus.start()
+    published = [event("case-5", n) for n in range(3)]
+    # One publish, one key: the records reach the consumer in one fetch.
+    await bus.publish([record(topic, e) for e in published])
+    await eventually(lambda: sum(map(len, handler.batches)) >= 3, "the batch was handled")
+    assert handler.batches == [[e.id for e in published]]
+    assert handler.alone == []
+    await bus.stop()
+
+    await only_a_later_marker_arrives(make_bus, topic, group, "case-5")
+
+
+async def test_after_a_failed_batch_each_record_goes_alone_and_only_the_failing_one_again(
+    make_bus: MakeBus,
+) -> None:
+    topic, group = unique("batch-fails"), unique("group")
+    published = [event("case-6", n) for n in range(3)]
+    handler = TakesBatches(fail_batches=True, fail_once=published[1].id)
+    bus = make_bus(topics=[topic])
+    bus.subscribe(group, [topic], handler)
+    await bus.start()
+    await bus.publish([record(topic, e) for e in published])
+    await eventually(lambda: len(handler.alone) >= 4, "every record was handled alone")
+    first, second, third = (e.id for e in published)
+    # The retry of the failed record goes alone too, with the record after it.
+    assert handler.batches == [[first, second, third]]
+    assert handler.alone == [first, second, second, third]
+    await bus.stop()
+
+    await only_a_later_marker_arrives(make_bus, topic, group, "case-6")
+    assert handler.alone == [first, second, second, third]
+
+
 class Crash(BaseException):
     """Stands for the process dying: not an Exception, so nothing retries it."""
 

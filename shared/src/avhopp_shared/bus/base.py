@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from avhopp_shared.events.envelope import EventEnvelope
 
@@ -26,11 +26,37 @@ class OutboundRecord:
     headers: tuple[tuple[str, bytes], ...] = field(default_factory=tuple)
 
 
+BatchCall = Callable[[Sequence[EventEnvelope]], Awaitable[None]]
+
+
+@runtime_checkable
+class BatchHandler(Protocol):
+    """A handler that also takes several records of one partition at once.
+
+    ``handle_batch`` gives every envelope its effect in order, in one
+    transaction, or raises and gives none of them any. A bus that has a run of
+    records for such a handler offers them together, and after a raise hands
+    them over one at a time, so that a single record fails and is retried on
+    its own (a redelivered record among them is one reason to raise).
+    """
+
+    async def __call__(self, envelope: EventEnvelope) -> None: ...
+
+    async def handle_batch(self, envelopes: Sequence[EventEnvelope]) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
     group: str
     topics: tuple[str, ...]
     handler: Handler
+    #: The handler's ``handle_batch`` when it is a :class:`BatchHandler`.
+    batch: BatchCall | None = None
+
+    @classmethod
+    def of(cls, group: str, topics: Sequence[str], handler: Handler) -> Subscription:
+        batch = handler.handle_batch if isinstance(handler, BatchHandler) else None
+        return cls(group=group, topics=tuple(topics), handler=handler, batch=batch)
 
 
 class BusUnavailable(Exception):
@@ -42,7 +68,8 @@ class Bus(Protocol):
         """Register a consumer group's handler; call before :meth:`start`.
 
         The handler returns only after its effect (and inbox row) is committed;
-        raising means "not processed", and the record is delivered again.
+        raising means "not processed", and the record is delivered again. A
+        :class:`BatchHandler` is offered runs of records together.
         """
 
     async def start(self) -> None: ...

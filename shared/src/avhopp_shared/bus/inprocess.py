@@ -3,18 +3,22 @@
 ``publish`` returns only after every group's handler has committed, so the
 relay marks an outbox row sent only once all consumers hold its effect — the
 same at-least-once guarantee Kafka plus manual commits gives, with no broker.
-Each group takes the records one at a time in publish order, so per-case order
-holds; groups run side by side, as independent consumer groups do.
+Each group takes the records in publish order, so per-case order holds: one
+at a time, or all of a publish at once when its handler takes batches
+(``BatchHandler``). Groups run side by side, as independent consumer groups do.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
 from avhopp_shared.bus.base import BusUnavailable, Handler, OutboundRecord, Subscription
 from avhopp_shared.events.envelope import EventEnvelope
+
+log = logging.getLogger("avhopp.bus.inprocess")
 
 
 class InProcessBus:
@@ -23,7 +27,7 @@ class InProcessBus:
         self._running = False
 
     def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
-        subscription = Subscription(group=group, topics=tuple(topics), handler=handler)
+        subscription = Subscription.of(group, topics, handler)
         for topic in subscription.topics:
             self._by_topic[topic].append(subscription)
 
@@ -57,11 +61,31 @@ class InProcessBus:
             raise BusUnavailable(f"{len(failures)} consumer group(s) failed") from failures[0]
 
     async def _deliver(self, group: str, envelopes: Sequence[tuple[str, EventEnvelope]]) -> None:
-        """Every record of the batch this group subscribes to, one after another."""
+        """Every record of the batch this group subscribes to, in order: all together to a
+        handler that takes batches, else (or when that fails) one after another."""
+        runs: list[tuple[Subscription, list[EventEnvelope]]] = []
         for topic, envelope in envelopes:
             for subscription in self._by_topic.get(topic, ()):
-                if subscription.group == group:
-                    await subscription.handler(envelope)
+                if subscription.group != group:
+                    continue
+                if runs and runs[-1][0] is subscription:
+                    runs[-1][1].append(envelope)
+                else:
+                    runs.append((subscription, [envelope]))
+        for subscription, run in runs:
+            if subscription.batch is not None and len(run) > 1:
+                try:
+                    await subscription.batch(run)
+                    continue
+                except Exception as exc:
+                    log.info(
+                        "group %s: %d events failed together (%s); handing them over one by one",
+                        group,
+                        len(run),
+                        type(exc).__name__,
+                    )
+            for envelope in run:
+                await subscription.handler(envelope)
 
     async def ping(self) -> bool:
         return self._running

@@ -113,7 +113,7 @@ class KafkaBus:
             raise ValueError("a subscription needs at least one topic")
         if any(s.group == group for s in self._subscriptions):
             raise ValueError(f"group {group!r} is already subscribed on this bus")
-        self._subscriptions.append(Subscription(group=group, topics=tuple(topics), handler=handler))
+        self._subscriptions.append(Subscription.of(group, topics, handler))
         self._wanted_topics.update(topics)
 
     async def start(self) -> None:

@@ -2,7 +2,9 @@
 
 A record's offset is committed only after its handler returned (the handler
 commits its effect and inbox row first); the offsets of one fetched batch are
-committed together, once its records are handled. A handler that raises leaves the
+committed together, once its records are handled. A handler that takes
+batches (``BatchHandler``) gets a partition's fetched records in one call, and
+one at a time when that call fails. A handler that raises leaves the
 record uncommitted: its partition is rewound and paused for a backoff while
 the other partitions go on. A record that is not an envelope is logged and
 committed, or it would block its partition forever. The loop outlives broker
@@ -20,7 +22,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import IllegalStateError
 
 from avhopp_shared.backoff import backoff_delay
-from avhopp_shared.bus.base import Subscription
+from avhopp_shared.bus.base import BatchCall, Subscription
 from avhopp_shared.events.envelope import EventEnvelope
 
 log = logging.getLogger("avhopp.bus.kafka")
@@ -221,12 +223,23 @@ class GroupConsumer:
         tp: TopicPartition,
         records: list[ConsumerRecord[bytes, bytes]],
     ) -> int | None:
-        """Hand the records to the handler in order; the offset to commit after the last done."""
+        """Hand the records to the handler in order; the offset to commit after the last done.
+
+        A handler that takes batches gets them all at once, unless this
+        partition is retrying a failed record: that one goes alone.
+        """
+        parsed = [(record, self._parse(record)) for record in records]
+        envelopes = [envelope for _, envelope in parsed if envelope is not None]
+        batch = self.subscription.batch
+        if batch is not None and len(envelopes) > 1 and tp not in self._failures:
+            if self._stopping:
+                return None
+            if await self._handled_together(batch, tp, envelopes):
+                return int(records[-1].offset) + 1
         done: int | None = None
-        for record in records:
+        for record, envelope in parsed:
             if self._stopping:
                 break
-            envelope = self._parse(record)
             if envelope is not None:
                 self._busy = True
                 try:
@@ -246,6 +259,35 @@ class GroupConsumer:
                 self._failures.pop(tp, None)
             done = record.offset + 1
         return done
+
+    async def _handled_together(
+        self, batch: BatchCall, tp: TopicPartition, envelopes: list[EventEnvelope]
+    ) -> bool:
+        """True when the batch took effect; False (nothing did) to go one record at a time."""
+        self._busy = True
+        try:
+            await batch(envelopes)
+        except asyncio.CancelledError:
+            if _being_cancelled():
+                raise
+            reason = "cancelled inside"
+        except Exception as exc:
+            # A redelivered record among them is the usual reason, a failing
+            # handler the other: one at a time, it is skipped or retried alone.
+            reason = type(exc).__name__
+        else:
+            return True
+        finally:
+            self._busy = False
+        log.info(
+            "group %s: %d records of %s[%s] failed together (%s); handling them one at a time",
+            self.group,
+            len(envelopes),
+            tp.topic,
+            tp.partition,
+            reason,
+        )
+        return False
 
     def _parse(self, record: ConsumerRecord[bytes, bytes]) -> EventEnvelope | None:
         try:

@@ -7,7 +7,8 @@ fails leaves no inbox row, so the bus delivers the event again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 from sqlalchemy import insert
@@ -56,50 +57,107 @@ class InboxConsumer:
         return frozenset(self._handlers)
 
     async def __call__(self, envelope: EventEnvelope) -> None:
-        handler = self._handlers.get(envelope.type)
-        if handler is None or envelope.source == self._own_source:
-            return
-        try:
-            payload = parse_payload(envelope)
-        except (UnknownEventType, ValidationError):
-            # A payload this consumer cannot read would block its partition
-            # forever if retried; it is logged (without content) and dropped.
-            log.error(
-                "event payload rejected",
-                extra={"consumer": self.name, "event_id": envelope.id, "event_type": envelope.type},
-            )
-            return
+        """One event: its effect, inbox row and audit entry commit together; a
+        redelivered event has no effect."""
         token = current_traceparent.set(child_of(envelope.traceparent))
         try:
-            if await self._process(handler, payload, envelope):
-                for listener in self.processed_listeners:
-                    listener(envelope)
+            await self._apply(self._readable([envelope]), together=False)
         finally:
             current_traceparent.reset(token)
 
-    async def _process(
-        self, handler: EventHandler, payload: EventPayload, envelope: EventEnvelope
-    ) -> bool:
-        """Apply the effect once; False when the event had already been processed."""
-        async with self._new_uow() as uow:
+    async def handle_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
+        """Several events of one partition, in order, in one transaction (``BatchHandler``).
+
+        All of them take effect, or none does and this raises: also when one
+        was processed before (a redelivery), which the bus then skips when it
+        hands the events over one at a time. One transaction instead of one per
+        event spares a commit and a begin per event.
+        """
+        await self._apply(self._readable(envelopes), together=True)
+
+    def _readable(self, envelopes: Sequence[EventEnvelope]) -> list[_Work]:
+        """The events this consumer handles, each with its handler and parsed payload."""
+        work: list[_Work] = []
+        for envelope in envelopes:
+            handler = self._handlers.get(envelope.type)
+            if handler is None or envelope.source == self._own_source:
+                continue
             try:
-                # The inbox row goes first: its primary key is the duplicate
-                # check, and a concurrent delivery of the same event waits on
-                # it (or fails here) instead of applying the effect twice.
-                await uow.session.exec(
-                    _INSERT_INBOX,
-                    params={
+                payload = parse_payload(envelope)
+            except (UnknownEventType, ValidationError):
+                # A payload this consumer cannot read would block its partition
+                # forever if retried; it is logged (without content) and dropped.
+                log.error(
+                    "event payload rejected",
+                    extra={
                         "consumer": self.name,
                         "event_id": envelope.id,
                         "event_type": envelope.type,
-                        "processed_at": utcnow(),
                     },
                 )
-            except IntegrityError:
-                return False
-            # The gate's audit entry commits with the inbox row and the effect.
-            visible = payload if self._gate is None else await self._gate(uow, payload, envelope)
-            if visible is not None:
-                await handler(uow, visible, envelope)
+                continue
+            work.append(_Work(handler, payload, envelope))
+        return work
+
+    async def _apply(self, work: Sequence[_Work], *, together: bool) -> None:
+        if not work:
+            return
+        async with self._new_uow() as uow:
+            for item in work:
+                # Together, each event's effects (its events emitted, its log
+                # lines) carry its own trace; alone, the caller set it.
+                token = (
+                    current_traceparent.set(child_of(item.envelope.traceparent))
+                    if together
+                    else None
+                )
+                try:
+                    if not await self._record(uow, item.envelope, skip_known=not together):
+                        return  # processed before: no effect, nothing to commit
+                    # The gate's audit entry commits with the inbox row and the effect.
+                    visible = await self._visible(uow, item)
+                    if visible is not None:
+                        await item.handler(uow, visible, item.envelope)
+                finally:
+                    if token is not None:
+                        current_traceparent.reset(token)
             await uow.commit()
+        for item in work:
+            for listener in self.processed_listeners:
+                listener(item.envelope)
+
+    async def _record(self, uow: UnitOfWork, envelope: EventEnvelope, *, skip_known: bool) -> bool:
+        """Writes the inbox row; False when the event was processed before and ``skip_known``."""
+        try:
+            # The inbox row goes first: its primary key is the duplicate
+            # check, and a concurrent delivery of the same event waits on
+            # it (or fails here) instead of applying the effect twice. Going
+            # through the session, it also flushes what the events before it
+            # in a batch staged: the gate and handlers that read through the
+            # connection next see those changes.
+            await uow.session.exec(
+                _INSERT_INBOX,
+                params={
+                    "consumer": self.name,
+                    "event_id": envelope.id,
+                    "event_type": envelope.type,
+                    "processed_at": utcnow(),
+                },
+            )
+        except IntegrityError:
+            if skip_known:
+                return False
+            raise
         return True
+
+    async def _visible(self, uow: UnitOfWork, item: _Work) -> EventPayload | None:
+        if self._gate is None:
+            return item.payload
+        return await self._gate(uow, item.payload, item.envelope)
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    handler: EventHandler
+    payload: EventPayload
+    envelope: EventEnvelope
