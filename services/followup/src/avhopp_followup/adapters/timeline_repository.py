@@ -1,12 +1,29 @@
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_followup.adapters.tables import TimelineEntryRecord, TimelineRecord
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone, TimelineEntry
 from avhopp_shared.access.categories import Category
 from avhopp_shared.db.insert_new import insert_new
+
+_entries = TimelineEntryRecord.__table__  # type: ignore[attr-defined]
+_ENTRIES_OF_CASE = (
+    sa_select(
+        _entries.c.case_id,
+        _entries.c.milestone,
+        _entries.c.occurred_at,
+        _entries.c.recorded_at,
+        _entries.c.source_event_id,
+        _entries.c.reported_by,
+        _entries.c.category,
+        _entries.c.summary,
+    )
+    .where(_entries.c.case_id == bindparam("case_id"))
+    .order_by(_entries.c.occurred_at, _entries.c.id)
+)
 
 
 class TimelineRepository:
@@ -57,11 +74,10 @@ class TimelineRepository:
         timeline = await self._session.get(TimelineRecord, case_id)
         if timeline is None:
             return None
-        result = await self._session.exec(
-            select(TimelineEntryRecord)
-            .where(TimelineEntryRecord.case_id == case_id)
-            .order_by(col(TimelineEntryRecord.occurred_at), col(TimelineEntryRecord.id))
-        )
+        # Plain rows, not ORM objects: a long case has a thousand entries,
+        # and building and tracking an object per row was the read's largest cost.
+        connection = await self._session.connection()
+        rows = await connection.execute(_ENTRIES_OF_CASE, {"case_id": case_id})
         entries = tuple(
             TimelineEntry(
                 case_id=record.case_id,
@@ -73,7 +89,7 @@ class TimelineRepository:
                 category=Category(record.category),
                 summary=record.summary,
             )
-            for record in result.all()
+            for record in rows
         )
         return CaseTimeline(
             case_id=timeline.case_id, started_at=timeline.started_at, entries=entries
