@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from avhopp_shared.bus import inprocess
 from avhopp_shared.bus.base import BusUnavailable, OutboundRecord
 from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.events.envelope import EventEnvelope
@@ -108,3 +109,18 @@ async def test_records_whose_batch_failed_are_handed_over_one_at_a_time_in_order
 
     assert handler.batches == [["case-1", "case-2"]]
     assert handler.alone == ["case-1", "case-2"]
+
+
+async def test_a_long_publish_is_handed_over_in_batches_of_at_most_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(inprocess, "MAX_BATCH", 2)
+    bus = InProcessBus()
+    handler = TakesBatches()
+    bus.subscribe("batches", [TOPIC], handler)
+    await bus.start()
+
+    await bus.publish([_record(f"case-{n}") for n in range(5)])
+
+    assert handler.batches == [["case-0", "case-1"], ["case-2", "case-3"]]
+    assert handler.alone == ["case-4"]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
+from avhopp_shared.bus import kafka_consumer
 from avhopp_shared.bus.base import BusUnavailable, OutboundRecord
 from avhopp_shared.bus.kafka import KafkaBus
 from avhopp_shared.events.envelope import EventEnvelope
@@ -228,10 +229,10 @@ async def test_the_records_before_a_failing_one_are_committed_and_not_handled_ag
 
 
 class TakesBatches:
-    """A handler that also takes batches: each batch fails while ``fail_batches``; a
-    record handled alone fails once if it is ``fail_once``."""
+    """A handler that also takes batches: each batch fails while ``fail_batches``; the
+    record numbered ``fail_once`` fails the first time it is handled alone."""
 
-    def __init__(self, *, fail_batches: bool, fail_once: str | None = None) -> None:
+    def __init__(self, *, fail_batches: bool, fail_once: int | None = None) -> None:
         self.fail_batches = fail_batches
         self.fail_once = fail_once
         self.batches: list[list[str]] = []
@@ -239,7 +240,7 @@ class TakesBatches:
 
     async def __call__(self, envelope: EventEnvelope) -> None:
         self.alone.append(envelope.id)
-        if envelope.id == self.fail_once and self.alone.count(envelope.id) == 1:
+        if envelope.data["n"] == self.fail_once and self.alone.count(envelope.id) == 1:
             raise RuntimeError("the database said no")
 
     async def handle_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
@@ -248,17 +249,26 @@ class TakesBatches:
             raise RuntimeError("one of them was processed before")
 
 
-async def test_a_handler_that_takes_batches_gets_a_partitions_records_together(
-    make_bus: MakeBus,
-) -> None:
+async def published_to_a_batch_handler(
+    make_bus: MakeBus, handler: TakesBatches, key: str, count: int
+) -> tuple[KafkaBus, str, str, list[EventEnvelope]]:
+    """``count`` records with one key, in one publish (so in one fetch), to a new group."""
     topic, group = unique("batch"), unique("group")
-    handler = TakesBatches(fail_batches=False)
     bus = make_bus(topics=[topic])
     bus.subscribe(group, [topic], handler)
     await bus.start()
-    published = [event("case-5", n) for n in range(3)]
-    # One publish, one key: the records reach the consumer in one fetch.
+    published = [event(key, n) for n in range(count)]
     await bus.publish([record(topic, e) for e in published])
+    return bus, topic, group, published
+
+
+async def test_a_handler_that_takes_batches_gets_a_partitions_records_together(
+    make_bus: MakeBus,
+) -> None:
+    handler = TakesBatches(fail_batches=False)
+    bus, topic, group, published = await published_to_a_batch_handler(
+        make_bus, handler, "case-5", 3
+    )
     await eventually(lambda: sum(map(len, handler.batches)) >= 3, "the batch was handled")
     assert handler.batches == [[e.id for e in published]]
     assert handler.alone == []
@@ -270,13 +280,10 @@ async def test_a_handler_that_takes_batches_gets_a_partitions_records_together(
 async def test_after_a_failed_batch_each_record_goes_alone_and_only_the_failing_one_again(
     make_bus: MakeBus,
 ) -> None:
-    topic, group = unique("batch-fails"), unique("group")
-    published = [event("case-6", n) for n in range(3)]
-    handler = TakesBatches(fail_batches=True, fail_once=published[1].id)
-    bus = make_bus(topics=[topic])
-    bus.subscribe(group, [topic], handler)
-    await bus.start()
-    await bus.publish([record(topic, e) for e in published])
+    handler = TakesBatches(fail_batches=True, fail_once=1)
+    bus, topic, group, published = await published_to_a_batch_handler(
+        make_bus, handler, "case-6", 3
+    )
     await eventually(lambda: len(handler.alone) >= 4, "every record was handled alone")
     first, second, third = (e.id for e in published)
     # The retry of the failed record goes alone too, with the record after it.
@@ -286,6 +293,25 @@ async def test_after_a_failed_batch_each_record_goes_alone_and_only_the_failing_
 
     await only_a_later_marker_arrives(make_bus, topic, group, "case-6")
     assert handler.alone == [first, second, second, third]
+
+
+async def test_a_long_run_of_records_is_handed_over_in_batches_of_at_most_the_limit(
+    make_bus: MakeBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kafka_consumer, "MAX_BATCH", 2)
+    handler = TakesBatches(fail_batches=False)
+    _, _, _, published = await published_to_a_batch_handler(make_bus, handler, "case-7", 5)
+
+    def handled() -> list[str]:
+        return [i for batch in handler.batches for i in batch] + handler.alone
+
+    await eventually(lambda: len(handled()) >= 5, "every record was handled")
+    assert all(len(batch) <= 2 for batch in handler.batches)
+    assert handler.batches  # the run of five came in one fetch, at least partly together
+    assert sorted(handled()) == sorted(e.id for e in published)
+    # In publish order: batches and single records interleave only at run borders.
+    by_arrival = [i for batch in handler.batches for i in batch]
+    assert by_arrival == [e.id for e in published if e.id in by_arrival]
 
 
 class Crash(BaseException):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from avhopp_shared.events.envelope import EventEnvelope
 
@@ -26,7 +26,19 @@ class OutboundRecord:
     headers: tuple[tuple[str, bytes], ...] = field(default_factory=tuple)
 
 
+T = TypeVar("T")
 BatchCall = Callable[[Sequence[EventEnvelope]], Awaitable[None]]
+
+#: The most records a bus hands over in one batch. A batch is one transaction,
+#: and while it runs the service's other writers (its audited reads too) wait
+#: for the database: a backlog is worked off in many short transactions, not
+#: in one long one.
+MAX_BATCH = 50
+
+
+def in_batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """``items`` in order, cut into runs of at most ``size``."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 @runtime_checkable

@@ -4,7 +4,7 @@
 relay marks an outbox row sent only once all consumers hold its effect — the
 same at-least-once guarantee Kafka plus manual commits gives, with no broker.
 Each group takes the records in publish order, so per-case order holds: one
-at a time, or all of a publish at once when its handler takes batches
+at a time, or in runs of up to ``MAX_BATCH`` when its handler takes batches
 (``BatchHandler``). Groups run side by side, as independent consumer groups do.
 """
 
@@ -15,7 +15,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
-from avhopp_shared.bus.base import BusUnavailable, Handler, OutboundRecord, Subscription
+from avhopp_shared.bus.base import (
+    MAX_BATCH,
+    BusUnavailable,
+    Handler,
+    OutboundRecord,
+    Subscription,
+    in_batches,
+)
 from avhopp_shared.events.envelope import EventEnvelope
 
 log = logging.getLogger("avhopp.bus.inprocess")
@@ -61,8 +68,9 @@ class InProcessBus:
             raise BusUnavailable(f"{len(failures)} consumer group(s) failed") from failures[0]
 
     async def _deliver(self, group: str, envelopes: Sequence[tuple[str, EventEnvelope]]) -> None:
-        """Every record of the batch this group subscribes to, in order: all together to a
-        handler that takes batches, else (or when that fails) one after another."""
+        """Every record of the batch this group subscribes to, in order: in runs of up to
+        ``MAX_BATCH`` to a handler that takes batches, else (or when a run fails) one
+        after another."""
         runs: list[tuple[Subscription, list[EventEnvelope]]] = []
         for topic, envelope in envelopes:
             for subscription in self._by_topic.get(topic, ()):
@@ -72,20 +80,21 @@ class InProcessBus:
                     runs[-1][1].append(envelope)
                 else:
                     runs.append((subscription, [envelope]))
-        for subscription, run in runs:
-            if subscription.batch is not None and len(run) > 1:
-                try:
-                    await subscription.batch(run)
-                    continue
-                except Exception as exc:
-                    log.info(
-                        "group %s: %d events failed together (%s); handing them over one by one",
-                        group,
-                        len(run),
-                        type(exc).__name__,
-                    )
-            for envelope in run:
-                await subscription.handler(envelope)
+        for subscription, events in runs:
+            for run in in_batches(events, MAX_BATCH):
+                if subscription.batch is not None and len(run) > 1:
+                    try:
+                        await subscription.batch(run)
+                        continue
+                    except Exception as exc:
+                        log.info(
+                            "group %s: %d events failed together (%s); handing them over one by one",
+                            group,
+                            len(run),
+                            type(exc).__name__,
+                        )
+                for envelope in run:
+                    await subscription.handler(envelope)
 
     async def ping(self) -> bool:
         return self._running

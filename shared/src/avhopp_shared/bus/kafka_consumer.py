@@ -3,8 +3,8 @@
 A record's offset is committed only after its handler returned (the handler
 commits its effect and inbox row first); the offsets of one fetched batch are
 committed together, once its records are handled. A handler that takes
-batches (``BatchHandler``) gets a partition's fetched records in one call, and
-one at a time when that call fails. A handler that raises leaves the
+batches (``BatchHandler``) gets a partition's fetched records in runs of up
+to ``MAX_BATCH``, and a run one record at a time when it fails. A handler that raises leaves the
 record uncommitted: its partition is rewound and paused for a backoff while
 the other partitions go on. A record that is not an envelope is logged and
 committed, or it would block its partition forever. The loop outlives broker
@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import IllegalStateError
 
 from avhopp_shared.backoff import backoff_delay
-from avhopp_shared.bus.base import BatchCall, Subscription
+from avhopp_shared.bus.base import MAX_BATCH, Subscription, in_batches
 from avhopp_shared.events.envelope import EventEnvelope
 
 log = logging.getLogger("avhopp.bus.kafka")
@@ -225,45 +225,46 @@ class GroupConsumer:
     ) -> int | None:
         """Hand the records to the handler in order; the offset to commit after the last done.
 
-        A handler that takes batches gets them all at once, unless this
-        partition is retrying a failed record: that one goes alone.
+        A handler that takes batches gets them in runs of up to ``MAX_BATCH``,
+        unless this partition is retrying a failed record: that one goes alone.
         """
         parsed = [(record, self._parse(record)) for record in records]
-        envelopes = [envelope for _, envelope in parsed if envelope is not None]
-        batch = self.subscription.batch
-        if batch is not None and len(envelopes) > 1 and tp not in self._failures:
-            if self._stopping:
-                return None
-            if await self._handled_together(batch, tp, envelopes):
-                return int(records[-1].offset) + 1
         done: int | None = None
-        for record, envelope in parsed:
+        for run in in_batches(parsed, MAX_BATCH):
             if self._stopping:
                 break
-            if envelope is not None:
-                self._busy = True
-                try:
-                    await self.subscription.handler(envelope)
-                except asyncio.CancelledError:
-                    if _being_cancelled():
-                        raise
-                    # The handler's own cancellation (a timeout inside it),
-                    # not ours: a failure like any other.
-                    self._retry_later(consumer, tp, record, envelope)
-                    break
-                except Exception:
-                    self._retry_later(consumer, tp, record, envelope)
-                    break
-                finally:
-                    self._busy = False
-                self._failures.pop(tp, None)
-            done = record.offset + 1
+            if await self._handled_together(tp, [e for _, e in run if e is not None]):
+                done = int(run[-1][0].offset) + 1
+                continue
+            for record, envelope in run:
+                if self._stopping:
+                    return done
+                if envelope is not None:
+                    self._busy = True
+                    try:
+                        await self.subscription.handler(envelope)
+                    except asyncio.CancelledError:
+                        if _being_cancelled():
+                            raise
+                        # The handler's own cancellation (a timeout inside it),
+                        # not ours: a failure like any other.
+                        self._retry_later(consumer, tp, record, envelope)
+                        return done
+                    except Exception:
+                        self._retry_later(consumer, tp, record, envelope)
+                        return done
+                    finally:
+                        self._busy = False
+                    self._failures.pop(tp, None)
+                done = record.offset + 1
         return done
 
-    async def _handled_together(
-        self, batch: BatchCall, tp: TopicPartition, envelopes: list[EventEnvelope]
-    ) -> bool:
-        """True when the batch took effect; False (nothing did) to go one record at a time."""
+    async def _handled_together(self, tp: TopicPartition, envelopes: list[EventEnvelope]) -> bool:
+        """True when the envelopes took effect as one batch; False when nothing did (no
+        batch handler, fewer than two, a partition retrying, or the batch failed)."""
+        batch = self.subscription.batch
+        if batch is None or len(envelopes) < 2 or tp in self._failures:
+            return False
         self._busy = True
         try:
             await batch(envelopes)
