@@ -4,12 +4,13 @@ A record's offset is committed only after its handler returned (the handler
 commits its effect and inbox row first); the offsets of one fetched batch are
 committed together, once its records are handled. A handler that takes
 batches (``BatchHandler``) gets a partition's fetched records in runs of up
-to ``MAX_BATCH``, and a run one record at a time when it fails. A handler that raises leaves the
-record uncommitted: its partition is rewound and paused for a backoff while
-the other partitions go on. A record that is not an envelope is logged and
-committed, or it would block its partition forever. The loop outlives broker
-outages: aiokafka reconnects and rejoins by itself, and anything it gives up on
-makes the loop build a new consumer after a backoff.
+to ``MAX_BATCH``; when a run fails, its records go one at a time. A handler
+that raises leaves the record uncommitted: its partition is rewound and
+paused for a backoff while the other partitions go on. A record that is not
+an envelope is logged and committed, or it would block its partition
+forever. The loop outlives broker outages: aiokafka reconnects and rejoins by
+itself, and anything it gives up on makes the loop build a new consumer after
+a backoff.
 """
 
 from __future__ import annotations
