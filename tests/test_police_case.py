@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import InterventionsDecided
 from tests.fixtures.database import count_rows
+from tests.fixtures.events import envelope_of
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_threat_assessments import assessment, known_case
 
@@ -20,14 +21,7 @@ async def social_decides(platform: RunningPlatform, case_id: str) -> None:
     payload = InterventionsDecided(
         case_id=case_id, decided_on=TODAY, intervention_types=["protected_housing"]
     )
-    envelope = EventEnvelope(
-        source="/avhopp/social",
-        type=payload.event_type,
-        subject=case_id,
-        schema_version=payload.schema_version,
-        acting_agency="social",
-        data=payload.model_dump(mode="json"),
-    )
+    envelope = envelope_of(payload, case_id, source="/avhopp/social")
     consumer = platform.runtime("threat").consumer
     assert consumer is not None
     await consumer(envelope)

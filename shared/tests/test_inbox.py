@@ -11,19 +11,13 @@ from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import InboxConsumer
 from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.uow import UnitOfWork
-from tests.fixtures.events import application_envelope, application_received
+from tests.fixtures.events import application_envelope
 
 
 def _envelope(data: dict[str, object] | None = None) -> EventEnvelope:
-    payload = application_received("case-1")
-    return EventEnvelope(
-        source="/avhopp/intake",
-        type=payload.event_type,
-        subject=payload.case_id,
-        schema_version=1,
-        acting_agency="social",
-        data=data if data is not None else payload.model_dump(mode="json"),
-    )
+    """Case 1's application event; ``data``, when given, stands in for its payload."""
+    envelope = application_envelope("case-1")
+    return envelope if data is None else envelope.model_copy(update={"data": data})
 
 
 class EffectCounter:
