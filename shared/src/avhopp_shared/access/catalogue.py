@@ -17,6 +17,7 @@ import json
 import types
 import typing
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,15 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
 BY_ITEM = "$category"
 
 
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """What the catalogue says of one field: its category (None: none) and the
+    model nested in it, if any."""
+
+    category: Category | None
+    inner: type[BaseModel] | None
+
+
 class Catalogue:
     def __init__(self, entries: Mapping[str, Mapping[str, str]]) -> None:
         self._entries = {
@@ -54,6 +64,20 @@ class Catalogue:
         self._by_item = {
             model: fields[BY_ITEM] for model, fields in entries.items() if BY_ITEM in fields
         }
+        # Per model class, built on first use: every disclosure walks its
+        # model's fields, and the annotations and entries never change.
+        self._plans: dict[type[BaseModel], dict[str, _Field]] = {}
+
+    def _plan(self, model: type[BaseModel]) -> dict[str, _Field]:
+        plan = self._plans.get(model)
+        if plan is None:
+            entries = self._entries.get(model.__name__, {})
+            # Entries the model has no field for (a computed field) are classified too.
+            plan = {name: _Field(category, None) for name, category in entries.items()}
+            for name, info in model.model_fields.items():
+                plan[name] = _Field(entries.get(name), nested_model(info.annotation))
+            self._plans[model] = plan
+        return plan
 
     def _item_category(self, model: type[BaseModel], data: Mapping[str, Any]) -> Category | None:
         value = data.get(self._by_item[model.__name__])
@@ -87,19 +111,16 @@ class Catalogue:
             own = self._item_category(model, data)
             return {own} if own is not None else set()
         found: set[Category] = set()
+        plan = self._plan(model)
         for name, value in data.items():
-            info = model.model_fields.get(name)
-            inner = nested_model(info.annotation) if info else None
-            if inner is not None:
-                own = self.category_of(model, name)
-                if own is not None:
-                    found.add(own)
-                for item in _items(value):
-                    found |= self.categories_in(inner, item)
+            entry = plan.get(name)
+            if entry is None:
                 continue
-            category = self.category_of(model, name)
-            if category is not None:
-                found.add(category)
+            if entry.category is not None:
+                found.add(entry.category)
+            if entry.inner is not None:
+                for item in _items(value):
+                    found |= self.categories_in(entry.inner, item)
         return found
 
     def keep(
@@ -115,12 +136,14 @@ class Catalogue:
             own = self._item_category(model, data)
             return dict(data) if own is not None and own in allowed else {}
         kept: dict[str, Any] = {}
+        plan = self._plan(model)
         for name, value in data.items():
-            info = model.model_fields.get(name)
-            inner = nested_model(info.annotation) if info else None
+            entry = plan.get(name)
+            if entry is None:
+                continue
+            inner = entry.inner
             if inner is not None:
-                own = self.category_of(model, name)
-                if own is not None and own not in allowed:
+                if entry.category is not None and entry.category not in allowed:
                     # A nested field with a category of its own is there only if
                     # that category is: even an empty list or a null says something.
                     continue
@@ -135,8 +158,7 @@ class Catalogue:
                 elif value is None:
                     kept[name] = None
                 continue
-            category = self.category_of(model, name)
-            if category is not None and category in allowed:
+            if entry.category is not None and entry.category in allowed:
                 kept[name] = value
         return kept
 

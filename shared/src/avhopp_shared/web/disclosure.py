@@ -39,19 +39,6 @@ class WithheldCategory(BaseModel):
     reason: str = Field(examples=["no consent"])
 
 
-async def _purpose(
-    caller: CallerDep,
-    purpose: Annotated[
-        Purpose | None,
-        Header(
-            alias=PURPOSE_HEADER,
-            description="Why the data is asked for; defaults to the agency's ordinary purpose.",
-        ),
-    ] = None,
-) -> Purpose:
-    return purpose or DEFAULT_PURPOSE[caller.agency.value]
-
-
 @dataclass(frozen=True)
 class Access:
     caller: Caller
@@ -96,10 +83,20 @@ class Access:
 async def _access(
     request: Request,
     caller: CallerDep,
-    purpose: Annotated[Purpose, Depends(_purpose)],
     uow: UnitOfWorkDep,
+    purpose: Annotated[
+        Purpose | None,
+        Header(
+            alias=PURPOSE_HEADER,
+            description="Why the data is asked for; defaults to the agency's ordinary purpose.",
+        ),
+    ] = None,
 ) -> Access:
-    return Access(caller, purpose, request.app.state.runtime, uow)
+    # The header is read here, not in a dependency of its own: FastAPI solves a
+    # dependency's whole subtree again each time it is named, and every governed
+    # request pays for each one.
+    chosen = purpose or DEFAULT_PURPOSE[caller.agency.value]
+    return Access(caller, chosen, request.app.state.runtime, uow)
 
 
 AccessDep = Annotated[Access, Depends(_access)]
