@@ -103,6 +103,10 @@ class InboxConsumer:
         if not work:
             return
         async with self._new_uow() as uow:
+            if together:
+                # Every inbox row in one statement, before any effect: an event
+                # processed before fails the whole batch here, at no cost.
+                await self._record_all(uow, [item.envelope for item in work])
             for item in work:
                 # Together, each event's effects (its events emitted, its log
                 # lines) carry its own trace; alone, the caller set it.
@@ -112,7 +116,11 @@ class InboxConsumer:
                     else None
                 )
                 try:
-                    if not await self._record(uow, item.envelope, skip_known=not together):
+                    if together:
+                        # What the events before this one staged, written: the
+                        # gate and the handler read through the connection.
+                        await uow.session.flush()
+                    elif not await self._record(uow, item.envelope):
                         return  # processed before: no effect, nothing to commit
                     # The gate's audit entry commits with the inbox row and the effect.
                     visible = await self._visible(uow, item)
@@ -126,34 +134,36 @@ class InboxConsumer:
             for listener in self.processed_listeners:
                 listener(item.envelope)
 
-    async def _record(self, uow: UnitOfWork, envelope: EventEnvelope, *, skip_known: bool) -> bool:
-        """Writes the inbox row; False when the event was processed before and ``skip_known``."""
+    async def _record(self, uow: UnitOfWork, envelope: EventEnvelope) -> bool:
+        """Writes the inbox row; False when the event was processed before."""
         try:
             # The inbox row goes first: its primary key is the duplicate
             # check, and a concurrent delivery of the same event waits on
-            # it (or fails here) instead of applying the effect twice. Going
-            # through the session, it also flushes what the events before it
-            # in a batch staged: the gate and handlers that read through the
-            # connection next see those changes.
-            await uow.session.exec(
-                _INSERT_INBOX,
-                params={
-                    "consumer": self.name,
-                    "event_id": envelope.id,
-                    "event_type": envelope.type,
-                    "processed_at": utcnow(),
-                },
-            )
+            # it (or fails here) instead of applying the effect twice.
+            await uow.session.exec(_INSERT_INBOX, params=_inbox_row(self.name, envelope))
         except IntegrityError:
-            if skip_known:
-                return False
-            raise
+            return False
         return True
+
+    async def _record_all(self, uow: UnitOfWork, envelopes: Sequence[EventEnvelope]) -> None:
+        """The inbox rows of a batch; raises ``IntegrityError`` if any was processed before."""
+        await uow.session.exec(
+            _INSERT_INBOX, params=[_inbox_row(self.name, envelope) for envelope in envelopes]
+        )
 
     async def _visible(self, uow: UnitOfWork, item: _Work) -> EventPayload | None:
         if self._gate is None:
             return item.payload
         return await self._gate(uow, item.payload, item.envelope)
+
+
+def _inbox_row(consumer: str, envelope: EventEnvelope) -> dict[str, object]:
+    return {
+        "consumer": consumer,
+        "event_id": envelope.id,
+        "event_type": envelope.type,
+        "processed_at": utcnow(),
+    }
 
 
 @dataclass(frozen=True, slots=True)
