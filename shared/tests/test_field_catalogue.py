@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from avhopp_shared.access.catalogue import Catalogue, nested_model, platform_catalogue
 from avhopp_shared.events.registry import EVENT_TYPES
@@ -105,3 +105,37 @@ def test_a_model_classified_item_by_item_shows_each_item_whole_or_not_at_all() -
         "entries": [{"category": "case_ref", "summary": "Phase: acute"}],
     }
     assert list(catalogue.unclassified(Log)) == []
+
+
+def test_a_computed_field_is_classified_and_filtered_like_any_other() -> None:
+    class Person(BaseModel):
+        given_name: str
+        family_name: str
+
+        @computed_field  # type: ignore[prop-decorator]
+        @property
+        def full_name(self) -> str:
+            return f"{self.given_name} {self.family_name}"
+
+    class Case(BaseModel):
+        case_id: str
+        person: Person
+
+    catalogue = Catalogue(
+        {
+            "Case": {"case_id": "case_ref"},
+            "Person": {"given_name": "identity", "family_name": "identity", "full_name": "health"},
+        }
+    )
+    data = Case(case_id="c-1", person=Person(given_name="A", family_name="B")).model_dump()
+
+    assert data["person"]["full_name"] == "A B"
+    assert catalogue.categories_in(Case, data) == {"case_ref", "identity", "health"}
+    assert catalogue.keep(Case, data, {"case_ref", "identity"}) == {
+        "case_id": "c-1",
+        "person": {"given_name": "A", "family_name": "B"},
+    }
+    assert catalogue.keep(Case, data, {"case_ref", "health"}) == {
+        "case_id": "c-1",
+        "person": {"full_name": "A B"},
+    }
