@@ -117,5 +117,17 @@ async def serve_all() -> None:
     await asyncio.gather(*tasks)
 
 
+def main() -> None:
+    """Run the platform on the event loop each service gets when deployed apart:
+    ``uvicorn.run`` picks uvloop where it is installed (uvicorn[standard] brings
+    it), and the bench measures on it too."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve_all())
+    else:
+        uvloop.run(serve_all())
+
+
 if __name__ == "__main__":
-    asyncio.run(serve_all())
+    main()
