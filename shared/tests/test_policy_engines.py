@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ from avhopp_shared.policy import (
     decide_access,
     load_bundle,
 )
+from avhopp_shared.policy import regorus_engine as regorus_module
 from avhopp_shared.policy.regorus_engine import build_engine, build_program
 from tests.fixtures.policy_cases import (
     DECISION_CASES,
@@ -145,18 +147,48 @@ def test_an_engine_used_outside_its_thread_is_a_policy_error(compiled: bool) -> 
     maker = threading.Thread(target=make_then_drop)
     maker.start()
     made.wait()
-    engine = RegorusEngine(bundle, compiled_rules=[rule] if compiled else ())
-    attribute = "vm" if compiled else "engine"
-    setattr(engine._local, attribute, foreign[0][1] if compiled else foreign[0])
     message = ""
     try:
-        engine.evaluate(rule, {})
-    except PolicyError as error:
-        message = str(error)
-    delattr(engine._local, attribute)
-    used.set()
-    maker.join()
+        engine = RegorusEngine(bundle, compiled_rules=[rule] if compiled else ())
+        # This thread's objects of the engine, with the foreign one put in.
+        objects = regorus_module._objects(engine._serial)
+        attribute = "vm" if compiled else "engine"
+        setattr(objects, attribute, foreign[0][1] if compiled else foreign[0])
+        try:
+            engine.evaluate(rule, {})
+        except PolicyError as error:
+            message = str(error)
+        setattr(objects, attribute, None)
+    finally:
+        used.set()
+        maker.join()
     assert "PanicException" in message
+
+
+def test_an_engine_whose_last_reference_goes_on_another_thread_drops_nothing_there() -> None:
+    # The garbage collector may free an engine on whichever thread it runs:
+    # this thread's compiled program and VM must still be dropped here, never
+    # there (regorus objects refuse to be dropped on another thread).
+    bundle = load_bundle()
+    rule = "data.avhopp.actions.allow"
+    engine = RegorusEngine(bundle, compiled_rules=[rule])
+    engine.evaluate(rule, {})
+    serial = engine._serial
+    refused: list[BaseException | None] = []
+    default_hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: refused.append(unraisable.exc_value)
+    try:
+        handed = [engine]
+        del engine
+        dropper = threading.Thread(target=handed.clear)
+        dropper.start()
+        dropper.join()
+        # The next use of any engine on this thread drops the retired one's objects.
+        RegorusEngine(bundle, compiled_rules=[rule]).evaluate(rule, {})
+    finally:
+        sys.unraisablehook = default_hook
+    assert refused == []
+    assert serial not in regorus_module._per_thread.held
 
 
 def test_a_non_json_input_is_a_policy_error(regorus_engine: RegorusEngine) -> None:

@@ -4,7 +4,11 @@ A ``regorus.Engine`` (the interpreter) and a ``regorus.Rvm`` (the virtual
 machine running a compiled ``regorus.Program``) are bound to the thread that
 made them: using one from another raises ``PanicException``, a BaseException.
 So each thread builds its own from the bundle on first use (a few
-milliseconds), and evaluation never crosses threads. An evaluation runs in the
+milliseconds), and evaluation never crosses threads. Nor does dropping them:
+they are kept per thread (not in the engine, whose last reference may go on
+any thread, the garbage collector's included), and an engine that is gone
+only marks its objects retired; each thread drops its own on its next use of
+any engine, or when it ends. An evaluation runs in the
 calling thread and cannot be interrupted, which is why ``decide_access``
 enforces its timeout by discarding late answers rather than by cancelling.
 
@@ -22,8 +26,10 @@ answer.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+import weakref
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -65,13 +71,48 @@ def build_program(bundle: PolicyBundle, rules: Collection[str]) -> tuple[Any, An
     return program, vm
 
 
+class _ThreadObjects:
+    """One engine's regorus objects on one thread."""
+
+    __slots__ = ("engine", "program", "vm")
+
+    def __init__(self) -> None:
+        self.engine: Any = None
+        self.program: Any = None
+        self.vm: Any = None
+
+
+#: Per thread: {engine serial: that engine's objects on this thread}.
+_per_thread = threading.local()
+#: Serials of engines that are gone; their objects are dropped by the thread
+#: that holds them, on its next use of any engine (see the module's doc).
+_retired: set[int] = set()
+_serials = itertools.count(1)
+
+
+def _objects(serial: int) -> _ThreadObjects:
+    held: dict[int, _ThreadObjects] | None = getattr(_per_thread, "held", None)
+    if held is None:
+        held = _per_thread.held = {}
+        _per_thread.retired_seen = 0
+    if len(_retired) != _per_thread.retired_seen:
+        for gone in [key for key in held if key in _retired]:
+            del held[gone]
+        _per_thread.retired_seen = len(_retired)
+    objects = held.get(serial)
+    if objects is None:
+        objects = held[serial] = _ThreadObjects()
+    return objects
+
+
 class RegorusEngine:
     def __init__(
         self, bundle: PolicyBundle, *, compiled_rules: Collection[str] = COMPILED_RULES
     ) -> None:
         self._bundle = bundle
         self._compiled = frozenset(compiled_rules)
-        self._local = threading.local()
+        self._serial = next(_serials)
+        weakref.finalize(self, _retired.add, self._serial)
         # Built now, so a bundle that does not compile fails at start-up.
         self._engine()
         if self._compiled:
@@ -118,21 +159,19 @@ class RegorusEngine:
         return value
 
     def _engine(self) -> Any:
-        engine = getattr(self._local, "engine", None)
-        if engine is None:
-            engine = self._build(lambda: build_engine(self._bundle))
-            self._local.engine = engine
-        return engine
+        objects = _objects(self._serial)
+        if objects.engine is None:
+            objects.engine = self._build(lambda: build_engine(self._bundle))
+        return objects.engine
 
     def _vm(self) -> Any:
-        vm = getattr(self._local, "vm", None)
-        if vm is None:
+        objects = _objects(self._serial)
+        if objects.vm is None:
             # The program is bound to this thread too; it lives as long as its VM.
-            self._local.program, vm = self._build(
+            objects.program, objects.vm = self._build(
                 lambda: build_program(self._bundle, sorted(self._compiled))
             )
-            self._local.vm = vm
-        return vm
+        return objects.vm
 
     @staticmethod
     def _build(make: Any) -> Any:
