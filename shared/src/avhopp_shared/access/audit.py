@@ -70,13 +70,13 @@ class AuditRecord:
     note: str | None = None
 
 
+#: The canonical form an entry is hashed in. One encoder for every entry:
+#: ``json.dumps`` with these options would build a new one each call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def entry_hash(previous_hash: str, fields: Mapping[str, Any]) -> str:
-    canonical = json.dumps(
-        {name: _canonical(fields[name]) for name in _HASHED_FIELDS},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    canonical = _CANONICAL.encode({name: _canonical(fields[name]) for name in _HASHED_FIELDS})
     return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
 
 
@@ -101,11 +101,16 @@ def chain_head() -> ColumnElement[str]:
     return func.coalesce(newest, GENESIS)
 
 
+#: Built once: building a statement anew costs more than running it.
+_HEAD = sa_select(chain_head())
+_INSERT = insert(_log)
+
+
 async def append(session: AsyncSession, record: AuditRecord, now: datetime) -> None:
     """Add one entry to this session's transaction, chained to the current last entry."""
     connection = await session.connection()
     await lock_chain(connection)
-    head = await connection.scalar(sa_select(chain_head()))
+    head = await connection.scalar(_HEAD)
     await append_all(connection, [record], now, previous=head or GENESIS)
 
 
@@ -121,7 +126,7 @@ async def append_all(
         rows.append({**fields, "previous_hash": previous, "entry_hash": digest})
         previous = digest
     if rows:
-        await connection.execute(insert(_log), rows)
+        await connection.execute(_INSERT, rows)
     return previous
 
 
