@@ -103,11 +103,13 @@ class InboxConsumer:
         if not work:
             return
         async with self._new_uow() as uow:
-            if together:
-                # Every inbox row in one statement, before any effect: an event
-                # processed before fails the whole batch here, at no cost.
-                await self._record_all(uow, [item.envelope for item in work])
-            for item in work:
+            try:
+                await self._record(uow, [item.envelope for item in work])
+            except IntegrityError:
+                if together:
+                    raise  # the bus hands the events over one at a time
+                return  # processed before: no effect, nothing to commit
+            for index, item in enumerate(work):
                 # Together, each event's effects (its events emitted, its log
                 # lines) carry its own trace; alone, the caller set it.
                 token = (
@@ -116,12 +118,10 @@ class InboxConsumer:
                     else None
                 )
                 try:
-                    if together:
+                    if index:
                         # What the events before this one staged, written: the
                         # gate and the handler read through the connection.
                         await uow.session.flush()
-                    elif not await self._record(uow, item.envelope):
-                        return  # processed before: no effect, nothing to commit
                     # The gate's audit entry commits with the inbox row and the effect.
                     visible = await self._visible(uow, item)
                     if visible is not None:
@@ -134,19 +134,14 @@ class InboxConsumer:
             for listener in self.processed_listeners:
                 listener(item.envelope)
 
-    async def _record(self, uow: UnitOfWork, envelope: EventEnvelope) -> bool:
-        """Writes the inbox row; False when the event was processed before."""
-        try:
-            # The inbox row goes first: its primary key is the duplicate
-            # check, and a concurrent delivery of the same event waits on
-            # it (or fails here) instead of applying the effect twice.
-            await uow.session.exec(_INSERT_INBOX, params=_inbox_row(self.name, envelope))
-        except IntegrityError:
-            return False
-        return True
+    async def _record(self, uow: UnitOfWork, envelopes: Sequence[EventEnvelope]) -> None:
+        """The inbox rows, in one statement, before any effect; raises ``IntegrityError``
+        if any event was processed before.
 
-    async def _record_all(self, uow: UnitOfWork, envelopes: Sequence[EventEnvelope]) -> None:
-        """The inbox rows of a batch; raises ``IntegrityError`` if any was processed before."""
+        Their primary key is the duplicate check: a concurrent delivery of the
+        same event waits on it (or fails here) instead of applying the effect
+        twice, and a batch holding a processed event fails at no cost.
+        """
         await uow.session.exec(
             _INSERT_INBOX, params=[_inbox_row(self.name, envelope) for envelope in envelopes]
         )
