@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -8,6 +10,7 @@ from avhopp_followup.adapters.tables import TimelineEntryRecord, TimelineRecord
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone, TimelineEntry
 from avhopp_shared.access.categories import Category
 from avhopp_shared.db.insert_new import insert_new
+from avhopp_shared.db.insert_row import insert_row
 
 _entries = TimelineEntryRecord.__table__  # type: ignore[attr-defined]
 _ENTRIES_OF_CASE = (
@@ -36,18 +39,7 @@ class TimelineRepository:
         if not await insert_new(self._session, TimelineRecord, started):
             return False
         for entry in timeline.entries:
-            self._session.add(
-                TimelineEntryRecord(
-                    case_id=entry.case_id,
-                    milestone=entry.milestone.value,
-                    occurred_at=entry.occurred_at,
-                    recorded_at=entry.recorded_at,
-                    source_event_id=entry.source_event_id,
-                    reported_by=entry.reported_by,
-                    category=entry.category.value,
-                    summary=entry.summary,
-                )
-            )
+            await insert_row(self._session, TimelineEntryRecord, _values(entry))
         return True
 
     async def append(self, entry: TimelineEntry) -> bool:
@@ -55,20 +47,7 @@ class TimelineRepository:
         the case has no timeline here or the entry is already there."""
         if await self._session.get(TimelineRecord, entry.case_id) is None:
             return False
-        return await insert_new(
-            self._session,
-            TimelineEntryRecord,
-            {
-                "case_id": entry.case_id,
-                "milestone": entry.milestone.value,
-                "occurred_at": entry.occurred_at,
-                "recorded_at": entry.recorded_at,
-                "source_event_id": entry.source_event_id,
-                "reported_by": entry.reported_by,
-                "category": entry.category.value,
-                "summary": entry.summary,
-            },
-        )
+        return await insert_new(self._session, TimelineEntryRecord, _values(entry))
 
     async def get(self, case_id: str) -> CaseTimeline | None:
         timeline = await self._session.get(TimelineRecord, case_id)
@@ -94,3 +73,16 @@ class TimelineRepository:
         return CaseTimeline(
             case_id=timeline.case_id, started_at=timeline.started_at, entries=entries
         )
+
+
+def _values(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "case_id": entry.case_id,
+        "milestone": entry.milestone.value,
+        "occurred_at": entry.occurred_at,
+        "recorded_at": entry.recorded_at,
+        "source_event_id": entry.source_event_id,
+        "reported_by": entry.reported_by,
+        "category": entry.category.value,
+        "summary": entry.summary,
+    }

@@ -14,6 +14,7 @@ from avhopp_followup.domain.timeline import Milestone
 from avhopp_followup.service_layer.isu_facts import phase_left
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
+from avhopp_shared.db.insert_row import insert_row
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.followup_events import PhaseChanged
@@ -23,16 +24,18 @@ from avhopp_shared.uow import UnitOfWork
 CaseFilter = ColumnElement[bool]
 
 
-def _add(uow: UnitOfWork, case_id: str, entry: PhaseEntry) -> None:
-    uow.session.add(
-        PhaseEntryRecord(
-            case_id=case_id,
-            phase=entry.phase.value,
-            entered_on=entry.entered_on,
-            reason=entry.reason,
-            recorded_by=entry.recorded_by,
-            recorded_at=entry.recorded_at,
-        )
+async def _add(uow: UnitOfWork, case_id: str, entry: PhaseEntry) -> None:
+    await insert_row(
+        uow.session,
+        PhaseEntryRecord,
+        {
+            "case_id": case_id,
+            "phase": entry.phase.value,
+            "entered_on": entry.entered_on,
+            "reason": entry.reason,
+            "recorded_by": entry.recorded_by,
+            "recorded_at": entry.recorded_at,
+        },
     )
 
 
@@ -49,7 +52,7 @@ def _entry(record: PhaseEntryRecord) -> PhaseEntry:
 async def start_case_phases(uow: UnitOfWork, case_id: str, received_on: date) -> None:
     """With the timeline, when the application arrives (the caller checked it is new)."""
     started = start_phases(case_id, received_on, utcnow())
-    _add(uow, case_id, started.current)
+    await _add(uow, case_id, started.current)
 
 
 async def phases_of(uow: UnitOfWork, case_id: str) -> CasePhases:
@@ -93,7 +96,7 @@ async def record_phase_change(
         today=now.date(),
         now=now,
     )
-    _add(uow, case_id, changed.current)
+    await _add(uow, case_id, changed.current)
     before = changed.entries[-2]
     await phase_left(uow, case_id, before.phase, (entered_on - before.entered_on).days)
     await note_here(

@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_intake.adapters.tables import CaseRecord
 from avhopp_intake.domain.application import Applicant, Application
+from avhopp_shared.db.insert_row import insert_row
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 
 _case = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -23,25 +24,27 @@ class CaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, application: Application, idempotency_key: str | None) -> None:
+    async def add(self, application: Application, idempotency_key: str | None) -> None:
         applicant = application.applicant
-        self._session.add(
-            CaseRecord(
-                case_id=application.case_id,
-                received_at=application.received_at,
-                channel=application.channel.value,
-                referral_source=application.referral_source.value,
-                applied_for=[item.value for item in application.applied_for],
-                out_of_hours=application.out_of_hours,
-                summary=application.summary,
-                given_name=applicant.given_name,
-                family_name=applicant.family_name,
-                personal_identity_number=applicant.personal_identity_number,
-                phone=applicant.phone,
-                idempotency_key=idempotency_key,
-                municipality=application.municipality,
-                previous_case_id=application.previous_case_id,
-            )
+        await insert_row(
+            self._session,
+            CaseRecord,
+            {
+                "case_id": application.case_id,
+                "received_at": application.received_at,
+                "channel": application.channel.value,
+                "referral_source": application.referral_source.value,
+                "applied_for": [item.value for item in application.applied_for],
+                "out_of_hours": application.out_of_hours,
+                "summary": application.summary,
+                "given_name": applicant.given_name,
+                "family_name": applicant.family_name,
+                "personal_identity_number": applicant.personal_identity_number,
+                "phone": applicant.phone,
+                "idempotency_key": idempotency_key,
+                "municipality": application.municipality,
+                "previous_case_id": application.previous_case_id,
+            },
         )
 
     async def get(self, case_id: str) -> Application | None:

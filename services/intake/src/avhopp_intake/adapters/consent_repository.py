@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from avhopp_intake.adapters.tables import ConsentRecordRow
 from avhopp_intake.domain.consent import ConsentMethod, ConsentRecord, RecordedBy, Withdrawal
 from avhopp_shared.access.categories import Category, Purpose
+from avhopp_shared.db.insert_row import insert_row
 from avhopp_shared.events.consent_events import Recipient
 
 
@@ -16,18 +18,18 @@ class ConsentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, consent: ConsentRecord) -> None:
+    async def add(self, consent: ConsentRecord) -> None:
         """A consent just recorded (its id is new)."""
-        self._session.add(_to_row(consent))
+        await insert_row(self._session, ConsentRecordRow, _values(consent))
 
     async def save_withdrawal(self, consent: ConsentRecord) -> None:
         """A recorded consent's withdrawal: the only change a consent ever takes."""
         row = await self._session.get(ConsentRecordRow, consent.consent_id)
         if row is None:
             raise LookupError(f"consent {consent.consent_id} was never recorded")
-        values = _to_row(consent)
+        values = _values(consent)
         for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
-            setattr(row, name, getattr(values, name))
+            setattr(row, name, values[name])
         self._session.add(row)
 
     async def get(self, case_id: str, consent_id: str) -> ConsentRecord | None:
@@ -43,25 +45,25 @@ class ConsentRepository:
         return [_to_domain(row) for row in result.all()]
 
 
-def _to_row(consent: ConsentRecord) -> ConsentRecordRow:
+def _values(consent: ConsentRecord) -> dict[str, Any]:
     withdrawal = consent.withdrawal
-    return ConsentRecordRow(
-        consent_id=consent.consent_id,
-        case_id=consent.case_id,
-        recipients=[r.model_dump() for r in consent.recipients],
-        categories=[c.value for c in consent.categories],
-        purposes=[p.value for p in consent.purposes],
-        valid_from=consent.valid_from,
-        valid_to=consent.valid_to,
-        method=consent.method.value,
-        document_reference=consent.document_reference,
-        oral_note=consent.oral_note,
-        recorded_by=dataclasses.asdict(consent.recorded_by),
-        recorded_at=consent.recorded_at,
-        withdrawn_at=withdrawal.at if withdrawal else None,
-        withdrawn_by=dataclasses.asdict(withdrawal.by) if withdrawal else None,
-        withdrawal_reason=withdrawal.reason if withdrawal else None,
-    )
+    return {
+        "consent_id": consent.consent_id,
+        "case_id": consent.case_id,
+        "recipients": [r.model_dump() for r in consent.recipients],
+        "categories": [c.value for c in consent.categories],
+        "purposes": [p.value for p in consent.purposes],
+        "valid_from": consent.valid_from,
+        "valid_to": consent.valid_to,
+        "method": consent.method.value,
+        "document_reference": consent.document_reference,
+        "oral_note": consent.oral_note,
+        "recorded_by": dataclasses.asdict(consent.recorded_by),
+        "recorded_at": consent.recorded_at,
+        "withdrawn_at": withdrawal.at if withdrawal else None,
+        "withdrawn_by": dataclasses.asdict(withdrawal.by) if withdrawal else None,
+        "withdrawal_reason": withdrawal.reason if withdrawal else None,
+    }
 
 
 def _to_domain(row: ConsentRecordRow) -> ConsentRecord:

@@ -54,7 +54,7 @@ def new_consent(
 
 async def store_granted(uow: UnitOfWork, consent: ConsentRecord) -> None:
     """Inside an open unit of work: the record, the event, and intake's own gate state."""
-    ConsentRepository(uow.session).add(consent)
+    await ConsentRepository(uow.session).add(consent)
     await announce(uow, consent.granted_event(), consent.case_id)
 
 

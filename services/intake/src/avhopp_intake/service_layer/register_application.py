@@ -63,7 +63,7 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         # it links to the person's earlier case.
         previous_case_id=await cases.latest_of_person(command.applicant.personal_identity_number),
     )
-    cases.add(application, command.idempotency_key)
+    await cases.add(application, command.idempotency_key)
     await record_receiving_municipality(uow, application.case_id, command.municipality)
     for consent in command.consents:
         assert command.recorded_by is not None
