@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_intake.adapters.tables import CaseRecord
 from avhopp_intake.domain.application import Applicant, Application
-from avhopp_shared.db.insert_row import insert_row
+from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 
 _case = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -24,9 +24,11 @@ class CaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, application: Application, idempotency_key: str | None) -> None:
+    async def add(self, application: Application, idempotency_key: str | None) -> bool:
+        """Adds the case; False when its idempotency key is taken (by a concurrent
+        request that committed first: the insert waits for it, then does nothing)."""
         applicant = application.applicant
-        await insert_row(
+        return await insert_new(
             self._session,
             CaseRecord,
             {

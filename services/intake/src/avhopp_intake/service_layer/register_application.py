@@ -63,7 +63,11 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         # it links to the person's earlier case.
         previous_case_id=await cases.latest_of_person(command.applicant.personal_identity_number),
     )
-    await cases.add(application, command.idempotency_key)
+    if not await cases.add(application, command.idempotency_key):
+        # A request with the same key opened the case while this one ran (a
+        # client retrying before its first answer came back): the same answer.
+        earlier = await _by_key(cases, command.idempotency_key)
+        return Registered(earlier, created=False)
     await record_receiving_municipality(uow, application.case_id, command.municipality)
     for consent in command.consents:
         assert command.recorded_by is not None
@@ -74,6 +78,14 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         )
     uow.emit(application.received_event(), case_id=application.case_id)
     return Registered(application, created=True)
+
+
+async def _by_key(cases: CaseRepository, key: str | None) -> Application:
+    earlier = await cases.by_idempotency_key(key) if key else None
+    if earlier is None:
+        # Only the key can be taken: case ids are random UUIDs.
+        raise RuntimeError("a new case's row was not written, and no case holds its key")
+    return earlier
 
 
 async def get_application(uow: UnitOfWork, case_id: str) -> Application:
