@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,7 +26,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["follow-up meetings"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -186,8 +185,8 @@ async def get_meetings(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -
 async def get_overdue(
     uow: UnitOfWorkDep,
     access: AccessDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     today = utcnow().date()
     async with uow:

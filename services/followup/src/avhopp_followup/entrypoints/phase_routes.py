@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +27,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["phases"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -173,8 +172,8 @@ async def get_acute_overdue(
     request: Request,
     uow: UnitOfWorkDep,
     access: AccessDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     settings: FollowupSettings = request.app.state.settings
     today = utcnow().date()

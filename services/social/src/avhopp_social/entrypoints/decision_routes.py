@@ -18,7 +18,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome
 from avhopp_social.entrypoints.municipality_scope import READS, WRITES, municipality_cases
@@ -161,8 +161,8 @@ async def get_expiring(
     uow: UnitOfWorkDep,
     access: AccessDep,
     within_days: Annotated[int, Query(ge=0, le=366)] = 30,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     async with uow:
         found = await expiring_decisions(

@@ -17,7 +17,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus, NeedArea
 from avhopp_social.entrypoints.municipality_scope import READS, WRITES, municipality_cases
@@ -109,8 +109,8 @@ async def read_investigations(
     overdue: Annotated[
         bool, Query(description="Only those not started whose start deadline has passed")
     ] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     async with uow:  # the read and its audit entries: one transaction
         found = await list_investigations(

@@ -22,7 +22,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND
+from avhopp_shared.web.params import NOT_FOUND, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.tasks import AssessmentOutcome, Task, TaskKind
 from avhopp_social.entrypoints.municipality_scope import municipality_cases, require_municipality
@@ -102,8 +102,8 @@ async def get_tasks(
     open: Annotated[bool, Query(description="Only tasks not yet done")] = False,
     kind: TaskKind | None = None,
     case_id: Annotated[str | None, Query(max_length=36)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     async with uow:
         found = await tasks(

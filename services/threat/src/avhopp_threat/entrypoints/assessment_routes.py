@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from avhopp_shared.events.envelope import utcnow
@@ -17,7 +15,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.threat_assessment import (
     HandlingLevel,
@@ -125,8 +123,8 @@ async def list_current(
     level: ThreatLevel | None = None,
     handling_level: HandlingLevel | None = None,
     review_due: bool = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     today = utcnow().date()
     async with uow:

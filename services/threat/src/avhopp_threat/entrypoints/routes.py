@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -15,7 +14,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
-from avhopp_shared.web.params import NOT_FOUND, CaseId
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
 from avhopp_threat.service_layer.handlers import get_task, task_queue
@@ -71,8 +70,8 @@ async def read_queue(
     uow: UnitOfWorkDep,
     access: AccessDep,
     status: TaskStatus = TaskStatus.PENDING,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     async with uow:  # the read and its audit entries: one transaction
         tasks = await task_queue(uow, status, limit, offset)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -16,7 +15,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_model,
     requires,
 )
-from avhopp_shared.web.params import CaseId
+from avhopp_shared.web.params import CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.adapters.tables import SecurityIncidentRecord
 from avhopp_threat.service_layer.security_incidents import security_incidents
@@ -74,8 +73,8 @@ async def _listed(
 async def get_all(
     uow: UnitOfWorkDep,
     access: AccessDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     return await _listed(uow, access, None, limit, offset)
 
@@ -91,7 +90,7 @@ async def get_for_case(
     case_id: CaseId,
     uow: UnitOfWorkDep,
     access: AccessDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> JSONResponse:
     return await _listed(uow, access, case_id, limit, offset)
