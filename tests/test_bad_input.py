@@ -154,3 +154,13 @@ async def test_a_retried_request_with_the_same_idempotency_key_opens_one_case(
     assert (
         await count_rows(runtime, "outbox", "WHERE event_type = 'case.application_received'") == 1
     )
+
+
+async def test_a_method_the_path_does_not_take_is_a_405_problem_that_names_the_allowed_ones(
+    embedded_platform: RunningPlatform,
+) -> None:
+    response = await embedded_platform.clients["intake"].delete("/applications")
+
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["allow"] == "POST"

@@ -113,7 +113,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
-        return problem_response(request, exc.status_code, slug, title, detail)
+        response = problem_response(request, exc.status_code, slug, title, detail)
+        # The exception's own headers stay: a 405 must list the allowed
+        # methods in Allow (RFC 9110, 15.5.6).
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
