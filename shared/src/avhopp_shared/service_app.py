@@ -42,6 +42,7 @@ from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
 from avhopp_shared.web.body_limit import BodySizeLimit
+from avhopp_shared.web.openapi_document import install_openapi_document
 from avhopp_shared.web.problems import install_problem_handlers, problem_responses
 from avhopp_shared.web.trace_context import TraceContext
 
@@ -178,6 +179,7 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
     app.state.token_validator = token_validator(settings)
     install_problem_handlers(app)
     install_auth_problem_handlers(app)
+    install_openapi_document(app)
     app.add_middleware(TraceContext)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
