@@ -156,11 +156,19 @@ async def test_a_retried_request_with_the_same_idempotency_key_opens_one_case(
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/applications", "POST"),
+        # Two routes share this path: the answer lists the methods of both.
+        ("/cases/some-case/consents", "GET, POST"),
+    ],
+)
 async def test_a_method_the_path_does_not_take_is_a_405_problem_that_names_the_allowed_ones(
-    embedded_platform: RunningPlatform,
+    embedded_platform: RunningPlatform, path: str, allowed: str
 ) -> None:
-    response = await embedded_platform.clients["intake"].delete("/applications")
+    response = await embedded_platform.clients["intake"].delete(path)
 
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM
-    assert response.headers["allow"] == "POST"
+    assert response.headers["allow"] == allowed

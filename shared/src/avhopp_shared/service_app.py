@@ -41,6 +41,7 @@ from avhopp_shared.security_wiring import local_issuer_for, policy_engine, token
 from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
+from avhopp_shared.web.allowed_methods import remember_route_methods
 from avhopp_shared.web.body_limit import BodySizeLimit
 from avhopp_shared.web.openapi_document import install_openapi_document
 from avhopp_shared.web.problems import install_problem_handlers, problem_responses
@@ -182,11 +183,12 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
     install_openapi_document(app)
     app.add_middleware(TraceContext)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(health.router)
+    routers = [health.router, *definition.routers]
     if not settings.auth_jwks_url:
-        app.include_router(jwks_router(local_issuer_for(settings)))
-    for router in definition.routers:
+        routers.append(jwks_router(local_issuer_for(settings)))
+    for router in routers:
         app.include_router(router)
+    remember_route_methods(app, routers)
     return app
 
 

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from avhopp_shared.bus.base import BusUnavailable
 from avhopp_shared.errors import Conflict, InvalidInput, NotFound
+from avhopp_shared.web.allowed_methods import allowed_methods
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://avhopp.example/problems/"
@@ -95,6 +96,13 @@ _STATUS_SLUGS = {
 }
 
 
+def _route_path(request: Request) -> str:
+    """The path the routes match: without the prefix a proxy mounted the app under."""
+    path: str = request.scope["path"]
+    root: str = request.scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -114,9 +122,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         response = problem_response(request, exc.status_code, slug, title, detail)
-        # The exception's own headers stay: a 405 must list the allowed
-        # methods in Allow (RFC 9110, 15.5.6).
+        # The exception's own headers stay. A 405 must list the allowed
+        # methods in Allow (RFC 9110, 15.5.6): all of the path's routes'.
         response.headers.update(exc.headers or {})
+        if exc.status_code == 405 and (
+            methods := allowed_methods(request.app, _route_path(request))
+        ):
+            response.headers["Allow"] = ", ".join(methods)
         return response
 
     @app.exception_handler(NotFound)
