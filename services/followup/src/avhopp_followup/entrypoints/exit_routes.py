@@ -12,6 +12,7 @@ from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
 from avhopp_followup.entrypoints.access_scope import READS, WRITES
 from avhopp_followup.service_layer.exits import abort_by_person, close, exit_of
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
@@ -33,7 +34,7 @@ class ExitAbortIn(BaseModel):
         },
     )
 
-    aborted_on: date
+    aborted_on: Day
     reason: str = Field(max_length=5000)
     social_support_continues: bool = Field(
         description="Social services' support may go on without police (PROCESS.md step 12)"
@@ -53,7 +54,7 @@ class ClosingIn(BaseModel):
         },
     )
 
-    conversation_on: date
+    conversation_on: Day
     person_view: str = Field(max_length=10000, description="The person's own view of the process")
 
 

@@ -19,6 +19,7 @@ from avhopp_followup.service_layer.meetings import (
 )
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -48,7 +49,7 @@ class MeetingIn(BaseModel):
     )
 
     kind: MeetingKind
-    scheduled_on: date
+    scheduled_on: Day
     with_person: bool = True
     with_provider: str | None = Field(default=None, max_length=200)
 
@@ -61,7 +62,7 @@ class HeldIn(BaseModel):
         },
     )
 
-    held_on: date
+    held_on: Day
     notes: str = Field(max_length=10000, description="What the meeting found")
 
 

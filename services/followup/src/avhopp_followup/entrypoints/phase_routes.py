@@ -20,6 +20,7 @@ from avhopp_followup.service_layer.phases import acute_overdue, phases_of, recor
 from avhopp_followup.settings import FollowupSettings
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -42,7 +43,7 @@ class PhaseChangeIn(BaseModel):
     )
 
     phase: Phase
-    entered_on: date
+    entered_on: Day
     reason: str | None = Field(
         default=None,
         max_length=2000,

@@ -26,6 +26,7 @@ from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -43,18 +44,18 @@ Minutes = Field(gt=0, le=24 * 60, description="Length in minutes")
 
 class ContactIn(BaseModel):
     kind: ContactType
-    on: date
+    on: Day
     minutes: int = Minutes
 
 
 class TreatmentSessionIn(BaseModel):
     kind: TreatmentKind
-    on: date
+    on: Day
     minutes: int = Minutes
 
 
 class IncidentIn(BaseModel):
-    occurred_on: date
+    occurred_on: Day
     severity: Severity
     concerns_security: bool = Field(
         description="It touches the person's security: police are told as well"
@@ -63,8 +64,8 @@ class IncidentIn(BaseModel):
 
 
 class AbsenceIn(BaseModel):
-    first_day: date
-    last_day: date
+    first_day: Day
+    last_day: Day
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -89,7 +90,7 @@ _EXAMPLE: dict[str, Any] = {
 class ProviderReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
-    week_starting: date
+    week_starting: Day
     schedule: str = Field(max_length=5000, description="The weekly schedule agreed with the person")
     contacts: list[ContactIn] = Field(default_factory=list, max_length=100)
     activities: list[str] = Field(default_factory=list, max_length=50)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.categories import Category
 from avhopp_shared.events.consent_events import Recipient
+from avhopp_shared.web.dates import Timestamp
 
 _Name = Field(min_length=1, max_length=200)
 
@@ -55,7 +56,7 @@ class LegalBasisIn(BaseModel):
     reference: str = Field(min_length=3, max_length=200)
     recipient: Recipient
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
-    valid_to: datetime | None = None
+    valid_to: Timestamp | None = None
     note: str = Field(min_length=1, max_length=4000, description="Why the provision applies here.")
 
 

@@ -10,6 +10,7 @@ from avhopp_intake.domain.consent import ConsentMethod, ConsentRecord, ConsentSt
 from avhopp_shared.access.categories import Category, Purpose
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.web.dates import Timestamp
 
 
 class ConsentCreate(BaseModel):
@@ -33,8 +34,8 @@ class ConsentCreate(BaseModel):
     recipients: list[Recipient] = Field(min_length=1, max_length=20)
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
     purposes: list[Purpose] = Field(min_length=1, max_length=len(Purpose))
-    valid_from: datetime | None = Field(default=None, description="Defaults to now.")
-    valid_to: datetime | None = Field(default=None, description="Open-ended when absent.")
+    valid_from: Timestamp | None = Field(default=None, description="Defaults to now.")
+    valid_to: Timestamp | None = Field(default=None, description="Open-ended when absent.")
     method: ConsentMethod
     document_reference: str | None = Field(
         default=None, max_length=200, description="Required for a written consent."

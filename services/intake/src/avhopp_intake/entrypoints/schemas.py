@@ -12,6 +12,7 @@ from avhopp_intake.domain.identity import birth_date_of, normalise_identity_numb
 from avhopp_intake.entrypoints.consent_schemas import ConsentCreate
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.web.dates import Timestamp
 
 IdentityNumber = Annotated[
     str,
@@ -44,7 +45,7 @@ class ApplicationCreate(BaseModel):
     out_of_hours: bool = Field(
         description="Received outside office hours (004 Del 2: the person may need on-call support)."
     )
-    received_at: datetime | None = Field(
+    received_at: Timestamp | None = Field(
         default=None,
         description="When the application arrived; defaults to now. Must carry a timezone.",
     )

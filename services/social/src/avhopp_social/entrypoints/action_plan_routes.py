@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -46,7 +47,7 @@ class MeasureIn(BaseModel):
         examples=["provider"],
     )
     organisation: str | None = Field(default=None, max_length=200)
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class ActionPlanIn(BaseModel):
@@ -72,7 +73,7 @@ class ActionPlanIn(BaseModel):
 
     goals: list[str] = Field(min_length=1, max_length=50)
     measures: list[MeasureIn] = Field(min_length=1, max_length=100)
-    review_on: date
+    review_on: Day
     persons_view: str = Field(default="", max_length=5000)
 
 

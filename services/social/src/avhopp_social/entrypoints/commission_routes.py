@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_shared.access.categories import Category
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -50,7 +51,7 @@ class CommissionIn(BaseModel):
         description="What the board decides the provider may receive (with the person's "
         "consent); nothing else reaches the provider.",
     )
-    decided_on: date
+    decided_on: Day
 
 
 class CommissionPublic(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -51,9 +52,9 @@ class AidDecisionIn(BaseModel):
     aid_type: AidType
     outcome: Outcome
     reasons: str = Field(max_length=5000)
-    valid_from: date | None = None
-    valid_to: date | None = Field(default=None, description="Absent: not time-limited")
-    decided_on: date
+    valid_from: Day | None = None
+    valid_to: Day | None = Field(default=None, description="Absent: not time-limited")
+    decided_on: Day
 
 
 class AidDecisionPublic(BaseModel):

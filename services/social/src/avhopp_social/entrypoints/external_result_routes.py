@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -35,7 +34,7 @@ READ = [requires("investigation.read"), READS]
 
 
 class _Result(BaseModel):
-    assessed_on: date
+    assessed_on: Day
     assessor: str = Field(min_length=1, max_length=200)
     summary: str = Field(min_length=1, max_length=5000)
 

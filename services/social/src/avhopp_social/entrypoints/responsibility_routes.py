@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
@@ -62,9 +63,9 @@ class TransferIn(BaseModel):
     )
 
     to_municipality: str = Field(description=_MUNICIPALITY)
-    requested_on: date
-    decided_on: date
-    effective_on: date
+    requested_on: Day
+    decided_on: Day
+    effective_on: Day
 
 
 class TransferPublic(BaseModel):

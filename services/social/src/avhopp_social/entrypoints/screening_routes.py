@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
@@ -43,7 +44,7 @@ class ScreeningIn(BaseModel):
     instrument: Instrument
     answers: list[int] = Field(description="Item scores in order (AUDIT 10 items, DUDIT 11)")
     sex: Sex = Field(description="The published cut-offs differ by sex")
-    administered_on: date
+    administered_on: Day
 
 
 class ScreeningPublic(BaseModel):

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.municipalities import municipality_by_code
+from avhopp_shared.web.dates import Day
 from avhopp_threat.domain.placement import Placement, PlacementAssessment
 from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
 from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure
@@ -77,8 +78,8 @@ class ThreatAssessmentIn(BaseModel):
         max_length=100,
         description="The networks the person belonged to (a placement must keep rivals apart).",
     )
-    assessed_on: date
-    next_review_on: date | None = Field(
+    assessed_on: Day
+    next_review_on: Day | None = Field(
         default=None, description="Required unless the level is none; a date still to come."
     )
     relative: RelativeIn | None = Field(
@@ -162,7 +163,7 @@ class RegisterCheckIn(BaseModel):
 
     purpose: CheckPurpose
     registers: list[Register] = Field(min_length=1)
-    checked_on: date
+    checked_on: Day
     hit: bool
     summary: str = Field(default="", max_length=_TEXT)
 
@@ -201,13 +202,13 @@ class ProtectiveMeasureIn(BaseModel):
     )
 
     kind: MeasureKind
-    started_on: date
+    started_on: Day
     note: str | None = Field(default=None, max_length=2000)
 
 
 class MeasureStatusIn(BaseModel):
     status: MeasureStatus
-    on: date
+    on: Day
 
 
 class ProtectiveMeasurePublic(BaseModel):
@@ -246,7 +247,7 @@ class PoliceCaseIn(BaseModel):
     """The coordinator's answers to the conditions the records cannot tell."""
 
     motivated: bool = Field(description="Judged motivated to leave organised crime")
-    conditions_form_signed_on: date | None = Field(
+    conditions_form_signed_on: Day | None = Field(
         default=None, description="When the person signed the police conditions form"
     )
     witness: bool = Field(description="The person is a witness (bevisperson)")
@@ -385,7 +386,7 @@ class PlacementIn(BaseModel):
     )
 
     municipality: str = Field(min_length=1, max_length=100, description=_MUNICIPALITY)
-    placed_on: date
+    placed_on: Day
 
 
 class PlacementPublic(BaseModel):
