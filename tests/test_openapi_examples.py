@@ -25,6 +25,7 @@ from avhopp_shared.service_app import ServiceDefinition
 from avhopp_shared.web.disclosure import DISCLOSED_FROM
 from avhopp_social import app as social_app
 from avhopp_social.settings import SocialSettings
+from tests.fixtures.models import models_in
 
 REF_PREFIX = "#/components/schemas/"
 
@@ -88,16 +89,6 @@ def _refusals(model: type[BaseModel], examples: list[Any]) -> list[str]:
         except ValidationError as error:
             refused.append(f"{model.__name__} example {index}: {error}")
     return refused
-
-
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    """Every model in an annotation and, through their fields, every model nested in those."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-        for info in annotation.model_fields.values():
-            yield from _models_in(info.annotation)
-    for argument in typing.get_args(annotation):
-        yield from _models_in(argument)
 
 
 @pytest.mark.parametrize("service", ["social", "followup"])
@@ -168,7 +159,7 @@ def test_every_example_in_the_document_is_accepted_by_the_model_it_documents(ser
             route.response_model,
             route.body_field.field_info.annotation if route.body_field else None,
         )
-        for model in _models_in(annotation)
+        for model in models_in(annotation)
     }
     documented = {name: models[name] for name in models if components[name].get("examples")}
 

@@ -9,31 +9,22 @@ from __future__ import annotations
 
 import random
 import typing
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import pytest
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from avhopp_followup.app import definition as followup
 from avhopp_intake.app import definition as intake
 from avhopp_social.app import definition as social
 from avhopp_threat.app import definition as threat
+from tests.fixtures.models import models_in
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
 NOT_ISO = [0, 1.5, "0", "1700000000", "yesterday"]
-
-
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-        for info in annotation.model_fields.values():
-            yield from _models_in(info.annotation)
-    for argument in typing.get_args(annotation):
-        yield from _models_in(argument)
 
 
 def _kinds(annotation: Any) -> set[Any]:
@@ -51,7 +42,7 @@ def _date_fields() -> dict[str, tuple[TypeAdapter[Any], Any]]:
             for route in router.routes:
                 if not isinstance(route, APIRoute) or route.body_field is None:
                     continue
-                for model in _models_in(route.body_field.field_info.annotation):
+                for model in models_in(route.body_field.field_info.annotation):
                     for name, info in model.model_fields.items():
                         kinds = _kinds(info.annotation)
                         if not kinds:
