@@ -172,3 +172,16 @@ async def test_a_method_the_path_does_not_take_is_a_405_problem_that_names_the_a
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM
     assert response.headers["allow"] == allowed
+
+
+async def test_an_empty_idempotency_key_is_a_422_naming_the_header(
+    embedded_platform: RunningPlatform,
+) -> None:
+    intake = embedded_platform.clients["intake"]
+    body = application_body(random.Random(9))
+
+    response = await intake.post("/applications", json=body, headers={"Idempotency-Key": ""})
+
+    assert response.status_code == 422
+    assert [p["name"] for p in response.json()["invalid-params"]] == ["Idempotency-Key"]
+    assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == 0

@@ -63,7 +63,9 @@ async def post_application(
     body: ApplicationCreate,
     uow: UnitOfWorkDep,
     access: AccessDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    ] = None,
 ) -> JSONResponse:
     applicant = body.applicant
     command = RegisterApplication(

@@ -44,7 +44,7 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
     events and the answer's audit entry commit together or not at all.
     """
     cases = CaseRepository(uow.session)
-    if command.idempotency_key:
+    if command.idempotency_key is not None:
         # A client retrying after a timeout must not open a second case.
         earlier = await cases.by_idempotency_key(command.idempotency_key)
         if earlier is not None:
@@ -81,7 +81,7 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
 
 
 async def _by_key(cases: CaseRepository, key: str | None) -> Application:
-    earlier = await cases.by_idempotency_key(key) if key else None
+    earlier = await cases.by_idempotency_key(key) if key is not None else None
     if earlier is None:
         # Only the key can be taken: case ids are random UUIDs.
         raise RuntimeError("a new case's row was not written, and no case holds its key")
