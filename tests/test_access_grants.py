@@ -106,6 +106,10 @@ async def test_break_glass_is_short_justified_and_approved_by_a_second_person_on
     unexplained = await intake.post(
         f"/cases/{case_id}/break-glass", json={**body, "justification": "urgent"}, headers=police
     )
+    # Past any clock: refused as input, not a fault when the duration is computed.
+    beyond_any_clock = await intake.post(
+        f"/cases/{case_id}/break-glass", json={**body, "minutes": -(10**16)}, headers=police
+    )
     granted = await intake.post(f"/cases/{case_id}/break-glass", json=body, headers=police)
     grant_id = granted.json()["grant_id"]
     waiting = await intake.get("/break-glass-reviews", headers=police)
@@ -123,8 +127,9 @@ async def test_break_glass_is_short_justified_and_approved_by_a_second_person_on
     )
     approved = await intake.post(approval, headers={"Authorization": f"Bearer {second}"})
 
-    assert [r.status_code for r in (too_long, unexplained)] == [422, 422]
+    assert [r.status_code for r in (too_long, unexplained, beyond_any_clock)] == [422] * 3
     assert too_long.json()["invalid-params"][0]["name"] == "minutes"
+    assert beyond_any_clock.json()["invalid-params"][0]["name"] == "minutes"
     assert unexplained.json()["invalid-params"][0]["name"] == "justification"
     assert by_requester.status_code == 409
     assert by_other_agency.status_code == 409

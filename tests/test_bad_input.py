@@ -185,3 +185,22 @@ async def test_an_empty_idempotency_key_is_a_422_naming_the_header(
     assert response.status_code == 422
     assert [p["name"] for p in response.json()["invalid-params"]] == ["Idempotency-Key"]
     assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == 0
+
+
+async def test_a_retry_by_a_referrer_who_may_see_nothing_gets_the_first_answer_not_a_404(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # Police refer a person who has given no consent: the answer withholds
+    # every category, and the retry must say the same, not that nothing exists.
+    body = {**application_body(random.Random(11)), "consents": [], "municipality": "1280"}
+    headers = {**embedded_platform.auth("police-syd"), "Idempotency-Key": "police-req-0077"}
+    intake = embedded_platform.clients["intake"]
+
+    first = await intake.post("/applications", json=body, headers=headers)
+    retry = await intake.post("/applications", json=body, headers=headers)
+
+    assert first.status_code == 201, first.text
+    assert retry.status_code == 200, retry.text
+    assert retry.json() == first.json()
+    assert retry.headers["location"] == first.headers["location"]
+    assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == 1

@@ -118,14 +118,20 @@ def _body(disclosure: Disclosure) -> dict[str, Any]:
     return {**disclosure.data, "withheld": withheld}
 
 
-def disclosed_response(disclosure: Disclosure, status_code: int = 200) -> JSONResponse:
+def disclosed_response(
+    disclosure: Disclosure, status_code: int = 200, *, write: bool | None = None
+) -> JSONResponse:
     """The filtered body; on a read, a 404 when nothing at all may be disclosed.
 
     A reader who may see nothing of a case cannot tell it from a case that does
     not exist: even its existence is ``case_ref`` (the read is still audited).
-    A write (201) still answers, with every category listed as withheld.
+    A write still answers, with every category listed as withheld. ``write``
+    says which this answers; by default a 201 is a write and anything else a
+    read, but a replayed write (200 to a retry) is a write too: the client that
+    made the case must get the same answer on its retry, not a 404.
     """
-    if disclosure.nothing and status_code == 200:
+    answers_write = status_code == 201 if write is None else write
+    if disclosure.nothing and not answers_write:
         raise NotFound("case data", "for this caller")
     return JSONResponse(
         _body(disclosure),

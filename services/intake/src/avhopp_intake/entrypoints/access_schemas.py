@@ -6,11 +6,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from avhopp_intake.domain.access_grants import MAX_BREAK_GLASS
 from avhopp_shared.access.categories import Category
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.web.dates import Timestamp
 
 _Name = Field(min_length=1, max_length=200)
+#: Break-glass is time-limited to a few hours (ACCESS.md): the domain's limit, in minutes.
+MAX_MINUTES = int(MAX_BREAK_GLASS.total_seconds() // 60)
 
 
 class TeamMemberIn(BaseModel):
@@ -89,7 +92,9 @@ class BreakGlassIn(BaseModel):
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
     justification: str = Field(max_length=4000)
     legal_basis: str = Field(max_length=200)
-    minutes: int = Field(description="How long the access lasts; at most 240.")
+    minutes: int = Field(
+        ge=1, le=MAX_MINUTES, description=f"How long the access lasts; at most {MAX_MINUTES}."
+    )
 
 
 class BreakGlassPublic(BaseModel):

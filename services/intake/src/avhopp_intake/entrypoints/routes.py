@@ -94,7 +94,7 @@ async def post_application(
         case_id = result.application.case_id
         disclosure = await access.disclose(case_id, CasePublic.of(result.application))
     response = disclosed_response(
-        disclosure, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        disclosure, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK, write=True
     )
     response.headers["Location"] = f"/cases/{case_id}"
     return response
