@@ -1,0 +1,145 @@
+"""Text holding a NUL character is refused at the door (422), whichever database is behind.
+
+PostgreSQL cannot store U+0000 in text; SQLite can. Left to the database, the
+same request opened a case on the embedded platform and was answered 503 on
+the scaled-out one, an infrastructure fault with "retry later", where the
+request itself is at fault and a retry can never succeed. JSON can carry the
+character only as the escape ``\\u0000``, so a body without that escape is
+passed on as it came, without being parsed twice.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from avhopp_shared.web.problems import PROBLEM_BASE, PROBLEM_JSON
+
+NUL = "\x00"
+_ESCAPED_NUL = b"\\u0000"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class NulGuard:
+    """ASGI middleware: 422 naming where a NUL was found (path, query parameter, body field).
+
+    Runs inside the body-size limit, which bounds what it buffers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        found = _in_path(scope) or _in_query(scope)
+        if found is not None:
+            await _refuse(scope, send, *found)
+            return
+        if scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        body, tail = await _read_body(receive)
+        if _ESCAPED_NUL in body:
+            field = _in_json(body)
+            if field is not None:
+                await _refuse(scope, send, *field)
+                return
+        await self.app(scope, _replay(body, tail, receive), send)
+
+
+def _in_path(scope: Scope) -> tuple[str, str, str] | None:
+    return ("path", "path", "") if NUL in scope.get("path", "") else None
+
+
+def _in_query(scope: Scope) -> tuple[str, str, str] | None:
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if NUL in name or NUL in value:
+            return name.replace(NUL, ""), "query", ""
+    return None
+
+
+def _in_json(body: bytes) -> tuple[str, str, str] | None:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None  # not JSON: the route's own parsing answers for it
+    path = _first_nul(document, [])
+    if path is None:
+        return None  # the escape was part of other text (a backslash, then "u0000")
+    return ".".join(path) or "body", "body", "#/" + "/".join(path)
+
+
+def _first_nul(value: Any, path: list[str]) -> list[str] | None:
+    if isinstance(value, str):
+        return path if NUL in value else None
+    items: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                return [*path, key.replace(NUL, "")]
+            items.append((key, item))
+    elif isinstance(value, list):
+        items = [(str(index), item) for index, item in enumerate(value)]
+    for key, item in items:
+        found = _first_nul(item, [*path, key])
+        if found is not None:
+            return found
+    return None
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+    """The whole body, and any message after it (a disconnect) to hand on."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), [message]
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), []
+
+
+def _replay(body: bytes, tail: list[Message], receive: Receive) -> Receive:
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}, *tail]
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
+
+
+async def _refuse(scope: Scope, send: Send, name: str, where: str, pointer: str) -> None:
+    body = json.dumps(
+        {
+            "type": PROBLEM_BASE + "validation-error",
+            "title": "Request is not valid",
+            "status": 422,
+            "instance": scope.get("path", "").replace(NUL, ""),
+            "detail": f"invalid field(s): {name}",
+            "invalid-params": [
+                {
+                    "name": name,
+                    "in": where,
+                    "pointer": pointer,
+                    "reason": "text may not contain the NUL character (U+0000)",
+                }
+            ],
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
