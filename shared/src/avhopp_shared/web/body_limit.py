@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avhopp_shared.web.problems import PROBLEM_BASE, PROBLEM_JSON
+from avhopp_shared.web.problems import PROBLEM_BASE, send_problem
 
 
 class _TooLarge(Exception):
@@ -50,24 +48,15 @@ class BodySizeLimit:
                 await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(
+        await send_problem(
+            send,
+            413,
             {
                 "type": PROBLEM_BASE + "payload-too-large",
                 "title": "Request body too large",
                 "status": 413,
                 "detail": f"The body exceeds {self.max_bytes} bytes.",
                 "instance": scope.get("path", ""),
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_JSON.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+            },
+            headers=[(b"connection", b"close")],
         )
-        await send({"type": "http.response.body", "body": body})

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avhopp_shared.web.problems import PROBLEM_BASE, PROBLEM_JSON
+from avhopp_shared.web.problems import PROBLEM_BASE, send_problem
 
 NUL = "\x00"
 _ESCAPED_NUL = b"\\u0000"
@@ -115,7 +115,9 @@ def _replay(body: bytes, tail: list[Message], receive: Receive) -> Receive:
 
 
 async def _refuse(scope: Scope, send: Send, name: str, where: str, pointer: str) -> None:
-    body = json.dumps(
+    await send_problem(
+        send,
+        422,
         {
             "type": PROBLEM_BASE + "validation-error",
             "title": "Request is not valid",
@@ -130,16 +132,5 @@ async def _refuse(scope: Scope, send: Send, name: str, where: str, pointer: str)
                     "reason": "text may not contain the NUL character (U+0000)",
                 }
             ],
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
+        },
     )
-    await send({"type": "http.response.body", "body": body})
