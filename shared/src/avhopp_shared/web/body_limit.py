@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avhopp_shared.web.problems import PROBLEM_BASE, send_problem
+from avhopp_shared.web.problems import problem_body, send_problem
 
 
 class _TooLarge(Exception):
@@ -50,13 +50,12 @@ class BodySizeLimit:
     async def _reject(self, scope: Scope, send: Send) -> None:
         await send_problem(
             send,
-            413,
-            {
-                "type": PROBLEM_BASE + "payload-too-large",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"The body exceeds {self.max_bytes} bytes.",
-                "instance": scope.get("path", ""),
-            },
+            problem_body(
+                413,
+                "payload-too-large",
+                "Request body too large",
+                scope.get("path", ""),
+                f"The body exceeds {self.max_bytes} bytes.",
+            ),
             headers=[(b"connection", b"close")],
         )

@@ -16,10 +16,11 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avhopp_shared.web.problems import PROBLEM_BASE, send_problem
+from avhopp_shared.web.problems import invalid_input_body, send_problem
 
 NUL = "\x00"
 _ESCAPED_NUL = b"\\u0000"
+_QUERY_NUL = b"%00"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -57,7 +58,10 @@ def _in_path(scope: Scope) -> tuple[str, str, str] | None:
 
 
 def _in_query(scope: Scope) -> tuple[str, str, str] | None:
-    query = scope.get("query_string", b"").decode("latin-1")
+    raw: bytes = scope.get("query_string", b"")
+    if _QUERY_NUL not in raw:
+        return None  # the query can carry the character only percent-encoded
+    query = raw.decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True):
         if NUL in name or NUL in value:
             return name.replace(NUL, ""), "query", ""
@@ -115,22 +119,6 @@ def _replay(body: bytes, tail: list[Message], receive: Receive) -> Receive:
 
 
 async def _refuse(scope: Scope, send: Send, name: str, where: str, pointer: str) -> None:
-    await send_problem(
-        send,
-        422,
-        {
-            "type": PROBLEM_BASE + "validation-error",
-            "title": "Request is not valid",
-            "status": 422,
-            "instance": scope.get("path", "").replace(NUL, ""),
-            "detail": f"invalid field(s): {name}",
-            "invalid-params": [
-                {
-                    "name": name,
-                    "in": where,
-                    "pointer": pointer,
-                    "reason": "text may not contain the NUL character (U+0000)",
-                }
-            ],
-        },
-    )
+    reason = "text may not contain the NUL character (U+0000)"
+    param = {"name": name, "in": where, "pointer": pointer, "reason": reason}
+    await send_problem(send, invalid_input_body(scope.get("path", "").replace(NUL, ""), [param]))

@@ -49,6 +49,36 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": Problem, "content": {PROBLEM_JSON: {}}} for status in statuses}
 
 
+def problem_body(
+    status: int, slug: str, title: str, instance: str, detail: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """An RFC 9457 problem document."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "instance": instance,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return body
+
+
+def invalid_input_body(instance: str, params: list[dict[str, str]]) -> dict[str, Any]:
+    """The 422 of every refused input, whoever refused it: each field named in
+    ``invalid-params`` (name, in, pointer, reason) and together in the detail."""
+    names = ", ".join(param["name"] for param in params)
+    return problem_body(
+        422,
+        "validation-error",
+        "Request is not valid",
+        instance,
+        f"invalid field(s): {names}",
+        **{"invalid-params": params},
+    )
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -57,28 +87,24 @@ def problem_response(
     detail: str | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "instance": request.url.path,
-    }
-    if detail:
-        body["detail"] = detail
-    body.update(extra)
+    return _answer(problem_body(status, slug, title, request.url.path, detail, **extra))
+
+
+def _answer(body: dict[str, Any]) -> JSONResponse:
+    status = body["status"]
     headers = {"Retry-After": "5"} if status == 503 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 async def send_problem(
-    send: Send, status: int, body: dict[str, Any], *, headers: Sequence[tuple[bytes, bytes]] = ()
+    send: Send, body: dict[str, Any], *, headers: Sequence[tuple[bytes, bytes]] = ()
 ) -> None:
     """A problem+json answer sent from ASGI middleware, which has no Response to return."""
     encoded = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": status,
+            "status": body["status"],
             "headers": [
                 (b"content-type", PROBLEM_JSON.encode()),
                 (b"content-length", str(len(encoded)).encode()),
@@ -128,16 +154,7 @@ def _route_path(request: Request) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        params = _invalid_params(exc)
-        names = ", ".join(p["name"] for p in params)
-        return problem_response(
-            request,
-            422,
-            "validation-error",
-            "Request is not valid",
-            detail=f"invalid field(s): {names}",
-            **{"invalid-params": params},
-        )
+        return _answer(invalid_input_body(request.url.path, _invalid_params(exc)))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -163,14 +180,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"name": field, "in": "body", "pointer": "#/" + field.replace(".", "/"), "reason": why}
             for field, why in exc.problems
         ]
-        return problem_response(
-            request,
-            422,
-            "validation-error",
-            "Request is not valid",
-            detail="invalid field(s): " + ", ".join(field for field, _ in exc.problems),
-            **{"invalid-params": params},
-        )
+        return _answer(invalid_input_body(request.url.path, params))
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
