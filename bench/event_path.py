@@ -24,7 +24,7 @@ import asyncio
 import random
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from avhopp_shared.bus.kafka import KafkaBus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import InboxConsumer
+from bench import machine_cpu
 from bench.stats import summarize
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
@@ -180,9 +181,18 @@ async def wait_for_assignments(platform: RunningPlatform, limit_s: float = 90.0)
 
 
 async def measure_event_path(
-    platform: RunningPlatform, *, cases: int, warmup: int, seed: int = 42
+    platform: RunningPlatform,
+    *,
+    cases: int,
+    warmup: int,
+    seed: int = 42,
+    cpu_groups: Mapping[str, Sequence[int]] | None = None,
 ) -> dict[str, Any]:
-    """Submit ``warmup`` then ``cases`` applications one after another; latency figures in ms."""
+    """Submit ``warmup`` then ``cases`` applications one after another; latency figures in ms.
+
+    With ``cpu_groups`` ({name: pids}), also where the machine's CPU went while
+    the measured cases ran (:mod:`bench.machine_cpu`).
+    """
     consumer = platform.runtime("threat").consumer
     assert consumer is not None
     stamps = _Stamps()
@@ -212,6 +222,7 @@ async def measure_event_path(
     measured_ids: list[str] = []
     started = time.perf_counter()
     cpu_started = time.process_time()
+    machine_before = machine_cpu.sample() if cpu_groups is not None else None
     for index in range(cases):
         if index and index % PROGRESS_EVERY == 0:
             print(f"   {platform.mode}: {index}/{cases} cases", file=sys.stderr, flush=True)
@@ -221,6 +232,9 @@ async def measure_event_path(
         measured_ids.append(case_id)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
+    machine = None
+    if cpu_groups is not None:
+        machine = machine_cpu.spent(machine_before, machine_cpu.sample(), cpu_groups, cases=cases)
 
     return {
         "cases": cases,
@@ -231,6 +245,7 @@ async def measure_event_path(
         "latency_ms": summarize(totals),
         "http_response_ms": summarize(http),
         "stages_ms": _stages(platform.mode, stamps, measured_ids),
+        "machine_cpu": machine,
         "samples_ms": [round(value, 3) for value in totals],
     }
 

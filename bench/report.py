@@ -340,6 +340,67 @@ def _latency_row(label: str, figures: dict[str, Any] | None) -> str:
     return f"  {label:<44}{figures.get('n', '-')!s:>6}" + "".join(f"{c:>10}" for c in cells)
 
 
+#: A spread of the speed probes beyond this is called out: the run's figures
+#: were measured on a machine whose speed changed.
+SPEED_SPREAD_WARN = 1.2
+
+
+def _speed_rows(probes: dict[str, float]) -> list[str]:
+    """The speed probes (bench.machine_cpu.speed_probe) taken before each phase and at the end."""
+    if not probes:
+        return []
+    fastest, slowest = min(probes.values()), max(probes.values())
+    rows = [
+        "  speed probe, ms for a fixed loop before each phase and at the end:"
+        f" {fastest:.1f} to {slowest:.1f} (slowest/fastest {slowest / fastest:.2f})"
+    ]
+    if slowest / fastest > SPEED_SPREAD_WARN:
+        order = ", ".join(f"{name} {value:.1f}" for name, value in probes.items())
+        rows.append(f"  THE MACHINE'S SPEED CHANGED DURING THE RUN: {order}")
+    return rows
+
+
+#: Columns of the machine-CPU table: group name in bench.machine_cpu's figures, heading.
+CPU_GROUPS = (
+    ("services", "services"),
+    ("bench client", "client"),
+    ("broker", "broker"),
+    ("postgresql", "PostgreSQL"),
+    ("other", "other"),
+)
+
+
+def _machine_cpu_rows(results: dict[str, Any]) -> list[str]:
+    """Where the CPU went during the distributed event paths, and on the idle platform."""
+    rows: list[tuple[str, dict[str, Any], str]] = []
+    for mode, label in (("distributed", "1 process"), ("distributed_processes", "per service")):
+        for key, when, figure in (
+            ("machine_cpu", "cases ran, ms per case", "ms_per_case"),
+            ("idle_cpu", "idle, % of one core", "pct_of_one_core"),
+        ):
+            figures = _get(results, "event_path", mode, key)
+            if figures:
+                rows.append((f"{label}: {when}", figures, figure))
+    if not rows:
+        return []
+    cores = rows[0][1].get("cores")
+    lines = [
+        "",
+        f"  where the machine's CPU went, distributed ({cores} cores; in the 1-process"
+        " line the client runs in the services' process):",
+        f"    {'':<38}" + "".join(f"{heading:>11}" for _, heading in CPU_GROUPS) + "  cores busy",
+    ]
+    for label, figures, figure in rows:
+        groups = figures.get("groups") or {}
+        cells = [_fmt((groups.get(name) or {}).get(figure), 1) for name, _ in CPU_GROUPS]
+        lines.append(
+            f"    {label:<38}"
+            + "".join(f"{cell:>11}" for cell in cells)
+            + f"{_fmt(figures.get('machine_busy_pct'), 0):>11}%"
+        )
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results.get("machine", {})
     config = results.get("config", {})
@@ -350,6 +411,7 @@ def render(results: dict[str, Any]) -> str:
         f"PostgreSQL {machine.get('postgres')}",
         f"  load average at start {machine.get('load_average_at_start')}, "
         f"at end {machine.get('load_average_at_end')}",
+        *_speed_rows(machine.get("speed_probe_ms") or {}),
         f"  N = {config.get('cases')} cases (+{config.get('warmup')} warm-up), "
         f"M = {config.get('outbox_rows')} outbox rows, "
         f"envelope = {config.get('payload_bytes')} bytes",
@@ -417,6 +479,8 @@ def render(results: dict[str, Any]) -> str:
                 f"  {mode}: process CPU per measured case {_fmt(cpu, 2)} ms"
                 " (all threads, including background polling while a case waits)"
             )
+
+    lines += _machine_cpu_rows(results)
 
     throughput = results.get("throughput", {})
     lines += ["", "Throughput (events/s)"]

@@ -64,6 +64,7 @@ from bench import (
     infra,
     isu,
     kafka_raw,
+    machine_cpu,
     relay_throughput,
     report,
     rival_check,
@@ -127,6 +128,8 @@ class Bench:
         self.access_reads = _env_int("BENCH_ACCESS_READS", 2000)
         self.access_warmup = _env_int("BENCH_ACCESS_WARMUP", 200, minimum=0)
         self.decisions = _env_int("BENCH_DECISIONS", 5000, minimum=10)
+        self.idle_seconds = _env_int("BENCH_IDLE_SECONDS", 5)
+        self.broker_pids: list[int] = []
         fetch_wait = os.environ.get("BENCH_FETCH_MAX_WAIT_MS", "").strip()
         self.what_if_fetch_max_wait_ms = int(fetch_wait) if fetch_wait else None
         self.template: bytes | None = None
@@ -142,6 +145,7 @@ class Bench:
                 "access_reads": self.access_reads,
                 "access_warmup": self.access_warmup,
                 "decisions": self.decisions,
+                "idle_seconds": self.idle_seconds,
                 "what_if_fetch_max_wait_ms": self.what_if_fetch_max_wait_ms,
             },
             "event_path": {},
@@ -152,7 +156,9 @@ class Bench:
         }
 
     async def phase(self, name: str, body: Callable[[], Awaitable[None]]) -> bool:
-        print(f"-- {name} ...", file=sys.stderr, flush=True)
+        probe = machine_cpu.speed_probe()
+        self.results["machine"].setdefault("speed_probe_ms", {})[name] = probe
+        print(f"-- {name} ... (speed probe {probe} ms)", file=sys.stderr, flush=True)
         started = time.perf_counter()
         try:
             await body()
@@ -224,6 +230,7 @@ class Bench:
 
     async def _on_broker(self) -> None:
         with infra.tansu_broker(self.workdir) as broker:
+            self.broker_pids = [broker.pid] if broker.pid is not None else []
             async with infra.postgres_databases() as databases:
                 self.results["machine"]["postgres"] = await databases.server_version()
                 bootstrap = broker.bootstrap_servers
@@ -254,9 +261,12 @@ class Bench:
             self.results["config"]["consumer_settings"] = kafka_raw.effective_consumer_settings(
                 self.consumer_options
             )
+            # The client runs in this process too: one group for both.
+            groups = {"services": [os.getpid()], "broker": self.broker_pids}
             figures = await event_path.measure_event_path(
-                platform, cases=self.cases, warmup=self.warmup
+                platform, cases=self.cases, warmup=self.warmup, cpu_groups=groups
             )
+            figures["idle_cpu"] = await machine_cpu.idle(groups, self.idle_seconds)
             figures["partition_assignment_wait_s"] = round(waited, 2)
             self.results["event_path"]["distributed"] = figures
             self.template = await _first_outbox_payload(platform.runtime("intake"))
@@ -266,7 +276,12 @@ class Bench:
     ) -> None:
         urls = await databases.create(list(SERVICES))
         self.results["event_path"]["distributed_processes"] = await service_processes.measure(
-            urls, bootstrap, cases=self.cases, warmup=self.warmup
+            urls,
+            bootstrap,
+            cases=self.cases,
+            warmup=self.warmup,
+            broker_pids=self.broker_pids,
+            idle_seconds=self.idle_seconds,
         )
 
     async def floor(self, bootstrap: str) -> None:
@@ -379,6 +394,7 @@ async def main() -> int:
     results = bench.results
     results["runtime_s"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = infra.load_average()
+    results["machine"].setdefault("speed_probe_ms", {})["end"] = machine_cpu.speed_probe()
     results["targets"] = report.evaluate_targets(results)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path, latest = report.write(results, stamp)

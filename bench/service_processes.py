@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import httpx
 
 from avhopp_shared.auth.local_issuer import DEMO_CLIENTS, LocalIssuer
 from avhopp_shared.platform import SERVICES
+from bench import machine_cpu
 from bench.stats import summarize
 from tests.fixtures.broker import free_port
 from tests.fixtures.people import application_body
@@ -101,14 +102,30 @@ async def _ready(client: httpx.AsyncClient, ports: Mapping[str, int], limit_s: f
 
 
 async def measure(
-    database_urls: Mapping[str, str], bootstrap: str, *, cases: int, warmup: int
+    database_urls: Mapping[str, str],
+    bootstrap: str,
+    *,
+    cases: int,
+    warmup: int,
+    broker_pids: Sequence[int] = (),
+    idle_seconds: float = 0,
 ) -> dict[str, Any]:
     ports = {name: free_port() for name in SERVICES}
     with tempfile.TemporaryDirectory(prefix="avhopp-bench-var-") as var_dir:
         # The local issuer's key, made before any service starts: they all load it.
         issuer = LocalIssuer(Path(var_dir) / "issuer" / "es256.pem")
         token = issuer.mint(DEMO_CLIENTS[DEFAULT_CALLERS["intake"]])
-        return await _run(database_urls, bootstrap, ports, Path(var_dir), token, cases, warmup)
+        return await _run(
+            database_urls,
+            bootstrap,
+            ports,
+            Path(var_dir),
+            token,
+            cases,
+            warmup,
+            broker_pids,
+            idle_seconds,
+        )
 
 
 async def _run(
@@ -119,6 +136,8 @@ async def _run(
     token: str,
     cases: int,
     warmup: int,
+    broker_pids: Sequence[int],
+    idle_seconds: float,
 ) -> dict[str, Any]:
     threat_dsn = database_urls["threat"].replace("postgresql+asyncpg://", "postgresql://")
     waiting: dict[str, asyncio.Future[float]] = {}
@@ -132,7 +151,12 @@ async def _run(
         if not future.done():
             future.set_result(time.perf_counter())
 
-    with _services(_environment(database_urls, bootstrap, ports, var_dir)):
+    with _services(_environment(database_urls, bootstrap, ports, var_dir)) as processes:
+        groups = {
+            "services": [process.pid for process in processes],
+            "bench client": [os.getpid()],
+            "broker": list(broker_pids),
+        }
         async with httpx.AsyncClient(
             timeout=30, headers={"Authorization": f"Bearer {token}"}
         ) as client:
@@ -144,8 +168,11 @@ async def _run(
                 rng = random.Random(4242)
                 url = f"http://127.0.0.1:{ports['intake']}/applications"
                 totals: list[float] = []
+                machine_before = None
                 # The warm-up also waits out the consumers' first group join.
                 for index in range(warmup + cases):
+                    if index == warmup:
+                        machine_before = machine_cpu.sample()
                     body = application_body(rng)
                     started = time.perf_counter()
                     response = await client.post(url, json=body)
@@ -157,6 +184,10 @@ async def _run(
                     del waiting[case_id]
                     if index >= warmup:
                         totals.append((effect_at - started) * 1000)
+                machine = machine_cpu.spent(
+                    machine_before, machine_cpu.sample(), groups, cases=cases
+                )
+                idle = await machine_cpu.idle(groups, idle_seconds) if idle_seconds else None
             finally:
                 await listener.close()
     return {
@@ -164,4 +195,6 @@ async def _run(
         "processes": len(SERVICES),
         "http": "loopback TCP, uvicorn",
         "effect_signal": "pg_notify from an AFTER INSERT trigger, delivered at commit",
+        "machine_cpu": machine,
+        "idle_cpu": idle,
     }
