@@ -158,6 +158,13 @@ class _EffectWaiter:
             self._futures.pop(case_id, None)
 
 
+def effect_waiter(platform: RunningPlatform) -> Callable[[str], Awaitable[float]]:
+    """``wait(case_id)``: resolves when threat's effect for the case is committed."""
+    consumer = platform.runtime("threat").consumer
+    assert consumer is not None
+    return _EffectWaiter(consumer, _Stamps()).wait
+
+
 async def wait_for_assignments(platform: RunningPlatform, limit_s: float = 90.0) -> float:
     """Wait until every consumer group holds all partitions of its topics; seconds waited."""
     started = time.perf_counter()

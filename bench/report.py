@@ -401,6 +401,26 @@ def _machine_cpu_rows(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _statement_rows(counts: dict[str, dict[str, float]] | None) -> list[str]:
+    """SQL statements and commits per case, per service (bench.statement_count)."""
+    if not counts:
+        return []
+    total = {
+        kind: sum(figures.get(kind, 0.0) for figures in counts.values())
+        for kind in ("statements", "commits")
+    }
+    per_service = ", ".join(
+        f"{service} {_fmt(figures.get('statements'), 1)} / {_fmt(figures.get('commits'), 1)}"
+        for service, figures in counts.items()
+    )
+    return [
+        "",
+        "  SQL statements / commits per case, distributed (relays' timed polls taken off): "
+        f"{_fmt(total['statements'], 1)} / {_fmt(total['commits'], 1)}",
+        f"    {per_service}",
+    ]
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results.get("machine", {})
     config = results.get("config", {})
@@ -481,6 +501,7 @@ def render(results: dict[str, Any]) -> str:
             )
 
     lines += _machine_cpu_rows(results)
+    lines += _statement_rows(_get(results, "event_path", "distributed", "statements_per_case"))
 
     throughput = results.get("throughput", {})
     lines += ["", "Throughput (events/s)"]

@@ -69,11 +69,14 @@ from bench import (
     report,
     rival_check,
     service_processes,
+    statement_count,
     timeline,
 )
 from tests.fixtures.platform import platform_settings, start_platform
 
 FLOOR_TOPIC = "bench.floor"
+#: Cases over which the distributed run counts each service's SQL statements.
+STATEMENT_CASES = 100
 THROUGHPUT_TOPIC = "bench.throughput"
 
 
@@ -267,6 +270,9 @@ class Bench:
                 platform, cases=self.cases, warmup=self.warmup, cpu_groups=groups
             )
             figures["idle_cpu"] = await machine_cpu.idle(groups, self.idle_seconds)
+            figures["statements_per_case"] = await statement_count.per_case(
+                platform, event_path.effect_waiter(platform), cases=STATEMENT_CASES
+            )
             figures["partition_assignment_wait_s"] = round(waited, 2)
             self.results["event_path"]["distributed"] = figures
             self.template = await _first_outbox_payload(platform.runtime("intake"))
