@@ -421,6 +421,19 @@ def _statement_rows(counts: dict[str, dict[str, float]] | None) -> list[str]:
     ]
 
 
+def _statement_cost_rows(costs: dict[str, dict[str, Any]] | None) -> list[str]:
+    """One INSERT on PostgreSQL through each layer (bench.statement_cost)."""
+    if not costs:
+        return []
+    lines = ["  one single-row INSERT on PostgreSQL, per statement (median, µs CPU / wall):"]
+    for figures in costs.values():
+        lines.append(
+            f"    {_fmt(figures.get('cpu_us'), 1):>7} / {_fmt(figures.get('wall_us'), 1):>7}"
+            f"   {figures.get('what', '')}"
+        )
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results.get("machine", {})
     config = results.get("config", {})
@@ -502,6 +515,7 @@ def render(results: dict[str, Any]) -> str:
 
     lines += _machine_cpu_rows(results)
     lines += _statement_rows(_get(results, "event_path", "distributed", "statements_per_case"))
+    lines += _statement_cost_rows(results.get("statement_cost_us"))
 
     throughput = results.get("throughput", {})
     lines += ["", "Throughput (events/s)"]

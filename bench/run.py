@@ -69,6 +69,7 @@ from bench import (
     report,
     rival_check,
     service_processes,
+    statement_cost,
     statement_count,
     timeline,
 )
@@ -209,6 +210,11 @@ class Bench:
             cases=_env_int("BENCH_ISU_CASES", isu.CASES),
             queries=_env_int("BENCH_ISU_QUERIES", isu.QUERIES),
         )
+
+    async def statement_cost(self) -> None:
+        async with infra.postgres_databases() as databases:
+            url = (await databases.create(["statements"]))["statements"]
+            self.results["statement_cost_us"] = await statement_cost.measure(url)
 
     # -- 5 -------------------------------------------------------------------------
 
@@ -395,6 +401,7 @@ async def main() -> int:
         await bench.phase("rival check (PostgreSQL, SQLite)", bench.rival)
         await bench.phase("timeline of 1,000 entries (embedded)", bench.timeline)
         await bench.phase("ISU over 100k cases (PostgreSQL)", bench.isu)
+        await bench.phase("statement cost (PostgreSQL)", bench.statement_cost)
         await bench.phase("broker", bench.on_broker)
         await bench.phase("relay throughput (SQLite + in-process)", bench.relay_sqlite)
     results = bench.results
