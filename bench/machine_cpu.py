@@ -10,6 +10,9 @@ A process is counted in a group by pid (the bench's own process, the broker,
 the per-service processes) or, for PostgreSQL, by its command name: the
 server forks a backend per connection. "other" is the machine's busy time no
 named group accounts for: the operating system, and anything else running.
+Processes and cores are accounted separately by the kernel, in clock ticks,
+so the groups can add up to a few per cent more than the cores' busy time;
+"other" is then 0.
 """
 
 from __future__ import annotations
