@@ -73,6 +73,7 @@ def decide_access(
     cache = engine if isinstance(engine, CachedEngine) else None
     entry_key: Hashable | None = None
     if cache is not None:
+        hit: _Decided | None = None
         try:
             revision = str(cache.revision)
             if key is None:
@@ -80,17 +81,17 @@ def decide_access(
                 entry_key = (DECISION_RULE, revision, input_key(input))
             else:
                 entry_key = (DECISION_RULE, revision, ("given", key))
-            hash(entry_key)  # an unhashable key given is a fault here, not in the lookup
+            # The lookup is where a key that cannot be hashed fails (hashing it
+            # once more beforehand would cost as much as the lookup's own).
+            hit = cache.lookup(entry_key)
         except FATAL_EXCEPTIONS:
             raise
         except Exception:
             # No revision, an input that is not JSON or a key that cannot be
             # one: decided uncached (the engine fails closed on what it cannot read).
             entry_key = None
-        if entry_key is not None:
-            hit: _Decided | None = cache.lookup(entry_key)
-            if hit is not None:
-                return AccessDecision(hit.allowed, hit.withheld, _new_id(), revision)
+        if hit is not None:
+            return AccessDecision(hit.allowed, hit.withheld, _new_id(), revision)
         engine = cache.inner
     decision, answered = _decide(engine, _built(input), timeout_s)
     if answered and cache is not None and entry_key is not None:
