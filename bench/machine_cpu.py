@@ -33,8 +33,11 @@ _TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 @dataclass(frozen=True)
 class CpuSample:
     wall_s: float
-    #: Busy CPU time of all cores together (user, nice, system, irq, softirq, steal).
+    #: Busy CPU time of all cores together (user, nice, system, irq, softirq).
     machine_busy_s: float
+    #: Time the host gave this machine's cores to others while they had work (steal):
+    #: a virtual machine's cores are then slower than their busy time says.
+    stolen_s: float
     #: pid → (command name, CPU time of the process so far: user + system).
     processes: Mapping[int, tuple[str, float]]
 
@@ -47,8 +50,10 @@ def sample() -> CpuSample | None:
         return None
     ticks = [int(value) for value in fields]
     # user nice system idle iowait irq softirq steal (guest time is in user already).
-    busy = sum(ticks[:3]) + sum(ticks[5:8])
-    return CpuSample(perf_counter(), busy / _TICKS_PER_SECOND, _processes())
+    busy = sum(ticks[:3]) + sum(ticks[5:7])
+    return CpuSample(
+        perf_counter(), busy / _TICKS_PER_SECOND, ticks[7] / _TICKS_PER_SECOND, _processes()
+    )
 
 
 def _processes() -> dict[int, tuple[str, float]]:
@@ -102,11 +107,13 @@ def spent(
         if command == POSTGRES_COMMAND and pid not in named
     )
     busy = after.machine_busy_s - before.machine_busy_s
+    stolen = after.stolen_s - before.stolen_s
     seconds["other"] = max(0.0, busy - sum(seconds.values()))
     return {
         "wall_s": round(wall, 3),
         "cores": cores,
         "machine_busy_pct": round(100 * busy / (wall * cores), 1) if wall > 0 else None,
+        "stolen_pct": round(100 * stolen / (wall * cores), 1) if wall > 0 else None,
         "groups": {
             name: {
                 "cpu_s": round(value, 3),

@@ -388,7 +388,9 @@ def _machine_cpu_rows(results: dict[str, Any]) -> list[str]:
         "",
         f"  where the machine's CPU went, distributed ({cores} cores; in the 1-process"
         " line the client runs in the services' process):",
-        f"    {'':<38}" + "".join(f"{heading:>11}" for _, heading in CPU_GROUPS) + "  cores busy",
+        f"    {'':<38}"
+        + "".join(f"{heading:>11}" for _, heading in CPU_GROUPS)
+        + "  cores busy  stolen by the host",
     ]
     for label, figures, figure in rows:
         groups = figures.get("groups") or {}
@@ -397,6 +399,7 @@ def _machine_cpu_rows(results: dict[str, Any]) -> list[str]:
             f"    {label:<38}"
             + "".join(f"{cell:>11}" for cell in cells)
             + f"{_fmt(figures.get('machine_busy_pct'), 0):>11}%"
+            + f"{_fmt(figures.get('stolen_pct'), 1):>19}%"
         )
     return lines
 
