@@ -1,13 +1,15 @@
 """How many SQL statements and commits each service runs for one case.
 
 Each statement is a round trip to the database and a pass through the
-database layer; on the distributed path their number, times what one costs,
-is much of a case's CPU. Counted on a running platform with SQLAlchemy's
-engine events (``before_cursor_execute``, ``commit``), over cases submitted
-one after another as the event path submits them, after the latency has been
-measured: the listeners cost a little, and the measured cases run without
-them. Everything a service's engine runs while the cases go through counts,
-the relays' idle polls included (a handful over a run).
+database layer; their number, times what one costs (bench.statement_cost),
+is the database layer's share of a case's CPU on the distributed path.
+Counted on a running platform with SQLAlchemy's engine events
+(``before_cursor_execute``, ``commit``), over cases submitted one after
+another as the event path submits them, after the latency has been measured:
+the listeners cost a little, and the measured cases run without them.
+Everything a service's engine runs while the cases go through counts, less
+what it runs when nothing happens (the relays' timed polls), whose rate is
+measured first on the idle platform.
 """
 
 from __future__ import annotations
