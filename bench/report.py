@@ -510,7 +510,8 @@ def render(results: dict[str, Any]) -> str:
             )
     for mode in ("embedded", "distributed"):
         cpu = _get(results, "event_path", mode, "process_cpu_ms_per_case")
-        if cpu is not None:
+        # Where the machine-CPU table below has the run, its "services" column is this figure.
+        if cpu is not None and not _get(results, "event_path", mode, "machine_cpu"):
             lines.append(
                 f"  {mode}: process CPU per measured case {_fmt(cpu, 2)} ms"
                 " (all threads, including background polling while a case waits)"
