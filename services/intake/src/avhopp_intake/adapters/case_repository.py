@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import select
@@ -14,19 +16,40 @@ _case = CaseRecord.__table__  # type: ignore[attr-defined]
 # Built once: every application asks it, and building costs more than running.
 _LATEST_OF_PERSON = (
     sa_select(_case.c.case_id)
-    .where(_case.c.personal_identity_number == bindparam("number"))
+    .where(
+        _case.c.personal_identity_number == bindparam("number"),
+        _case.c.municipality == bindparam("municipality"),
+    )
     .order_by(_case.c.received_at.desc())
     .limit(1)
 )
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyKey:
+    """A client's Idempotency-Key, and the fingerprint of the body it came with."""
+
+    client_id: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedCase:
+    """The case a client's key opened, and the fingerprint of the body that opened it."""
+
+    application: Application
+    fingerprint: str | None
 
 
 class CaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, application: Application, idempotency_key: str | None) -> bool:
-        """Adds the case; False when its idempotency key is taken (by a concurrent
-        request that committed first: the insert waits for it, then does nothing)."""
+    async def add(self, application: Application, idempotency: IdempotencyKey | None) -> bool:
+        """Adds the case; False when the client's idempotency key is taken (by a
+        concurrent request that committed first: the insert waits for it, then
+        does nothing)."""
         applicant = application.applicant
         return await insert_new(
             self._session,
@@ -43,7 +66,9 @@ class CaseRepository:
                 "family_name": applicant.family_name,
                 "personal_identity_number": applicant.personal_identity_number,
                 "phone": applicant.phone,
-                "idempotency_key": idempotency_key,
+                "idempotency_key": idempotency.key if idempotency else None,
+                "idempotency_client": idempotency.client_id if idempotency else None,
+                "request_fingerprint": idempotency.fingerprint if idempotency else None,
                 "municipality": application.municipality,
                 "previous_case_id": application.previous_case_id,
             },
@@ -53,18 +78,25 @@ class CaseRepository:
         record = await self._session.get(CaseRecord, case_id)
         return _to_domain(record) if record else None
 
-    async def latest_of_person(self, personal_identity_number: str) -> str | None:
-        """The case id of the person's latest case, if they applied before."""
+    async def latest_of_person(
+        self, personal_identity_number: str, municipality: str
+    ) -> str | None:
+        """The case id of the person's latest case in ``municipality``, if they applied there."""
         connection = await self._session.connection()
-        found = await connection.execute(_LATEST_OF_PERSON, {"number": personal_identity_number})
+        found = await connection.execute(
+            _LATEST_OF_PERSON, {"number": personal_identity_number, "municipality": municipality}
+        )
         return found.scalar()
 
-    async def by_idempotency_key(self, key: str) -> Application | None:
+    async def by_idempotency_key(self, client_id: str, key: str) -> KeyedCase | None:
+        """The case this client's key opened; another client's same key is not looked at."""
         result = await self._session.exec(
-            select(CaseRecord).where(CaseRecord.idempotency_key == key)
+            select(CaseRecord).where(
+                CaseRecord.idempotency_client == client_id, CaseRecord.idempotency_key == key
+            )
         )
         record = result.first()
-        return _to_domain(record) if record else None
+        return KeyedCase(_to_domain(record), record.request_fingerprint) if record else None
 
 
 def _to_domain(record: CaseRecord) -> Application:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, Text
+from sqlalchemy import JSON, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -13,6 +13,16 @@ class CaseRecord(SQLModel, table=True):
     """The case registry row and the application that opened it."""
 
     __tablename__ = "intake_case"
+    # An Idempotency-Key is the client's own: another client's same key is
+    # another request, and must neither find nor block this one's case.
+    __table_args__ = (
+        Index(
+            "uq_intake_case_idempotency",
+            "idempotency_client",
+            "idempotency_key",
+            unique=True,
+        ),
+    )
 
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
@@ -25,11 +35,19 @@ class CaseRecord(SQLModel, table=True):
     family_name: str = Field(sa_column=Column(String(200), nullable=False))
     personal_identity_number: str = Field(sa_column=Column(String(12), nullable=False, index=True))
     phone: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
-    idempotency_key: str | None = Field(
-        default=None, sa_column=Column(String(200), nullable=True, unique=True)
+    idempotency_key: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    #: The OAuth client that sent the key (None for cases opened before keys were per client).
+    idempotency_client: str | None = Field(
+        default=None, sa_column=Column(String(200), nullable=True)
+    )
+    #: sha256 of the request body the key was first sent with, to refuse its reuse
+    #: for another body.
+    request_fingerprint: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True)
     )
     municipality: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
-    #: The person's latest earlier case: a new application after an abort (PROCESS.md 12).
+    #: The person's latest earlier case in the same municipality: a new application
+    #: after an abort (PROCESS.md 12). Never another municipality's (OSL).
     previous_case_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
 
 

@@ -66,7 +66,9 @@ class ApplicationCreate(BaseModel):
         max_length=20,
         description=(
             "Consent given with the application (e.g. the signed form): recorded with the "
-            "case, and announced before the application so that recipients may see it."
+            "case, and announced before the application so that recipients may see it. "
+            "Only social services of the receiving municipality record consent: from any "
+            "other caller a non-empty list is refused (403) and nothing is stored."
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from avhopp_intake.adapters.case_repository import CaseRepository
+from avhopp_intake.adapters.case_repository import CaseRepository, IdempotencyKey, KeyedCase
 from avhopp_intake.domain.application import Applicant, Application, new_case_id
 from avhopp_intake.domain.consent import RecordedBy
 from avhopp_intake.service_layer.consents import RecordConsent, new_consent, store_granted
@@ -26,7 +26,7 @@ class RegisterApplication:
     applicant: Applicant
     municipality: str
     summary: str | None = None
-    idempotency_key: str | None = None
+    idempotency: IdempotencyKey | None = None
     consents: tuple[RecordConsent, ...] = ()
     recorded_by: RecordedBy | None = None
 
@@ -37,6 +37,15 @@ class Registered:
     created: bool
 
 
+class KeyReused(Exception):
+    """The client sent its Idempotency-Key before with another body.
+
+    Answering with the earlier case would lose this application without a
+    word; opening a case would break the key's promise. The client must send
+    a new key (the IETF httpapi Idempotency-Key draft answers 422 here).
+    """
+
+
 async def register_application(uow: UnitOfWork, command: RegisterApplication) -> Registered:
     """Stages the case, its consents and their events in ``uow``, which must be open.
 
@@ -44,11 +53,14 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
     events and the answer's audit entry commit together or not at all.
     """
     cases = CaseRepository(uow.session)
-    if command.idempotency_key is not None:
-        # A client retrying after a timeout must not open a second case.
-        earlier = await cases.by_idempotency_key(command.idempotency_key)
+    key = command.idempotency
+    if key is not None:
+        # A client retrying after a timeout must not open a second case. The
+        # key is looked up among this client's only: another client's case is
+        # not its to see (ACCESS.md: everything not allowed is denied).
+        earlier = await cases.by_idempotency_key(key.client_id, key.key)
         if earlier is not None:
-            return Registered(earlier, created=False)
+            return _replayed(earlier, key)
     application = Application(
         case_id=new_case_id(),
         received_at=command.received_at,
@@ -60,14 +72,18 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         municipality=command.municipality,
         summary=command.summary,
         # A new application is always possible after an abort (PROCESS.md step 12);
-        # it links to the person's earlier case.
-        previous_case_id=await cases.latest_of_person(command.applicant.personal_identity_number),
+        # it links to the person's earlier case in the same municipality only.
+        # Each municipality is an authority of its own and secrecy holds between
+        # them (OSL): a link to another municipality's case would tell this one,
+        # and everyone who reads this case, that the person has a case there.
+        previous_case_id=await cases.latest_of_person(
+            command.applicant.personal_identity_number, command.municipality
+        ),
     )
-    if not await cases.add(application, command.idempotency_key):
+    if not await cases.add(application, key):
         # A request with the same key opened the case while this one ran (a
         # client retrying before its first answer came back): the same answer.
-        earlier = await _by_key(cases, command.idempotency_key)
-        return Registered(earlier, created=False)
+        return await _replayed_taken(cases, key)
     await record_receiving_municipality(uow, application.case_id, command.municipality)
     for consent in command.consents:
         assert command.recorded_by is not None
@@ -80,12 +96,18 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
     return Registered(application, created=True)
 
 
-async def _by_key(cases: CaseRepository, key: str | None) -> Application:
-    earlier = await cases.by_idempotency_key(key) if key is not None else None
-    if earlier is None:
+def _replayed(earlier: KeyedCase, key: IdempotencyKey) -> Registered:
+    if earlier.fingerprint != key.fingerprint:
+        raise KeyReused("this Idempotency-Key was used before with another request body")
+    return Registered(earlier.application, created=False)
+
+
+async def _replayed_taken(cases: CaseRepository, key: IdempotencyKey | None) -> Registered:
+    earlier = await cases.by_idempotency_key(key.client_id, key.key) if key is not None else None
+    if key is None or earlier is None:
         # Only the key can be taken: case ids are random UUIDs.
         raise RuntimeError("a new case's row was not written, and no case holds its key")
-    return earlier
+    return _replayed(earlier, key)
 
 
 async def get_application(uow: UnitOfWork, case_id: str) -> Application:
