@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any, cast
 
+import pytest
+from fastapi import Request
 from pydantic import BaseModel
 
+from avhopp_intake.entrypoints.access_routes import _legal_basis_gaps
+from avhopp_intake.entrypoints.access_schemas import LegalBasisIn
 from avhopp_shared.access.catalogue import Catalogue
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency, Caller
+from avhopp_shared.policy.engine import PolicyError
+from avhopp_shared.web.problems import PROBLEM_JSON
 from tests.fixtures.database import count_rows
 from tests.fixtures.disclosure import disclose_to_police
 from tests.fixtures.people import application_body
-from tests.fixtures.platform import RunningPlatform
+from tests.fixtures.platform import RunningPlatform, wait_until
 
 POLICE_USER = {"agency": "police", "organisation": "polisen-region-syd", "user": "samordnare-1"}
+#: The default intake client: a caseworker of Malmö, the receiving (responsible) municipality.
+CASEWORKER = {"agency": "social", "organisation": "1280", "user": "socialsekreterare-1"}
 JUSTIFICATION = "Credible threat reported tonight; the person must be reached at once"
+OSL_18A = "10 kap. 18 a § OSL"
 
 
 async def _case_without_consent(platform: RunningPlatform) -> str:
@@ -197,3 +208,238 @@ async def test_only_named_team_members_see_the_new_home_town_and_removal_ends_it
     removed = await intake.post(f"/cases/{case_id}/team-members/removal", json=POLICE_USER)
     assert removed.status_code == 200
     assert not await town_seen_by(member)
+
+
+def _as(platform: RunningPlatform, person: dict[str, str]) -> dict[str, str]:
+    """Headers for a named user the demo clients do not hold (a colleague, another unit)."""
+    token = platform.issuer.mint({**person, "client_id": f"{person['agency']}-test"})
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _refused(response: Any) -> bool:
+    return bool(
+        response.status_code == 403 and response.headers["content-type"].startswith(PROBLEM_JSON)
+    )
+
+
+async def _team_rows(platform: RunningPlatform, case_id: str) -> int:
+    where = f"WHERE case_id = '{case_id}'"
+    return await count_rows(platform.runtime("intake"), "access_team_member", where)
+
+
+async def test_police_name_no_one_to_the_case_team_themselves_included(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # A case police may not see at all: no consent, no legal basis.
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    police = embedded_platform.auth("police-syd")
+    colleague = {**POLICE_USER, "user": "samordnare-2"}
+
+    himself = await intake.post(f"/cases/{case_id}/team-members", json=POLICE_USER, headers=police)
+    another = await intake.post(f"/cases/{case_id}/team-members", json=colleague, headers=police)
+
+    assert _refused(himself), himself.text
+    assert _refused(another), another.text
+    assert await _team_rows(embedded_platform, case_id) == 0
+
+
+async def test_police_take_no_social_services_caseworker_off_the_case_team(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    colleague = _as(embedded_platform, {**CASEWORKER, "user": "socialsekreterare-2"})
+    named = await intake.post(f"/cases/{case_id}/team-members", json=CASEWORKER, headers=colleague)
+    assert named.status_code == 201, named.text
+
+    removal = await intake.post(
+        f"/cases/{case_id}/team-members/removal",
+        json=CASEWORKER,
+        headers=embedded_platform.auth("police-syd"),
+    )
+
+    assert _refused(removal), removal.text
+    assert await _team_rows(embedded_platform, case_id) == 1
+
+
+async def test_no_one_names_himself_to_the_case_team_a_colleague_in_the_municipality_does(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+
+    himself = await intake.post(f"/cases/{case_id}/team-members", json=CASEWORKER)
+    by_colleague = await intake.post(
+        f"/cases/{case_id}/team-members",
+        json=CASEWORKER,
+        headers=_as(embedded_platform, {**CASEWORKER, "user": "socialsekreterare-2"}),
+    )
+
+    assert _refused(himself), himself.text
+    assert by_colleague.status_code == 201, by_colleague.text
+    assert await _team_rows(embedded_platform, case_id) == 1
+
+
+async def test_a_member_takes_himself_off_the_team_but_no_one_else_outside_social_services(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    named = await intake.post(f"/cases/{case_id}/team-members", json=POLICE_USER)
+    assert named.status_code == 201, named.text
+    removal = f"/cases/{case_id}/team-members/removal"
+
+    by_colleague = await intake.post(
+        removal, json=POLICE_USER, headers=_as(embedded_platform, {**POLICE_USER, "user": "u-9"})
+    )
+    rows_after_colleague = await _team_rows(embedded_platform, case_id)
+    by_himself = await intake.post(
+        removal, json=POLICE_USER, headers=embedded_platform.auth("police-syd")
+    )
+
+    assert _refused(by_colleague), by_colleague.text
+    assert rows_after_colleague == 1
+    assert by_himself.status_code == 200, by_himself.text
+    assert by_himself.json()["member"] is False
+    assert await _team_rows(embedded_platform, case_id) == 0
+
+
+async def test_the_municipality_of_stay_names_no_one_to_the_case_team(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    recorded = await embedded_platform.clients["social"].post(
+        f"/cases/{case_id}/responsibility",
+        json={"residence_municipality": "1280", "stay_municipality": "2480"},
+    )
+    assert recorded.status_code == 201, recorded.text
+    intake = embedded_platform.clients["intake"]
+
+    async def intake_knows_the_stay() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND stay = '2480'"
+        return (
+            await count_rows(embedded_platform.runtime("intake"), "access_responsibility", where)
+            == 1
+        )
+
+    assert await wait_until(intake_knows_the_stay)
+    umea = {"agency": "social", "organisation": "2480", "user": "socialsekreterare-7"}
+    by_stay = await intake.post(
+        f"/cases/{case_id}/team-members", json=POLICE_USER, headers=_as(embedded_platform, umea)
+    )
+    by_responsible = await intake.post(f"/cases/{case_id}/team-members", json=POLICE_USER)
+
+    assert _refused(by_stay), by_stay.text
+    assert by_responsible.status_code == 201, by_responsible.text
+
+
+def _legal_basis(recipient: dict[str, Any], categories: list[str]) -> dict[str, Any]:
+    return {
+        "reference": OSL_18A,
+        "recipient": recipient,
+        "categories": categories,
+        "note": "Needed to prevent a serious crime against the person",
+    }
+
+
+async def _legal_bases(platform: RunningPlatform, case_id: str) -> int:
+    where = f"WHERE case_id = '{case_id}'"
+    return await count_rows(platform.runtime("intake"), "access_legal_basis", where)
+
+
+async def test_police_record_no_legal_basis_that_opens_a_case_to_themselves(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    police = embedded_platform.auth("police-syd")
+
+    recorded = await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/legal-bases",
+        json=_legal_basis({"agency": "police"}, ["case_ref", "identity"]),
+        headers=police,
+    )
+    read = await embedded_platform.get_as("police-syd", "intake", f"/cases/{case_id}")
+
+    assert _refused(recorded), recorded.text
+    assert "case_ref is not a record police owns" in recorded.json()["detail"]
+    assert "cannot name the agency recording it" in recorded.json()["detail"]
+    assert read.status_code == 404
+    assert await _legal_bases(embedded_platform, case_id) == 0
+
+
+async def test_social_services_record_no_legal_basis_for_police_records_or_for_themselves(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    path = f"/cases/{case_id}/legal-bases"
+    intake = embedded_platform.clients["intake"]
+
+    police_records = await intake.post(path, json=_legal_basis({"agency": "police"}, ["threat"]))
+    to_themselves = await intake.post(path, json=_legal_basis({"agency": "social"}, ["threat"]))
+    to_own_municipality = await intake.post(
+        path, json=_legal_basis({"agency": "social", "organisation": "1280"}, ["case_ref"])
+    )
+    # No one owns the new home town: the named case team is the way to it.
+    new_home_town = await intake.post(
+        path, json=_legal_basis({"agency": "police"}, ["protected_location"])
+    )
+
+    assert [
+        _refused(r) for r in (police_records, to_themselves, to_own_municipality, new_home_town)
+    ] == [True] * 4
+    assert await _legal_bases(embedded_platform, case_id) == 0
+
+
+async def test_police_open_their_own_threat_picture_to_social_services_by_a_legal_basis(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+
+    recorded = await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/legal-bases",
+        json=_legal_basis({"agency": "social"}, ["threat", "placement"]),
+        headers=embedded_platform.auth("police-syd"),
+    )
+
+    assert recorded.status_code == 201, recorded.text
+    assert await _legal_bases(embedded_platform, case_id) == 1
+
+
+class _Answering:
+    """A policy engine that gives one fixed answer, or fails."""
+
+    revision = "fixed"
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
+    def evaluate(self, rule: str, input: Mapping[str, Any]) -> Any:
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        PolicyError("unavailable"),
+        {"allowed": "yes", "gaps": []},
+        {"gaps": []},
+        [],
+        True,
+    ],
+    ids=["fault", "not a literal true", "no verdict", "a list", "a bare true"],
+)
+def test_a_policy_answer_other_than_an_allowed_record_records_no_legal_basis(
+    answer: Any,
+) -> None:
+    runtime = SimpleNamespace(policy=_Answering(answer))
+    request = cast(
+        Request, SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(runtime=runtime)))
+    )
+    body = LegalBasisIn.model_validate(_legal_basis({"agency": "police"}, ["case_ref"]))
+    social = Caller("social-malmo", Agency.SOCIAL, "1280", "socialsekreterare-1")
+
+    assert _legal_basis_gaps(request, social, body) != []

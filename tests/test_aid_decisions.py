@@ -290,8 +290,14 @@ async def test_the_municipality_of_stay_is_read_only_by_the_case_team(
         path, json={"residence_municipality": "Malmö", "stay_municipality": "2480"}
     )
     caseworker = {"agency": "social", "organisation": "1280", "user": "socialsekreterare-1"}
+    # No one names himself to the team: a colleague in the responsible municipality does.
+    colleague = embedded_platform.issuer.mint(
+        {**caseworker, "client_id": "social-malmo", "user": "socialsekreterare-2"}
+    )
     added = await embedded_platform.clients["intake"].post(
-        f"/cases/{case_id}/team-members", json=caseworker
+        f"/cases/{case_id}/team-members",
+        json=caseworker,
+        headers={"Authorization": f"Bearer {colleague}"},
     )
     runtime = embedded_platform.runtime("social")
 

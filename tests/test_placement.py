@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_police_case import ANSWERS, consent_to_decision_summary, social_decides
@@ -11,6 +13,11 @@ from tests.test_threat_assessments import TODAY, assessment, known_case
 
 MALMO, UMEA, LUND = "1280", "2480", "1281"
 POLICE_USER = {"agency": "police", "organisation": "polisen-region-syd", "user": "samordnare-1"}
+HOUSING_STAFF = {
+    "agency": "provider",
+    "organisation": "skyddat-boende-ab",
+    "user": "boendepersonal-1",
+}
 
 
 def towns(*judged: tuple[str, bool]) -> dict[str, Any]:
@@ -194,3 +201,35 @@ async def test_at_high_threat_every_service_narrows_the_new_home_town_to_the_cas
         f"WHERE case_id = '{case_id}' AND level = 'high'",
     )
     assert own == 1
+
+
+@pytest.mark.parametrize("level", ["low", "high"])
+async def test_a_provider_on_the_case_team_without_a_board_decision_reads_no_new_home_town(
+    embedded_platform: RunningPlatform, level: str
+) -> None:
+    # A high threat narrows the new home town to the team; it never opens it to a
+    # member his own cell keeps it from (a provider: the board's decision and consent).
+    case_id = await known_case(embedded_platform)
+    threat = embedded_platform.clients["threat"]
+    assessed = await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment(level))
+    placed = await threat.post(
+        f"/cases/{case_id}/placement", json={"municipality": UMEA, "placed_on": TODAY.isoformat()}
+    )
+    named = await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/team-members", json=HOUSING_STAFF
+    )
+    assert [assessed.status_code, placed.status_code, named.status_code] == [201] * 3, named.text
+    runtime = embedded_platform.runtime("threat")
+
+    async def team_known() -> bool:
+        return await count_rows(runtime, "access_team_member", f"WHERE case_id = '{case_id}'") > 0
+
+    assert await wait_until(team_known)
+    token = embedded_platform.issuer.mint({**HOUSING_STAFF, "client_id": "provider-skyddat-boende"})
+    read = await threat.get(
+        f"/cases/{case_id}/placement", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert read.status_code == 404, read.text
+    alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
+    assert await count_rows(runtime, "outbox", alerts) == 0

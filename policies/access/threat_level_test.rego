@@ -8,6 +8,8 @@ provider_member := {"agency": "provider", "organisation": "skyddat-boende-ab", "
 
 police_member := {"agency": "police", "organisation": "polisen-syd", "user": "u-17"}
 
+social_member := {"agency": "social", "organisation": "malmo", "user": "u-3"}
+
 # A provider the board decided may know the housing it runs, under the person's consent.
 provider_decided := {
 	"caller": fixtures.provider,
@@ -33,7 +35,57 @@ cases := [
 	{
 		"name": "a decided provider on the team at high threat",
 		"given": fixtures.overlay(provider_decided, {"threat_level": "high", "team": [provider_member]}),
+		"want": ["allowed", "team", "decision-1"],
+	},
+	# Being named to the team never stands in for the board's decision or the
+	# person's consent: a high threat narrows, it never widens.
+	{
+		"name": "a provider on the team without a decision at high threat",
+		"given": {"caller": fixtures.provider, "threat_level": "high", "team": [provider_member]},
+		"want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a provider on the team without a decision at low threat",
+		"given": {"caller": fixtures.provider, "threat_level": "low", "team": [provider_member]},
+		"want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a provider on the team with a consent but no decision at high threat",
+		"given": fixtures.overlay(provider_decided, {"threat_level": "high", "team": [provider_member], "disclosure_decisions": []}),
+		"want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a provider on the team with a decision but no consent at high threat",
+		"given": fixtures.overlay(provider_decided, {"threat_level": "high", "team": [provider_member], "consents": []}),
+		"want": ["withheld", "no consent"],
+	},
+	{
+		"name": "a provider on the team under a legal basis but without a decision at high threat",
+		"given": {
+			"caller": fixtures.provider, "threat_level": "high", "team": [provider_member],
+			"legal_bases": [fixtures.overlay(fixtures.legal_basis, {"recipient": {"agency": "provider", "organisation": null}, "categories": ["protected_location"]})],
+		},
+		"want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a provider on the team under break-glass without a decision at high threat",
+		"given": {"caller": fixtures.provider, "threat_level": "high", "team": [provider_member], "break_glass": [provider_glass]},
+		"want": ["allowed", "break_glass", "glass-1"],
+	},
+	{
+		"name": "the owning provider on the team at high threat",
+		"given": {"caller": fixtures.provider, "owner": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "threat_level": "high", "team": [provider_member]},
 		"want": ["allowed", "team", null],
+	},
+	{
+		"name": "the social services caseworker on the team at high threat",
+		"given": {"caller": fixtures.social, "threat_level": "high", "team": [social_member]},
+		"want": ["allowed", "team", null],
+	},
+	{
+		"name": "the owning social services off the team at high threat",
+		"given": {"caller": fixtures.social, "threat_level": "high"},
+		"want": ["withheld", "not on the case team"],
 	},
 	{
 		"name": "a provider under break-glass at high threat",
@@ -46,6 +98,12 @@ cases := [
 		"want": narrowed,
 	},
 	{"name": "police on the team at high threat", "given": {"threat_level": "high", "team": [police_member]}, "want": ["allowed", "team", null]},
+	{"name": "police off the team at high threat", "given": {"threat_level": "high"}, "want": ["withheld", "not on the case team"]},
+	{
+		"name": "sis stays closed at high threat, even on the team",
+		"given": {"caller": fixtures.sis, "threat_level": "high", "team": [{"agency": "sis", "organisation": "sis-hem-1", "user": "u-61"}]},
+		"want": ["withheld", "not permitted for sis"],
+	},
 	{
 		"name": "police under a legal basis but off the team at high threat",
 		"given": {"threat_level": "high", "legal_bases": [fixtures.overlay(fixtures.legal_basis, {"categories": ["protected_location"]})]},
@@ -71,4 +129,17 @@ test_a_high_threat_narrows_no_other_category if {
 	})], "disclosure_decisions": [fixtures.overlay(fixtures.disclosure, {"categories": ["protected_location", "threat"]})]}))
 	decision.allowed.threat.rule == "decided"
 	decision.withheld == {"protected_location": "narrowed to the case team at high threat"}
+}
+
+# The same table at a normal level: whatever a high threat opens is open then too.
+test_a_high_threat_never_opens_what_a_normal_level_keeps_closed if {
+	widened := {case.name |
+		some case in cases
+		high := fixtures.outcome(object.union(case, {"category": "protected_location", "given": fixtures.overlay(case.given, {"threat_level": "high"})}))
+		high[0] == "allowed"
+		normal := fixtures.outcome(object.union(case, {"category": "protected_location", "given": fixtures.overlay(case.given, {"threat_level": "low"})}))
+		normal[0] != "allowed"
+		print(case.name, "- opened at high threat, closed at low:", normal)
+	}
+	count(widened) == 0
 }

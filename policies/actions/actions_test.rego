@@ -14,7 +14,11 @@ cases := [
 	{"name": "the responsible municipality records consent", "caller": fixtures.social, "action": "consent.write", "want": true},
 	{"name": "another municipality records no consent", "caller": fixtures.overlay(fixtures.social, {"organisation": "lund"}), "action": "consent.write", "want": false},
 	{"name": "police record no consent", "caller": fixtures.police, "action": "consent.write", "want": false},
-	{"name": "police write the team", "caller": fixtures.police, "action": "team.write", "want": true},
+	{"name": "social services name the case team", "caller": fixtures.social, "action": "team.write", "want": true},
+	# The receiving municipality names the team (intake's access routes); police, a
+	# provider or probation name no one, themselves included.
+	{"name": "police name no one to the case team", "caller": fixtures.police, "action": "team.write", "want": false},
+	{"name": "a provider names no one to the case team", "caller": fixtures.provider, "action": "team.write", "want": false},
 	{"name": "probation approves no break-glass", "caller": fixtures.probation, "action": "break_glass.approve", "want": false},
 	{"name": "a provider reads no audit trail", "caller": fixtures.provider, "action": "audit.read", "want": false},
 	{"name": "an unknown action", "caller": fixtures.social, "action": "case.delete", "want": false},

@@ -3,14 +3,32 @@
 The answers echo what the caller itself asked for (ids, codes, names it sent),
 never case data, so they do not pass the disclosure gate; the changes
 themselves are in the audit trail.
+
+Who may change them protects the person first:
+
+- The case team is the way to ``protected_location``, the new home town, and
+  ACCESS.md ("team") makes it the case's *named* need-to-know team, never the
+  whole agency. It is named by a named user of social services of the
+  municipality responsible for the case, which plans the protected placement;
+  not by the municipality of stay, not by police or any other agency, and no
+  one names himself (four eyes: a caseworker is put on the team by a
+  colleague). Only those social services take a member off it; a member may
+  always take himself off, as that only narrows access.
+- A legal basis lets its recipient read without consent (ACCESS.md, "Consent
+  records"), and under OSL it is the disclosing authority that applies a
+  secrecy-breaking provision such as 10 kap. 18 a § OSL. It is recorded by
+  the agency that owns every category it opens, and never names the recorder
+  among its recipients (``policies/actions/legal_basis.rego``).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
+from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from avhopp_intake.domain.access_grants import Person, request_break_glass
 from avhopp_intake.entrypoints.access_schemas import (
@@ -21,7 +39,7 @@ from avhopp_intake.entrypoints.access_schemas import (
     TeamMemberIn,
     TeamMemberPublic,
 )
-from avhopp_intake.entrypoints.municipality_scope import WRITES
+from avhopp_intake.entrypoints.municipality_scope import SCOPE, WRITES
 from avhopp_intake.service_layer.access_grants import (
     approve_break_glass,
     change_team,
@@ -33,12 +51,19 @@ from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.events.access_events import LegalBasisRecorded
 from avhopp_shared.events.envelope import utcnow
-from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.policy.access_decision import action_allowed
+from avhopp_shared.policy.engine import FATAL_EXCEPTIONS
+from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
+from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web.disclosure import requires
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["access"], responses=problem_responses(401, 403) | NOT_FOUND)
+
+log = logging.getLogger("avhopp.intake.access")
+
+LEGAL_BASIS_RULE = "data.avhopp.actions.legal_basis_record"
 
 
 def _named(caller: Caller) -> Person:
@@ -48,18 +73,41 @@ def _named(caller: Caller) -> Person:
     return Person(caller.agency.value, caller.organisation, caller.user)
 
 
+async def _require_team_keeper(
+    request: Request, uow: UnitOfWork, case_id: str, caller: Caller
+) -> None:
+    """The caller names and removes team members: a named user of social services of the
+    municipality responsible for the case (not the municipality of stay: the
+    responsible one plans the protected placement, 2 a kap. SoL)."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    allowed = action_allowed(runtime.policy, caller, "team.write", runtime.gate.owner)
+    if caller.agency is not Agency.SOCIAL or not allowed:
+        raise Forbidden(
+            "only social services of the municipality responsible for the case name its team"
+        )
+    _named(caller)
+    async with uow:
+        await SCOPE.require(uow, case_id, caller, reading=False, acute=False)
+
+
 @router.post(
     "/cases/{case_id}/team-members",
     status_code=status.HTTP_201_CREATED,
     response_model=TeamMemberPublic,
-    dependencies=[requires("team.write"), WRITES],
     summary="Name a need-to-know member of the case team (the only way to the new home town)",
     operation_id="addTeamMember",
 )
 async def add_member(
-    case_id: CaseId, body: TeamMemberIn, uow: UnitOfWorkDep, caller: CallerDep
+    request: Request, case_id: CaseId, body: TeamMemberIn, uow: UnitOfWorkDep, caller: CallerDep
 ) -> TeamMemberPublic:
+    """Named by a named user of social services of the municipality responsible for the
+    case, never by the member himself: anyone else is refused (403). ACCESS.md, "team":
+    only the case's named need-to-know team, never the whole agency, reads the new home
+    town; a team anyone could join would be the whole agency."""
+    await _require_team_keeper(request, uow, case_id, caller)
     member = Person(body.agency, body.organisation, body.user)
+    if member == _named(caller):
+        raise Forbidden("no one names himself to the case team: a colleague names him")
     await change_team(uow, case_id, member, caller, add=True)
     return TeamMemberPublic(case_id=case_id, **body.model_dump(), member=True)
 
@@ -67,16 +115,44 @@ async def add_member(
 @router.post(
     "/cases/{case_id}/team-members/removal",
     response_model=TeamMemberPublic,
-    dependencies=[requires("team.write"), WRITES],
     summary="Take a member off the case team; their access ends at once",
     operation_id="removeTeamMember",
 )
 async def remove_member(
-    case_id: CaseId, body: TeamMemberIn, uow: UnitOfWorkDep, caller: CallerDep
+    request: Request, case_id: CaseId, body: TeamMemberIn, uow: UnitOfWorkDep, caller: CallerDep
 ) -> TeamMemberPublic:
+    """Only social services of the municipality responsible for the case take others off
+    the team (403 for anyone else), so no one can push the caseworkers who plan the
+    protected placement aside; a named member may always take himself off."""
     member = Person(body.agency, body.organisation, body.user)
+    if member != _named(caller):
+        await _require_team_keeper(request, uow, case_id, caller)
     await change_team(uow, case_id, member, caller, add=False)
     return TeamMemberPublic(case_id=case_id, **body.model_dump(), member=False)
+
+
+def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> list[str]:
+    """Why the caller may not record this legal basis; empty when it may. Fails closed:
+    a policy that gives no answer refuses."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    policy_input: dict[str, Any] = {
+        "caller": caller.as_policy_input(),
+        "recipient": body.recipient.model_dump(),
+        "categories": [category.value for category in body.categories],
+    }
+    try:
+        answer = runtime.policy.evaluate(LEGAL_BASIS_RULE, policy_input)
+    except FATAL_EXCEPTIONS:
+        raise
+    except Exception as exc:
+        log.warning("policy unavailable for a legal basis: %s", exc)
+        return ["policy unavailable"]
+    if not isinstance(answer, dict) or answer.get("allowed") is not True:
+        gaps = answer.get("gaps") if isinstance(answer, dict) else None
+        if isinstance(gaps, list) and gaps and all(isinstance(gap, str) for gap in gaps):
+            return sorted(gaps)
+        return ["not a legal basis the caller may record"]
+    return []
 
 
 @router.post(
@@ -88,8 +164,14 @@ async def remove_member(
     operation_id="recordLegalBasis",
 )
 async def post_legal_basis(
-    case_id: CaseId, body: LegalBasisIn, uow: UnitOfWorkDep, caller: CallerDep
+    request: Request, case_id: CaseId, body: LegalBasisIn, uow: UnitOfWorkDep, caller: CallerDep
 ) -> LegalBasisPublic:
+    """Recorded by the agency that owns every category it opens, never for itself: the
+    disclosing authority applies the secrecy-breaking provision (e.g. 10 kap. 18 a § OSL)
+    to its own records. Anything else is refused (403), naming each gap."""
+    gaps = _legal_basis_gaps(request, caller, body)
+    if gaps:
+        raise Forbidden("; ".join(gaps))
     recorded = LegalBasisRecorded(
         case_id=case_id,
         legal_basis_id=str(uuid.uuid4()),

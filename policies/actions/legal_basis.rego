@@ -1,0 +1,55 @@
+package avhopp.actions
+
+import rego.v1
+
+import data.avhopp.lib
+
+# The cells in which an agency holds a category as its own records.
+owned_cells := {"own", "own_or_consent"}
+
+# METADATA
+# title: Gaps of a legal basis
+# description: >-
+#   Why the caller may not record this legal basis, one reason each: a
+#   category its agency does not own, or a recipient that includes the caller.
+#   Empty when it may. (Defined before the rule that reads it: regorus then
+#   evaluates it alike under "with".)
+legal_basis_gaps contains sprintf("%s is not a record %s owns", [category, agency]) if {
+	agency := input.caller.agency
+	column := lib.column(agency)
+	categories := input.categories
+	is_array(categories)
+	some category in categories
+	not object.get(column, category, "none") in owned_cells
+}
+
+legal_basis_gaps contains "a legal basis cannot name the agency recording it as recipient" if {
+	lib.recipient_matches(input.recipient, input.caller)
+}
+
+# METADATA
+# title: A legal basis the caller may record
+# description: >-
+#   ACCESS.md, "Consent records": an exchange without consent needs a recorded
+#   legal basis (e.g. 10 kap. 18 a § OSL), and under OSL it is the disclosing
+#   authority that applies a secrecy-breaking provision to its own records.
+#   So a legal basis is recorded by the agency that owns every category it
+#   opens (the agency's cell is "own" or "own_or_consent"), and never names
+#   the caller among its recipients (its whole agency, or its own
+#   organisation): no one opens another's records, or opens records to
+#   himself, this way. Another organisation of the same agency (another
+#   municipality, an authority of its own) may be named. Input
+#   {"caller", "recipient", "categories"}; an input of another shape has no
+#   answer, and the caller refuses.
+# custom:
+#   short_name: legal_basis_record
+#   failure_msg: not a legal basis the caller may record
+legal_basis_record := {"allowed": count(gaps) == 0, "gaps": gaps} if {
+	is_object(input.caller)
+	is_string(input.caller.agency)
+	is_object(input.recipient)
+	is_string(input.recipient.agency)
+	is_array(input.categories)
+	count(input.categories) > 0
+	gaps := legal_basis_gaps
+}

@@ -1,0 +1,102 @@
+package avhopp.actions_test.legal_basis
+
+import rego.v1
+
+import data.avhopp.actions
+import data.avhopp.test.fixtures
+
+to_police := {"agency": "police", "organisation": null}
+
+to_social := {"agency": "social", "organisation": null}
+
+not_police_owned(category) := sprintf("%s is not a record police owns", [category])
+
+self_named := "a legal basis cannot name the agency recording it as recipient"
+
+# [allowed, gaps (sorted)] for a legal basis the caller records.
+cases := [
+	{
+		"name": "social services open their case reference to police",
+		"caller": fixtures.social, "recipient": to_police, "categories": ["case_ref", "identity"],
+		"want": [true, []],
+	},
+	{
+		"name": "police open their threat picture to social services",
+		"caller": fixtures.police, "recipient": to_social, "categories": ["threat", "placement"],
+		"want": [true, []],
+	},
+	{
+		"name": "police open social services' case reference to themselves",
+		"caller": fixtures.police, "recipient": to_police, "categories": ["case_ref"],
+		"want": [false, [self_named, not_police_owned("case_ref")]],
+	},
+	{
+		"name": "police open their own unit a category they own",
+		"caller": fixtures.police, "recipient": {"agency": "police", "organisation": "polisen-syd"}, "categories": ["threat"],
+		"want": [false, [self_named]],
+	},
+	{
+		"name": "police open social services' records to a provider",
+		"caller": fixtures.police, "recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "categories": ["health", "threat"],
+		"want": [false, [not_police_owned("health")]],
+	},
+	{
+		"name": "social services open police's threat picture to themselves",
+		"caller": fixtures.social, "recipient": to_social, "categories": ["threat"],
+		"want": [false, [self_named, "threat is not a record social owns"]],
+	},
+	{
+		"name": "social services open their records to their own municipality",
+		"caller": fixtures.social, "recipient": {"agency": "social", "organisation": "malmo"}, "categories": ["case_ref"],
+		"want": [false, [self_named]],
+	},
+	{
+		"name": "social services open their case reference to another municipality",
+		"caller": fixtures.social, "recipient": {"agency": "social", "organisation": "lund"}, "categories": ["case_ref"],
+		"want": [true, []],
+	},
+	{
+		# The new home town is a team cell for both: no one owns it, the team is the way to it.
+		"name": "no one records a legal basis for the new home town",
+		"caller": fixtures.social, "recipient": to_police, "categories": ["protected_location"],
+		"want": [false, ["protected_location is not a record social owns"]],
+	},
+	{
+		"name": "a category the matrix does not know",
+		"caller": fixtures.social, "recipient": to_police, "categories": ["shoe_size"],
+		"want": [false, ["shoe_size is not a record social owns"]],
+	},
+]
+
+record(case) := [answer.allowed, sort(answer.gaps)] if {
+	answer := actions.legal_basis_record with input as {"caller": case.caller, "recipient": case.recipient, "categories": case.categories}
+}
+
+failures contains case.name if {
+	some case in cases
+	not record(case) == case.want
+	print(case.name, "- got", recorded_or_undefined(case), "want", case.want)
+}
+
+recorded_or_undefined(case) := got if {
+	got := record(case)
+} else := "undefined"
+
+test_a_legal_basis_is_recorded_by_the_owner_of_its_categories_never_for_itself if count(failures) == 0
+
+test_an_input_of_another_shape_has_no_answer if {
+	inputs := [
+		{},
+		{"caller": fixtures.social, "recipient": to_police},
+		{"caller": fixtures.social, "recipient": to_police, "categories": []},
+		{"caller": fixtures.social, "recipient": to_police, "categories": "case_ref"},
+		{"caller": fixtures.social, "categories": ["case_ref"]},
+		{"caller": fixtures.social, "recipient": {"organisation": null}, "categories": ["case_ref"]},
+		{"recipient": to_police, "categories": ["case_ref"]},
+	]
+	answered := [given |
+		some given in inputs
+		actions.legal_basis_record with input as given
+	]
+	answered == []
+}
