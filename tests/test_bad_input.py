@@ -90,15 +90,20 @@ async def test_unknown_values_and_future_dates_are_named(
     assert _named_fields(response.json()) == {"channel", "applied_for", "received_at"}
 
 
-async def test_a_body_that_is_not_json_gets_a_422_problem(
+async def test_a_body_that_is_not_json_gets_a_422_problem_naming_the_body_not_a_field(
     embedded_platform: RunningPlatform,
 ) -> None:
     response = await embedded_platform.clients["intake"].post(
-        "/applications", content=b"{not json", headers={"content-type": "application/json"}
+        "/applications",
+        content=b'{"channel": "letter",',
+        headers={"content-type": "application/json"},
     )
 
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
+    [param] = response.json()["invalid-params"]
+    assert (param["name"], param["in"], param["pointer"]) == ("body", "body", "")
+    assert param["reason"].startswith("the body is not valid JSON at character ")
     assert await _nothing_stored(embedded_platform)
 
 
@@ -202,5 +207,6 @@ async def test_a_retry_by_a_referrer_who_may_see_nothing_gets_the_first_answer_n
     assert first.status_code == 201, first.text
     assert retry.status_code == 200, retry.text
     assert retry.json() == first.json()
-    assert retry.headers["location"] == first.headers["location"]
+    # The case id is withheld from them, in the Location header as in the body.
+    assert "location" not in first.headers and "location" not in retry.headers
     assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == 1

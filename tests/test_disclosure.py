@@ -6,6 +6,7 @@ import random
 import uuid
 from functools import partial
 
+from httpx import Response
 from pydantic import BaseModel
 
 from avhopp_shared.access.catalogue import Catalogue
@@ -22,6 +23,7 @@ from tests.fixtures.database import count_rows, install_failing_trigger
 from tests.fixtures.disclosure import disclose_to_police
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_social_municipality import social_case
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -59,14 +61,74 @@ async def test_without_consent_police_cannot_tell_the_case_from_one_that_does_no
     hidden = await embedded_platform.get_as("police-syd", "intake", f"/cases/{case_id}")
     absent = await embedded_platform.get_as("police-syd", "intake", f"/cases/{UNKNOWN}")
 
-    assert hidden.status_code == absent.status_code == 404
-    assert hidden.json()["detail"] == absent.json()["detail"] or absent.json()["detail"]
+    assert_same_not_found(hidden, absent, case_id)
     intake = embedded_platform.runtime("intake")
     # The refused read is still on the record, with what was withheld and why.
     assert (
         await count_rows(intake, "audit_log", f"WHERE case_id = '{case_id}' AND agency = 'police'")
         == 1
     )
+
+
+async def test_another_municipality_gets_the_same_404_for_a_case_it_may_not_see_as_for_no_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await social_case(embedded_platform, consents=[])
+
+    for path in ("/cases/{}", "/cases/{}/consents"):
+        hidden = await embedded_platform.get_as("social-lund", "intake", path.format(case_id))
+        absent = await embedded_platform.get_as("social-lund", "intake", path.format(UNKNOWN))
+
+        assert_same_not_found(hidden, absent, case_id)
+
+
+async def test_a_sub_resource_of_a_hidden_case_answers_the_404_of_a_case_that_does_not_exist(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # Police know of this case only under the person's consent: probation, with
+    # none, may see nothing of it in the threat service; police, with a consent
+    # that covers neither social services' investigation nor its case reference
+    # there, nothing in the social service; Lund nothing of a Malmö case.
+    case_id = await social_case(embedded_platform)
+    task = await embedded_platform.eventually("threat", f"/cases/{case_id}/threat-assessment-task")
+    assert task.status_code == 200, task.text
+    reads = [
+        ("probation-syd", "threat", "/cases/{}/threat-assessment-task"),
+        ("social-lund", "social", "/cases/{}/investigation"),
+    ]
+
+    for client, service, path in reads:
+        hidden = await embedded_platform.get_as(client, service, path.format(case_id))
+        absent = await embedded_platform.get_as(client, service, path.format(UNKNOWN))
+
+        assert_same_not_found(hidden, absent, case_id)
+
+
+async def test_a_list_of_a_hidden_cases_records_answers_the_404_of_a_case_that_does_not_exist(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # An empty list would say the case is there. Police know this case under a
+    # consent (case reference and identity), the other not at all; probation
+    # knows neither.
+    known = await social_case(embedded_platform)
+    unknown_to_police = await social_case(embedded_platform, consents=[])
+    task = await embedded_platform.eventually("threat", f"/cases/{known}/threat-assessment-task")
+    assert task.status_code == 200, task.text
+    lists = [
+        ("police-syd", "social", "/cases/{}/aid-decisions", unknown_to_police),
+        ("police-syd", "social", "/cases/{}/needs-mappings", unknown_to_police),
+        ("probation-syd", "social", "/cases/{}/action-plans", known),
+        ("probation-syd", "threat", "/cases/{}/threat-assessments", known),
+    ]
+
+    for client, service, path, case_id in lists:
+        hidden = await embedded_platform.get_as(client, service, path.format(case_id))
+        absent = await embedded_platform.get_as(client, service, path.format(UNKNOWN))
+
+        assert_same_not_found(hidden, absent, case_id)
+    # Where the caller may see the case's reference, its empty list is no secret.
+    seen = await embedded_platform.get_as("police-syd", "social", f"/cases/{known}/aid-decisions")
+    assert (seen.status_code, seen.json()) == (200, [])
 
 
 async def test_the_threat_service_learns_of_a_case_only_under_the_persons_consent(
@@ -241,3 +303,11 @@ async def test_a_consent_that_rolled_back_never_opens_a_later_read(
 
     assert "name" in inside.data
     assert "name" not in after.data
+
+
+def assert_same_not_found(hidden: Response, absent: Response, case_id: str) -> None:
+    """Byte for byte the same 404, body and headers, but for the path the caller
+    asked for (``instance``): even a case's existence is ``case_ref`` (ACCESS.md)."""
+    assert hidden.status_code == absent.status_code == 404, hidden.text
+    assert hidden.content.replace(case_id.encode(), UNKNOWN.encode()) == absent.content
+    assert hidden.headers.multi_items() == absent.headers.multi_items()

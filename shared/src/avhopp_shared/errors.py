@@ -6,6 +6,10 @@ from collections.abc import Sequence
 
 
 class NotFound(Exception):
+    """Nothing to answer with. ``resource`` and ``identifier`` are for the logs and
+    the code: the web answer names neither (``web.problems.NOT_FOUND_DETAIL``),
+    so that a case withheld from the caller looks like one that does not exist."""
+
     def __init__(self, resource: str, identifier: str) -> None:
         super().__init__(f"{resource} {identifier} not found")
         self.resource = resource

@@ -152,6 +152,28 @@ class DisclosureGate:
         await audit.append_all(connection, records, now, previous=head)
         return disclosures
 
+    async def states_of(
+        self, session: AsyncSession, case_ids: Sequence[str]
+    ) -> dict[str, tuple[AccessState, int | None]]:
+        """Each case's access state, and the version to decide it under, as
+        ``disclose_all`` reads them (no audit lock: nothing is disclosed). The
+        version is None for a state this transaction changed: it is decided
+        uncached, as the change may still roll back."""
+        cases = list(dict.fromkeys(case_ids))
+        if not cases:
+            return {}
+        connection = await session.connection()
+        parameters = {f"case_{index}": case_id for index, case_id in enumerate(cases)}
+        numbers = (await connection.execute(_versions(len(cases)), parameters)).one()
+        versions = dict(zip(cases, numbers, strict=True))
+        return {
+            case_id: (
+                await self._state(session, case_id, versions[case_id]),
+                None if changed_here(session, case_id) else versions[case_id],
+            )
+            for case_id in cases
+        }
+
     async def _state(self, session: AsyncSession, case_id: str, version: int) -> AccessState:
         if changed_here(session, case_id):
             # This transaction changed the state and has not committed: read,
@@ -259,6 +281,12 @@ def _head_and_versions(cases: int) -> Executable:
     """One query: the audit chain's head, then the access-state version of each case
     (bound as ``case_0`` ... ``case_<n-1>``); built once per number of cases."""
     return select(audit.chain_head(), *(version_of(f"case_{index}") for index in range(cases)))
+
+
+@lru_cache(maxsize=256)
+def _versions(cases: int) -> Executable:
+    """The access-state version of each case (bound as ``case_0`` ...), without the chain's head."""
+    return select(*(version_of(f"case_{index}") for index in range(cases)))
 
 
 def _basis(basis: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from avhopp_shared.access.catalogue import nested_model
-from avhopp_shared.access.categories import DEFAULT_PURPOSE, Purpose
+from avhopp_shared.access.categories import DEFAULT_PURPOSE, Category, Purpose
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Caller
@@ -48,6 +48,8 @@ class Access:
     #: staged the item inside ``async with uow`` has it disclosed, audited and
     #: committed in that one transaction.
     uow: UnitOfWork
+    #: The case a read of ``/cases/{case_id}/...`` is about (None for any other request).
+    case_read: str | None = None
 
     async def disclose(
         self, case_id: str, item: BaseModel, *, owner: Owner | None = None
@@ -64,7 +66,15 @@ class Access:
         """One decision and one audit entry per item, all committed together (or none).
 
         ``owner`` is who holds the items when not this service's agency as a
-        whole (a provider's own report); ``owners`` names it item by item."""
+        whole (a provider's own report); ``owners`` names it item by item.
+
+        On a read of one case (``case_read``), an answer that would show
+        nothing at all — no item, or none with anything disclosed — is the 404
+        of a case that does not exist, unless the caller may see the case's
+        reference: even the existence of a case is ``case_ref`` data (ACCESS.md,
+        "Data categories"), and an empty list would say the case is there. The
+        refused items are audited all the same.
+        """
         uow = self.uow
         async with uow:
             disclosures = await self.runtime.gate.disclose_all(
@@ -77,7 +87,59 @@ class Access:
                 owners=owners,
             )
             await uow.commit()
+            if (
+                self.case_read is not None
+                and all(d.nothing for d in disclosures)
+                and not await self._may_see_case(self.case_read)
+            ):
+                raise NotFound("case data", "for this caller")
         return disclosures
+
+    async def decide_each(self, items: Sequence[tuple[str, BaseModel]]) -> list[Disclosure]:
+        """What ``disclose_each`` would disclose of each item, decided but not disclosed.
+
+        Nothing is audited, emitted or committed: nothing leaves. A listing
+        uses it to choose its items (``avhopp_shared.web.listing``) and then
+        discloses, and so audits, only the items it answers with: an audit
+        entry for an item that was never sent would say it was (ACCESS.md,
+        "Audit": the trail records what was disclosed).
+        """
+        if not items:
+            return []
+        gate = self.runtime.gate
+        async with self.uow as uow:
+            states = await gate.states_of(uow.session, [case_id for case_id, _ in items])
+            now = gate.clock()
+            decided = []
+            for case_id, item in items:
+                state, version = states[case_id]
+                disclosure, _ = gate.decide(
+                    recipient=self.caller,
+                    purpose=self.purpose.value,
+                    case_id=case_id,
+                    item=item,
+                    state=state,
+                    now=now,
+                    version=version,
+                )
+                decided.append(disclosure)
+        return decided
+
+    async def _may_see_case(self, case_id: str) -> bool:
+        """Whether the caller may see the case's reference as this service holds it."""
+        gate = self.runtime.gate
+        async with self.uow as uow:
+            state, version = (await gate.states_of(uow.session, [case_id]))[case_id]
+            decision = gate.decision(
+                recipient=self.caller,
+                purpose=self.purpose.value,
+                case_id=case_id,
+                categories=[Category.CASE_REF.value],
+                state=state,
+                now=gate.clock(),
+                version=version,
+            )
+        return Category.CASE_REF.value in decision.allowed
 
 
 async def _access(
@@ -96,7 +158,8 @@ async def _access(
     # dependency's whole subtree again each time it is named, and every governed
     # request pays for each one.
     chosen = purpose or DEFAULT_PURPOSE[caller.agency.value]
-    return Access(caller, chosen, request.app.state.runtime, uow)
+    case_read = request.path_params.get("case_id") if request.method in ("GET", "HEAD") else None
+    return Access(caller, chosen, request.app.state.runtime, uow, case_read)
 
 
 AccessDep = Annotated[Access, Depends(_access)]
@@ -132,6 +195,9 @@ def disclosed_response(
     """
     answers_write = status_code == 201 if write is None else write
     if disclosure.nothing and not answers_write:
+        # Answered as every NotFound is, in one body that names neither the
+        # resource nor the id (``problems``): byte for byte the 404 of a case
+        # this service has never heard of.
         raise NotFound("case data", "for this caller")
     return JSONResponse(
         _body(disclosure),

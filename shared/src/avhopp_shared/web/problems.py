@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +23,16 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://avhopp.example/problems/"
 
 log = logging.getLogger("avhopp.web")
+
+#: The title and detail of every ``NotFound``, whatever the resource. Even a
+#: case's existence is ``case_ref`` data (ACCESS.md, "Data categories"), so a
+#: reader who may see nothing of a case must get exactly the answer a case that
+#: does not exist gets: the disclosure gate's refusal, a municipality's scope
+#: check and a service that never heard of the case all raise ``NotFound``, and
+#: naming the resource or the id there would tell them apart. The request's own
+#: path stays in ``instance``: it is what the caller asked for, the same either way.
+NOT_FOUND_TITLE = "Not found"
+NOT_FOUND_DETAIL = "No such resource, or none this caller may see"
 
 
 class InvalidParam(BaseModel):
@@ -118,6 +128,10 @@ async def send_problem(
 def _invalid_params(exc: RequestValidationError) -> list[dict[str, str]]:
     params = []
     for error in exc.errors():
+        if error.get("type") == "json_invalid":
+            # Its location is a character offset, not a field: the body as a whole is at fault.
+            params.append(_invalid_json(error))
+            continue
         location = [str(part) for part in error.get("loc", ())]
         where, path = (location[0], location[1:]) if location else ("body", [])
         params.append(
@@ -129,6 +143,14 @@ def _invalid_params(exc: RequestValidationError) -> list[dict[str, str]]:
             }
         )
     return params
+
+
+def _invalid_json(error: Mapping[str, Any]) -> dict[str, str]:
+    offsets = [part for part in error.get("loc", ())[1:] if isinstance(part, int)]
+    where = f" at character {offsets[0]}" if offsets else ""
+    cause = (error.get("ctx") or {}).get("error")
+    reason = f"the body is not valid JSON{where}" + (f": {cause}" if cause else "")
+    return {"name": "body", "in": "body", "pointer": "", "reason": reason}
 
 
 _STATUS_SLUGS = {
@@ -172,7 +194,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return problem_response(request, 404, "not-found", f"{exc.resource} not found", str(exc))
+        # One answer for whatever was not found, never naming it: see NOT_FOUND_DETAIL.
+        return problem_response(request, 404, "not-found", NOT_FOUND_TITLE, NOT_FOUND_DETAIL)
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:

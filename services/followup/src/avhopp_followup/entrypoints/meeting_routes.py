@@ -17,6 +17,7 @@ from avhopp_followup.service_layer.meetings import (
     record_held,
     schedule_meeting,
 )
+from avhopp_shared.access.categories import Category
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
@@ -27,6 +28,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 
@@ -189,12 +191,18 @@ async def get_overdue(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
-    today = utcnow().date()
+    today, within = utcnow().date(), cases_of(access.caller, MeetingRecord.case_id)
     async with uow:
-        found = await overdue_meetings(
-            uow, today, cases_of(access.caller, MeetingRecord.case_id), limit, offset
-        )
-        disclosures = await access.disclose_each(
-            [(m.case_id, MeetingPublic.of(m, today)) for m in found]
+        # Overdue (not held by its date) and the order, longest overdue first,
+        # are follow-up data: a meeting is listed only where the gate shows the
+        # caller that category (ACCESS.md, matrix), else being listed here
+        # would tell that the case has a meeting overdue (``web.listing``).
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: overdue_meetings(uow, today, within, size, skip),
+            lambda found: (found.case_id, MeetingPublic.of(found, today)),
+            limit=limit,
+            offset=offset,
+            filtered_on=[Category.FOLLOWUP],
         )
     return disclosed_list_response(disclosures)

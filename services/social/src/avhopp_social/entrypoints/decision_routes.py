@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
@@ -19,6 +20,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome
@@ -165,16 +167,20 @@ async def get_expiring(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
+    today, within = utcnow().date(), municipality_cases(access.caller)
     async with uow:
-        found = await expiring_decisions(
-            uow,
-            utcnow().date(),
-            within_days,
-            limit,
-            offset,
-            within=municipality_cases(access.caller),
-        )
-        disclosures = await access.disclose_each(
-            [(d.case_id, AidDecisionPublic.of(d)) for d in found]
+        # The listing is a filter on, and is sorted by, the decision's period:
+        # decisions data. A decision is listed only where the gate shows the
+        # caller that category (ACCESS.md, matrix), else its presence under
+        # ``within_days`` would tell when the aid ends (``web.listing``).
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: expiring_decisions(
+                uow, today, within_days, size, skip, within=within
+            ),
+            lambda found: (found.case_id, AidDecisionPublic.of(found)),
+            limit=limit,
+            offset=offset,
+            filtered_on=[Category.DECISIONS],
         )
     return disclosed_list_response(disclosures)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.service_app import UnitOfWorkDep
@@ -17,6 +18,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus, NeedArea
@@ -112,12 +114,19 @@ async def read_investigations(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
+    within = municipality_cases(access.caller)
     async with uow:  # the read and its audit entries: one transaction
-        found = await list_investigations(
-            uow, limit, offset, overdue=overdue, within=municipality_cases(access.caller)
-        )
-        disclosures = await access.disclose_each(
-            [(i.case_id, InvestigationPublic.of(i)) for i in found]
+        # Overdue is the investigation's status and deadline: only where the
+        # gate shows the caller that category may a case be listed as overdue
+        # (ACCESS.md, matrix; ``web.listing``). The order, by start deadline,
+        # follows from the case's received time (case_ref) and tells no more.
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: list_investigations(uow, size, skip, overdue=overdue, within=within),
+            lambda found: (found.case_id, InvestigationPublic.of(found)),
+            limit=limit,
+            offset=offset,
+            filtered_on=[Category.INVESTIGATION] if overdue else [],
         )
     return disclosed_list_response(disclosures)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
@@ -15,6 +16,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.threat_assessment import (
@@ -128,15 +130,24 @@ async def list_current(
 ) -> JSONResponse:
     today = utcnow().date()
     async with uow:
-        found = await current_assessments(
-            uow,
-            level=level,
-            handling_level=handling_level,
-            review_due_by=today if review_due else None,
+        # level, handling_level and review_due filter on threat fields, and the
+        # listing is sorted by the next review date, a threat field too (a
+        # null date last: the "none" level). So an assessment is listed only to
+        # a caller the gate shows its threat category (ACCESS.md, matrix): its
+        # place in the answer would tell the rest (``web.listing``).
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: current_assessments(
+                uow,
+                level=level,
+                handling_level=handling_level,
+                review_due_by=today if review_due else None,
+                limit=size,
+                offset=skip,
+            ),
+            lambda found: (found.case_id, ThreatAssessmentPublic.of(found, today)),
             limit=limit,
             offset=offset,
-        )
-        disclosures = await access.disclose_each(
-            [(a.case_id, ThreatAssessmentPublic.of(a, today)) for a in found]
+            filtered_on=[Category.THREAT],
         )
     return disclosed_list_response(disclosures)

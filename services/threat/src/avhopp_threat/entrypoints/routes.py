@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -14,6 +15,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
@@ -74,8 +76,16 @@ async def read_queue(
     offset: Offset = 0,
 ) -> JSONResponse:
     async with uow:  # the read and its audit entries: one transaction
-        tasks = await task_queue(uow, status, limit, offset)
-        disclosures = await access.disclose_each(
-            [(t.case_id, AssessmentTaskPublic.of(t)) for t in tasks]
+        # The status filter (always on: pending by default) and the order by
+        # priority and request time are all threat data: a task is listed only
+        # to a caller the gate shows its threat category (ACCESS.md, matrix),
+        # else the queue would tell its status and urgency (``web.listing``).
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: task_queue(uow, status, size, skip),
+            lambda task: (task.case_id, AssessmentTaskPublic.of(task)),
+            limit=limit,
+            offset=offset,
+            filtered_on=[Category.THREAT],
         )
     return disclosed_list_response(disclosures)
