@@ -19,8 +19,15 @@ from avhopp_followup.service_layer.exits import on_exit_completed, on_police_cas
 from avhopp_followup.service_layer.handlers import on_application_received
 from avhopp_followup.service_layer.isu_facts import ISU_HANDLERS
 from avhopp_followup.service_layer.meetings import on_action_plan_updated
+from avhopp_followup.service_layer.purgers import (
+    purge_police_case_reference,
+    purge_police_followup,
+    purge_police_threat,
+)
 from avhopp_followup.service_layer.timeline_notes import TIMELINE_OBSERVERS
 from avhopp_followup.settings import FollowupSettings
+from avhopp_shared.access.categories import Category
+from avhopp_shared.access.purge import Purger
 from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
@@ -54,6 +61,18 @@ def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
             **ISU_HANDLERS,
         },
         observes=TIMELINE_OBSERVERS,
+        # What follow-up receives from police under the person's consent, and how it
+        # is forgotten when the consent is withdrawn (ACCESS.md, "Consent records").
+        # Social services' own records are never purged; a test checks that every
+        # category received has a purger here.
+        purgers={
+            # Police's milestones, the exit as police ended it, ISU facts from them.
+            Category.CASE_REF.value: Purger("police", purge_police_case_reference),
+            # Police's relapse reports and their reason for an abort.
+            Category.FOLLOWUP.value: Purger("police", purge_police_followup),
+            # Police's threat level changes on the timeline.
+            Category.THREAT.value: Purger("police", purge_police_threat),
+        },
     )
 
 

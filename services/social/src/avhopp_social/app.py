@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from avhopp_shared.access.categories import Category
+from avhopp_shared.access.purge import Purger
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.followup_events import IncidentReported
@@ -28,6 +30,10 @@ from avhopp_social.service_layer.handlers import (
     on_application_received,
     on_incident_reported,
     on_relapse_reported,
+)
+from avhopp_social.service_layer.purgers import (
+    purge_police_check_quotes,
+    purge_police_relapse_reports,
 )
 from avhopp_social.settings import SocialSettings
 
@@ -59,6 +65,16 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
             ApplicationReceived.event_type: on_application_received(rule),
             RelapseReported.event_type: on_relapse_reported,
             IncidentReported.event_type: on_incident_reported,
+        },
+        # What social services receive from police under the person's consent (the
+        # relapse report), and how it is forgotten when the consent is withdrawn
+        # (ACCESS.md, "Consent records"). Social services' own records are never
+        # purged; a test checks that every category received has a purger here.
+        purgers={
+            # An open relapse task: it exists because police's report reached us.
+            Category.CASE_REF.value: Purger("police", purge_police_relapse_reports),
+            # Police's register check quoted in a relapse task.
+            Category.FOLLOWUP.value: Purger("police", purge_police_check_quotes),
         },
     )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.purge import Purger, nothing_kept
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.followup_events import IncidentReported
@@ -23,6 +24,7 @@ from avhopp_threat.service_layer.handlers import (
     on_application_received,
     on_interventions_decided,
     purge_case_reference,
+    purge_interventions_decision,
 )
 from avhopp_threat.service_layer.security_incidents import (
     on_incident_reported,
@@ -50,9 +52,19 @@ def definition(settings: ThreatSettings | None = None) -> ServiceDefinition:
             InterventionsDecided.event_type: on_interventions_decided,
             IncidentReported.event_type: on_incident_reported,
         },
+        # What police receive from social services under the person's consent, and
+        # how each is forgotten when the consent is withdrawn (ACCESS.md, "Consent
+        # records"). Police's own records (assessments, the police case) are never
+        # purged; a test checks that every category received has a purger here.
         purgers={
-            Category.CASE_REF.value: purge_case_reference,
-            Category.FOLLOWUP.value: purge_security_incidents,
+            # The pending assessment task (the application's case reference).
+            Category.CASE_REF.value: Purger("social", purge_case_reference),
+            # The application says whether the applicant is under 18; police keep none of it.
+            Category.IDENTITY.value: Purger("social", nothing_kept),
+            # *That* social services decided on interventions (the police case's condition).
+            Category.DECISION_SUMMARY.value: Purger("social", purge_interventions_decision),
+            # Security incidents from follow-up.
+            Category.FOLLOWUP.value: Purger("social", purge_security_incidents),
         },
     )
 

@@ -1,81 +1,191 @@
 """Withdrawal reaches shared data: a recipient purges what it may no longer hold.
 
-When a consent is withdrawn, each service that received data under it asks
+ACCESS.md, "Consent records": withdrawal takes effect at once for every later
+read and every later event delivery, and subscribers that already hold data
+are told to purge it. When a consent is withdrawn, each service it named asks
 the policy whether it may still receive each covered category about the case
-(another consent or a legal basis may cover it). What it may not, it purges
-through the service's own purgers, and the purge goes into the audit trail.
-If the policy cannot answer, everything covered is purged: fail closed.
+(another consent or a legal basis may cover it). It asks as the agency the
+copies came from: they are that agency's records, and asking as the service's
+own agency would find them "own" and keep them. What it may no longer receive,
+it purges through the service's purger for the category, and the purge goes
+into the audit trail. If the policy cannot answer, everything covered is
+purged: fail closed.
+
+A purger removes only copies of another agency's records, about the one case,
+never the service's own records (ACCESS.md's "own" cells): a service that
+registers a purger for its own agency's records does not start. A covered
+category the service was delivered about the case (its event audit entries
+say so) without a purger for it is an error, logged loudly: the consent state
+still denies every later read and delivery at once, but the copies stay.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from sqlmodel import col, select
 
 from avhopp_shared.access import audit
-from avhopp_shared.access.categories import DEFAULT_PURPOSE
+from avhopp_shared.access.categories import DEFAULT_PURPOSE, Category
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import apply_access_event
 from avhopp_shared.access.state_read import access_state
-from avhopp_shared.access.tables import ConsentGrantRow
-from avhopp_shared.auth.caller import Caller
+from avhopp_shared.access.tables import AuditEntryRow, ConsentGrantRow
+from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.messaging.inbox import EventHandler
 from avhopp_shared.uow import UnitOfWork
 
+log = logging.getLogger("avhopp.purge")
+
 #: Removes what a service holds of one category about one case; returns rows affected.
-Purger = Callable[[UnitOfWork, str], Awaitable[int]]
+PurgeCopies = Callable[[UnitOfWork, str], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class Purger:
+    """How a service removes its copies of one category about a case.
+
+    ``source`` is the agency whose records the copies are (the event's acting
+    agency when they arrived): the policy decides for that owner whether the
+    service may still hold them.
+    """
+
+    source: str
+    purge: PurgeCopies
+
+    def __post_init__(self) -> None:
+        Agency(self.source)  # a name that is no agency fails at once
+
+
+async def nothing_kept(uow: UnitOfWork, case_id: str) -> int:
+    """For a category a service is delivered but keeps nothing of: nothing to remove,
+    and the withdrawal is still on the record for it."""
+    return 0
+
+
+class PurgerForOwnRecords(ValueError):
+    """A purger that would remove the service's own agency's records on another's consent."""
 
 
 def withdrawal_handler(
     gate: DisclosureGate, recipient: Caller, purgers: Mapping[str, Purger]
 ) -> EventHandler:
+    """Built once at start: a purger for no category, or for the service's own agency's
+    records, stops the service from starting."""
+    _check(recipient, purgers)
+
     async def on_withdrawn(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
         assert isinstance(payload, ConsentWithdrawn)
         await apply_access_event(uow.session, payload)
         consent = await uow.session.get(ConsentGrantRow, payload.consent_id)
-        if consent is None or not any(
-            r["agency"] == recipient.agency.value for r in consent.recipients
-        ):
+        if consent is None or not any(_names(r, recipient) for r in consent.recipients):
             return
-        covered = [c for c in consent.categories if c in purgers]
-        if not covered:
+        covered = list(dict.fromkeys(consent.categories))
+        await _report_unpurgeable(uow, recipient, payload, [c for c in covered if c not in purgers])
+        by_source: dict[str, list[str]] = {}
+        for category in covered:
+            if category in purgers:
+                by_source.setdefault(purgers[category].source, []).append(category)
+        if not by_source:
             return
         now = utcnow()
-        decision = gate.decision(
-            recipient=recipient,
-            purpose=DEFAULT_PURPOSE[recipient.agency.value].value,
-            case_id=payload.case_id,
-            categories=covered,
-            state=await access_state(uow.session, payload.case_id),
-            now=now,
-            owner=Owner(envelope.acting_agency),
-        )
-        lost = [c for c in covered if c not in decision.allowed]
-        if not lost:
-            return
-        purged = {c: await purgers[c](uow, payload.case_id) for c in lost}
-        await audit.append(
-            uow.session,
-            audit.AuditRecord(
-                channel="purge",
-                client_id=recipient.client_id,
-                user=None,
-                agency=recipient.agency.value,
-                organisation=recipient.organisation,
+        state = await access_state(uow.session, payload.case_id)
+        for source, categories in by_source.items():
+            decision = gate.decision(
+                recipient=recipient,
+                purpose=DEFAULT_PURPOSE[recipient.agency.value].value,
                 case_id=payload.case_id,
-                resource="consent withdrawal",
-                purpose="-",
-                disclosed=[],
-                withheld={c: "consent withdrawn" for c in lost},
-                bases={},
-                decision_id=decision.decision_id,
-                policy_revision=decision.revision,
-                note=f"consent {payload.consent_id} withdrawn; purged rows {purged}",
-            ),
-            now,
-        )
+                categories=categories,
+                state=state,
+                now=now,
+                owner=Owner(source),
+            )
+            lost = [c for c in categories if c not in decision.allowed]
+            if not lost:
+                continue
+            purged = {c: await purgers[c].purge(uow, payload.case_id) for c in lost}
+            await audit.append(
+                uow.session,
+                audit.AuditRecord(
+                    channel="purge",
+                    client_id=recipient.client_id,
+                    user=None,
+                    agency=recipient.agency.value,
+                    organisation=recipient.organisation,
+                    case_id=payload.case_id,
+                    resource="consent withdrawal",
+                    purpose="-",
+                    disclosed=[],
+                    withheld={c: "consent withdrawn" for c in lost},
+                    bases={},
+                    decision_id=decision.decision_id,
+                    policy_revision=decision.revision,
+                    note=(
+                        f"consent {payload.consent_id} withdrawn; purged rows {purged} "
+                        f"received from {source}"
+                    ),
+                ),
+                now,
+            )
 
     return on_withdrawn
+
+
+def _check(recipient: Caller, purgers: Mapping[str, Purger]) -> None:
+    for category, purger in purgers.items():
+        Category(category)  # a purger for no category fails at once
+        if purger.source == recipient.agency.value:
+            # ACCESS.md, "own": an agency's own records are never another's consent to
+            # withdraw; only copies received from other agencies are purged.
+            raise PurgerForOwnRecords(
+                f"the purger for {category} would remove {recipient.agency.value}'s own records"
+            )
+
+
+def _names(recipient: dict[str, object], caller: Caller) -> bool:
+    """Whether a consent's recipient is this service (as the policy matches recipients):
+    its agency, and no organisation or the service's own."""
+    organisation = recipient.get("organisation")
+    return recipient.get("agency") == caller.agency.value and (
+        organisation is None or organisation == caller.organisation
+    )
+
+
+async def _report_unpurgeable(
+    uow: UnitOfWork, recipient: Caller, payload: ConsentWithdrawn, categories: list[str]
+) -> None:
+    """Logs, as an error, each covered category without a purger that the service was
+    delivered about the case: it may hold copies that the withdrawal does not reach."""
+    if not categories:
+        return
+    received = await _received(uow, recipient, payload.case_id)
+    missing = sorted(c for c in categories if c in received)
+    if missing:
+        log.error(
+            "consent withdrawn, but no purger for categories this service received",
+            extra={
+                "consumer": recipient.client_id,
+                "case_id": payload.case_id,
+                "consent_id": payload.consent_id,
+                "categories": missing,
+            },
+        )
+
+
+async def _received(uow: UnitOfWork, recipient: Caller, case_id: str) -> set[str]:
+    """The categories other agencies' events disclosed to this service about the case: the
+    event gate audits every such delivery (ACCESS.md, "Audit")."""
+    rows = await uow.session.exec(
+        select(AuditEntryRow.disclosed).where(
+            col(AuditEntryRow.case_id) == case_id,
+            col(AuditEntryRow.channel) == "event",
+            col(AuditEntryRow.client_id) == recipient.client_id,
+        )
+    )
+    return {category for disclosed in rows.all() for category in disclosed}

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import delete
+from sqlmodel import col
+
 from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
@@ -9,6 +12,7 @@ from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.uow import UnitOfWork
 from avhopp_threat.adapters.police_records import PoliceRecords
+from avhopp_threat.adapters.tables import InterventionsDecisionRecord
 from avhopp_threat.adapters.task_repository import TaskRepository
 from avhopp_threat.domain.assessment_task import (
     TaskStatus,
@@ -40,6 +44,19 @@ async def on_interventions_decided(
 async def purge_case_reference(uow: UnitOfWork, case_id: str) -> int:
     """Police hold a pending task only because a consent let them know of the case."""
     return await TaskRepository(uow.session).delete_pending(case_id)
+
+
+async def purge_interventions_decision(uow: UnitOfWork, case_id: str) -> int:
+    """*That* social services decided came under the consent covering ``decision_summary``:
+    withdrawn, police no longer hold it, and the police case's condition on it is unmet
+    again (ACCESS.md, "Consent records"). A police case already opened on it stays:
+    that is police's own record."""
+    result = await uow.session.exec(
+        delete(InterventionsDecisionRecord).where(
+            col(InterventionsDecisionRecord.case_id) == case_id
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 async def get_task(uow: UnitOfWork, case_id: str) -> ThreatAssessmentTask:
