@@ -26,6 +26,11 @@ class ConsentMethod(StrEnum):
 
 
 class ConsentStatus(StrEnum):
+    """Where a consent stands at a given moment; computed, never stored."""
+
+    #: Recorded with a ``valid_from`` still ahead: not yet in force, so nothing is
+    #: shared on it until then (the disclosure gate reads ``valid_from`` itself).
+    PENDING = "pending"
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
@@ -71,6 +76,10 @@ class ConsentRecord:
             return ConsentStatus.WITHDRAWN
         if self.valid_to is not None and now >= self.valid_to:
             return ConsentStatus.EXPIRED
+        # Reporting a consent "active" before it starts would tell a caseworker
+        # that police may already be told, while every read is still refused.
+        if now < self.valid_from:
+            return ConsentStatus.PENDING
         return ConsentStatus.ACTIVE
 
     def withdrawn(self, withdrawal: Withdrawal) -> ConsentRecord:
@@ -121,6 +130,11 @@ def record_consent(
         )
     if valid_to is not None and valid_to <= valid_from:
         raise ConsentRuleBroken("valid_to", "must be after valid_from")
+    if valid_to is not None and valid_to <= recorded_at:
+        # A consent that has already ended allows nothing: recording it would
+        # only leave an "expired" record that looks like a consent once given
+        # through the platform and announce it to every service.
+        raise ConsentRuleBroken("valid_to", "must be in the future: this consent has already ended")
     for name, values in (
         ("recipients", recipients),
         ("categories", categories),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from avhopp_intake.domain.access_grants import MAX_BREAK_GLASS
 from avhopp_shared.access.categories import Category
 from avhopp_shared.events.consent_events import Recipient
+from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.web.dates import Timestamp
 
 _Name = Field(min_length=1, max_length=200)
@@ -59,8 +60,23 @@ class LegalBasisIn(BaseModel):
     reference: str = Field(min_length=3, max_length=200)
     recipient: Recipient
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
-    valid_to: Timestamp | None = None
+    valid_to: Timestamp | None = Field(
+        default=None,
+        description=(
+            "Open-ended when absent; otherwise in the future (the basis applies from now). "
+            "Must carry a timezone offset."
+        ),
+    )
     note: str = Field(min_length=1, max_length=4000, description="Why the provision applies here.")
+
+    @field_validator("valid_to")
+    @classmethod
+    def _not_already_ended(cls, value: datetime | None) -> datetime | None:
+        # A legal basis applies from the moment it is recorded; one that has
+        # already ended would open nothing, yet be announced to every service.
+        if value is not None and value <= utcnow():
+            raise ValueError("must be in the future: a legal basis applies from now")
+        return value
 
 
 class LegalBasisPublic(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from avhopp_intake.domain.consent import ConsentMethod, ConsentRecord, ConsentStatus, RecordedBy
 from avhopp_shared.access.categories import Category, Purpose
@@ -34,8 +34,20 @@ class ConsentCreate(BaseModel):
     recipients: list[Recipient] = Field(min_length=1, max_length=20)
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
     purposes: list[Purpose] = Field(min_length=1, max_length=len(Purpose))
-    valid_from: Timestamp | None = Field(default=None, description="Defaults to now.")
-    valid_to: Timestamp | None = Field(default=None, description="Open-ended when absent.")
+    valid_from: Timestamp | None = Field(
+        default=None,
+        description=(
+            "Defaults to now. A later time records the consent as `pending`: nothing is "
+            "shared on it until then. Must carry a timezone offset."
+        ),
+    )
+    valid_to: Timestamp | None = Field(
+        default=None,
+        description=(
+            "Open-ended when absent; otherwise after `valid_from` and in the future. "
+            "Must carry a timezone offset."
+        ),
+    )
     method: ConsentMethod
     document_reference: str | None = Field(
         default=None, max_length=200, description="Required for a written consent."
@@ -46,11 +58,19 @@ class ConsentCreate(BaseModel):
         description="Required for an oral consent: when and how it was given (004 Del 2).",
     )
 
-    @field_validator("valid_from", "valid_to")
+    @field_validator("valid_to")
     @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must include a timezone offset")
+    def _ends_later(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        # The domain refuses these too; refusing them here as well names the
+        # field where the client sent it (``consents.0.valid_to`` inside an
+        # application), not just ``valid_to``.
+        if value is None:
+            return None
+        if value <= utcnow():
+            raise ValueError("must be in the future: this consent has already ended")
+        start = info.data.get("valid_from")
+        if start is not None and value <= start:
+            raise ValueError("must be after valid_from")
         return value
 
 
@@ -76,7 +96,12 @@ class RecordedByPublic(BaseModel):
 class ConsentPublic(BaseModel):
     consent_id: str
     case_id: str
-    status: ConsentStatus
+    status: ConsentStatus = Field(
+        description=(
+            "`pending` until `valid_from`, then `active` until `valid_to` (`expired` after); "
+            "`withdrawn` once withdrawn. Only an `active` consent allows an exchange."
+        )
+    )
     recipients: list[Recipient]
     categories: list[Category]
     purposes: list[Purpose]
