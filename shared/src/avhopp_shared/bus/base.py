@@ -7,9 +7,12 @@ at-least-once in both; consumers make it effectively-once with the inbox.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, runtime_checkable
+
+from pydantic import ValidationError
 
 from avhopp_shared.events.envelope import EventEnvelope
 
@@ -39,6 +42,30 @@ MAX_BATCH = 50
 def in_batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """``items`` in order, cut into runs of at most ``size``."""
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def read_envelope(value: bytes | None, log: logging.Logger, where: str) -> EventEnvelope | None:
+    """The record's envelope; None when it is not one, logged at error level with ``where``
+    (the record's place: topic, partition, offset), which is where to find it again.
+
+    Such a record would fail on every delivery and hold back everything behind
+    it, so the bus skips it. The log names the attributes that failed, never
+    their values: pydantic's messages quote the input.
+    """
+    try:
+        if value is None:
+            raise ValueError("record has no value")
+        return EventEnvelope.from_json_bytes(value)
+    except Exception as exc:
+        log.error("skipping a record that is not an event envelope: %s (%s)", where, _why_not(exc))
+        return None
+
+
+def _why_not(exc: Exception) -> str:
+    if not isinstance(exc, ValidationError):
+        return type(exc).__name__
+    faults = sorted({".".join(map(str, error["loc"])) or error["type"] for error in exc.errors()})
+    return f"{type(exc).__name__}: {', '.join(faults)}"
 
 
 @runtime_checkable

@@ -6,6 +6,12 @@ same at-least-once guarantee Kafka plus manual commits gives, with no broker.
 Each group takes the records in publish order, so per-case order holds: one
 at a time, or in runs of up to ``MAX_BATCH`` when its handler takes batches
 (``BatchHandler``). Groups run side by side, as independent consumer groups do.
+
+A handler that raises fails the publish: the relay publishes the batch again
+after its backoff, and the inbox skips what took effect before. That is the
+redelivery the inbox consumer counts, as it counts Kafka's, to set aside an
+event the database refuses as data. A record that is not an envelope is
+logged and skipped, as on Kafka.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from avhopp_shared.bus.base import (
     OutboundRecord,
     Subscription,
     in_batches,
+    read_envelope,
 )
 from avhopp_shared.events.envelope import EventEnvelope
 
@@ -51,9 +58,15 @@ class InProcessBus:
     async def publish(self, records: Sequence[OutboundRecord]) -> None:
         if not self._running:
             raise BusUnavailable("in-process bus is not running")
-        envelopes = [
-            (record.topic, EventEnvelope.from_json_bytes(record.value)) for record in records
-        ]
+        envelopes: list[tuple[str, EventEnvelope]] = []
+        for record in records:
+            # What is not an envelope is skipped as on Kafka; it stays in the
+            # publishing service's outbox, where the log line points.
+            envelope = read_envelope(
+                record.value, log, f"topic={record.topic} key={record.key} (outbox record)"
+            )
+            if envelope is not None:
+                envelopes.append((record.topic, envelope))
         groups: dict[str, list[Subscription]] = {}
         for topic, _ in envelopes:
             for subscription in self._by_topic.get(topic, ()):

@@ -6,9 +6,12 @@ committed together, once its records are handled. A handler that takes
 batches (``BatchHandler``) gets a partition's fetched records in runs of up
 to ``MAX_BATCH``; when a run fails, its records go one at a time. A handler
 that raises leaves the record uncommitted: its partition is rewound and
-paused for a backoff while the other partitions go on. A record that is not
-an envelope is logged and committed, or it would block its partition
-forever. The loop outlives broker outages: aiokafka reconnects and rejoins by
+paused for a backoff while the other partitions go on. How long that goes on
+is the handler's to decide: the inbox consumer returns, setting the event
+aside, once the database refused it as data a bounded number of times, and
+raises for as long as the database is unavailable. A record that is not an
+envelope is logged (with its topic, partition and offset) and committed, or
+it would block its partition forever. The loop outlives broker outages: aiokafka reconnects and rejoins by
 itself, and anything it gives up on makes the loop build a new consumer after
 a backoff.
 """
@@ -23,7 +26,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import IllegalStateError
 
 from avhopp_shared.backoff import backoff_delay
-from avhopp_shared.bus.base import MAX_BATCH, Subscription, in_batches
+from avhopp_shared.bus.base import MAX_BATCH, Subscription, in_batches, read_envelope
 from avhopp_shared.events.envelope import EventEnvelope
 
 log = logging.getLogger("avhopp.bus.kafka")
@@ -292,22 +295,12 @@ class GroupConsumer:
         return False
 
     def _parse(self, record: ConsumerRecord[bytes, bytes]) -> EventEnvelope | None:
-        try:
-            if record.value is None:
-                raise ValueError("record has no value")
-            return EventEnvelope.from_json_bytes(record.value)
-        except Exception as exc:
-            # Not the exception's text: pydantic quotes the offending input.
-            log.error(
-                "skipping a record that is not an event envelope: group=%s topic=%s "
-                "partition=%s offset=%s (%s)",
-                self.group,
-                record.topic,
-                record.partition,
-                record.offset,
-                type(exc).__name__,
-            )
-            return None
+        return read_envelope(
+            record.value,
+            log,
+            f"group={self.group} topic={record.topic} partition={record.partition} "
+            f"offset={record.offset}",
+        )
 
     def _retry_later(
         self,

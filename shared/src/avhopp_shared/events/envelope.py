@@ -11,15 +11,42 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 CONTENT_TYPE = "application/cloudevents+json"
+
+#: The length of an event id: the canonical text of a UUID, which is what the
+#: inbox and outbox tables store (``event_id`` columns).
+EVENT_ID_LENGTH = 36
 
 
 def new_event_id() -> str:
     return str(uuid.uuid4())
+
+
+def _canonical_uuid(value: str) -> str:
+    """The id as every producer of the platform writes it (``new_event_id``).
+
+    CloudEvents allows any non-empty string, but the inbox keys on the id: an id
+    it cannot store would fail the consumer's transaction on every delivery,
+    and a second spelling of the same UUID (upper case, braces, no hyphens)
+    would slip past its duplicate check. Such a record is not an event of this
+    platform; the buses log and skip it like any other record that is not an
+    envelope.
+    """
+    try:
+        canonical = str(uuid.UUID(value)) if len(value) == EVENT_ID_LENGTH else None
+    except ValueError:
+        canonical = None
+    if canonical != value:
+        raise ValueError("an event id is a UUID in its canonical form: 36 lower-case characters")
+    return value
+
+
+#: Checked after parsing, so the published JSON Schema of the envelope is unchanged.
+EventId = Annotated[str, AfterValidator(_canonical_uuid)]
 
 
 def utcnow() -> datetime:
@@ -32,7 +59,7 @@ class EventEnvelope(BaseModel):
     model_config = ConfigDict(populate_by_name=True, frozen=True)
 
     specversion: Literal["1.0"] = "1.0"
-    id: str = Field(default_factory=new_event_id)
+    id: EventId = Field(default_factory=new_event_id)
     source: str
     type: str
     subject: str = Field(description="The case id; also the partition key.")

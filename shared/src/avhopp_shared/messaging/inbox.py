@@ -1,31 +1,63 @@
 """Idempotent consumption: the inbox row and the effect commit together or not at all.
 
 A redelivered event finds its inbox row and has no effect. A handler that
-fails leaves no inbox row, so the bus delivers the event again.
+fails leaves no inbox row, so the bus delivers the event again (after its
+backoff; Kafka rewinds the partition, the in-process bus fails the relay's
+publish).
+
+How often depends on the fault (:func:`refused_as_data`). A fault of the
+infrastructure (a lost connection, a lock or statement timeout, a database
+that is down) passes, so the event is delivered again for as long as it
+takes. An event the database refuses as data (a value too long for its
+column, a character it cannot store, a constraint it breaks) fails the same
+way on every delivery and would hold back everything behind it on its
+partition: after ``data_fault_attempts`` deliveries it is set aside in the
+``inbox_dead_letter`` table, in a transaction of its own, with the error and
+the whole envelope, logged at error level, and the consumer goes on. Nothing
+of it took effect; :meth:`InboxConsumer.replay_dead_letters` applies it once
+the cause is fixed. Any other failure (a defect in a handler) is delivered
+again, as a fault of the infrastructure is: a fix of the code lets it through.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, update
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
+from sqlmodel import col, select
 
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.events.registry import UnknownEventType, parse_payload
-from avhopp_shared.messaging.tables import InboxMessage
+from avhopp_shared.messaging.tables import DeadLetter, InboxMessage
 from avhopp_shared.trace import child_of, current_traceparent
 from avhopp_shared.uow import UnitOfWork
 
 log = logging.getLogger("avhopp.inbox")
 
 _inbox = InboxMessage.__table__  # type: ignore[attr-defined]
+_dead_letter = DeadLetter.__table__  # type: ignore[attr-defined]
 # Built once: constructing a statement costs more than running it here.
 _INSERT_INBOX = insert(_inbox)
+
+#: Deliveries of an event the database refuses as data before it is set aside.
+#: More than one: a constraint can also break in a race (a row another writer
+#: was adding), which the next delivery, after the bus's backoff, gets past.
+DATA_FAULT_ATTEMPTS = 5
+#: Refused events counted at once, at most: a bound on memory should many fail.
+_COUNTED_AT_MOST = 10_000
+#: SQLSTATE classes of a statement refused for its data: 22 "data exception" (a
+#: value too long, a character the encoding cannot hold, NUL in text; asyncpg
+#: reports them as a plain DBAPIError) and 23 "integrity constraint violation".
+_DATA_SQLSTATE_CLASSES = frozenset({"22", "23"})
+#: The error kept with a dead letter is cut to this many characters.
+_ERROR_CHARS = 2000
 
 EventHandler = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[None]]
 #: Decides, inside the consumer's transaction, what of an event this service may
@@ -41,7 +73,10 @@ class InboxConsumer:
         handlers: Mapping[str, EventHandler],
         gate: EventGate | None = None,
         own_source: str | None = None,
+        data_fault_attempts: int = DATA_FAULT_ATTEMPTS,
     ) -> None:
+        if data_fault_attempts < 1:
+            raise ValueError("data_fault_attempts must be at least 1")
         self.name = name
         self._new_uow = new_uow
         self._handlers = dict(handlers)
@@ -51,6 +86,11 @@ class InboxConsumer:
         self._own_source = own_source
         # Called after an event's effect is committed (metrics, latency probes).
         self.processed_listeners: list[Callable[[EventEnvelope], None]] = []
+        self._data_fault_attempts = data_fault_attempts
+        # Event id → deliveries the database refused as data so far. In memory:
+        # after a restart (or on the partition's next owner) the count starts
+        # again, which delays setting the event aside but still bounds it.
+        self._refusals: OrderedDict[str, int] = OrderedDict()
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -62,6 +102,13 @@ class InboxConsumer:
         token = current_traceparent.set(child_of(envelope.traceparent))
         try:
             await self._apply(self._readable([envelope]), together=False)
+        except Exception as exc:
+            # Raising means "deliver again"; returning, that the bus goes on.
+            if not refused_as_data(exc) or not await self._set_aside(envelope, exc):
+                raise
+        else:
+            if self._refusals:
+                self._refusals.pop(envelope.id, None)
         finally:
             current_traceparent.reset(token)
 
@@ -150,6 +197,202 @@ class InboxConsumer:
         if self._gate is None:
             return item.payload
         return await self._gate(uow, item.payload, item.envelope)
+
+    async def _set_aside(self, envelope: EventEnvelope, exc: Exception) -> bool:
+        """Count a delivery the database refused as data; True once the event is a dead
+        letter (the bus may go on), False while it is to be delivered again."""
+        attempts = self._refusals.get(envelope.id, 0) + 1
+        self._refusals[envelope.id] = attempts
+        self._refusals.move_to_end(envelope.id)
+        while len(self._refusals) > _COUNTED_AT_MOST:
+            self._refusals.popitem(last=False)
+        fields = _log_fields(self.name, envelope, exc, attempts)
+        if attempts < self._data_fault_attempts:
+            log.warning(
+                "event %s (%s) refused as data by the database (%s); delivered again, "
+                "attempt %d of %d",
+                fields["event_id"],
+                fields["event_type"],
+                fields["error"],
+                attempts,
+                self._data_fault_attempts,
+                extra=fields,
+            )
+            return False
+        try:
+            async with self._new_uow() as uow:
+                await uow.session.exec(
+                    insert(_dead_letter),
+                    params=_dead_letter_row(self.name, envelope, exc, attempts),
+                )
+                await uow.commit()
+        except Exception as write_error:
+            # Not lost: it stays on its partition (or in the outbox) and the
+            # next delivery tries to set it aside again.
+            log.error(
+                "event %s (%s) refused as data could not be set aside (%s); delivered again",
+                fields["event_id"],
+                fields["event_type"],
+                type(write_error).__name__,
+                extra=fields,
+            )
+            return False
+        self._refusals.pop(envelope.id, None)
+        log.error(
+            "event set aside as a dead letter after %d attempts: consumer=%s event_id=%s "
+            "event_type=%s case_id=%s (%s)",
+            attempts,
+            self.name,
+            fields["event_id"],
+            fields["event_type"],
+            fields["case_id"],
+            fields["error"],
+            extra=fields,
+        )
+        return True
+
+    async def replay_dead_letters(self) -> ReplayReport:
+        """Apply this consumer's dead letters again, oldest first, each once.
+
+        For after the cause is fixed (a wider column, a corrected handler). An
+        event goes through the inbox as on delivery, so one that took effect
+        meanwhile has none now; its row is then marked replayed. An event that
+        fails again stays a dead letter, and the report lists it. A replayed
+        event takes effect after the events behind it on its partition did.
+        """
+        async with self._new_uow() as uow:
+            rows = (
+                await uow.session.exec(
+                    select(DeadLetter.event_id, DeadLetter.envelope)
+                    .where(col(DeadLetter.consumer) == self.name)
+                    .where(col(DeadLetter.replayed_at).is_(None))
+                    .order_by(col(DeadLetter.id))
+                )
+            ).all()
+        report = ReplayReport()
+        for event_id, raw in rows:
+            if event_id in report.replayed:
+                continue  # set aside more than once; its rows are marked already
+            try:
+                envelope = EventEnvelope.from_json_bytes(bytes(raw))
+                token = current_traceparent.set(child_of(envelope.traceparent))
+                try:
+                    await self._apply(self._readable([envelope]), together=False)
+                finally:
+                    current_traceparent.reset(token)
+                async with self._new_uow() as uow:
+                    await uow.session.exec(
+                        update(_dead_letter)
+                        .where(_dead_letter.c.consumer == self.name)
+                        .where(_dead_letter.c.event_id == event_id)
+                        .where(_dead_letter.c.replayed_at.is_(None))
+                        .values(replayed_at=utcnow())
+                    )
+                    await uow.commit()
+            except Exception as exc:
+                log.warning(
+                    "dead letter not replayed (%s)",
+                    type(exc).__name__,
+                    extra={"consumer": self.name, "event_id": event_id},
+                )
+                report.failed.append(event_id)
+                continue
+            report.replayed.append(event_id)
+        return report
+
+
+@dataclass
+class ReplayReport:
+    """The event ids :meth:`InboxConsumer.replay_dead_letters` applied and could not apply."""
+
+    replayed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def refused_as_data(exc: BaseException) -> bool:
+    """True when the database refused the event's data: every delivery fails the same way.
+
+    ``DataError`` and ``IntegrityError`` (the inbox's own duplicate key never
+    gets here: it means "processed before"), any DBAPI error whose SQLSTATE is
+    of class 22 or 23, and a string the driver cannot encode for the database
+    (a lone surrogate: a ``UnicodeError`` before the statement is sent).
+    Everything else, a lost connection or a timeout above all, is not.
+    """
+    if isinstance(exc, DataError | IntegrityError):
+        return True
+    if isinstance(exc, DBAPIError):
+        state = _sqlstate(exc.orig)
+        return state is not None and state[:2] in _DATA_SQLSTATE_CLASSES
+    if isinstance(exc, StatementError):
+        return isinstance(exc.orig, UnicodeError)
+    return isinstance(exc, UnicodeError)
+
+
+def _sqlstate(error: BaseException | None) -> str | None:
+    """The SQLSTATE of a driver error (asyncpg's, or SQLAlchemy's adaptation of it)."""
+    while error is not None:
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str) and len(state) == 5:
+            return state
+        error = error.__cause__
+    return None
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    error = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
+def _error_name(exc: BaseException) -> str:
+    """The driver's error class and SQLSTATE: what is safe to log (its message can quote
+    the refused value)."""
+    state = _sqlstate(exc.orig if isinstance(exc, StatementError) else exc)
+    return type(_root_cause(exc)).__name__ + (f" (SQLSTATE {state})" if state else "")
+
+
+def _describe(exc: BaseException) -> str:
+    """The driver's own error and message: not SQLAlchemy's text, which lists the
+    statement's parameters."""
+    return f"{_error_name(exc)}: {_root_cause(exc)}"
+
+
+def _storable(text: str) -> str:
+    """``text`` with NUL and lone surrogates escaped: a dead letter's columns must take
+    what the database refused (the envelope column keeps the exact value)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def _log_fields(
+    consumer: str, envelope: EventEnvelope, exc: Exception, attempts: int
+) -> dict[str, object]:
+    return {
+        "consumer": consumer,
+        "event_id": _storable(envelope.id),
+        "event_type": _storable(envelope.type),
+        "case_id": _storable(envelope.subject),
+        "attempts": attempts,
+        "error": _error_name(exc),
+    }
+
+
+def _dead_letter_row(
+    consumer: str, envelope: EventEnvelope, exc: Exception, attempts: int
+) -> dict[str, object]:
+    # Escaped to ASCII: NUL and lone surrogates travel as \u escapes, which any
+    # database stores; parsing the JSON gives the envelope back.
+    document = envelope.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {
+        "consumer": consumer,
+        "event_id": _storable(envelope.id),
+        "event_type": _storable(envelope.type),
+        "case_id": _storable(envelope.subject),
+        "envelope": json.dumps(document, ensure_ascii=True, separators=(",", ":")).encode(),
+        "error": _storable(_describe(exc))[:_ERROR_CHARS],
+        "attempts": attempts,
+        "failed_at": utcnow(),
+    }
 
 
 def _inbox_row(consumer: str, envelope: EventEnvelope) -> dict[str, object]:

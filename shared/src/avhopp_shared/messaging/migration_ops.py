@@ -1,4 +1,5 @@
-"""Creates the outbox and inbox tables from a service's first migration."""
+"""Creates the messaging tables: outbox and inbox from a service's first migration,
+the inbox's dead letters from a later one."""
 
 from __future__ import annotations
 
@@ -36,3 +37,25 @@ def drop_messaging_tables() -> None:
     op.drop_table("inbox")
     op.drop_index("ix_outbox_unpublished", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_dead_letter_table() -> None:
+    op.create_table(
+        "inbox_dead_letter",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+        sa.Column("consumer", sa.String(100), nullable=False),
+        sa.Column("event_id", sa.Text(), nullable=False),
+        sa.Column("event_type", sa.Text(), nullable=False),
+        sa.Column("case_id", sa.Text(), nullable=False),
+        sa.Column("envelope", sa.LargeBinary(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("failed_at", UtcDateTime(), nullable=False),
+        sa.Column("replayed_at", UtcDateTime(), nullable=True),
+    )
+    op.create_index("ix_inbox_dead_letter_event", "inbox_dead_letter", ["consumer", "event_id"])
+
+
+def drop_dead_letter_table() -> None:
+    op.drop_index("ix_inbox_dead_letter_event", table_name="inbox_dead_letter")
+    op.drop_table("inbox_dead_letter")

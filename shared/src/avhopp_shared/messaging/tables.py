@@ -1,4 +1,4 @@
-"""The outbox and inbox tables every service carries in its own database."""
+"""The outbox, inbox and dead-letter tables every service carries in its own database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, 
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.envelope import EVENT_ID_LENGTH, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -23,7 +23,7 @@ class OutboxMessage(SQLModel, table=True):
         default=None,
         sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
     )
-    event_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))
+    event_id: str = Field(sa_column=Column(String(EVENT_ID_LENGTH), nullable=False, unique=True))
     topic: str = Field(sa_column=Column(String(200), nullable=False))
     key: str = Field(sa_column=Column(String(100), nullable=False))
     event_type: str = Field(sa_column=Column(String(200), nullable=False))
@@ -44,8 +44,40 @@ class InboxMessage(SQLModel, table=True):
     __tablename__ = "inbox"
 
     consumer: str = Field(sa_column=Column(String(100), primary_key=True))
-    event_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    event_id: str = Field(sa_column=Column(String(EVENT_ID_LENGTH), primary_key=True))
     event_type: str = Field(sa_column=Column(String(200), nullable=False))
     processed_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime(), nullable=False)
+    )
+
+
+class DeadLetter(SQLModel, table=True):
+    """An event the database refused as data, set aside so that its partition goes on.
+
+    Written in a transaction of its own after the consumer gave up on the event;
+    the envelope is kept whole (JSON, every character escaped to ASCII, so that
+    whatever the database refused in it can be stored here) for a replay once
+    the cause is fixed. The text columns come from the wire unchecked, hence
+    unbounded.
+    """
+
+    __tablename__ = "inbox_dead_letter"
+    __table_args__ = (Index("ix_inbox_dead_letter_event", "consumer", "event_id"),)
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    )
+    consumer: str = Field(sa_column=Column(String(100), nullable=False))
+    event_id: str = Field(sa_column=Column(Text, nullable=False))
+    event_type: str = Field(sa_column=Column(Text, nullable=False))
+    case_id: str = Field(sa_column=Column(Text, nullable=False))
+    envelope: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    error: str = Field(sa_column=Column(Text, nullable=False))
+    attempts: int = Field(sa_column=Column(Integer, nullable=False))
+    failed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime(), nullable=False)
+    )
+    replayed_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
