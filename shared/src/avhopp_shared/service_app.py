@@ -43,9 +43,9 @@ from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
 from avhopp_shared.web.allowed_methods import remember_route_methods
 from avhopp_shared.web.body_limit import BodySizeLimit
-from avhopp_shared.web.nul_guard import NulGuard
 from avhopp_shared.web.openapi_document import install_openapi_document
 from avhopp_shared.web.problems import install_problem_handlers, problem_responses
+from avhopp_shared.web.text_guard import TextGuard
 from avhopp_shared.web.trace_context import TraceContext
 
 
@@ -182,8 +182,8 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
     install_problem_handlers(app)
     install_auth_problem_handlers(app)
     install_openapi_document(app)
-    # The last added runs first: the size limit bounds what the NUL guard buffers.
-    app.add_middleware(NulGuard)
+    # The last added runs first: the size limit bounds what the text guard buffers.
+    app.add_middleware(TextGuard)
     app.add_middleware(TraceContext)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     routers = [health.router, *definition.routers]

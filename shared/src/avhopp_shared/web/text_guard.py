@@ -1,16 +1,24 @@
-"""Text holding a NUL character is refused at the door (422), whichever database is behind.
+"""Text that cannot be stored or answered is refused at the door (422), whichever database is behind.
 
-PostgreSQL cannot store U+0000 in text; SQLite can. Left to the database, the
-same request opened a case on the embedded platform and was answered 503 on
-the scaled-out one, an infrastructure fault with "retry later", where the
-request itself is at fault and a retry can never succeed. JSON can carry the
-character only as the escape ``\\u0000``, so a body without that escape is
-passed on as it came, without being parsed twice.
+Two kinds of character qualify:
+
+- NUL (U+0000): PostgreSQL cannot store it in text; SQLite can. Left to the
+  database, the same request opened a case on the embedded platform and was
+  answered 503 on the scaled-out one, an infrastructure fault with "retry
+  later", where the request itself is at fault and a retry can never succeed.
+- A lone surrogate (U+D800 to U+DFFF without its pair): it is no character at
+  all and has no UTF-8 form. Stored, it made the write's own answer, and every
+  later read of the resource, fail to encode: a 500 after the commit.
+
+JSON can carry either only as an escape (``\\u0000``, ``\\ud800``; raw bytes
+of a surrogate are not UTF-8 and fail the route's own parsing), so a body
+without such an escape is passed on as it came, without being parsed twice.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,13 +27,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from avhopp_shared.web.problems import invalid_input_body, send_problem
 
 NUL = "\x00"
-_ESCAPED_NUL = b"\\u0000"
+#: A NUL, or a surrogate code point (paired ones are joined into one character by the JSON parser).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: The escapes that can put one of them in a JSON text.
+_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 _QUERY_NUL = b"%00"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-class NulGuard:
-    """ASGI middleware: 422 naming where a NUL was found (path, query parameter, body field).
+class TextGuard:
+    """ASGI middleware: 422 naming where unstorable text was found (path, query parameter, body field).
 
     Runs inside the body-size limit, which bounds what it buffers.
     """
@@ -45,7 +56,7 @@ class NulGuard:
             await self.app(scope, receive, send)
             return
         body, tail = await _read_body(receive)
-        if _ESCAPED_NUL in body:
+        if _ESCAPE.search(body) is not None:
             field = _in_json(body)
             if field is not None:
                 await _refuse(scope, send, *field)
@@ -73,25 +84,25 @@ def _in_json(body: bytes) -> tuple[str, str, str] | None:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None  # not JSON: the route's own parsing answers for it
-    path = _first_nul(document, [])
+    path = _first_unstorable(document, [])
     if path is None:
-        return None  # the escape was part of other text (a backslash, then "u0000")
+        return None  # the escape was part of other text (a backslash, then "u0000"), or a pair
     return ".".join(path) or "body", "body", "#/" + "/".join(path)
 
 
-def _first_nul(value: Any, path: list[str]) -> list[str] | None:
+def _first_unstorable(value: Any, path: list[str]) -> list[str] | None:
     if isinstance(value, str):
-        return path if NUL in value else None
+        return path if _UNSTORABLE.search(value) else None
     items: list[tuple[str, Any]] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if NUL in key:
-                return [*path, key.replace(NUL, "")]
+            if _UNSTORABLE.search(key):
+                return [*path, _UNSTORABLE.sub("", key)]
             items.append((key, item))
     elif isinstance(value, list):
         items = [(str(index), item) for index, item in enumerate(value)]
     for key, item in items:
-        found = _first_nul(item, [*path, key])
+        found = _first_unstorable(item, [*path, key])
         if found is not None:
             return found
     return None
@@ -119,6 +130,8 @@ def _replay(body: bytes, tail: list[Message], receive: Receive) -> Receive:
 
 
 async def _refuse(scope: Scope, send: Send, name: str, where: str, pointer: str) -> None:
-    reason = "text may not contain the NUL character (U+0000)"
+    reason = (
+        "text may not contain the NUL character (U+0000) or an unpaired surrogate (U+D800-U+DFFF)"
+    )
     param = {"name": name, "in": where, "pointer": pointer, "reason": reason}
     await send_problem(send, invalid_input_body(scope.get("path", "").replace(NUL, ""), [param]))
