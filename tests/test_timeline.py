@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import TODAY, followed_case
@@ -20,6 +21,9 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
 ) -> None:
     case_id = await followed_case(embedded_platform)
     await embedded_platform.eventually("threat", f"/cases/{case_id}/threat-assessment-task")
+    followup = embedded_platform.runtime("followup")
+    level_changes = f"WHERE consumer = '{followup.settings.consumer_group}' AND event_type = 'threat.level_changed'"
+    threat_entries = f"WHERE case_id = '{case_id}' AND milestone = 'threat_level_changed'"
     assessed = await embedded_platform.clients["threat"].post(
         f"/cases/{case_id}/threat-assessments", json=assessment("high")
     )
@@ -28,17 +32,21 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
     )
     path = f"/cases/{case_id}/timeline"
 
+    async def level_change_heard() -> bool:
+        return await count_rows(followup, "inbox", level_changes) == 1
+
     async def decision_noted() -> bool:
         read = await embedded_platform.clients["followup"].get(path)
         return "aid_decided" in milestones(read)
 
-    assert await wait_until(decision_noted)
+    assert await wait_until(level_change_heard) and await wait_until(decision_noted)
+    # Without the person's consent, police's threat level is not kept here at all.
+    assert await count_rows(followup, "followup_timeline_entry", threat_entries) == 0
     phased = await embedded_platform.clients["followup"].post(
         f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
     )
     assert (assessed.status_code, decided.status_code, phased.status_code) == (201, 201, 201)
     social = await embedded_platform.clients["followup"].get(path)
-    police = await embedded_platform.get_as("police-syd", "followup", path)
     consent = await embedded_platform.clients["intake"].post(
         f"/cases/{case_id}/consents",
         json={
@@ -51,28 +59,40 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
     )
     assert consent.status_code == 201, consent.text
 
+    async def consent_heard() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND status = 'active' AND categories LIKE '%threat%'"
+        return await count_rows(followup, "access_consent", where) == 1
+
+    assert await wait_until(consent_heard)
+    reassessed = await embedded_platform.clients["threat"].post(
+        f"/cases/{case_id}/threat-assessments", json=assessment("low")
+    )
+    assert reassessed.status_code == 201, reassessed.text
+
     async def threat_shown() -> bool:
         read = await embedded_platform.clients["followup"].get(path)
         return "threat_level_changed" in milestones(read)
 
     assert await wait_until(threat_shown)
     with_consent = await embedded_platform.clients["followup"].get(path)
+    police = await embedded_platform.get_as("police-syd", "followup", path)
 
-    # Social services: their own entries; the threat level only under the consent.
+    # Social services: their own entries, and the threat level only once consented to.
     assert milestones(social) == ["application_received", "aid_decided", "phase_changed"]
-    assert {w["category"] for w in social.json()["withheld"]} == {"threat"}
+    assert social.json()["withheld"] == []
     entries = with_consent.json()["entries"]
-    assert "threat_level_changed" in milestones(with_consent)
     # By day, then in the order recorded (many things are dated by the day alone).
     days = [e["occurred_at"][:10] for e in entries]
     assert days == sorted(days)
     [threat] = [e for e in entries if e["milestone"] == "threat_level_changed"]
-    assert (threat["category"], threat["summary"]) == (
-        "threat",
-        "Threat level high, regional handling",
-    )
+    assert (threat["category"], threat["summary"]) == ("threat", "Threat level low, local handling")
     # Police: the case's course under the application's consent (case reference), and
     # the threat level they reported themselves; never social services' decision.
     assert police.status_code == 200, police.text
-    assert milestones(police) == ["application_received", "threat_level_changed", "phase_changed"]
+    assert milestones(police) == [
+        "application_received",
+        "phase_changed",
+        "consent_granted",
+        "threat_level_changed",
+    ]
     assert {w["category"] for w in police.json()["withheld"]} == {"decisions"}

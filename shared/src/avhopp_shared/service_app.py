@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.catalogue import platform_catalogue
-from avhopp_shared.access.event_gate import event_gate, service_caller
+from avhopp_shared.access.event_gate import event_gate, gated_observer, service_caller
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.purge import Purger, withdrawal_handler
@@ -137,7 +137,9 @@ async def service_runtime(
                 **definition.consumes,
             }
             for event_type, observer in definition.observes.items():
-                handlers[event_type] = _then(handlers.get(event_type), observer)
+                handlers[event_type] = _then(
+                    handlers.get(event_type), gated_observer(gate, recipient, observer)
+                )
             runtime.consumer = InboxConsumer(
                 settings.consumer_group,
                 runtime.new_uow,

@@ -16,7 +16,7 @@ from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.messaging.inbox import EventGate
+from avhopp_shared.messaging.inbox import EventGate, EventHandler
 from avhopp_shared.uow import UnitOfWork
 
 ACCESS_EVENT_TYPES = frozenset(ACCESS_HANDLERS)
@@ -38,29 +38,63 @@ def service_caller(service_name: str, agency: str) -> Caller:
 
 
 def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
-    purpose = DEFAULT_PURPOSE[recipient.agency.value]
+    purpose = DEFAULT_PURPOSE[recipient.agency.value].value
 
     async def decide(
         uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
     ) -> EventPayload | None:
         if envelope.type in ACCESS_EVENT_TYPES or envelope.acting_agency == recipient.agency:
             return payload
-        disclosure = await gate.disclose(
-            uow,
-            recipient=recipient,
-            purpose=purpose.value,
-            case_id=envelope.subject,
-            item=payload,
-            channel="event",
-            note=f"event {envelope.type} {envelope.id}",
-            owner=Owner(envelope.acting_agency),
-        )
-        if disclosure.nothing:
-            return None
-        # The handler gets the payload with the withheld fields absent: reading
-        # one raises instead of quietly seeing a default. Payloads crossing a
-        # boundary are flat (a test checks), so top-level fields are the whole.
-        visible = {name: getattr(payload, name) for name in disclosure.data}
-        return type(payload).model_construct(**visible)
+        return await _seen(gate, recipient, purpose, uow, payload, envelope)
 
     return decide
+
+
+def gated_observer(gate: DisclosureGate, recipient: Caller, observer: EventHandler) -> EventHandler:
+    """``observer`` of an access event, shown it as any other agency's event is shown.
+
+    An access event passes the consumer's gate whole, as the gate's own state
+    runs on it. A service that also keeps some of it for itself (a timeline
+    noting a threat level) holds another agency's data like any other copy:
+    only what the gate lets through, audited as an event delivery (ACCESS.md,
+    "Audit"), and nothing at all where the caller may see none of it.
+    """
+    purpose = DEFAULT_PURPOSE[recipient.agency.value].value
+
+    async def observe(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
+        if envelope.type in ACCESS_EVENT_TYPES and envelope.acting_agency != recipient.agency:
+            seen = await _seen(gate, recipient, purpose, uow, payload, envelope)
+            if seen is None:
+                return
+            payload = seen
+        await observer(uow, payload, envelope)
+
+    return observe
+
+
+async def _seen(
+    gate: DisclosureGate,
+    recipient: Caller,
+    purpose: str,
+    uow: UnitOfWork,
+    payload: EventPayload,
+    envelope: EventEnvelope,
+) -> EventPayload | None:
+    """The payload as the gate lets ``recipient`` see it, audited; None when nothing may be seen."""
+    disclosure = await gate.disclose(
+        uow,
+        recipient=recipient,
+        purpose=purpose,
+        case_id=envelope.subject,
+        item=payload,
+        channel="event",
+        note=f"event {envelope.type} {envelope.id}",
+        owner=Owner(envelope.acting_agency),
+    )
+    if disclosure.nothing:
+        return None
+    # The handler gets the payload with the withheld fields absent: reading
+    # one raises instead of quietly seeing a default. Payloads crossing a
+    # boundary are flat (a test checks), so top-level fields are the whole.
+    visible = {name: getattr(payload, name) for name in disclosure.data}
+    return type(payload).model_construct(**visible)

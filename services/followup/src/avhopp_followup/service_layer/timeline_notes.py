@@ -58,7 +58,7 @@ def _consent_withdrawn(p: EventPayload, e: EventEnvelope) -> Note:
 
 def _threat_level(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, ThreatLevelChanged)
-    if p.subject != "person":
+    if not disclosed(p, "subject", "level", "handling_level") or p.subject != "person":
         return None
     handling = f", {p.handling_level} handling" if p.handling_level else ""
     return (
