@@ -20,6 +20,28 @@ HOUSING_STAFF = {
 }
 
 
+async def name_to_team(
+    platform: RunningPlatform, case_id: str, person: dict[str, str] = POLICE_USER
+) -> None:
+    """Social services of the responsible municipality (the default intake client, a
+    caseworker of Malmö) name ``person`` to the case team; returns once the threat
+    service's gate knows it. Placement assessments and rival checks are for the
+    case's named team only (ACCESS.md: protected_location, police "team (placement
+    unit)")."""
+    named = await platform.clients["intake"].post(f"/cases/{case_id}/team-members", json=person)
+    assert named.status_code == 201, named.text
+    runtime = platform.runtime("threat")
+    where = (
+        f"WHERE case_id = '{case_id}' AND agency = '{person['agency']}' "
+        f"AND organisation = '{person['organisation']}' AND \"user\" = '{person['user']}'"
+    )
+
+    async def known() -> bool:
+        return await count_rows(runtime, "access_team_member", where) == 1
+
+    assert await wait_until(known)
+
+
 def towns(*judged: tuple[str, bool]) -> dict[str, Any]:
     return {
         "towns": [
@@ -33,6 +55,7 @@ async def test_a_placement_assessment_needs_a_threat_assessment_and_real_towns(
     embedded_platform: RunningPlatform,
 ) -> None:
     case_id = await known_case(embedded_platform)
+    await name_to_team(embedded_platform, case_id)
     threat = embedded_platform.clients["threat"]
     path = f"/cases/{case_id}/placement-assessments"
 
@@ -71,8 +94,9 @@ async def test_the_rival_check_flags_towns_of_threatening_networks_without_namin
     await threat.post(
         f"/cases/{other}/threat-assessments", json=assessment("low", threat_actors=[actor])
     )
-    # Case B: threatened by both networks.
+    # Case B: threatened by both networks; its team's police placement unit checks.
     asking = await known_case(platform)
+    await name_to_team(platform, asking)
     await threat.post(
         f"/cases/{asking}/threat-assessments",
         json=assessment("high", networks=["nätverk 017 ", "Nätverk 044"]),
@@ -105,6 +129,7 @@ async def test_a_closed_police_case_no_longer_counts_in_rival_checks(
         f"/cases/{placed}/placement", json={"municipality": MALMO, "placed_on": TODAY.isoformat()}
     )
     asking = await known_case(embedded_platform)
+    await name_to_team(embedded_platform, asking)
     await threat.post(f"/cases/{asking}/threat-assessments", json=assessment("high"))
     check = f"/cases/{asking}/rival-check"
     before = await threat.get(check, params={"towns": [MALMO]})
@@ -117,6 +142,39 @@ async def test_a_closed_police_case_no_longer_counts_in_rival_checks(
     assert [f["municipality_code"] for f in before.json()["rival_flags"]] == [MALMO]
     assert presences == 1
     assert after.json()["rival_flags"] == []
+
+
+async def test_a_reopened_police_case_counts_in_rival_checks_again(
+    platform: RunningPlatform,
+) -> None:
+    # An abort takes the case's networks off the map; opening it again must put
+    # them back, or a rival could be placed in the protected person's town.
+    threat = platform.clients["threat"]
+    placed = await known_case(platform)
+    await threat.post(
+        f"/cases/{placed}/threat-assessments",
+        json=assessment("high", affiliations=["Nätverk 017"]),
+    )
+    recorded = await threat.post(
+        f"/cases/{placed}/placement", json={"municipality": MALMO, "placed_on": TODAY.isoformat()}
+    )
+    assert recorded.status_code == 201, recorded.text
+    asking = await known_case(platform)
+    await name_to_team(platform, asking)
+    await threat.post(f"/cases/{asking}/threat-assessments", json=assessment("high"))
+    check = f"/cases/{asking}/rival-check"
+    before = (await threat.get(check, params={"towns": [MALMO]})).json()["rival_flags"]
+
+    await _close_police_case(platform, placed)
+    closed = (await threat.get(check, params={"towns": [MALMO]})).json()["rival_flags"]
+    reopened = await threat.post(f"/cases/{placed}/police-case", json=ANSWERS)
+    after = (await threat.get(check, params={"towns": [MALMO]})).json()["rival_flags"]
+
+    assert reopened.status_code == 201, reopened.text
+    assert reopened.json()["status"] == "open"
+    assert [(f["municipality_code"], f["kinds"]) for f in before] == [(MALMO, ["placed"])]
+    assert closed == []
+    assert after == before
 
 
 async def _close_police_case(platform: RunningPlatform, case_id: str) -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_shared.municipalities import UnknownMunicipality
+from avhopp_shared.municipalities import UnknownMunicipality, all_municipalities
 from avhopp_threat.domain.placement import (
     BlankReason,
     NoTownsJudged,
@@ -14,6 +14,7 @@ from avhopp_threat.domain.placement import (
     TownJudgement,
     assess_placement,
 )
+from avhopp_threat.domain.rival_check import TooManyTownsProposed
 
 CASE = "6f1d8a2e-0000-4000-8000-000000000001"
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -111,3 +112,16 @@ def test_an_assessment_names_who_made_it_and_when_in_utc_aware_time() -> None:
 def test_every_placement_error_is_invalid_input_for_the_web_layer() -> None:
     for error in (NoTownsJudged, BlankReason, TownJudgedTwice, UnknownMunicipality):
         assert issubclass(error, InvalidInput)
+
+
+def test_more_than_ten_suitable_towns_are_refused_at_the_first_beyond_them() -> None:
+    # Each suitable town is rival-checked at once; unsuitable ones are not, and
+    # a judgement may name as many of them as it needs.
+    codes = [municipality.code for municipality in all_municipalities()]
+    ten = [TownJudgement(code, True, "Inga kända kopplingar") for code in codes[:10]]
+    unsuitable = [TownJudgement(code, False, "Nätverket är aktivt") for code in codes[10:40]]
+
+    assert len(_assess(*unsuitable[:5], *ten, *unsuitable[5:]).suitable_codes) == 10
+    with pytest.raises(TooManyTownsProposed) as refused:
+        _assess(*ten[:3], unsuitable[0], *ten[3:], TownJudgement(codes[40], True, "Lugnt"))
+    assert refused.value.field == "towns.11.suitable"

@@ -153,6 +153,27 @@ async def test_a_closed_case_once_forgotten_no_longer_flags_any_town(
     ]
 
 
+async def test_the_cases_a_placed_flag_discloses_are_found_for_their_audit_and_alert(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # A placed flag reveals another case's new home town (ACCESS.md,
+    # protected_location): that case must be known to audit the disclosure,
+    # though no flag ever names it.
+    asking, placed, elsewhere, residing, unrelated = (_case() for _ in range(5))
+    await _record(sessions, asking, Presence("Nätverk 017", LUND, "placed"))
+    await _record(sessions, placed, Presence("NÄTVERK 017 ", LUND, "placed"))
+    await _record(sessions, elsewhere, Presence("Nätverk 017", UMEA, "placed"))
+    await _record(sessions, residing, Presence("Nätverk 017", LUND, "resides"))
+    await _record(sessions, unrelated, Presence("Nätverk 099", LUND, "placed"))
+    async with sessions() as session:
+        repository = PresenceRepository(session)
+        found = await repository.placed_cases(asking, [LUND], ["nätverk 017"])
+        nothing = await repository.placed_cases(asking, [], ["nätverk 017"])
+
+    assert found == [placed]
+    assert nothing == []
+
+
 async def test_recording_a_case_again_replaces_what_it_had_recorded(
     sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
 ) -> None:

@@ -5,11 +5,14 @@ import dataclasses
 import pytest
 
 from avhopp_shared.errors import InvalidInput
-from avhopp_shared.municipalities import UnknownMunicipality
+from avhopp_shared.municipalities import UnknownMunicipality, all_municipalities
 from avhopp_threat.domain.rival_check import (
+    MAX_PROPOSED_TOWNS,
     Presence,
     RivalFlag,
+    TooManyTownsProposed,
     normalise_network,
+    proposed_towns,
     rival_flags,
 )
 
@@ -106,3 +109,16 @@ def test_normalising_a_network_name_twice_changes_nothing() -> None:
     for name in ("  Nätverk 017 ", "ÅÄÖ-gänget", "Straße 5", "İstanbul-nätverket"):
         once = normalise_network(name)
         assert normalise_network(once) == once
+
+
+def test_a_check_names_at_most_ten_towns_each_counted_once() -> None:
+    # A placement assessment weighs a handful of towns; a check over the whole
+    # country would find where other cases' protected persons are placed.
+    codes = [municipality.code for municipality in all_municipalities()]
+    ten = codes[:MAX_PROPOSED_TOWNS]
+
+    assert MAX_PROPOSED_TOWNS == 10
+    assert proposed_towns([*ten, *ten, f" {ten[0]} "]) == ten
+    with pytest.raises(TooManyTownsProposed) as refused:
+        proposed_towns(codes[: MAX_PROPOSED_TOWNS + 1])
+    assert refused.value.field == "towns"

@@ -21,7 +21,7 @@ _presence: Table = NetworkPresenceRow.__table__  # type: ignore[attr-defined]
 # whatever the number of towns and networks asked about. The town-and-network
 # index answers the two IN lists; the asking case's own records are left out,
 # so a case never conflicts with itself. Grouping leaves at most one row per
-# town, network and kind, and no case id ever leaves the database.
+# town, network and kind, and no case id leaves the database with a flag.
 _RIVALS = (
     select(_presence.c.municipality_code, _presence.c.network, _presence.c.kind)
     .where(
@@ -30,6 +30,22 @@ _RIVALS = (
         _presence.c.case_id != bindparam("case_id"),
     )
     .group_by(_presence.c.municipality_code, _presence.c.network, _presence.c.kind)
+)
+# The one statement that takes case ids out of the database: the cases where a
+# protected person tied to one of the networks is placed in one of the towns.
+# A ``placed`` flag discloses that case's new home town (its
+# ``protected_location``, ACCESS.md), so that case's audit trail and owner must
+# hear of it; the ids go there and never into an answer.
+_PLACED_CASES = (
+    select(_presence.c.case_id)
+    .where(
+        _presence.c.municipality_code.in_(bindparam("codes", expanding=True)),
+        _presence.c.network.in_(bindparam("networks", expanding=True)),
+        _presence.c.kind == "placed",
+        _presence.c.case_id != bindparam("case_id"),
+    )
+    .distinct()
+    .order_by(_presence.c.case_id)
 )
 _INSERT = insert(_presence)
 _FORGET = delete(_presence).where(_presence.c.case_id == bindparam("case_id"))
@@ -92,3 +108,19 @@ class PresenceRepository:
         # The database narrowed the rows down; the domain rule shapes the flags,
         # so that the SQL and the pure rule cannot drift apart.
         return rival_flags(codes, networks, found)
+
+    async def placed_cases(
+        self, case_id: str, codes: Iterable[str], rival_networks: Iterable[str]
+    ) -> list[str]:
+        """The other open cases whose protected person, tied to one of these networks, is
+        placed in one of these towns: whose ``protected_location`` a ``placed`` flag
+        discloses. For their audit trail and alert only, never for an answer."""
+        towns = list(dict.fromkeys(code.strip() for code in codes))
+        normalised = list(dict.fromkeys(normalise_network(name) for name in rival_networks))
+        if not towns or not normalised:
+            return []
+        connection = await self._session.connection()
+        result = await connection.execute(
+            _PLACED_CASES, {"codes": towns, "networks": normalised, "case_id": case_id}
+        )
+        return [str(found) for found in result.scalars().all()]

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.municipalities import UnknownMunicipality, municipality_by_code
+from avhopp_threat.domain.rival_check import MAX_PROPOSED_TOWNS, TooManyTownsProposed
 
 
 class NoTownsJudged(InvalidInput):
@@ -82,7 +83,11 @@ def assess_placement(
     avhoppare", Del 2, "Polisens placeringsbedömning"): at least one town is
     judged; each is a real municipality (:class:`UnknownMunicipality`
     otherwise); each judgement gives a non-blank reason
-    (:class:`BlankReason`); no town is judged twice (:class:`TownJudgedTwice`).
+    (:class:`BlankReason`); no town is judged twice (:class:`TownJudgedTwice`);
+    at most ``MAX_PROPOSED_TOWNS`` towns are judged suitable, as each suitable
+    town is rival-checked at once (:class:`TooManyTownsProposed` naming the
+    first suitable town beyond them). Unsuitable towns are not checked and are
+    not bounded.
     """
     if not case_id.strip():
         raise InvalidInput("case_id", "is blank")
@@ -93,6 +98,7 @@ def assess_placement(
         raise InvalidInput("assessed_at", "has no time zone")
     judged: list[TownJudgement] = []
     seen: set[str] = set()
+    suitable = 0
     for index, town in enumerate(towns):
         field = f"towns[{index}].municipality_code"
         try:
@@ -105,6 +111,9 @@ def assess_placement(
         if code in seen:
             raise TownJudgedTwice(index, code)
         seen.add(code)
+        suitable += 1 if town.suitable else 0
+        if suitable > MAX_PROPOSED_TOWNS:
+            raise TooManyTownsProposed(f"towns.{index}.suitable")
         judged.append(TownJudgement(municipality_code=code, suitable=town.suitable, reason=reason))
     if not judged:
         raise NoTownsJudged()

@@ -29,6 +29,11 @@ PresenceKind = Literal["placed", "resides"]
 threat actor of the network lives there."""
 PRESENCE_KINDS: tuple[PresenceKind, ...] = get_args(PresenceKind)
 MAX_NETWORK_NAME = 200
+MAX_PROPOSED_TOWNS = 10
+"""The most towns one check may name. A placement assessment weighs a handful of
+towns for one person; a check over many more would sweep the country for where
+other cases' protected persons are placed, the ``protected_location`` ACCESS.md
+keeps to each case's named team."""
 
 
 def normalise_network(name: str) -> str:
@@ -40,6 +45,26 @@ def normalise_network(name: str) -> str:
     if len(key) > MAX_NETWORK_NAME:
         raise InvalidInput("network", f"a network name is longer than {MAX_NETWORK_NAME}")
     return key
+
+
+class TooManyTownsProposed(InvalidInput):
+    """A check naming more towns than a placement assessment weighs (``MAX_PROPOSED_TOWNS``)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            field,
+            f"one rival check names at most {MAX_PROPOSED_TOWNS} towns, "
+            "as many as a placement assessment weighs",
+        )
+
+
+def proposed_towns(codes: Iterable[str], field: str = "towns") -> list[str]:
+    """The towns one check looks at, each once, in the order proposed; more than
+    ``MAX_PROPOSED_TOWNS`` is refused (:class:`TooManyTownsProposed` naming ``field``)."""
+    proposed = list(dict.fromkeys(code.strip() for code in codes))
+    if len(proposed) > MAX_PROPOSED_TOWNS:
+        raise TooManyTownsProposed(field)
+    return proposed
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from avhopp_shared.auth.dependencies import Forbidden
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web.disclosure import (
+    Access,
     AccessDep,
     disclosed_list_response,
     disclosed_model,
@@ -20,6 +24,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.placement import TownJudgement
+from avhopp_threat.domain.rival_check import MAX_PROPOSED_TOWNS
 from avhopp_threat.entrypoints.schemas import (
     PlacementAssessmentIn,
     PlacementAssessmentPublic,
@@ -29,6 +34,8 @@ from avhopp_threat.entrypoints.schemas import (
     RivalFlagPublic,
 )
 from avhopp_threat.service_layer.placement import (
+    Reader,
+    on_case_team,
     placement_assessments,
     placement_of,
     record_placement,
@@ -38,6 +45,30 @@ from avhopp_threat.service_layer.placement import (
 
 router = APIRouter(tags=["placement"], responses=problem_responses(401, 403) | NOT_FOUND)
 
+NOT_ON_TEAM = (
+    "placement assessments and rival checks of a case are for the named members of its team"
+)
+
+
+async def _require_case_team(uow: UnitOfWork, access: Access, case_id: str) -> None:
+    """403 unless the caller is a named member of the case's team, as the gate knows it.
+
+    A rival check answers where other cases' protected persons are placed (a
+    ``placed`` flag): their ``protected_location``, which ACCESS.md opens to
+    police only as "team (placement unit)", never the whole agency. So only the
+    case's named team, the placement unit among it, assesses towns and checks
+    rivals for it; any other officer could otherwise read another case's
+    networks, write them into some case's threat assessment and check towns
+    until the other case's new home town is flagged.
+    """
+    state, _ = (await access.runtime.gate.states_of(uow.session, [case_id]))[case_id]
+    if not on_case_team(state, access.caller):
+        raise Forbidden(NOT_ON_TEAM)
+
+
+def _reader(access: Access, resource: type[BaseModel]) -> Reader:
+    return Reader(access.caller, access.purpose.value, resource.__name__)
+
 
 @router.post(
     "/cases/{case_id}/placement-assessments",
@@ -46,6 +77,11 @@ router = APIRouter(tags=["placement"], responses=problem_responses(401, 403) | N
     responses=problem_responses(422),
     dependencies=[requires("threat.write")],
     summary="Judge towns suitable or unsuitable; suitable ones are rival-checked at once",
+    description="For the named members of the case's team only (403 otherwise). At most "
+    f"{MAX_PROPOSED_TOWNS} towns are judged suitable (422 naming the first beyond them): "
+    "each is rival-checked, as the ad-hoc check is. A town flagged `placed` discloses "
+    "another case's new home town: that case's audit trail records it and its owner gets "
+    "the `case.protected_location_read` alert; the answer never names the other case.",
     operation_id="recordPlacementAssessment",
 )
 async def post_placement_assessment(
@@ -60,7 +96,10 @@ async def post_placement_assessment(
         for index, town in enumerate(body.towns)
     ]
     async with uow:
-        checked = await record_placement_assessment(uow, case_id, towns, access.caller.recorded_as)
+        await _require_case_team(uow, access, case_id)
+        checked = await record_placement_assessment(
+            uow, case_id, towns, _reader(access, PlacementAssessmentPublic)
+        )
         public = PlacementAssessmentPublic.of(
             checked.version, checked.assessment, checked.rival_flags
         )
@@ -94,18 +133,23 @@ async def get_placement_assessments(
     summary="Check proposed towns against the networks threatening the person",
     description="Flags each town where a person tied to, or a threat actor of, a network "
     "threatening this person is placed or lives, across all open police cases. No other "
-    "case is ever named.",
+    "case is ever named. For the named members of the case's team only (403 otherwise), "
+    f"at most {MAX_PROPOSED_TOWNS} towns a check (422 naming `towns` otherwise), as many "
+    "as a placement assessment weighs. A town flagged `placed` discloses another case's "
+    "new home town: that case's audit trail records it and its owner gets the "
+    "`case.protected_location_read` alert.",
     operation_id="checkRivals",
 )
 async def get_rival_check(
     case_id: CaseId,
     uow: UnitOfWorkDep,
     access: AccessDep,
-    towns: Annotated[list[str], Query(min_length=1, max_length=290)],
+    towns: Annotated[list[str], Query(min_length=1, max_length=MAX_PROPOSED_TOWNS)],
 ) -> JSONResponse:
     codes = [resolve_municipality(town, f"towns.{index}").code for index, town in enumerate(towns)]
     async with uow:
-        flags = await rival_check(uow, case_id, codes)
+        await _require_case_team(uow, access, case_id)
+        flags = await rival_check(uow, case_id, codes, _reader(access, RivalCheckPublic))
         public = RivalCheckPublic(
             case_id=case_id,
             towns_checked=codes,

@@ -59,6 +59,11 @@ async def open_police_case(
         case_id, facts, opened_by=by, today=today, existing=await records.police_case(case_id)
     )
     await records.save_police_case(case)
+    # An abort or completion took the case off the map (``refresh_presences``);
+    # opening it again must put the placed person and the threat actors back,
+    # or every other case's rival check would miss them and could place a
+    # rival in the person's town.
+    await refresh_presences(uow, case_id)
     uow.emit(PoliceCaseOpened(case_id=case_id, opened_on=case.opened_on), case_id=case_id)
     return case
 
