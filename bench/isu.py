@@ -30,7 +30,7 @@ from sqlalchemy import insert
 
 import avhopp_followup
 from avhopp_followup.adapters.isu_tables import IsuCaseRow, IsuInterventionRow, IsuNeedRow
-from avhopp_followup.domain.isu import release
+from avhopp_followup.domain.isu import released_for
 from avhopp_followup.service_layer.isu_query import IsuQuery, raw_figures
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
@@ -114,7 +114,7 @@ async def measure(cases: int = CASES, queries: int = QUERIES, seed: int = 23) ->
                 for index in range(WARMUP + queries):
                     began = time.perf_counter()
                     async with UnitOfWork(sessions, source="/bench", acting_agency="social") as uow:
-                        report = release(await raw_figures(uow, query))
+                        report = released_for(query.municipality, await raw_figures(uow, query))
                     if index >= WARMUP:
                         samples.append(time.perf_counter() - began)
                 result[name] = {

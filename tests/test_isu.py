@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 from xml.etree import ElementTree
 
+from avhopp_followup.domain.isu_catalogue import INTERVENTIONS, NEEDS
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import (
@@ -69,7 +70,8 @@ async def test_isu_releases_group_figures_and_suppresses_every_small_cell(
     assert await wait_until(decisions_counted)
     isu = (await followup.get("/statistics/isu", params=PERIOD)).json()
     outcomes = {c["label"]: c["persons"] for c in isu["outcomes"]["cells"]}
-    [housing] = isu["interventions"]
+    interventions = {g["name"]: g for g in isu["interventions"]}
+    housing = interventions.pop("protected_housing")
     phases = {m["label"]: m for m in isu["phase_durations"]}
 
     assert all(n >= 5 for n in released_counts(isu))
@@ -77,8 +79,12 @@ async def test_isu_releases_group_figures_and_suppresses_every_small_cell(
     # two sixes), or 12 - 6 would tell the zero.
     assert (isu["applications"], outcomes["ongoing"]) == (12, 6)
     assert outcomes["completed"] is None and outcomes["aborted"] is None
-    assert (housing["name"], housing["total"]) == ("protected_housing", 7)
+    assert housing["total"] == 7
     assert all(c["persons"] is None for c in housing["cells"])  # 5 carried out, 2 not: 2 < 5
+    # Every other intervention is listed too, none decided: suppressed like a small count.
+    assert len(interventions) == len(INTERVENTIONS) - 1
+    assert all(g["total"] is None for g in interventions.values())
+    assert [c["label"] for c in isu["needs"]] == list(NEEDS)
     assert isu["time_to_decision"]["median_days"] == 0.0
     assert (phases["initial_contact"]["persons"], phases["acute"]["persons"]) == (5, None)
 

@@ -15,6 +15,7 @@ from avhopp_followup.domain.isu import (
     released_median,
     suppress_group,
 )
+from avhopp_followup.domain.isu_catalogue import INTERVENTIONS, NEEDS
 
 
 def _values_left_open(group: Group, label: str) -> set[int]:
@@ -93,11 +94,16 @@ def test_a_report_releases_its_groups_and_medians_under_the_same_rule() -> None:
     assert report.applications == 30
     assert [c.persons for c in report.outcomes.cells] == [20, None, None]
     assert [c.persons for c in report.relapse.cells] == [6, 24]
-    assert [(c.label, c.persons) for c in report.needs] == [("debt", None), ("housing", 25)]
-    housing, trustee = report.interventions
+    needs = {c.label: c.persons for c in report.needs}
+    assert [c.label for c in report.needs] == list(NEEDS)
+    assert (needs["debt"], needs["housing"], needs["mental_health"]) == (None, 25, None)
+    interventions = {g.name: g for g in report.interventions}
+    assert [g.name for g in report.interventions] == list(INTERVENTIONS)
+    housing, trustee = interventions["protected_housing"], interventions["trustee"]
     assert (housing.total, [c.persons for c in housing.cells]) == (12, [None, None])
     assert trustee.total is None  # four decided: not even the total
     assert (report.time_to_decision.persons, report.time_to_decision.median_days) == (5, 8.0)
-    acute, initial = report.phase_durations
+    initial, acute, stabilising = report.phase_durations
     assert (acute.persons, acute.median_days) == (None, None)
     assert (initial.persons, initial.median_days) == (6, 3.5)
+    assert (stabilising.label, stabilising.persons) == ("stabilising", None)

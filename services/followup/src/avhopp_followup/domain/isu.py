@@ -15,13 +15,26 @@ applications); within a group:
 - when that cannot be done (nothing left to suppress), the total goes too.
 
 A median is released only over at least :data:`THRESHOLD` persons.
+
+Every answer has the same shape (``domain/isu_catalogue.py``): every need and
+every intervention is listed, and one nobody has is a zero, suppressed like any
+count under the threshold, so what is listed never tells what a person has.
+
+The answer for every municipality (:func:`release_across`) is not counted from
+the cases: it is the sum of what each municipality's own answer releases for
+the same period, a cell suppressed there counting nowhere. Subtracting one
+municipality's answer from it leaves only what the others release themselves;
+counted from the cases instead, it would give back a small municipality's
+suppressed cells (all six, Malmö five: Lund's one).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from avhopp_followup.domain.isu_catalogue import INTERVENTIONS, NEEDS, OUTCOMES, PHASES
 
 #: Fewer persons than this in a cell and the cell is not released.
 THRESHOLD = 5
@@ -74,7 +87,8 @@ def suppress_group(name: str, counts: Mapping[str, int], total: int) -> Group:
 
 
 def suppress_count(label: str, persons: int) -> Cell:
-    """A cell that belongs to no group (its complement is not released anywhere)."""
+    """A cell that belongs to no group (its complement is not released anywhere); a
+    zero is suppressed like any count under the threshold."""
     return Cell(label, persons if persons >= THRESHOLD else None)
 
 
@@ -104,6 +118,18 @@ class RawFigures:
     phase_days: Mapping[str, Sequence[int]]
 
 
+def no_figures() -> RawFigures:
+    """The facts of a period without a single case."""
+    return RawFigures(
+        outcomes={outcome: 0 for outcome in OUTCOMES},
+        relapsed=0,
+        needs={},
+        interventions={},
+        days_to_decision=(),
+        phase_days={phase: () for phase in PHASES},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     applications: int | None
@@ -113,12 +139,23 @@ class Report:
     interventions: tuple[Group, ...]
     time_to_decision: Measure
     phase_durations: tuple[Measure, ...]
+    #: True for the answer over every municipality: the sum of what each
+    #: municipality's own answer releases, not a count of the cases.
+    summed_from_municipalities: bool = False
 
 
 def release(raw: RawFigures) -> Report:
-    """Everything released under the rules above; nothing else leaves."""
-    applications = sum(raw.outcomes.values())
-    outcomes = suppress_group("outcomes", raw.outcomes, applications)
+    """Everything released under the rules above; nothing else leaves.
+
+    The lists are the fixed ones of ``isu_catalogue``, in that order: a need or
+    intervention the facts do not hold is counted as zero, one they hold and
+    the catalogue does not know is left out (it would change the shape).
+    """
+    counted = {outcome: raw.outcomes.get(outcome, 0) for outcome in OUTCOMES}
+    if sum(counted.values()) != sum(raw.outcomes.values()):
+        raise ValueError("an outcome outside the catalogue")
+    applications = sum(counted.values())
+    outcomes = suppress_group("outcomes", counted, applications)
     relapse = suppress_group(
         "relapse",
         {"relapsed": raw.relapsed, "not_relapsed": applications - raw.relapsed},
@@ -130,20 +167,94 @@ def release(raw: RawFigures) -> Report:
             {"carried_out": carried_out, "not_carried_out": decided - carried_out},
             decided,
         )
-        for name, (decided, carried_out) in sorted(raw.interventions.items())
+        for name, (decided, carried_out) in (
+            (name, raw.interventions.get(name, (0, 0))) for name in INTERVENTIONS
+        )
     )
     return Report(
         # The applications are the outcomes' total, released or not with them.
         applications=outcomes.total,
         outcomes=outcomes,
         relapse=relapse,
-        needs=tuple(suppress_count(need, n) for need, n in sorted(raw.needs.items())),
+        needs=tuple(suppress_count(need, raw.needs.get(need, 0)) for need in NEEDS),
         interventions=interventions,
-        time_to_decision=_measure("application_to_decision", raw.days_to_decision),
-        phase_durations=tuple(_measure(phase, days) for phase, days in raw.phase_days.items()),
+        time_to_decision=_measure(TIME_TO_DECISION, raw.days_to_decision),
+        phase_durations=tuple(_measure(phase, raw.phase_days.get(phase, ())) for phase in PHASES),
     )
+
+
+TIME_TO_DECISION = "application_to_decision"
+
+
+def release_across(by_municipality: Mapping[str, RawFigures]) -> Report:
+    """The answer over every municipality: each cell, total and count the sum of what
+    the municipalities' own answers release for it, a median over the persons of the
+    municipalities that release theirs.
+
+    Cells of a group need then not add up to its total (a municipality may
+    release its total and not its cells): what is missing is what the
+    municipalities suppress. A sum is at least :data:`THRESHOLD` or nothing was
+    released into it, which is shown as suppressed too.
+    """
+    each = [(raw, release(raw)) for _, raw in sorted(by_municipality.items())]
+    reports = [report for _, report in each]
+    shape = release(no_figures())
+
+    def group(template: Group, groups: Sequence[Group]) -> Group:
+        cells = tuple(
+            Cell(cell.label, _sum(g.cells[index].persons for g in groups))
+            for index, cell in enumerate(template.cells)
+        )
+        return Group(template.name, cells, _sum(g.total for g in groups))
+
+    def measure(label: str, released: Sequence[tuple[Sequence[int], Measure]]) -> Measure:
+        values = [value for days, m in released if m.persons is not None for value in days]
+        if len(values) < THRESHOLD:
+            return Measure(label, None, None)
+        return Measure(label, len(values), released_median(values))
+
+    outcomes = group(shape.outcomes, [r.outcomes for r in reports])
+    return Report(
+        applications=outcomes.total,
+        outcomes=outcomes,
+        relapse=group(shape.relapse, [r.relapse for r in reports]),
+        needs=tuple(
+            Cell(cell.label, _sum(r.needs[index].persons for r in reports))
+            for index, cell in enumerate(shape.needs)
+        ),
+        interventions=tuple(
+            group(template, [r.interventions[index] for r in reports])
+            for index, template in enumerate(shape.interventions)
+        ),
+        time_to_decision=measure(
+            TIME_TO_DECISION, [(raw.days_to_decision, r.time_to_decision) for raw, r in each]
+        ),
+        phase_durations=tuple(
+            measure(
+                template.label,
+                [
+                    (raw.phase_days.get(template.label, ()), r.phase_durations[index])
+                    for raw, r in each
+                ],
+            )
+            for index, template in enumerate(shape.phase_durations)
+        ),
+        summed_from_municipalities=True,
+    )
+
+
+def _sum(released: Iterable[int | None]) -> int | None:
+    total = sum(persons for persons in released if persons is not None)
+    return total if total >= THRESHOLD else None
 
 
 def _measure(label: str, values: Sequence[int]) -> Measure:
     cell = suppress_count(label, len(values))
     return Measure(label, cell.persons, released_median(values) if cell.persons else None)
+
+
+def released_for(municipality: str | None, by_municipality: Mapping[str, RawFigures]) -> Report:
+    """The answer for one municipality (by its own figures), or for every one (``None``)."""
+    if municipality is None:
+        return release_across(by_municipality)
+    return release(by_municipality.get(municipality, no_figures()))

@@ -2,7 +2,9 @@
 
 Statistics carry no case: they leave through the suppression of
 ``domain/isu.py`` (no released cell under five persons, none recoverable from
-a released total) rather than through the per-case disclosure gate.
+a released total or from another municipality's answer) rather than through
+the per-case disclosure gate. Each answer is audited before it is sent
+(``service_layer/isu_audit.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +17,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from avhopp_followup.domain.isu import THRESHOLD, Cell, Group, Measure, Report, release
+from avhopp_followup.domain.isu import (
+    THRESHOLD,
+    Cell,
+    Group,
+    Measure,
+    Report,
+    released_for,
+)
 from avhopp_followup.entrypoints.isu_charts import Series, bars, png, svg
+from avhopp_followup.service_layer.isu_audit import ALL_SERIES, record_isu_export
 from avhopp_followup.service_layer.isu_query import IsuQuery, raw_figures
+from avhopp_shared.auth.dependencies import CallerDep
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.municipalities import resolve_municipality
-from avhopp_shared.service_app import UnitOfWorkDep
-from avhopp_shared.web.disclosure import requires
+from avhopp_shared.service_app import RuntimeDep, UnitOfWorkDep
+from avhopp_shared.web.disclosure import DECISION_HEADER, requires
 from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(
@@ -29,6 +40,15 @@ router = APIRouter(
     responses=problem_responses(401, 403, 422),
     dependencies=[requires("statistics.read")],
 )
+
+#: How the figures of an answer (JSON, CSV or chart) were made: counted from the
+#: cases (one municipality), or summed from what each municipality releases (all).
+COUNTED_FROM_HEADER = "Avhopp-Isu-Counted-From"
+
+
+def counted_from(report: Report) -> str:
+    return "released-municipal-figures" if report.summed_from_municipalities else "cases"
+
 
 #: A year at most: the facts are kept per application, and ISU looks at a year.
 LONGEST_PERIOD_DAYS = 366
@@ -117,14 +137,27 @@ class IsuReportPublic(BaseModel):
 
     first_day: date
     last_day: date
-    municipality: str | None = Field(default=None, description="Null: every municipality")
+    municipality: str | None = Field(
+        default=None,
+        description=(
+            "Null: every municipality. Those figures are not counted from the cases: each "
+            "is the sum of what each municipality's own answer for the period releases, a "
+            "cell suppressed there counting nowhere (so cells need not add up to their "
+            f"total); the {COUNTED_FROM_HEADER} header says which an answer is"
+        ),
+    )
     threshold: int = Field(description="Cells counting fewer persons are suppressed")
     applications: int | None = None
     outcomes: IsuGroupPublic
     relapse: IsuGroupPublic
-    needs: list[IsuCellPublic]
+    needs: list[IsuCellPublic] = Field(
+        description="Every need a needs mapping can find, counted or not (zero is suppressed)"
+    )
     interventions: list[IsuGroupPublic] = Field(
-        description="Per intervention: decided (the total), carried out or not"
+        description=(
+            "Per intervention (every one social services decide on): decided (the total), "
+            "carried out or not"
+        )
     )
     time_to_decision: IsuMeasurePublic
     phase_durations: list[IsuMeasurePublic]
@@ -162,9 +195,30 @@ Municipality = Annotated[
 ]
 
 
-async def _report(uow: UnitOfWorkDep, query: IsuQuery) -> Report:
+async def _report(
+    uow: UnitOfWorkDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    query: IsuQuery,
+    *,
+    resource: str,
+    series: tuple[str, ...] = ALL_SERIES,
+) -> tuple[Report, str]:
+    """The released figures, and the id of the audit entry committed for them: the
+    entry is in the transaction that reads the facts and committed before anything is
+    rendered, so an answer the trail does not record is never sent (503)."""
     async with uow:
-        return release(await raw_figures(uow, query))
+        report = released_for(query.municipality, await raw_figures(uow, query))
+        decision_id = await record_isu_export(
+            uow,
+            caller,
+            query,
+            resource=resource,
+            series=series,
+            policy_revision=runtime.policy.revision,
+        )
+        await uow.commit()
+    return report, decision_id
 
 
 @router.get(
@@ -174,10 +228,19 @@ async def _report(uow: UnitOfWorkDep, query: IsuQuery) -> Report:
     operation_id="readIsu",
 )
 async def get_isu(
-    uow: UnitOfWorkDep, first_day: FirstDay, last_day: LastDay, municipality: Municipality = None
+    uow: UnitOfWorkDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    response: Response,
+    first_day: FirstDay,
+    last_day: LastDay,
+    municipality: Municipality = None,
 ) -> IsuReportPublic:
     query = _query(first_day, last_day, municipality)
-    return IsuReportPublic.of(query, await _report(uow, query))
+    report, decision_id = await _report(uow, runtime, caller, query, resource="isu.json")
+    response.headers[DECISION_HEADER] = decision_id
+    response.headers[COUNTED_FROM_HEADER] = counted_from(report)
+    return IsuReportPublic.of(query, report)
 
 
 def csv_rows(report: Report) -> list[list[str]]:
@@ -205,6 +268,8 @@ def csv_rows(report: Report) -> list[list[str]]:
         ]
 
     rows = [["series", "label", "measure", "value", "suppressed"]]
+    # Says how the figures below are made, as the header of every answer does.
+    rows += [["answer", "counted_from", "text", counted_from(report), "false"]]
     rows += group("outcomes", report.outcomes)
     rows += group("relapse", report.relapse)
     rows += [cell("needs", c) for c in report.needs]
@@ -224,12 +289,22 @@ def csv_rows(report: Report) -> list[list[str]]:
     operation_id="exportIsuCsv",
 )
 async def get_isu_csv(
-    uow: UnitOfWorkDep, first_day: FirstDay, last_day: LastDay, municipality: Municipality = None
+    uow: UnitOfWorkDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    first_day: FirstDay,
+    last_day: LastDay,
+    municipality: Municipality = None,
 ) -> Response:
     query = _query(first_day, last_day, municipality)
+    report, decision_id = await _report(uow, runtime, caller, query, resource="isu.csv")
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(csv_rows(await _report(uow, query)))
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    csv.writer(out, lineterminator="\n").writerows(csv_rows(report))
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={DECISION_HEADER: decision_id, COUNTED_FROM_HEADER: counted_from(report)},
+    )
 
 
 @router.get(
@@ -248,6 +323,8 @@ async def get_chart(
     series: Series,
     image_format: str,
     uow: UnitOfWorkDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
     first_day: FirstDay,
     last_day: LastDay,
     municipality: Municipality = None,
@@ -255,7 +332,17 @@ async def get_chart(
     if image_format not in ("svg", "png"):
         raise InvalidInput("image_format", "svg or png")
     query = _query(first_day, last_day, municipality)
-    data = bars(await _report(uow, query), series)
+    # Only the series drawn is disclosed; the outcomes chart is the outcomes group.
+    report, decision_id = await _report(
+        uow,
+        runtime,
+        caller,
+        query,
+        resource=f"isu chart {series.value}.{image_format}",
+        series=(series.value,),
+    )
+    data = bars(report, series)
+    headers = {DECISION_HEADER: decision_id, COUNTED_FROM_HEADER: counted_from(report)}
     if image_format == "svg":
-        return Response(svg(series, data), media_type="image/svg+xml")
-    return Response(png(series, data), media_type="image/png")
+        return Response(svg(series, data), media_type="image/svg+xml", headers=headers)
+    return Response(png(series, data), media_type="image/png", headers=headers)

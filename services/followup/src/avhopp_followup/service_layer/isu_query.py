@@ -1,4 +1,4 @@
-"""Counting the ISU facts for a period and (optionally) one municipality."""
+"""Counting the ISU facts for a period, municipality by municipality (or for one)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from avhopp_followup.adapters.isu_tables import IsuCaseRow, IsuInterventionRow, IsuNeedRow
 from avhopp_followup.domain.exit import ExitStatus
 from avhopp_followup.domain.isu import RawFigures
+from avhopp_followup.domain.isu_catalogue import PHASES
 from avhopp_followup.domain.phases import Phase
 from avhopp_shared.uow import UnitOfWork
 
@@ -34,39 +35,51 @@ def _chosen(query: IsuQuery) -> ColumnElement[bool]:
     return chosen
 
 
-async def raw_figures(uow: UnitOfWork, query: IsuQuery) -> RawFigures:
-    """Four aggregate queries and one of the durations, inside an open unit of work."""
+async def raw_figures(uow: UnitOfWork, query: IsuQuery) -> dict[str, RawFigures]:
+    """The facts per municipality (the one asked for, or every one with a case in the
+    period), inside an open unit of work: four aggregate queries and one of the
+    durations, each grouped by municipality."""
     connection = await uow.session.connection()
     chosen = _chosen(query)
-    outcomes = {status.value: 0 for status in ExitStatus}
-    relapsed = 0
+    municipality = _case.c.municipality
+    outcomes: dict[str, dict[str, int]] = {}
+    relapsed: dict[str, int] = {}
     rows = await connection.execute(
-        select(_case.c.outcome, _case.c.relapsed, func.count())
+        select(municipality, _case.c.outcome, _case.c.relapsed, func.count())
         .where(chosen)
-        .group_by(_case.c.outcome, _case.c.relapsed)
+        .group_by(municipality, _case.c.outcome, _case.c.relapsed)
     )
-    for outcome, was_relapsed, count in rows:
-        outcomes[outcome] = outcomes.get(outcome, 0) + count
-        relapsed += count if was_relapsed else 0
-    needs = await connection.execute(
-        select(_need.c.need, func.count())
+    for code, outcome, was_relapsed, count in rows:
+        counted = outcomes.setdefault(code, {status.value: 0 for status in ExitStatus})
+        counted[outcome] = counted.get(outcome, 0) + count
+        relapsed[code] = relapsed.get(code, 0) + (count if was_relapsed else 0)
+    needs: dict[str, dict[str, int]] = {code: {} for code in outcomes}
+    need_rows = await connection.execute(
+        select(municipality, _need.c.need, func.count())
         .select_from(_need.join(_case, _case.c.case_id == _need.c.case_id))
         .where(chosen)
-        .group_by(_need.c.need)
+        .group_by(municipality, _need.c.need)
     )
+    for code, need, count in need_rows:
+        needs.setdefault(code, {})[need] = count
     decided = _intervention.c.decided.is_(True)
-    interventions = await connection.execute(
+    interventions: dict[str, dict[str, tuple[int, int]]] = {code: {} for code in outcomes}
+    intervention_rows = await connection.execute(
         select(
+            municipality,
             _intervention.c.intervention,
             func.sum(case((decided, 1), else_=0)),
             func.sum(case((and_(decided, _intervention.c.carried_out.is_(True)), 1), else_=0)),
         )
         .select_from(_intervention.join(_case, _case.c.case_id == _intervention.c.case_id))
         .where(chosen)
-        .group_by(_intervention.c.intervention)
+        .group_by(municipality, _intervention.c.intervention)
     )
+    for code, name, decided_count, carried_out in intervention_rows:
+        interventions.setdefault(code, {})[name] = (int(decided_count or 0), int(carried_out or 0))
     durations = await connection.execute(
         select(
+            municipality,
             _case.c.applied_on,
             _case.c.first_decision_on,
             _case.c.initial_contact_days,
@@ -74,27 +87,28 @@ async def raw_figures(uow: UnitOfWork, query: IsuQuery) -> RawFigures:
             _case.c.stabilising_days,
         ).where(chosen)
     )
-    to_decision: list[int] = []
-    phase_days: dict[str, list[int]] = {
-        Phase.INITIAL_CONTACT.value: [],
-        Phase.ACUTE.value: [],
-        Phase.STABILISING.value: [],
-    }
-    for applied, first_decision, initial, acute, stabilising in durations:
+    to_decision: dict[str, list[int]] = {}
+    phase_days: dict[str, dict[str, list[int]]] = {}
+    for code, applied, first_decision, initial, acute, stabilising in durations:
+        waited = to_decision.setdefault(code, [])
+        stayed = phase_days.setdefault(code, {phase: [] for phase in PHASES})
         if first_decision is not None:
-            to_decision.append((first_decision - applied).days)
+            waited.append((first_decision - applied).days)
         for phase, days in (
             (Phase.INITIAL_CONTACT.value, initial),
             (Phase.ACUTE.value, acute),
             (Phase.STABILISING.value, stabilising),
         ):
             if days is not None:
-                phase_days[phase].append(days)
-    return RawFigures(
-        outcomes=outcomes,
-        relapsed=relapsed,
-        needs={need: count for need, count in needs},
-        interventions={name: (int(d or 0), int(c or 0)) for name, d, c in interventions},
-        days_to_decision=to_decision,
-        phase_days=phase_days,
-    )
+                stayed[phase].append(days)
+    return {
+        code: RawFigures(
+            outcomes=counted,
+            relapsed=relapsed.get(code, 0),
+            needs=needs.get(code, {}),
+            interventions=interventions.get(code, {}),
+            days_to_decision=to_decision.get(code, []),
+            phase_days=phase_days.get(code, {phase: [] for phase in PHASES}),
+        )
+        for code, counted in outcomes.items()
+    }

@@ -82,17 +82,26 @@ async def purge_police_case_reference(uow: UnitOfWork, case_id: str) -> int:
         if isu is not None:
             isu.outcome = ExitStatus.ONGOING.value
             uow.session.add(isu)
-    if isu is not None and isu.relapsed and not await _own_relapse_assessment(uow, case_id):
-        isu.relapsed = False
-        uow.session.add(isu)
-        rows += 1
-    return rows
+    return rows + await _forget_police_relapse(uow, case_id, isu)
+
+
+async def _forget_police_relapse(uow: UnitOfWork, case_id: str, isu: IsuCaseRow | None) -> int:
+    """The ISU relapse fact, unless social services assessed a relapse themselves: then
+    it stands on their own record, which no withdrawal removes."""
+    if isu is None or not isu.relapsed or await _own_relapse_assessment(uow, case_id):
+        return 0
+    isu.relapsed = False
+    uow.session.add(isu)
+    return 1
 
 
 async def purge_police_followup(uow: UnitOfWork, case_id: str) -> int:
-    """``followup``: police's relapse reports on the timeline, and police's reason for
-    aborting, which then reads as it does when the reason is not disclosed."""
+    """``followup``: police's relapse reports on the timeline and the ISU relapse fact
+    drawn from them (a relapse report is ``followup``, so a consent covering only it
+    brought the relapse in), and police's reason for aborting, which then reads as it
+    does when the reason is not disclosed."""
     rows = await _forget_police_entries(uow, case_id, Category.FOLLOWUP)
+    rows += await _forget_police_relapse(uow, case_id, await uow.session.get(IsuCaseRow, case_id))
     exit_record = await uow.session.get(ExitRecord, case_id)
     if (
         exit_record is not None
