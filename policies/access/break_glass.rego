@@ -9,7 +9,7 @@ import data.avhopp.lib
 # description: >-
 #   A grant names one person (agency, organisation, user) and is time-limited:
 #   from valid_from until expires_at, which must be set. It then covers the
-#   categories it lists.
+#   categories it lists, and their parts (requested_by_name).
 break_glass_applies(grant) if {
 	lib.same_person(grant, input.caller)
 	is_number(grant.expires_at)
@@ -35,11 +35,13 @@ break_glass_grants := {category: {"rule": "break_glass", "basis": min(ids)} |
 	applicable := applicable_break_glass
 	some grant in applicable
 	cells := requested_cells
+	names := requested_by_name
 	openable := lib.openable_cells
-	some category in grant.categories
+	some name in grant.categories
+	some category in names[name]
 	openable[cells[category]]
 	ids := {covering.id |
 		some covering in applicable
-		category in covering.categories
+		name in covering.categories
 	}
 }

@@ -11,7 +11,7 @@ import data.avhopp.lib
 #   applies while it is active and inside its validity window, names the
 #   caller as a recipient and lists the purpose (ACCESS.md, "Consent
 #   records"). Withdrawal takes effect at once. It then covers the categories
-#   it lists.
+#   it lists, and their parts (requested_by_name).
 consent_applies(consent) if {
 	consent.status == "active"
 	input.purpose in consent.purposes
@@ -29,17 +29,18 @@ applicable_consents := [consent |
 # METADATA
 # title: Covering consent
 # description: >-
-#   For each requested category some applicable consent lists, the smallest
-#   such consent id: the same input always records the same basis.
+#   For each requested category some applicable consent lists (itself, or
+#   the category it is a part of), the smallest such consent id: the same
+#   input always records the same basis.
 consent_basis := {category: min(ids) |
 	applicable := applicable_consents
-	cells := requested_cells
+	names := requested_by_name
 	some consent in applicable
-	some category in consent.categories
-	cells[category]
+	some name in consent.categories
+	some category in names[name]
 	ids := {covering.id |
 		some covering in applicable
-		category in covering.categories
+		name in covering.categories
 	}
 }
 

@@ -115,3 +115,74 @@ own_or_consent_cases := [
 test_an_own_or_consent_cell_opens_for_the_owner_or_a_consent if {
 	count(fixtures.failures(own_or_consent_cases)) == 0
 }
+
+# ACCESS.md gives police followup as "consent (status, relapse)": a consent to
+# followup opens the follow-up status and relapse to police and never the rest
+# of it (followup_detail: notes, abort reasons, the person's own view), which it
+# covers for every agency whose followup cell it opens.
+police_followup_consent := consent({"categories": ["followup"]})
+
+test_under_a_follow_up_consent_police_see_the_follow_up_status_and_relapse_and_no_notes if {
+	given := {"consents": [police_followup_consent], "categories": ["followup", "followup_detail"]}
+	got := fixtures.decide(given)
+	got.allowed == {"followup": {"rule": "consent", "basis": "consent-1"}}
+	got.withheld == {"followup_detail": "not permitted for police"}
+}
+
+test_no_legal_basis_or_break_glass_opens_the_follow_up_detail_to_police if {
+	given := {
+		"legal_bases": [fixtures.overlay(fixtures.legal_basis, {"categories": ["followup"]})],
+		"break_glass": [fixtures.overlay(fixtures.break_glass, {"categories": ["followup"]})],
+		"categories": ["followup", "followup_detail"],
+	}
+	got := fixtures.decide(given)
+	got.allowed == {"followup": {"rule": "legal_basis", "basis": "basis-1"}}
+	got.withheld == {"followup_detail": "not permitted for police"}
+}
+
+part_cases := [
+	{
+		"name": "a consent to followup covers its detail",
+		"given": police_relapse({"consents": [social_followup_consent]}), "category": "followup_detail",
+		"want": ["allowed", "consent", "consent-1"],
+	},
+	{
+		"name": "a consent naming only the part covers nothing",
+		"given": police_relapse({"consents": [consent({
+			"recipients": [{"agency": "social", "organisation": null}],
+			"categories": ["followup_detail"], "purposes": ["intervention"],
+		})]}),
+		"category": "followup_detail", "want": ["withheld", "no consent"],
+	},
+	{
+		"name": "a consent to another category",
+		"given": police_relapse({"consents": [consent({
+			"recipients": [{"agency": "social", "organisation": null}],
+			"categories": ["case_ref"], "purposes": ["intervention"],
+		})]}),
+		"category": "followup_detail", "want": ["withheld", "no consent"],
+	},
+	{
+		"name": "a legal basis for followup covers its detail",
+		"given": police_relapse({"legal_bases": [fixtures.overlay(fixtures.legal_basis, {
+			"recipient": {"agency": "social", "organisation": null}, "categories": ["followup"],
+		})]}),
+		"category": "followup_detail", "want": ["allowed", "legal_basis", "basis-1"],
+	},
+	{
+		"name": "break-glass for followup covers its detail",
+		"given": police_relapse({"break_glass": [fixtures.overlay(fixtures.break_glass, {
+			"agency": "social", "organisation": "malmo", "user": "u-3", "categories": ["followup"],
+		})]}),
+		"category": "followup_detail", "want": ["allowed", "break_glass", "glass-1"],
+	},
+	{
+		"name": "their own detail without any consent",
+		"given": police_relapse({"owner": fixtures.social_owner}), "category": "followup_detail",
+		"want": ["allowed", "own", null],
+	},
+]
+
+test_a_consent_legal_basis_or_break_glass_to_followup_covers_its_detail_for_social_services if {
+	count(fixtures.failures(part_cases)) == 0
+}

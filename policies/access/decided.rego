@@ -7,22 +7,23 @@ import rego.v1
 # description: >-
 #   For each requested category, the smallest id of the disclosure decisions
 #   the deciding board recorded for the caller's provider organisation that
-#   list it. Only a provider can be named by one.
+#   list it, or the category it is a part of (requested_by_name). Only a
+#   provider can be named by one.
 decision_basis := {category: min(ids) |
 	input.caller.agency == "provider"
 	organisation := input.caller.organisation
 	is_string(organisation)
-	cells := requested_cells
+	names := requested_by_name
 	recorded := [entry |
 		some entry in input.disclosure_decisions
 		entry.provider_organisation == organisation
 	]
 	some entry in recorded
-	some category in entry.categories
-	cells[category]
+	some name in entry.categories
+	some category in names[name]
 	ids := {covering.id |
 		some covering in recorded
-		category in covering.categories
+		name in covering.categories
 	}
 }
 

@@ -45,6 +45,28 @@ requested_cells := {category: object.get(matrix, [category, agency], "none") |
 }
 
 # METADATA
+# title: Requested categories by the name a grant lists
+# description: >-
+#   Consents, legal bases, break-glass grants and disclosure decisions list
+#   ACCESS.md's categories. A part of one (data.avhopp.settings.parts: a row
+#   of the matrix for the fields of a category that some agency's cell opens
+#   only in part, as followup_detail of followup) is covered by whatever
+#   lists its whole, and by nothing else: the person consents to "followup"
+#   as ACCESS.md names it, and the part's row only narrows who reads which of
+#   its fields. Keyed by a name a grant may list, the requested categories
+#   that name covers; looked up once per decision like requested_cells.
+requested_by_name := {name: categories |
+	parts := object.get(data.avhopp.settings, "parts", {})
+	cells := requested_cells
+	some requested, _ in cells
+	name := object.get(parts, requested, requested)
+	categories := {category |
+		some category, _ in cells
+		object.get(parts, category, category) == name
+	}
+}
+
+# METADATA
 # title: Allowed categories
 # description: >-
 #   A legal basis or break-glass grant is recorded only where the cell's own

@@ -9,7 +9,8 @@ import data.avhopp.lib
 # description: >-
 #   A recorded legal basis names the caller as recipient and is inside its
 #   validity window. It carries no purpose: the provision it cites (e.g.
-#   10 kap. 18 a § OSL) is the purpose. It then covers the categories it lists.
+#   10 kap. 18 a § OSL) is the purpose. It then covers the categories it lists,
+#   and their parts (requested_by_name).
 legal_basis_applies(recorded) if {
 	lib.recipient_matches(recorded.recipient, input.caller)
 	lib.within(recorded.valid_from, recorded.valid_to, input.now)
@@ -34,11 +35,13 @@ legal_basis_grants := {category: {"rule": "legal_basis", "basis": min(ids)} |
 	applicable := applicable_legal_bases
 	some recorded in applicable
 	cells := requested_cells
+	names := requested_by_name
 	openable := lib.openable_cells
-	some category in recorded.categories
+	some name in recorded.categories
+	some category in names[name]
 	openable[cells[category]]
 	ids := {covering.id |
 		some covering in applicable
-		category in covering.categories
+		name in covering.categories
 	}
 }

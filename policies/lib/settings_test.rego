@@ -14,8 +14,37 @@ categories := {
 	"followup",
 }
 
-test_the_matrix_names_every_category_of_access_md if {
-	{category | some category, _ in data.avhopp.settings.matrix} == categories
+# Parts of those categories, each with a row of its own (policies/README.md):
+# police's followup cell is "consent (status, relapse)" in ACCESS.md.
+parts := {"followup_detail": "followup"}
+
+test_the_matrix_names_every_category_of_access_md_and_its_parts if {
+	{category | some category, _ in data.avhopp.settings.matrix} == categories | {part | some part, _ in parts}
+	data.avhopp.settings.parts == parts
+}
+
+test_every_part_belongs_to_a_category_of_access_md_and_is_not_one_itself if {
+	every part, whole in data.avhopp.settings.parts {
+		whole in categories
+		not part in categories
+	}
+}
+
+# A part's row is its whole's row with some cells closed: it can only narrow.
+test_a_part_only_narrows_the_row_of_its_whole if {
+	matrix := data.avhopp.settings.matrix
+	every part, whole in data.avhopp.settings.parts {
+		every agency, cell in matrix[part] {
+			cell in {matrix[whole][agency], "none"}
+		}
+	}
+}
+
+test_police_follow_up_is_status_and_relapse_and_every_other_cell_is_followup if {
+	lib.cell("followup_detail", "police") == "none"
+	every agency in agencies - {"police"} {
+		lib.cell("followup_detail", agency) == lib.cell("followup", agency)
+	}
 }
 
 test_every_matrix_row_has_a_known_cell_for_every_agency if {

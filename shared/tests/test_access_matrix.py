@@ -7,16 +7,18 @@ share fails here.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
 
-from avhopp_shared.access.categories import Category
+from avhopp_shared.access.categories import PART_OF, Category
 from avhopp_shared.access.policy_input import AccessState, Owner, access_input
 from avhopp_shared.access.tables import ConsentGrantRow
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.policy.access_decision import decide_access
+from avhopp_shared.policy.bundle import default_policies_dir
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.security_wiring import policy_engine
 from avhopp_shared.settings import ServiceSettings
@@ -47,11 +49,19 @@ ACCESS_MD = {
 # social services read police's case reference and follow-up (a relapse report,
 # seed 002 "Uppföljning") under a consent; their own records stay theirs.
 DEPARTURES = {("social", "case_ref"): "own_or_consent", ("social", "followup"): "own_or_consent"}
+# ACCESS.md's police cell for followup is "consent (status, relapse)": the rest of
+# followup (notes, abort reasons, the person's own view) is its part followup_detail,
+# closed to police and for everyone else what followup is. A consent names followup
+# and covers the part with it (policies/README.md). Part: (whole, cells that differ).
+PARTS = {"followup_detail": ("followup", {"police": "-"})}
 CONSENT_STATES = ("none", "active", "withdrawn", "expired", "wrong_purpose", "not_yet_valid")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def cell(agency: str, category: str) -> str:
+    if category in PARTS:
+        whole, narrowed = PARTS[category]
+        return narrowed.get(agency, cell(agency, whole))
     if (agency, category) in DEPARTURES:
         return DEPARTURES[(agency, category)]
     police, social, provider, probation_sis = ACCESS_MD[category]
@@ -111,7 +121,7 @@ def test_each_agency_sees_exactly_what_the_matrix_allows(
         purpose="protection",
         owner=Owner(owning),
         case_id="case-1",
-        categories=ACCESS_MD,
+        categories=[*ACCESS_MD, *PARTS],
         state=AccessState(consents=consent_row(agency, consent)),
         now=NOW,
     )
@@ -126,8 +136,18 @@ def test_each_agency_sees_exactly_what_the_matrix_allows(
 
     decision = decide_access(engine(), policy_input, timeout_s=1.0)
 
+    requested = {*ACCESS_MD, *PARTS}
     expected = {
-        c for c in ACCESS_MD if expected_visible(agency, c, consent, owner, agency == "provider")
+        c for c in requested if expected_visible(agency, c, consent, owner, agency == "provider")
     }
     assert set(decision.allowed) == expected
-    assert set(decision.withheld) == set(ACCESS_MD) - expected
+    assert set(decision.withheld) == requested - expected
+
+
+def test_the_parts_of_the_matrix_are_the_ones_access_md_implies() -> None:
+    # The Python vocabulary, the policy data and the transcription above name the
+    # same parts, each of the same whole.
+    settings = json.loads((default_policies_dir() / "data" / "matrix.json").read_text())
+    transcribed = {part: whole for part, (whole, _) in PARTS.items()}
+    assert {str(p): str(w) for p, w in PART_OF.items()} == settings["parts"] == transcribed
+    assert set(settings["matrix"]) == {c.value for c in Category} | set(transcribed)

@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from avhopp_followup.entrypoints.exit_routes import ExitPublic
 from avhopp_intake.entrypoints.schemas import ApplicantPublic, CasePublic
 from avhopp_shared.access.catalogue import nested_model, platform_catalogue
+from avhopp_shared.access.categories import PART_OF
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import AccessState, Owner
 from avhopp_shared.access.tables import BreakGlassRow, ConsentGrantRow, LegalBasisRow, TeamMemberRow
@@ -36,6 +38,8 @@ USERS = ["u-1", "u-2"]
 CATEGORIES = list(ACCESS_MD)
 PURPOSES = ["investigation", "protection", "intervention", "followup"]
 CASE = "case-1"
+#: A grant names a part's whole, and covers the part with it (policies/README.md).
+WHOLE = {str(part): str(whole) for part, whole in PART_OF.items()}
 
 ITEMS: list[BaseModel] = [
     CasePublic(
@@ -76,6 +80,20 @@ ITEMS: list[BaseModel] = [
             requested_at=NOW,
             application_received_at=NOW,
             out_of_hours=False,
+        )
+    ),
+    # Follow-up status beside its detail (an abort reason, the person's own view).
+    ExitPublic.model_validate(
+        dict(
+            case_id=CASE,
+            status="aborted",
+            ended_on=NOW.date(),
+            aborted_by="person",
+            reason="synthetic reason",
+            social_support_continues=True,
+            closing_conversation_on=NOW.date(),
+            person_view="synthetic view",
+            earlier_case_id=None,
         )
     ),
 ]
@@ -175,6 +193,7 @@ def _in_window(start: datetime, end: datetime | None) -> bool:
 
 def grounds(caller: Caller, category: str, purpose: str, state: AccessState) -> set[str]:
     """Which non-owner grounds for ``category`` really exist in ``state`` (independent of Rego)."""
+    category = WHOLE.get(category, category)
     found = set()
     for c in state.consents:
         if (

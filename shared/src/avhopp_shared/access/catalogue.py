@@ -9,6 +9,9 @@ A model whose entries are ``{"$category": "<field>"}`` is classified item by
 item: each instance belongs, all its fields, to the category its ``<field>``
 names (a timeline's entries: one is a threat level change, the next a
 decision). A value that names no category is never disclosed.
+
+A field is classified under one of ACCESS.md's categories or under a part of
+one (``Part``), which is disclosed or withheld by its own row of the matrix.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from avhopp_shared.access.categories import Category
+from avhopp_shared.access.categories import Category, Part
 from avhopp_shared.policy.bundle import default_policies_dir
 
 
@@ -44,20 +47,31 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
 #: The catalogue key of a model classified item by item (see the module's doc).
 BY_ITEM = "$category"
 
+#: What a field is classified under: a category, or a part of one.
+Classification = Category | Part
+
+
+def classification(value: str) -> Classification:
+    """The category or part ``value`` names; ValueError when it names neither."""
+    try:
+        return Category(value)
+    except ValueError:
+        return Part(value)
+
 
 @dataclass(frozen=True, slots=True)
 class _Field:
     """What the catalogue says of one field: its category (None: none) and the
     model nested in it, if any."""
 
-    category: Category | None
+    category: Classification | None
     inner: type[BaseModel] | None
 
 
 class Catalogue:
     def __init__(self, entries: Mapping[str, Mapping[str, str]]) -> None:
         self._entries = {
-            model: {name: Category(category) for name, category in fields.items()}
+            model: {name: classification(category) for name, category in fields.items()}
             for model, fields in entries.items()
             if BY_ITEM not in fields
         }
@@ -79,10 +93,12 @@ class Catalogue:
             self._plans[model] = plan
         return plan
 
-    def _item_category(self, model: type[BaseModel], data: Mapping[str, Any]) -> Category | None:
+    def _item_category(
+        self, model: type[BaseModel], data: Mapping[str, Any]
+    ) -> Classification | None:
         value = data.get(self._by_item[model.__name__])
         try:
-            return Category(value) if isinstance(value, str) else None
+            return classification(value) if isinstance(value, str) else None
         except ValueError:
             return None
 
@@ -91,7 +107,7 @@ class Catalogue:
         path = path or default_policies_dir() / "data" / "catalogue.json"
         return cls(json.loads(path.read_text())["catalogue"])
 
-    def category_of(self, model: type[BaseModel], field: str) -> Category | None:
+    def category_of(self, model: type[BaseModel], field: str) -> Classification | None:
         return self._entries.get(model.__name__, {}).get(field)
 
     def unclassified(self, model: type[BaseModel]) -> Iterator[str]:
@@ -105,12 +121,12 @@ class Catalogue:
             elif self.category_of(model, name) is None:
                 yield f"{model.__name__}.{name}"
 
-    def categories_in(self, model: type[BaseModel], data: Mapping[str, Any]) -> set[Category]:
+    def categories_in(self, model: type[BaseModel], data: Mapping[str, Any]) -> set[Classification]:
         """The categories of the fields present in ``data`` (a dump of ``model``)."""
         if model.__name__ in self._by_item:
             own = self._item_category(model, data)
             return {own} if own is not None else set()
-        found: set[Category] = set()
+        found: set[Classification] = set()
         plan = self._plan(model)
         for name, value in data.items():
             entry = plan.get(name)

@@ -28,6 +28,22 @@ class Category(StrEnum):
     FOLLOWUP = "followup"
 
 
+class Part(StrEnum):
+    """A narrower part of one of ACCESS.md's categories, for the fields of it that an
+    agency's cell opens only in part: police's ``followup`` cell is "consent (status,
+    relapse)", so the rest of ``followup`` (follow-up notes, abort reasons, the person's
+    own view) is ``followup_detail``. The catalogue classifies fields under a part and
+    the matrix gives it a row; consents, legal bases, break-glass grants and disclosure
+    decisions name the whole category only, which covers its parts (policies/README.md).
+    """
+
+    FOLLOWUP_DETAIL = "followup_detail"
+
+
+#: The category each part belongs to (``parts`` in ``policies/data/matrix.json``).
+PART_OF: dict[Part, Category] = {Part.FOLLOWUP_DETAIL: Category.FOLLOWUP}
+
+
 class Purpose(StrEnum):
     """What an exchange is for; a consent names the purposes it covers (ACCESS.md)."""
 
