@@ -47,8 +47,10 @@ def _environment(
     env = {key: value for key, value in os.environ.items() if not key.startswith("AVHOPP_")}
     env |= {
         "AVHOPP_ENVIRONMENT": "test",
-        # Every service verifies tokens with the local issuer's key under here.
+        # Every service verifies tokens with the local issuer's key under here,
+        # which a service on Kafka trusts only by this opt-in for tests.
         "AVHOPP_VAR_DIR": str(var_dir),
+        "AVHOPP_AUTH_LOCAL_ISSUER_FOR_TESTS": "true",
         "AVHOPP_BUS": "kafka",
         "AVHOPP_AUTO_MIGRATE": "true",
         "AVHOPP_LOG_LEVEL": "WARNING",

@@ -150,6 +150,90 @@ async def test_break_glass_is_short_justified_and_approved_by_a_second_person_on
     assert (await intake.get("/break-glass-reviews", headers=police)).json() == []
 
 
+async def test_the_municipality_of_stay_cannot_approve_the_responsible_municipalitys_break_glass(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
+    recorded = await embedded_platform.clients["social"].post(
+        f"/cases/{case_id}/responsibility",
+        json={"residence_municipality": "1280", "stay_municipality": "2480"},
+    )
+    assert recorded.status_code == 201, recorded.text
+    runtime = embedded_platform.runtime("intake")
+
+    async def intake_knows_the_stay() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND stay = '2480'"
+        return await count_rows(runtime, "access_responsibility", where) == 1
+
+    assert await wait_until(intake_knows_the_stay)
+    intake = embedded_platform.clients["intake"]
+    granted = await intake.post(  # by Malmö, the responsible municipality
+        f"/cases/{case_id}/break-glass",
+        json={
+            "categories": ["threat"],
+            "justification": JUSTIFICATION,
+            "legal_basis": "24 kap. 8 § OSL",
+            "minutes": 60,
+        },
+    )
+    assert granted.status_code == 201, granted.text
+    grant_id = granted.json()["grant_id"]
+    approval = f"/cases/{case_id}/break-glass/{grant_id}/approval"
+    umea = {"agency": "social", "organisation": "2480", "user": "socialsekreterare-7"}
+    malmo_colleague = {**CASEWORKER, "user": "socialsekreterare-2"}
+
+    by_stay = await intake.post(approval, headers=_as(embedded_platform, umea))
+    still_waiting = await intake.get(
+        "/break-glass-reviews", headers=_as(embedded_platform, malmo_colleague)
+    )
+    by_colleague = await intake.post(approval, headers=_as(embedded_platform, malmo_colleague))
+
+    assert by_stay.status_code == 409, by_stay.text
+    assert [g["grant_id"] for g in still_waiting.json()] == [grant_id]
+    assert by_colleague.status_code == 200, by_colleague.text
+    assert by_colleague.json()["approved_by"] == "socialsekreterare-2"
+    # The approval names the second person's authority, in the event and in the row.
+    approver = f"WHERE grant_id = '{grant_id}' AND agency = 'social' AND organisation = '1280'"
+    assert await count_rows(runtime, "intake_break_glass_approval", approver) == 1
+    event = (
+        "WHERE event_type = 'case.break_glass_approved' "
+        'AND CAST(payload AS TEXT) LIKE \'%"approver_organisation":"1280"%\''
+    )
+    assert await count_rows(runtime, "outbox", event) == 1
+
+
+async def test_another_police_region_neither_sees_nor_approves_a_break_glass_grant(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    granted = await intake.post(
+        f"/cases/{case_id}/break-glass",
+        json={
+            "categories": ["case_ref"],
+            "justification": JUSTIFICATION,
+            "legal_basis": "24 kap. 8 § OSL",
+            "minutes": 60,
+        },
+        headers=embedded_platform.auth("police-syd"),
+    )
+    assert granted.status_code == 201, granted.text
+    approval = f"/cases/{case_id}/break-glass/{granted.json()['grant_id']}/approval"
+    other_region = {
+        "agency": "police",
+        "organisation": "polisen-region-nord",
+        "user": "samordnare-5",
+    }
+
+    listed = await intake.get("/break-glass-reviews", headers=_as(embedded_platform, other_region))
+    by_other_region = await intake.post(approval, headers=_as(embedded_platform, other_region))
+
+    assert (listed.status_code, listed.json()) == (200, [])
+    assert by_other_region.status_code == 409, by_other_region.text
+    assert await count_rows(embedded_platform.runtime("intake"), "intake_break_glass_approval") == 0
+
+
 async def test_a_client_without_a_named_user_cannot_break_the_glass(
     embedded_platform: RunningPlatform,
 ) -> None:

@@ -17,6 +17,7 @@ class ExampleSettings(ServiceSettings):
 
 def test_a_platform_wide_variable_applies_to_every_service(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AVHOPP_BUS", "kafka")
+    monkeypatch.setenv("AVHOPP_AUTH_JWKS_URL", "https://idp.test/certs")  # required with Kafka
     assert ExampleSettings().bus == "kafka"
 
 
@@ -51,3 +52,78 @@ def test_production_refuses_the_local_demo_issuer(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("AVHOPP_EXAMPLE_DATABASE_URL", "postgresql+asyncpg://u@db/example")
     with pytest.raises(ValidationError, match="AVHOPP_AUTH_JWKS_URL must be set"):
         ExampleSettings()
+
+
+SCALED_OUT = {
+    "AVHOPP_BUS": "kafka",
+    "AVHOPP_EXAMPLE_DATABASE_URL": "postgresql+asyncpg://u@db/example",
+}
+
+
+def _scaled_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SCALED_OUT.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_the_test_environment_with_postgresql_and_kafka_refuses_to_start_without_a_jwks_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scaled_out(monkeypatch)
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "test")
+    with pytest.raises(ValidationError, match="AVHOPP_AUTH_JWKS_URL must be set"):
+        ExampleSettings()
+
+
+def test_an_unset_environment_with_postgresql_and_kafka_refuses_to_start_without_a_jwks_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scaled_out(monkeypatch)
+    with pytest.raises(ValidationError, match="trusted only in embedded development"):
+        ExampleSettings()
+
+
+def test_the_test_environment_refuses_the_local_issuer_even_on_sqlite_without_the_opt_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "test")
+    monkeypatch.setenv("AVHOPP_EXAMPLE_DATABASE_URL", "sqlite+aiosqlite:///var/example.db")
+    with pytest.raises(ValidationError, match="AVHOPP_AUTH_JWKS_URL must be set"):
+        ExampleSettings()
+
+
+def test_the_local_issuer_opt_in_for_tests_is_refused_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scaled_out(monkeypatch)
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "production")
+    monkeypatch.setenv("AVHOPP_AUTH_LOCAL_ISSUER_FOR_TESTS", "true")
+    with pytest.raises(ValidationError, match="AVHOPP_AUTH_LOCAL_ISSUER_FOR_TESTS"):
+        ExampleSettings()
+    # Not even beside a JWKS URL: the switch has no place in a deployment.
+    monkeypatch.setenv("AVHOPP_AUTH_JWKS_URL", "https://idp.test/certs")
+    with pytest.raises(ValidationError, match="refused in production"):
+        ExampleSettings()
+
+
+def test_the_test_suite_runs_distributed_on_the_local_issuer_only_by_its_opt_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scaled_out(monkeypatch)
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "test")
+    monkeypatch.setenv("AVHOPP_AUTH_LOCAL_ISSUER_FOR_TESTS", "true")
+    assert ExampleSettings().trusts_local_issuer
+
+
+def test_a_jwks_url_lets_a_scaled_out_service_start_and_the_local_issuer_is_not_trusted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scaled_out(monkeypatch)
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "test")
+    monkeypatch.setenv("AVHOPP_AUTH_JWKS_URL", "https://idp.test/certs")
+    assert not ExampleSettings().trusts_local_issuer
+
+
+def test_embedded_development_trusts_the_local_issuer_by_default() -> None:
+    settings = ExampleSettings()
+    assert settings.is_embedded_development
+    assert settings.trusts_local_issuer

@@ -57,3 +57,16 @@ def test_an_unknown_client_fails_with_a_message(
     assert output.out == ""
     assert "unknown client 'tax-agency'" in output.err
     assert not (tmp_path / "k.pem").exists()
+
+
+def test_no_demo_token_is_minted_where_no_service_trusts_the_local_issuer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AVHOPP_BUS", "kafka")
+    key_path = tmp_path / "issuer" / "es256.pem"
+
+    assert main(["--client", "police-syd", "--key-path", str(key_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "AVHOPP_AUTH_JWKS_URL must be set" in err
+    assert not key_path.exists()

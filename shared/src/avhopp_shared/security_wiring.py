@@ -45,6 +45,12 @@ def token_validator(settings: ServiceSettings) -> TokenValidator:
 
 
 def local_issuer_for(settings: ServiceSettings) -> LocalIssuer:
+    """The local issuer a service trusts and serves the JWKS of.
+
+    Refused (``LocalIssuerRefused``) unless the settings allow it, so that no
+    service starts trusting a key on its own disk by omission of a JWKS URL.
+    """
+    settings.check_local_issuer_allowed()
     return local_issuer(
         settings.issuer_key_path.resolve(), settings.auth_issuer, settings.auth_audience
     )

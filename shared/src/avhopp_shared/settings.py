@@ -32,6 +32,10 @@ class _PlatformEnvSource(EnvSettingsSource):
         return super().get_field_value(field, field_name)
 
 
+class LocalIssuerRefused(ValueError):
+    """Tokens would be trusted from the local demo issuer where it must not be."""
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
 
@@ -87,8 +91,17 @@ class ServiceSettings(BaseSettings):
     auth_jwks_url: str | None = Field(
         default=None,
         description=(
-            "The issuer's JWKS. Unset: the platform's own local issuer signs and "
-            "verifies (development and tests only)."
+            "The issuer's JWKS. Required everywhere but the embedded development setup "
+            "(development, SQLite, in-process bus), where the platform's own local "
+            "issuer signs and verifies."
+        ),
+    )
+    auth_local_issuer_for_tests: bool = Field(
+        default=False,
+        description=(
+            "Trust the local demo issuer without a JWKS URL outside embedded development: "
+            "only for the test suite's distributed runs, never for a deployment. "
+            "Refused in production."
         ),
     )
     auth_leeway_seconds: int = Field(default=60, ge=0, le=300)
@@ -119,13 +132,52 @@ class ServiceSettings(BaseSettings):
             raise ValueError(
                 f"{prefix}DATABASE_URL must be set when environment is not development"
             )
+        if self.environment == "production" and self.auth_local_issuer_for_tests:
+            raise ValueError(
+                "AVHOPP_AUTH_LOCAL_ISSUER_FOR_TESTS is for the test suite only and is "
+                "refused in production"
+            )
         if self.environment == "production" and not self.auth_jwks_url:
             # The local issuer's key sits on the service's own disk: fine for a
             # demo, never for real cases.
             raise ValueError("AVHOPP_AUTH_JWKS_URL must be set in production")
+        if self.environment != "development" or self.bus == "kafka":
+            # Settings that can only describe a deployment are refused at once.
+            # Development with PostgreSQL and the in-process bus is refused where
+            # the issuer would be trusted (security_wiring), not here: the
+            # migrate and verify-audit commands trust no token and need no issuer.
+            self.check_local_issuer_allowed()
         if self.policy_engine == "opa" and not self.opa_url:
             raise ValueError("AVHOPP_OPA_URL must be set when policy_engine is opa")
         return self
+
+    @property
+    def is_embedded_development(self) -> bool:
+        """The one-process demo: development, SQLite files and the in-process bus."""
+        return self.environment == "development" and self.is_sqlite and self.bus == "inprocess"
+
+    @property
+    def trusts_local_issuer(self) -> bool:
+        """Tokens are verified with the local issuer's key (and its JWKS is served).
+
+        Anyone who can read that key, or run the demo token command on the
+        host, mints tokens for any agency: so only the embedded demo, or the
+        test suite by its explicit opt-in, goes without an identity provider.
+        """
+        if self.auth_jwks_url:
+            return False
+        return self.is_embedded_development or self.auth_local_issuer_for_tests
+
+    def check_local_issuer_allowed(self) -> None:
+        """Raise unless tokens come from a JWKS URL or the local issuer may be trusted."""
+        if self.auth_jwks_url or self.trusts_local_issuer:
+            return
+        raise LocalIssuerRefused(
+            "AVHOPP_AUTH_JWKS_URL must be set: the local demo issuer is trusted only in "
+            "embedded development (environment development, SQLite, the in-process bus), "
+            f"not with environment={self.environment}, bus={self.bus} and "
+            f"{'SQLite' if self.is_sqlite else 'a server database'}"
+        )
 
     @property
     def resolved_database_url(self) -> str:

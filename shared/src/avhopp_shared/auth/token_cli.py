@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from avhopp_shared.auth.local_issuer import (
     DEFAULT_AUDIENCE,
     DEFAULT_ISSUER,
@@ -55,7 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(DEMO_CLIENTS)
         print(f"unknown client {args.client!r}; known clients: {known}", file=sys.stderr)
         return 2
-    settings = ServiceSettings()
+    try:
+        settings = ServiceSettings()
+    except ValidationError as error:
+        # Where no service trusts the local issuer (a JWKS URL is required
+        # there), a demo token would be of no use: say why instead of minting.
+        print(error, file=sys.stderr)
+        return 2
     issuer = LocalIssuer(
         args.key_path or settings.issuer_key_path,
         args.issuer or settings.auth_issuer,

@@ -77,8 +77,14 @@ class BreakGlassApproved(EventPayload):
 
     case_id: str
     grant_id: str
+    #: The approving user; with the two fields below, the second person named
+    #: in full, as a user name alone does not tell which authority reviewed.
     approved_by: str
     approved_at: datetime
+    #: The approver's agency and organisation: always the requester's own.
+    #: Absent only on approvals announced before they were recorded.
+    approver_agency: str | None = None
+    approver_organisation: str | None = None
 
 
 class ProtectedLocationRead(EventPayload):

@@ -75,3 +75,22 @@ class ConsentRecordRow(SQLModel, table=True):
     )
     withdrawn_by: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     withdrawal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class BreakGlassApprovalRow(SQLModel, table=True):
+    """Who approved a break-glass grant, named in full: user, agency and organisation.
+
+    The grant row every service keeps (``access_break_glass``) names the
+    approver by user only, which does not tell which authority closed the
+    mandatory review; intake, where grants are requested and approved, keeps
+    the whole of it here, one row per approved grant.
+    """
+
+    __tablename__ = "intake_break_glass_approval"
+
+    grant_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    agency: str = Field(sa_column=Column(String(20), nullable=False))
+    organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    user: str = Field(sa_column=Column(String(200), nullable=False))
+    approved_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

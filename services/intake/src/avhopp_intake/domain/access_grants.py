@@ -2,7 +2,8 @@
 
 The rules protect the person first: break-glass is for acute danger only, is
 short, names who asked and why, and is either approved by a second person of
-the same agency or stays flagged for review (ACCESS.md, "Consent records").
+the same authority (agency and organisation) or stays flagged for review
+(ACCESS.md, "Consent records").
 """
 
 from __future__ import annotations
@@ -78,8 +79,16 @@ def request_break_glass(
 
 
 def check_approver(requested_by: Person, approver: Person) -> None:
-    """Four eyes: a second person of the requesting agency, never the requester."""
-    if approver.agency != requested_by.agency:
-        raise Conflict("break-glass is approved within the agency that asked for it")
+    """Four eyes: a second person of the requesting authority, never the requester.
+
+    The authority is the agency *and* the organisation: another municipality's
+    social services (the municipality of stay, say) or another police region
+    is another authority under secrecy, which neither answers for the grant
+    nor sees it in its review list, so it cannot close the mandatory review.
+    """
+    if (approver.agency, approver.organisation) != (requested_by.agency, requested_by.organisation):
+        raise Conflict(
+            "break-glass is approved within the agency and organisation that asked for it"
+        )
     if approver.user == requested_by.user and approver.organisation == requested_by.organisation:
         raise Conflict("the person who asked for break-glass cannot approve it")

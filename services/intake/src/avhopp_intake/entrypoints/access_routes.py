@@ -232,8 +232,8 @@ async def post_approval(
     operation_id="listBreakGlassReviews",
 )
 async def get_reviews(uow: UnitOfWorkDep, caller: CallerDep) -> list[BreakGlassPublic]:
-    # Each agency reviews its own people's grants (four eyes within the agency);
-    # in social services, within the municipality: secrecy holds between them.
-    organisation = caller.organisation if caller.agency is Agency.SOCIAL else None
-    grants = await grants_awaiting_review(uow, caller.agency.value, organisation)
+    # Each authority reviews its own people's grants (four eyes within it): a
+    # municipality's social services, a police region. Only they may approve
+    # them, and secrecy holds between authorities.
+    grants = await grants_awaiting_review(uow, caller.agency.value, caller.organisation)
     return [BreakGlassPublic.model_validate(g, from_attributes=True) for g in grants]

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from avhopp_intake.adapters.case_repository import CaseRepository
+from avhopp_intake.adapters.tables import BreakGlassApprovalRow
 from avhopp_intake.domain.access_grants import BreakGlass, Person, check_approver
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
@@ -143,9 +144,24 @@ async def approve_break_glass(
             raise Conflict(f"break-glass {grant_id} was already approved")
         check_approver(Person(row.agency, row.organisation, row.user), approver)
         approved = BreakGlassApproved(
-            case_id=case_id, grant_id=grant_id, approved_by=approver.user, approved_at=now
+            case_id=case_id,
+            grant_id=grant_id,
+            approved_by=approver.user,
+            approved_at=now,
+            approver_agency=approver.agency,
+            approver_organisation=approver.organisation,
         )
         await announce(uow, approved, case_id)
+        uow.session.add(
+            BreakGlassApprovalRow(
+                grant_id=grant_id,
+                case_id=case_id,
+                agency=approver.agency,
+                organisation=approver.organisation,
+                user=approver.user,
+                approved_at=now,
+            )
+        )
         await _audit(
             uow,
             by,
