@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body, luhn_check_digit
@@ -81,7 +82,7 @@ async def test_a_transfer_hands_the_case_to_the_new_municipality_from_its_effect
     case_id = await social_case(embedded_platform)
     social = embedded_platform.clients["social"]
     lund = embedded_platform.auth("social-lund")
-    today = utcnow().date().isoformat()
+    today = today_in_sweden().isoformat()
 
     before = await social.post(f"/cases/{case_id}/aid-decisions", json=decision(), headers=lund)
     moved = await social.post(
@@ -283,7 +284,7 @@ async def test_after_a_transfer_intake_follows_social_services_to_the_new_munici
     platform: RunningPlatform,
 ) -> None:
     case_id = await social_case(platform)
-    today = utcnow().date().isoformat()
+    today = today_in_sweden().isoformat()
     moved = await platform.clients["social"].post(
         f"/cases/{case_id}/responsibility/transfers",
         json={

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from avhopp_social.domain.responsibility import InvalidResponsibility, Responsibility, transfer
+from avhopp_shared.municipal_responsibility import Transfer, today_in_sweden
+from avhopp_social.domain.responsibility import (
+    InvalidResponsibility,
+    ResidenceRecorded,
+    Responsibility,
+    transfer,
+    with_stay,
+)
 
-MALMO, UMEA, LUND = "1280", "2480", "1281"
+MALMO, UMEA, LUND, GBG = "1280", "2480", "1281", "1480"
 TODAY = date(2026, 11, 20)
 
 
@@ -78,3 +85,89 @@ def test_after_a_transfer_takes_effect_only_the_new_municipality_is_responsible(
     assert not moved.may_act(UMEA, date(2026, 11, 30))
     assert moved.may_act(UMEA, date(2026, 12, 1))
     assert not moved.may_act(MALMO, date(2026, 12, 1))
+
+
+def test_a_transfer_taking_effect_the_same_day_as_the_latest_one_is_refused() -> None:
+    # Two moves on one day would leave the first never in effect (2 a kap. 10 § SoL:
+    # each transfer is a decision of its own, taking effect on its own day).
+    first = _move(Responsibility("c-1", MALMO, None), effective_on=TODAY)
+
+    with pytest.raises(InvalidResponsibility) as refused:
+        _move(first, transfer_id="t-2", to_municipality=LUND, effective_on=TODAY)
+
+    assert refused.value.field == "effective_on"
+    assert first.responsible_on(TODAY) == UMEA
+
+
+def test_a_transfer_taking_effect_before_the_latest_one_is_refused() -> None:
+    first = _move(Responsibility("c-1", MALMO, None))  # in effect from 2026-12-01
+
+    with pytest.raises(InvalidResponsibility) as refused:
+        _move(first, transfer_id="t-2", to_municipality=LUND, effective_on=date(2026, 11, 25))
+
+    assert refused.value.field == "effective_on"
+
+
+def test_transfers_on_the_same_day_recorded_before_that_rule_have_one_order() -> None:
+    # The same order as the SQL listing (responsibility_queries), whatever the record order.
+    lund = Transfer("t-1", LUND, date(2026, 11, 19), date(2026, 11, 19), TODAY)
+    gbg = Transfer("t-2", GBG, TODAY, TODAY, TODAY)
+
+    for transfers in ((lund, gbg), (gbg, lund)):
+        held = Responsibility("c-1", MALMO, None, transfers)
+        assert held.responsible_on(TODAY) == GBG
+        assert held.may_act(GBG, TODAY)
+        assert not held.may_act(LUND, TODAY)
+
+
+def test_a_transfer_ends_the_municipality_of_stay() -> None:
+    moved = _move(Responsibility("c-1", MALMO, LUND), effective_on=TODAY)
+
+    assert moved.stay is None
+    assert not moved.may_act(LUND, TODAY)
+    assert moved.acute_responsible_on(TODAY) == UMEA
+
+
+def test_a_transfer_to_the_municipality_of_stay_keeps_it_acting_until_the_transfer_takes_effect() -> (
+    None
+):
+    moved = _move(Responsibility("c-1", MALMO, UMEA))  # in effect from 2026-12-01
+
+    assert moved.stay == UMEA
+    assert moved.may_act(UMEA, date(2026, 11, 30))
+    assert not moved.may_act(UMEA, date(2026, 11, 30), acute=False)
+    # Once the case is Umeå's, Umeå handing it on ends its stay as well.
+    onward = _move(moved, transfer_id="t-2", to_municipality=LUND, effective_on=date(2027, 1, 1))
+    assert onward.stay is None
+    assert not onward.may_act(UMEA, date(2027, 1, 1))
+
+
+def test_the_responsible_municipality_cannot_also_be_the_municipality_of_stay() -> None:
+    held = Responsibility("c-1", MALMO, None)
+
+    with pytest.raises(InvalidResponsibility) as refused:
+        with_stay(held, residence=MALMO, stay=MALMO, today=TODAY)
+
+    assert refused.value.field == "stay_municipality"
+    assert with_stay(held, residence=MALMO, stay=LUND, today=TODAY).stay == LUND
+    assert with_stay(Responsibility("c-1", MALMO, LUND), residence=MALMO, stay=None, today=TODAY)
+
+
+def test_after_a_transfer_the_residence_may_be_the_municipality_of_stay() -> None:
+    # The person staying in the old home town again: it answers only acutely now.
+    moved = _move(Responsibility("c-1", MALMO, None), effective_on=TODAY)
+
+    assert with_stay(moved, residence=MALMO, stay=MALMO, today=TODAY).stay == MALMO
+
+
+def test_the_residence_on_record_is_not_rewritten_a_move_is_a_transfer() -> None:
+    with pytest.raises(ResidenceRecorded):
+        with_stay(Responsibility("c-1", MALMO, None), residence=LUND, stay=None, today=TODAY)
+
+
+def test_today_is_the_swedish_date_which_begins_before_the_utc_date() -> None:
+    # 00:30 in Stockholm (CET, UTC+1) on 21 November is still 20 November in UTC;
+    # 00:30 in summer (CEST, UTC+2) likewise.
+    assert today_in_sweden(datetime(2026, 11, 20, 23, 30, tzinfo=UTC)) == date(2026, 11, 21)
+    assert today_in_sweden(datetime(2026, 6, 30, 22, 30, tzinfo=UTC)) == date(2026, 7, 1)
+    assert today_in_sweden(datetime(2026, 11, 20, 22, 59, tzinfo=UTC)) == date(2026, 11, 20)

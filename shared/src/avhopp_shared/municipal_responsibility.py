@@ -7,12 +7,27 @@ kap. 2-3 §§ SoL); once the person has settled, responsibility may be
 transferred (2 a kap. 10 § SoL). Social services decide it (services/social);
 every service social services run (intake too) keeps a copy, so that each
 municipality works only in its own cases.
+
+Days are Swedish days: a transfer takes effect at the start of its
+``effective_on`` in Sweden, so "today" is :func:`today_in_sweden`, never the
+UTC date (which lags behind by one or two hours every night).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from avhopp_shared.events.envelope import utcnow
+
+#: Swedish local time: the municipalities' days, weekends and deadlines.
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+
+
+def today_in_sweden(now: datetime | None = None) -> date:
+    """The date in Sweden at ``now`` (the current time when left out)."""
+    return (now or utcnow()).astimezone(SWEDISH_TIME).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +38,21 @@ class Transfer:
     decided_on: date
     effective_on: date
 
+    def order(self) -> tuple[date, date, date, str]:
+        """Transfers in the order they take effect. New transfers take effect strictly
+        one after another (``avhopp_social.domain.responsibility.transfer``); the rest
+        of the key only makes the order total for records made before that rule, and
+        is the same in SQL (``responsibility_queries``), so that every service agrees."""
+        return (self.effective_on, self.decided_on, self.requested_on, self.transfer_id)
+
+
+def stay_after_transfer(stay: str | None, to_municipality: str) -> str | None:
+    """A transfer ends the stay: the person has settled where responsibility moves
+    (2 a kap. 10 § SoL), and the old stay must not keep acting in the case. It
+    is kept only when it is where the case moves, which answers for the case
+    once the transfer takes effect anyway; a new stay is recorded anew."""
+    return stay if stay == to_municipality else None
+
 
 @dataclass(frozen=True, slots=True)
 class Responsibility:
@@ -31,10 +61,15 @@ class Responsibility:
     stay: str | None
     transfers: tuple[Transfer, ...] = ()
 
+    def latest_transfer(self) -> Transfer | None:
+        """The transfer taking effect last, in effect yet or not."""
+        return max(self.transfers, key=Transfer.order, default=None)
+
     def responsible_on(self, day: date) -> str:
         """The residence, or where the latest transfer in effect by ``day`` moved it."""
         moved = [t for t in self.transfers if t.effective_on <= day]
-        return max(moved, key=lambda t: t.effective_on).to_municipality if moved else self.residence
+        latest = max(moved, key=Transfer.order, default=None)
+        return self.residence if latest is None else latest.to_municipality
 
     def acute_responsible_on(self, day: date) -> str:
         """In an acute situation, the municipality of stay (2 a kap. SoL)."""

@@ -2,7 +2,10 @@
 pair of tables shaped like it: social services' own record, or the copy other
 services keep (``responsibility_tables``). Both have ``case_id``, ``residence`` and
 ``stay``; their transfers ``transfer_id``, ``case_id``, ``to_municipality``,
-``requested_on``, ``decided_on`` and ``effective_on``."""
+``requested_on``, ``decided_on`` and ``effective_on``.
+
+Transfers are ordered as ``Transfer.order`` orders them, here and in Python
+alike, so that the listing and the check on one case never disagree."""
 
 from __future__ import annotations
 
@@ -31,8 +34,14 @@ def _held(record: Table, transfers: Table) -> Executable:
         )
         .select_from(record.outerjoin(transfers, transfers.c.case_id == record.c.case_id))
         .where(record.c.case_id == bindparam("case_id"))
-        .order_by(transfers.c.effective_on)
+        .order_by(*_in_order(transfers))
     )
+
+
+def _in_order(transfers: Table) -> tuple[Any, ...]:
+    """``Transfer.order``: when it takes effect, then decided, requested, its id."""
+    c = transfers.c
+    return (c.effective_on, c.decided_on, c.requested_on, c.transfer_id)
 
 
 async def read_responsibility(
@@ -55,7 +64,7 @@ def responsible_cases(
     latest = (
         select(transfers.c.to_municipality)
         .where(transfers.c.case_id == record.c.case_id, transfers.c.effective_on <= today)
-        .order_by(transfers.c.effective_on.desc())
+        .order_by(*(column.desc() for column in _in_order(transfers)))
         .limit(1)
         .scalar_subquery()
     )

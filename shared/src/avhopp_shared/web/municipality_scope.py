@@ -20,7 +20,7 @@ from fastapi import Depends
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.errors import NotFound
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web.params import CaseId
@@ -42,7 +42,8 @@ class MunicipalityScope:
         (403). ``acute=False`` for what only the responsible municipality decides."""
         if caller.agency is not Agency.SOCIAL:
             return
-        if await self.may_work_in(uow, case_id, caller, utcnow().date(), acute):
+        # The Swedish date: a transfer takes effect at the start of a Swedish day.
+        if await self.may_work_in(uow, case_id, caller, today_in_sweden(), acute):
             return
         if reading:
             raise NotFound("case data", "for this caller")

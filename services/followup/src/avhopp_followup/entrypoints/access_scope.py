@@ -12,7 +12,7 @@ from avhopp_followup.service_layer.commissions import commissioned_cases, is_com
 from avhopp_shared.access.responsibility_copy import may_work_in, responsible_cases
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import Forbidden
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web.municipality_scope import MunicipalityScope
 
@@ -36,7 +36,7 @@ def cases_of(caller: Caller, column: Any) -> ColumnElement[bool] | None:
         municipality = caller.municipality
         if municipality is None:
             return false()
-        return responsible_cases(municipality, utcnow().date(), column)
+        return responsible_cases(municipality, today_in_sweden(), column)
     if caller.agency is Agency.PROVIDER:
         return commissioned_cases(caller.organisation, column)
     return None

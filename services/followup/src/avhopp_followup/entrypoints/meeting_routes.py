@@ -18,7 +18,7 @@ from avhopp_followup.service_layer.meetings import (
     schedule_meeting,
 )
 from avhopp_shared.access.categories import Category
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -140,7 +140,7 @@ async def post_meeting(
             with_provider=body.with_provider,
             by=access.caller.recorded_as,
         )
-        disclosure = await access.disclose(case_id, MeetingPublic.of(made, utcnow().date()))
+        disclosure = await access.disclose(case_id, MeetingPublic.of(made, today_in_sweden()))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
 
@@ -157,7 +157,7 @@ async def post_held(
 ) -> JSONResponse:
     async with uow:
         held = await record_held(uow, case_id, meeting_id, held_on=body.held_on, notes=body.notes)
-        disclosure = await access.disclose(case_id, MeetingPublic.of(held, utcnow().date()))
+        disclosure = await access.disclose(case_id, MeetingPublic.of(held, today_in_sweden()))
     return disclosed_response(disclosure)
 
 
@@ -169,7 +169,7 @@ async def post_held(
     operation_id="listMeetings",
 )
 async def get_meetings(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    today = utcnow().date()
+    today = today_in_sweden()
     async with uow:
         found = await meetings_of(uow, case_id)
         disclosures = await access.disclose_each(
@@ -191,7 +191,7 @@ async def get_overdue(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
-    today, within = utcnow().date(), cases_of(access.caller, MeetingRecord.case_id)
+    today, within = today_in_sweden(), cases_of(access.caller, MeetingRecord.case_id)
     async with uow:
         # Overdue (not held by its date) and the order, longest overdue first,
         # are follow-up data: a meeting is listed only where the gate shows the

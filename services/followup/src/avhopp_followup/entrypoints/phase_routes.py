@@ -18,7 +18,7 @@ from avhopp_followup.entrypoints.access_scope import (
 )
 from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
 from avhopp_followup.settings import FollowupSettings
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -128,7 +128,7 @@ async def get_phases(
     settings: FollowupSettings = request.app.state.settings
     async with uow:
         phases = await phases_of(uow, case_id)
-        public = PhasesPublic.of(phases, utcnow().date(), settings)
+        public = PhasesPublic.of(phases, today_in_sweden(), settings)
         disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure)
 
@@ -157,7 +157,7 @@ async def post_phase(
             by=access.caller.recorded_as,
             reporter=access.caller.agency.value,
         )
-        public = PhasesPublic.of(phases, utcnow().date(), settings)
+        public = PhasesPublic.of(phases, today_in_sweden(), settings)
         disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
@@ -177,7 +177,7 @@ async def get_acute_overdue(
     offset: Offset = 0,
 ) -> JSONResponse:
     settings: FollowupSettings = request.app.state.settings
-    today = utcnow().date()
+    today = today_in_sweden()
     async with uow:
         found = await acute_overdue(
             uow,

@@ -23,9 +23,10 @@ from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import EventPayload
-from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.followup_events import ExitAborted
 from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ async def abort_by_person(
         on=on,
         reason=reason,
         social_support_continues=social_support_continues,
-        today=utcnow().date(),
+        today=today_in_sweden(),
     )
     await _save(uow, aborted)
     await exit_ended(uow, case_id, ExitStatus.ABORTED)
@@ -121,7 +122,7 @@ async def close(uow: UnitOfWork, case_id: str, *, conversation_on: date, person_
         await exit_of(uow, case_id),
         conversation_on=conversation_on,
         person_view=person_view,
-        today=utcnow().date(),
+        today=today_in_sweden(),
     )
     await _save(uow, closed)
     await note_here(

@@ -16,8 +16,9 @@ from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import EventPayload
-from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.social_events import ActionPlanUpdated
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 
 
@@ -72,7 +73,7 @@ async def schedule_meeting(
         with_person=with_person,
         with_provider=with_provider,
         scheduled_by=by,
-        today=utcnow().date(),
+        today=today_in_sweden(),
     )
     _store(uow, made)
     return made
@@ -85,7 +86,7 @@ async def record_held(
     record = await uow.session.get(MeetingRecord, meeting_id)
     if record is None or record.case_id != case_id:
         raise NotFound("meeting", meeting_id)
-    held = hold(_meeting(record), held_on=held_on, notes=notes, today=utcnow().date())
+    held = hold(_meeting(record), held_on=held_on, notes=notes, today=today_in_sweden())
     record.held_on, record.notes = held.held_on, held.notes
     uow.session.add(record)
     kind = "Security follow-up" if held.kind is MeetingKind.SECURITY_FOLLOW_UP else "Review"
@@ -132,7 +133,7 @@ async def on_action_plan_updated(
 ) -> None:
     """A plan version's review date is a review meeting with the person (regular, per plan)."""
     assert isinstance(payload, ActionPlanUpdated)
-    today = utcnow().date()
+    today = today_in_sweden()
     if payload.review_on < today:
         return
     exists = await uow.session.exec(

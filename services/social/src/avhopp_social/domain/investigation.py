@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.case_events import ApplicationReceived, AppliedFor
+from avhopp_shared.municipal_responsibility import SWEDISH_TIME
 
 # 11 kap. 1 § SoL: the board shall without delay open an investigation of what
 # has come to its knowledge through an application (004 Del 2, "Inleder utredning").
 LEGAL_BASIS = "11 kap. 1 § SoL"
 
-# Working days are Swedish working days, so weekends are judged in Swedish time.
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+# Working days are Swedish working days, so weekends are judged in Swedish time
+# (``SWEDISH_TIME``, the time the municipalities' days are reckoned in).
 
 
 class InvestigationStatus(StrEnum):
@@ -38,15 +38,21 @@ class DeadlineRule:
 
 
 def _add_working_time(start: datetime, period: timedelta) -> datetime:
+    """``start`` plus ``period`` of time falling on Swedish weekdays, to the second.
+
+    Walks whole Swedish days: time on a Saturday or Sunday does not count, the
+    rest counts as it elapses (a day with a clock change is 23 or 25 hours)."""
     remaining = period
-    moment = start
-    step = timedelta(hours=1)
-    while remaining > timedelta(0):
-        chunk = min(step, remaining)
-        moment += chunk
-        if moment.astimezone(SWEDISH_TIME).weekday() < 5:
-            remaining -= chunk
-    return moment
+    moment = start.astimezone(UTC)
+    while True:
+        day = moment.astimezone(SWEDISH_TIME).date()
+        midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=SWEDISH_TIME)
+        next_day = midnight.astimezone(UTC)
+        if day.weekday() < 5:
+            if remaining <= next_day - moment:
+                return (moment + remaining).astimezone(start.tzinfo)
+            remaining -= next_day - moment
+        moment = next_day
 
 
 @dataclass(frozen=True, slots=True)

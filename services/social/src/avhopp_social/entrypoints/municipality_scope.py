@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import false
 
 from avhopp_shared.auth.caller import Agency, Caller
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.web.municipality_scope import MunicipalityScope
 from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.service_layer.responsibility import may_work_in, responsible_cases
@@ -27,7 +27,7 @@ def municipality_cases(caller: Caller) -> CaseFilter | None:
     (None for other agencies: the gate decides item by item for them)."""
     if caller.agency is not Agency.SOCIAL:
         return None
-    municipality, today = caller.municipality, utcnow().date()
+    municipality, today = caller.municipality, today_in_sweden()
     if municipality is None:
         return lambda _: false()
     return lambda case_id: responsible_cases(municipality, today, case_id)

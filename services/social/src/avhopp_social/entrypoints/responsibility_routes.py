@@ -13,7 +13,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
@@ -21,15 +21,10 @@ from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_r
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.responsibility import Responsibility
-from avhopp_social.entrypoints.municipality_scope import (
-    READS,
-    RESPONSIBLE_WRITES,
-    require_municipality,
-)
+from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.responsibility import (
-    claimable,
+    record_stay,
     responsibility_of,
-    set_responsibility,
     transfer_responsibility,
 )
 
@@ -142,9 +137,15 @@ class ResponsibilityPublic(BaseModel):
     "/cases/{case_id}/responsibility",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ResponsibilityPublic),
-    responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write")],
-    summary="Record the residence municipality and the municipality of stay",
+    responses=problem_responses(409, 422),
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
+    summary="Record the municipality of stay (the residence is the one on record)",
+    description=(
+        "The residence is the municipality that received the application, recorded when "
+        "the case opened; naming another is refused (409): responsibility moves only by a "
+        "transfer. The municipality of stay (`null` clears it) is another municipality "
+        "than the responsible one (422); a transfer ends it."
+    ),
     operation_id="recordResponsibility",
 )
 async def post_responsibility(
@@ -153,13 +154,10 @@ async def post_responsibility(
     residence = resolve_municipality(body.residence_municipality, "residence_municipality").code
     stay = body.stay_municipality
     stay_code = None if stay is None else resolve_municipality(stay, "stay_municipality").code
+    today = today_in_sweden()
     async with uow:
-        # A case from before the receiving municipality was recorded may be
-        # claimed once, by the municipality naming itself as the residence.
-        if not (await claimable(uow, case_id) and residence == access.caller.municipality):
-            await require_municipality(uow, case_id, access.caller, reading=False, acute=False)
-        held = await set_responsibility(uow, case_id, residence=residence, stay=stay_code)
-        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, utcnow().date()))
+        held = await record_stay(uow, case_id, residence=residence, stay=stay_code, today=today)
+        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, today))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
 
@@ -176,7 +174,8 @@ async def post_transfer(
     case_id: CaseId, body: TransferIn, uow: UnitOfWorkDep, access: AccessDep
 ) -> JSONResponse:
     to = resolve_municipality(body.to_municipality, "to_municipality").code
-    today = utcnow().date()
+    # The Swedish date: "decided today" and "in effect today" are Swedish days.
+    today = today_in_sweden()
     async with uow:
         held = await transfer_responsibility(
             uow,
@@ -203,5 +202,7 @@ async def get_responsibility(
 ) -> JSONResponse:
     async with uow:
         held = await responsibility_of(uow, case_id)
-        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, utcnow().date()))
+        disclosure = await access.disclose(
+            case_id, ResponsibilityPublic.of(held, today_in_sweden())
+        )
     return disclosed_response(disclosure)

@@ -15,7 +15,7 @@ from avhopp_shared.errors import NotFound
 from avhopp_shared.events.social_events import ResponsibilityRecorded, ResponsibilityTransferred
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
-from avhopp_social.domain.responsibility import Responsibility, transfer
+from avhopp_social.domain.responsibility import Responsibility, transfer, with_stay
 from avhopp_social.service_layer.known_case import require_investigation
 
 
@@ -41,18 +41,14 @@ async def may_work_in(
     """Whether the caller's municipality works in the case (``Responsibility.may_act``).
 
     Unknown cases are :class:`NotFound`. A case without a recorded
-    responsibility is closed to every municipality (but see :func:`claimable`).
+    responsibility (opened before the receiving municipality was recorded) is
+    closed to every municipality: this service does not know which municipality
+    received it, so none may claim it by naming itself (2 a kap. SoL: the
+    receiving municipality answers, not the first to ask).
     """
     await require_investigation(uow, case_id)
     held = await _held(uow, case_id)
     return held is not None and held.may_act(caller.municipality, today, acute=acute)
-
-
-async def claimable(uow: UnitOfWork, case_id: str) -> bool:
-    """A case from before the receiving municipality was recorded: the first record
-    of its responsibility may be made by the municipality it names as residence."""
-    await require_investigation(uow, case_id)
-    return await uow.session.get(ResponsibilityRecord, case_id) is None
 
 
 def responsible_cases(municipality: str, today: date, case_id: Any) -> ColumnElement[bool]:
@@ -60,22 +56,28 @@ def responsible_cases(municipality: str, today: date, case_id: Any) -> ColumnEle
     return responsible_cases_in(_record, _transfers, municipality, today, case_id)
 
 
-async def set_responsibility(
-    uow: UnitOfWork, case_id: str, *, residence: str, stay: str | None
+async def record_stay(
+    uow: UnitOfWork, case_id: str, *, residence: str, stay: str | None, today: date
 ) -> Responsibility:
-    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    """Inside an open unit of work; the caller commits (with the answer's audit entry).
+
+    The residence was recorded when the case opened and is only confirmed here
+    (``with_stay``); the municipality of stay is set or cleared."""
     await require_investigation(uow, case_id)
     record = await uow.session.get(ResponsibilityRecord, case_id)
     if record is None:
-        record = ResponsibilityRecord(case_id=case_id, residence=residence, stay=stay)
-    record.residence = residence
-    record.stay = stay
+        raise NotFound("responsibility", case_id)
+    held = with_stay(
+        await responsibility_of(uow, case_id), residence=residence, stay=stay, today=today
+    )
+    record.stay = held.stay
     uow.session.add(record)
     await uow.session.flush()
     uow.emit(
-        ResponsibilityRecorded(case_id=case_id, residence=residence, stay=stay), case_id=case_id
+        ResponsibilityRecorded(case_id=case_id, residence=held.residence, stay=held.stay),
+        case_id=case_id,
     )
-    return await responsibility_of(uow, case_id)
+    return held
 
 
 async def transfer_responsibility(
@@ -99,6 +101,12 @@ async def transfer_responsibility(
         today=today,
     )
     latest = moved.transfers[-1]
+    # The transfer ends the stay (2 a kap. 10 § SoL); the services keeping a copy
+    # apply the same rule on ``social.responsibility_transferred``.
+    record = await uow.session.get(ResponsibilityRecord, case_id)
+    assert record is not None  # ``responsibility_of`` found it
+    record.stay = moved.stay
+    uow.session.add(record)
     uow.emit(
         ResponsibilityTransferred(
             case_id=case_id,

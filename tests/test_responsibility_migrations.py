@@ -1,0 +1,99 @@
+"""The migration that ends the municipalities of stay earlier transfers left behind.
+
+A transfer ends the stay (2 a kap. 10 § SoL); records made before that rule
+still held one. Social services' record (0020) and the copies intake (0015)
+and follow-up (0014) keep are cleared alike, so that every service agrees.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from avhopp_shared.db.engine import create_engine
+from avhopp_shared.db.migrate import alembic_config
+from tests.fixtures.postgres import CreateDatabases
+
+#: service → (revision before, record table, transfer table)
+BEFORE = {
+    "social": ("0019", "social_responsibility", "social_responsibility_transfer"),
+    "intake": ("0014", "access_responsibility", "access_responsibility_transfer"),
+    "followup": ("0013", "access_responsibility", "access_responsibility_transfer"),
+}
+MALMO, LUND, GBG, UMEA = "1280", "1281", "1480", "2480"
+
+
+async def _upgrade(engine: AsyncEngine, service: str, revision: str) -> None:
+    package = importlib.import_module(f"avhopp_{service}")
+    config = alembic_config(Path(package.__file__ or "").parent / "migrations")
+
+    def upgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade)
+
+
+async def _stays_after_the_migration(engine: AsyncEngine, service: str) -> dict[str, str | None]:
+    before, record, transfers = BEFORE[service]
+    try:
+        await _upgrade(engine, service, before)
+        async with engine.begin() as connection:
+            for case_id, stay in (
+                ("moved-on", LUND),  # Lund handed the case on: its stay is stale
+                ("moved-to-stay", UMEA),  # the case moved where the person stays
+                ("never-moved", LUND),  # no transfer: the stay holds
+                ("no-stay", None),
+            ):
+                await connection.execute(
+                    text(f"INSERT INTO {record} (case_id, residence, stay) VALUES (:c, :r, :s)"),
+                    {"c": case_id, "r": MALMO, "s": stay},
+                )
+            for transfer_id, case_id, to, effective in (
+                ("t-1", "moved-on", LUND, date(2026, 10, 1)),
+                ("t-2", "moved-on", GBG, date(2026, 11, 1)),
+                ("t-3", "moved-to-stay", UMEA, date(2026, 11, 1)),
+                ("t-4", "no-stay", LUND, date(2026, 11, 1)),
+            ):
+                await connection.execute(
+                    text(
+                        f"INSERT INTO {transfers} (transfer_id, case_id, to_municipality, "
+                        "requested_on, decided_on, effective_on) "
+                        "VALUES (:t, :c, :to, :e, :e, :e)"
+                    ),
+                    {"t": transfer_id, "c": case_id, "to": to, "e": effective},
+                )
+        await _upgrade(engine, service, "head")
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text(f"SELECT case_id, stay FROM {record}"))).all()
+        return {case_id: stay for case_id, stay in rows}
+    finally:
+        await engine.dispose()
+
+
+EXPECTED = {"moved-on": None, "moved-to-stay": UMEA, "never-moved": LUND, "no-stay": None}
+
+
+@pytest.mark.parametrize("service", sorted(BEFORE))
+async def test_a_stay_an_earlier_transfer_ended_is_cleared_on_sqlite(
+    service: str, tmp_path: Path
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'stay.db'}")
+    assert await _stays_after_the_migration(engine, service) == EXPECTED
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("service", sorted(BEFORE))
+async def test_a_stay_an_earlier_transfer_ended_is_cleared_on_postgresql(
+    service: str, create_pg_databases: CreateDatabases
+) -> None:
+    engine = create_engine(create_pg_databases([service])[service])
+    assert await _stays_after_the_migration(engine, service) == EXPECTED
