@@ -55,15 +55,30 @@ requested_cells := {category: object.get(matrix, [category, agency], "none") |
 #   as ACCESS.md names it, and the part's row only narrows who reads which of
 #   its fields. Keyed by a name a grant may list, the requested categories
 #   that name covers; looked up once per decision like requested_cells.
-requested_by_name := {name: categories |
-	parts := object.get(data.avhopp.settings, "parts", {})
+requested_by_name := object.union(
+	{category: {category} |
+		parts := object.get(data.avhopp.settings, "parts", {})
+		some category, _ in requested_cells
+		not parts[category]
+	},
+	# Only a whole with a part requested needs more than itself; built from
+	# those few alone (a pass over every requested category per name doubled a
+	# decision's cost).
+	{whole: covered |
+		cells := requested_cells
+		requested := requested_parts
+		some _, whole in requested
+		parts_of_whole := {part | some part, of in requested; of == whole}
+		itself := {category | category := whole; cells[category]}
+		covered := parts_of_whole | itself
+	},
+)
+
+# The requested categories that are parts of another, {part: whole}.
+requested_parts := {part: whole |
 	cells := requested_cells
-	some requested, _ in cells
-	name := object.get(parts, requested, requested)
-	categories := {category |
-		some category, _ in cells
-		object.get(parts, category, category) == name
-	}
+	some part, whole in object.get(data.avhopp.settings, "parts", {})
+	cells[part]
 }
 
 # METADATA
