@@ -32,8 +32,13 @@ class ConsentRepository:
             setattr(row, name, values[name])
         self._session.add(row)
 
-    async def get(self, case_id: str, consent_id: str) -> ConsentRecord | None:
-        row = await self._session.get(ConsentRecordRow, consent_id)
+    async def get(
+        self, case_id: str, consent_id: str, *, for_update: bool = False
+    ) -> ConsentRecord | None:
+        """The consent; ``for_update`` locks its row until the transaction ends (PostgreSQL;
+        SQLite writers are one at a time anyway), so that a change is decided on its
+        latest state and not on one another writer is about to replace."""
+        row = await self._session.get(ConsentRecordRow, consent_id, with_for_update=for_update)
         return _to_domain(row) if row is not None and row.case_id == case_id else None
 
     async def for_case(self, case_id: str) -> Sequence[ConsentRecord]:

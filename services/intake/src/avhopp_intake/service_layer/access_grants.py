@@ -137,7 +137,9 @@ async def approve_break_glass(
     uow: UnitOfWork, case_id: str, grant_id: str, approver: Person, by: Caller, now: datetime
 ) -> BreakGlassRow:
     async with uow:
-        row = await uow.session.get(BreakGlassRow, grant_id)
+        # Locked, so that of two approvals in flight at once the second finds
+        # the first and is refused (409), not stopped by the approval table's key.
+        row = await uow.session.get(BreakGlassRow, grant_id, with_for_update=True)
         if row is None or row.case_id != case_id:
             raise NotFound("break-glass grant", grant_id)
         if row.approved_by is not None:

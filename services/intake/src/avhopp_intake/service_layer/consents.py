@@ -75,7 +75,10 @@ async def withdraw_consent(
 ) -> ConsentRecord:
     """Stages the withdrawal in ``uow``, which must be open; the caller commits."""
     consents = ConsentRepository(uow.session)
-    consent = await consents.get(case_id, consent_id)
+    # Locked: two withdrawals in flight at once (a retry on another replica)
+    # must not both find the consent active; the second sees the first's and
+    # is refused, so one withdrawal is recorded and announced.
+    consent = await consents.get(case_id, consent_id, for_update=True)
     if consent is None:
         raise NotFound("consent", consent_id)
     consent = consent.withdrawn(withdrawal)
