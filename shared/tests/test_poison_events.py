@@ -9,6 +9,7 @@ same consumer code, on SQLite, with the real outbox relay.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
@@ -247,6 +248,35 @@ async def test_a_direct_delivery_the_database_refuses_raises_until_the_bound_the
     [dead] = messages(caplog, logging.ERROR, "avhopp.inbox")
     assert poison.id in dead and poison.type in dead and "refused-1" in dead
     assert len(messages(caplog, logging.WARNING, "avhopp.inbox")) == DATA_FAULT_ATTEMPTS - 1
+
+
+async def test_another_agencys_event_set_aside_keeps_no_data_and_is_not_replayed_here(
+    sqlite_engine: AsyncEngine,
+) -> None:
+    # The gate showed the handler only what police may see of social services'
+    # event; the envelope as it came holds the rest, which police may not keep.
+    def new_uow() -> UnitOfWork:
+        return UnitOfWork(
+            session_factory(sqlite_engine), source="/avhopp/threat", acting_agency="police"
+        )
+
+    consumer = InboxConsumer(
+        GROUP, new_uow, {ApplicationReceived.event_type: WritesCaseId()}, own_agency="police"
+    )
+    poison = application_envelope("refused-2")
+    assert poison.acting_agency == "social"
+
+    for _ in range(DATA_FAULT_ATTEMPTS - 1):
+        with pytest.raises(IntegrityError):
+            await consumer(poison)
+    await consumer(poison)
+    report = await consumer.replay_dead_letters()
+
+    [letter] = await rows(sqlite_engine, "SELECT event_id, envelope FROM inbox_dead_letter")
+    kept = json.loads(letter.envelope)
+    assert (letter.event_id, kept["id"], kept["type"]) == (poison.id, poison.id, poison.type)
+    assert "data" not in kept
+    assert (report.replayed, report.failed) == ([], [poison.id])
 
 
 async def test_a_transient_fault_is_retried_past_the_bound_and_never_becomes_a_dead_letter(

@@ -146,6 +146,7 @@ async def service_runtime(
                 handlers,
                 event_gate(gate, recipient),
                 own_source=settings.source_uri,
+                own_agency=definition.owner_agency,
             )
             topics = sorted({topic_for(t) for t in handlers})
             bus.subscribe(settings.consumer_group, topics, runtime.consumer)

@@ -74,6 +74,7 @@ class InboxConsumer:
         gate: EventGate | None = None,
         own_source: str | None = None,
         data_fault_attempts: int = DATA_FAULT_ATTEMPTS,
+        own_agency: str | None = None,
     ) -> None:
         if data_fault_attempts < 1:
             raise ValueError("data_fault_attempts must be at least 1")
@@ -84,6 +85,8 @@ class InboxConsumer:
         # A service's own events (its access-state changes, announced to the
         # others) took effect here in the transaction that emitted them.
         self._own_source = own_source
+        # Whose events this service may keep whole in a dead letter (None: any).
+        self._own_agency = own_agency
         # Called after an event's effect is committed (metrics, latency probes).
         self.processed_listeners: list[Callable[[EventEnvelope], None]] = []
         self._data_fault_attempts = data_fault_attempts
@@ -223,7 +226,9 @@ class InboxConsumer:
             async with self._new_uow() as uow:
                 await uow.session.exec(
                     insert(_dead_letter),
-                    params=_dead_letter_row(self.name, envelope, exc, attempts),
+                    params=_dead_letter_row(
+                        self.name, envelope, exc, attempts, keep_data=self._keeps(envelope)
+                    ),
                 )
                 await uow.commit()
         except Exception as write_error:
@@ -251,14 +256,26 @@ class InboxConsumer:
         )
         return True
 
+    def _keeps(self, envelope: EventEnvelope) -> bool:
+        """Whether a dead letter may hold the event's payload: only one of this agency's own.
+
+        The gate shows a handler only what this agency may see of another's
+        event; the envelope as it came holds the rest too, and a dead letter is
+        kept in this service's database (ACCESS.md: no agency holds more than it
+        may see). Such a letter keeps the envelope without its data, so it
+        cannot be replayed here: its sender publishes it again.
+        """
+        return self._own_agency is None or envelope.acting_agency == self._own_agency
+
     async def replay_dead_letters(self) -> ReplayReport:
         """Apply this consumer's dead letters again, oldest first, each once.
 
         For after the cause is fixed (a wider column, a corrected handler). An
         event goes through the inbox as on delivery, so one that took effect
         meanwhile has none now; its row is then marked replayed. An event that
-        fails again stays a dead letter, and the report lists it. A replayed
-        event takes effect after the events behind it on its partition did.
+        fails again stays a dead letter, and the report lists it, as does one
+        of another agency, whose data was not kept. A replayed event takes
+        effect after the events behind it on its partition did.
         """
         async with self._new_uow() as uow:
             rows = (
@@ -273,6 +290,13 @@ class InboxConsumer:
         for event_id, raw in rows:
             if event_id in report.replayed:
                 continue  # set aside more than once; its rows are marked already
+            if "data" not in json.loads(bytes(raw)):
+                log.warning(
+                    "dead letter of another agency not replayed: its data was not kept",
+                    extra={"consumer": self.name, "event_id": event_id},
+                )
+                report.failed.append(event_id)
+                continue
             try:
                 envelope = EventEnvelope.from_json_bytes(bytes(raw))
                 token = current_traceparent.set(child_of(envelope.traceparent))
@@ -378,11 +402,13 @@ def _log_fields(
 
 
 def _dead_letter_row(
-    consumer: str, envelope: EventEnvelope, exc: Exception, attempts: int
+    consumer: str, envelope: EventEnvelope, exc: Exception, attempts: int, *, keep_data: bool
 ) -> dict[str, object]:
     # Escaped to ASCII: NUL and lone surrogates travel as \u escapes, which any
     # database stores; parsing the JSON gives the envelope back.
     document = envelope.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if not keep_data:
+        del document["data"]
     return {
         "consumer": consumer,
         "event_id": _storable(envelope.id),
