@@ -38,7 +38,7 @@ POSTGRES_INIT = DEPLOY / "postgres" / "init"
 K8S = DEPLOY / "k8s"
 
 SERVICES: dict[str, int] = {"intake": 8001, "threat": 8002, "social": 8003, "followup": 8004}
-EVENT_FAMILIES = ("case", "consent", "threat", "social", "followup")
+EVENT_FAMILIES = ("case", "consent", "threat", "social", "responsibility", "followup")
 KAFKA_BOOTSTRAP = "kafka:9092"
 BROKERS_IN_STACK = 1
 

@@ -214,7 +214,7 @@ async def test_the_residence_is_recorded_once_and_the_case_moves_only_by_a_trans
     recorded = await count_rows(
         embedded_platform.runtime("social"),
         "outbox",
-        f"WHERE key = '{case_id}' AND event_type = 'social.responsibility_recorded'",
+        f"WHERE key = '{case_id}' AND event_type = 'responsibility.recorded'",
     )
     assert recorded == 0
 

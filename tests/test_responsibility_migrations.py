@@ -3,11 +3,15 @@
 A transfer ends the stay (2 a kap. 10 § SoL); records made before that rule
 still held one. Social services' record (0020) and the copies intake (0015)
 and follow-up (0014) keep are cleared alike, so that every service agrees.
+
+And the one that moves responsibility events not yet published off the topic
+police read (social services' 0021).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from avhopp_shared.db.engine import create_engine
 from avhopp_shared.db.migrate import alembic_config
+from avhopp_shared.events.envelope import EventEnvelope
 from tests.fixtures.postgres import CreateDatabases
 
 #: service → (revision before, record table, transfer table)
@@ -97,3 +102,86 @@ async def test_a_stay_an_earlier_transfer_ended_is_cleared_on_postgresql(
 ) -> None:
     engine = create_engine(create_pg_databases([service])[service])
     assert await _stays_after_the_migration(engine, service) == EXPECTED
+
+
+OLD_RECORDED, OLD_TRANSFERRED = (
+    "social.responsibility_recorded",
+    "social.responsibility_transferred",
+)
+E1, E2, E3, E4 = (f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 5))
+
+
+def _envelope(event_id: str, event_type: str, data: Mapping[str, object]) -> bytes:
+    return EventEnvelope(
+        id=event_id,
+        source="/avhopp/social",
+        type=event_type,
+        subject="c-1",
+        schema_version=1,
+        acting_agency="social",
+        data=dict(data),
+    ).to_json_bytes()
+
+
+async def test_unsent_responsibility_events_leave_the_topic_police_read_on_migration(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}")
+    recorded = {"case_id": "c-1", "residence": MALMO, "stay": LUND}
+    transferred = {
+        "case_id": "c-1",
+        "transfer_id": "t-1",
+        "to_municipality": LUND,
+        "requested_on": "2026-10-01",
+        "decided_on": "2026-10-01",
+        "effective_on": "2026-10-01",
+    }
+    rows = (
+        (E1, OLD_RECORDED, recorded, None),
+        (E2, OLD_TRANSFERRED, transferred, None),
+        (E3, OLD_TRANSFERRED, transferred, "2026-10-01 12:00:00"),  # sent: history
+        (E4, "social.interventions_decided", {"case_id": "c-1"}, None),
+    )
+    try:
+        await _upgrade(engine, "social", "0020")
+        async with engine.begin() as connection:
+            for event_id, event_type, data, published_at in rows:
+                await connection.execute(
+                    text(
+                        "INSERT INTO outbox (event_id, topic, key, event_type, payload, "
+                        "created_at, published_at, attempts) "
+                        "VALUES (:id, 'avhopp.social', 'c-1', :type, :payload, "
+                        "'2026-10-01 11:00:00', :published, 0)"
+                    ),
+                    {
+                        "id": event_id,
+                        "type": event_type,
+                        "payload": _envelope(event_id, event_type, data),
+                        "published": published_at,
+                    },
+                )
+        await _upgrade(engine, "social", "head")
+        async with engine.connect() as connection:
+            after = (
+                await connection.execute(
+                    text("SELECT event_id, topic, event_type, payload FROM outbox ORDER BY id")
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+
+    read = {
+        event_id: (topic, event_type, EventEnvelope.from_json_bytes(bytes(payload)))
+        for event_id, topic, event_type, payload in after
+    }
+    assert {event_id: (topic, event_type) for event_id, (topic, event_type, _) in read.items()} == {
+        E1: ("avhopp.responsibility", "responsibility.recorded"),
+        E2: ("avhopp.responsibility", "responsibility.transferred"),
+        E3: ("avhopp.social", OLD_TRANSFERRED),
+        E4: ("avhopp.social", "social.interventions_decided"),
+    }
+    # The envelope names the new type too, and keeps everything else.
+    assert read[E1][2].type == "responsibility.recorded"
+    assert read[E1][2].data == recorded
+    assert read[E1][2].id == E1
+    assert read[E2][2].data == transferred

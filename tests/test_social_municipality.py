@@ -106,7 +106,7 @@ async def test_a_transfer_hands_the_case_to_the_new_municipality_from_its_effect
             await connection.execute(
                 text(
                     "SELECT payload FROM outbox WHERE key = :case "
-                    "AND event_type = 'social.responsibility_transferred'"
+                    "AND event_type = 'responsibility.transferred'"
                 ),
                 {"case": case_id},
             )

@@ -2,7 +2,7 @@
 
 The copy starts with the municipality that received the application (the
 residence until social services say otherwise, 2 a kap. SoL) and follows
-``social.responsibility_recorded`` and ``social.responsibility_transferred``.
+``responsibility.recorded`` and ``responsibility.transferred``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.events.social_events import ResponsibilityRecorded, ResponsibilityTransferred
+from avhopp_shared.events.registry import RENAMED_EVENT_TYPES
+from avhopp_shared.events.responsibility_events import (
+    ResponsibilityRecorded,
+    ResponsibilityTransferred,
+)
 from avhopp_shared.messaging.inbox import EventHandler
 from avhopp_shared.municipal_responsibility import Responsibility, stay_after_transfer
 from avhopp_shared.uow import UnitOfWork
@@ -88,10 +92,18 @@ async def _on_transferred(uow: UnitOfWork, payload: EventPayload, envelope: Even
         uow.session.add(row)
 
 
-#: The handlers a service adds to what it consumes to keep the copy.
-RESPONSIBILITY_HANDLERS: Mapping[str, EventHandler] = {
+_HANDLERS: dict[str, EventHandler] = {
     ResponsibilityRecorded.event_type: _on_recorded,
     ResponsibilityTransferred.event_type: _on_transferred,
+}
+
+#: The handlers a service adds to what it consumes to keep the copy. Under the old
+#: names too, for one release: what social services published on ``avhopp.social``
+#: before the upgrade and this service has not read yet still moves the copy
+#: (subscribing to that topic is no exposure here: these are social services' own).
+RESPONSIBILITY_HANDLERS: Mapping[str, EventHandler] = {
+    **_HANDLERS,
+    **{old: _HANDLERS[new] for old, new in RENAMED_EVENT_TYPES.items() if new in _HANDLERS},
 }
 
 

@@ -78,38 +78,6 @@ class InvestigationStarted(EventPayload):
     started_at: datetime
 
 
-class ResponsibilityRecorded(EventPayload):
-    """Social services recorded the residence municipality and the municipality of stay
-    (2 a kap. SoL). The municipality of stay is usually the new home town:
-    ``protected_location``, which no other agency's gate lets through but to
-    the case team. Social services' own services keep it to know which
-    municipality works in the case."""
-
-    event_type: ClassVar[str] = "social.responsibility_recorded"
-    schema_version: ClassVar[int] = 1
-
-    case_id: str
-    residence: str
-    stay: str | None
-
-
-class ResponsibilityTransferred(EventPayload):
-    """The responsibility for the case moves to another municipality (2 a kap. 10 § SoL).
-
-    Where to is ``protected_location`` (usually the new home town), as above.
-    """
-
-    event_type: ClassVar[str] = "social.responsibility_transferred"
-    schema_version: ClassVar[int] = 1
-
-    case_id: str
-    transfer_id: str
-    to_municipality: str
-    requested_on: date
-    decided_on: date
-    effective_on: date
-
-
 class IndividualAssessmentMade(EventPayload):
     """Social services assessed a relapse or a serious incident individually and concluded:
     continue, adjust the plan or abort (PROCESS.md steps 11-12; ``followup``)."""

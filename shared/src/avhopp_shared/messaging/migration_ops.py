@@ -1,12 +1,16 @@
 """Creates the messaging tables: outbox and inbox from a service's first migration,
-the inbox's dead letters from a later one."""
+the inbox's dead letters from a later one; renames event types not yet published."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from alembic import op
 
 from avhopp_shared.db.types import UtcDateTime
+from avhopp_shared.events.topics import topic_for
 
 
 def create_messaging_tables() -> None:
@@ -59,3 +63,38 @@ def create_dead_letter_table() -> None:
 def drop_dead_letter_table() -> None:
     op.drop_index("ix_inbox_dead_letter_event", table_name="inbox_dead_letter")
     op.drop_table("inbox_dead_letter")
+
+
+def rename_unsent_events(renamed: Mapping[str, str]) -> None:
+    """Outbox rows not yet published under an old event type (old name → new name)
+    go out under the new one, on the new name's topic: the relay publishes a row on
+    the topic written into it, so a row left as it was would still reach the old
+    topic's readers. Published rows are history and stay as they were."""
+    outbox = sa.table(
+        "outbox",
+        sa.column("id", sa.Integer()),
+        sa.column("topic", sa.String()),
+        sa.column("event_type", sa.String()),
+        sa.column("payload", sa.LargeBinary()),
+        sa.column("published_at", UtcDateTime()),
+    )
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(outbox.c.id, outbox.c.event_type, outbox.c.payload).where(
+            outbox.c.published_at.is_(None), outbox.c.event_type.in_(list(renamed))
+        )
+    ).all()
+    for row in rows:
+        new = renamed[row.event_type]
+        envelope = json.loads(bytes(row.payload))
+        envelope["type"] = new
+        connection.execute(
+            sa.update(outbox)
+            .where(outbox.c.id == row.id)
+            .values(
+                topic=topic_for(new),
+                event_type=new,
+                # As EventEnvelope.to_json_bytes writes it: compact, not escaped.
+                payload=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode(),
+            )
+        )

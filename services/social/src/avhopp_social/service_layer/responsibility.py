@@ -12,7 +12,10 @@ from avhopp_shared.access.responsibility_queries import read_responsibility
 from avhopp_shared.access.responsibility_queries import responsible_cases as responsible_cases_in
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import NotFound
-from avhopp_shared.events.social_events import ResponsibilityRecorded, ResponsibilityTransferred
+from avhopp_shared.events.responsibility_events import (
+    ResponsibilityRecorded,
+    ResponsibilityTransferred,
+)
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
 from avhopp_social.domain.responsibility import Responsibility, transfer, with_stay
@@ -102,7 +105,7 @@ async def transfer_responsibility(
     )
     latest = moved.transfers[-1]
     # The transfer ends the stay (2 a kap. 10 § SoL); the services keeping a copy
-    # apply the same rule on ``social.responsibility_transferred``.
+    # apply the same rule on ``responsibility.transferred``.
     record = await uow.session.get(ResponsibilityRecord, case_id)
     assert record is not None  # ``responsibility_of`` found it
     record.stay = moved.stay
