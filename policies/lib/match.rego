@@ -18,6 +18,17 @@ recipient_matches(recipient, caller) if {
 	recipient.organisation == caller.organisation
 }
 
+# A service of the platform receiving an event keeps it for every organisation
+# of its agency: one organisation's consent must still bring the case to the
+# service that organisation works in. What each caller then reads of it is
+# decided per caller, by the two rules above. Only the platform marks a caller
+# as a service; a token never does.
+recipient_matches(recipient, caller) if {
+	recipient.agency == caller.agency
+	is_string(recipient.organisation)
+	caller.service == true
+}
+
 # METADATA
 # title: Same organisation as the owner
 # description: >-

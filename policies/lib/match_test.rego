@@ -34,6 +34,15 @@ test_a_recipient_is_an_agency_or_one_of_its_organisations if {
 	}
 }
 
+test_a_service_of_the_agency_matches_a_recipient_naming_one_of_its_organisations if {
+	service := {"agency": "police", "organisation": "avhopp-threat", "user": null, "service": true}
+	lib.recipient_matches({"agency": "police", "organisation": "polisen-syd"}, service)
+	lib.recipient_matches({"agency": "police", "organisation": null}, service)
+	not lib.recipient_matches({"agency": "social", "organisation": "1280"}, service)
+	not lib.recipient_matches({"agency": "police", "organisation": "polisen-syd"}, object.union(service, {"service": false}))
+	not lib.recipient_matches({"agency": "police", "organisation": "polisen-syd"}, object.union(service, {"service": "true"}))
+}
+
 test_a_null_organisation_recipient_does_not_match_a_caller_without_one if {
 	not lib.recipient_matches({"agency": "police", "organisation": "x"}, {"agency": "police", "organisation": null})
 	lib.recipient_matches({"agency": "police", "organisation": null}, {"agency": "police", "organisation": null})

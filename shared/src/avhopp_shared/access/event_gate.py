@@ -29,11 +29,18 @@ def disclosed(payload: EventPayload, *names: str) -> bool:
 
 
 def service_caller(service_name: str, agency: str) -> Caller:
-    """The identity a service's consumer decides and audits under."""
+    """The identity a service's consumer decides and audits under.
+
+    The service keeps its agency's records for every organisation of it: a
+    consent to one police region is for that region's reads, which its REST
+    gate decides per caller, but the case must still reach the police service
+    that region works in (policies/lib/match.rego).
+    """
     return Caller(
         client_id=f"service:{service_name}",
         agency=Agency(agency),
         organisation=f"avhopp-{service_name}",
+        service=True,
     )
 
 

@@ -24,6 +24,9 @@ class Caller:
     agency: Agency
     organisation: str
     user: str | None = None
+    #: A service of the platform deciding what it may keep of another agency's
+    #: event for its whole agency; never set from a token.
+    service: bool = False
 
     @property
     def municipality(self) -> str | None:
@@ -39,11 +42,14 @@ class Caller:
         """Who a record names as having done something: the named user, else the client."""
         return self.user or self.client_id
 
-    def as_policy_input(self) -> dict[str, str | None]:
+    def as_policy_input(self) -> dict[str, str | bool | None]:
         """The ``caller`` part of a policy decision's input (plain JSON values)."""
-        return {
+        caller: dict[str, str | bool | None] = {
             "agency": self.agency.value,
             "organisation": self.organisation,
             "user": self.user,
             "client_id": self.client_id,
         }
+        if self.service:
+            caller["service"] = True
+        return caller
