@@ -36,6 +36,50 @@ async def _case_without_consent(platform: RunningPlatform) -> str:
     return str(response.json()["case_id"])
 
 
+#: Umeå, where the person is staying: it may act in acute cases (2 a kap. SoL).
+STAY = "2480"
+
+
+async def _case_with_a_stay(platform: RunningPlatform) -> str:
+    """A case of Malmö's whose municipality of stay, Umeå, intake knows of."""
+    case_id = await _case_without_consent(platform)
+    await platform.eventually("social", f"/cases/{case_id}/investigation")
+    recorded = await platform.clients["social"].post(
+        f"/cases/{case_id}/responsibility",
+        json={"residence_municipality": "1280", "stay_municipality": STAY},
+    )
+    assert recorded.status_code == 201, recorded.text
+
+    async def intake_knows_the_stay() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND stay = '{STAY}'"
+        return await count_rows(platform.runtime("intake"), "access_responsibility", where) == 1
+
+    assert await wait_until(intake_knows_the_stay)
+    return case_id
+
+
+async def break_glass(
+    platform: RunningPlatform,
+    case_id: str,
+    categories: list[str],
+    headers: dict[str, str] | None = None,
+) -> str:
+    """A grant of an hour under 24 kap. 8 § OSL, by the default intake client unless
+    ``headers`` name another; its id."""
+    granted = await platform.clients["intake"].post(
+        f"/cases/{case_id}/break-glass",
+        json={
+            "categories": categories,
+            "justification": JUSTIFICATION,
+            "legal_basis": "24 kap. 8 § OSL",
+            "minutes": 60,
+        },
+        headers=headers,
+    )
+    assert granted.status_code == 201, granted.text
+    return str(granted.json()["grant_id"])
+
+
 async def test_a_recorded_legal_basis_opens_what_it_names_and_nothing_more(
     embedded_platform: RunningPlatform,
 ) -> None:
@@ -153,32 +197,10 @@ async def test_break_glass_is_short_justified_and_approved_by_a_second_person_on
 async def test_the_municipality_of_stay_cannot_approve_the_responsible_municipalitys_break_glass(
     embedded_platform: RunningPlatform,
 ) -> None:
-    case_id = await _case_without_consent(embedded_platform)
-    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
-    recorded = await embedded_platform.clients["social"].post(
-        f"/cases/{case_id}/responsibility",
-        json={"residence_municipality": "1280", "stay_municipality": "2480"},
-    )
-    assert recorded.status_code == 201, recorded.text
+    case_id = await _case_with_a_stay(embedded_platform)
     runtime = embedded_platform.runtime("intake")
-
-    async def intake_knows_the_stay() -> bool:
-        where = f"WHERE case_id = '{case_id}' AND stay = '2480'"
-        return await count_rows(runtime, "access_responsibility", where) == 1
-
-    assert await wait_until(intake_knows_the_stay)
     intake = embedded_platform.clients["intake"]
-    granted = await intake.post(  # by Malmö, the responsible municipality
-        f"/cases/{case_id}/break-glass",
-        json={
-            "categories": ["threat"],
-            "justification": JUSTIFICATION,
-            "legal_basis": "24 kap. 8 § OSL",
-            "minutes": 60,
-        },
-    )
-    assert granted.status_code == 201, granted.text
-    grant_id = granted.json()["grant_id"]
+    grant_id = await break_glass(embedded_platform, case_id, ["threat"])  # by Malmö
     approval = f"/cases/{case_id}/break-glass/{grant_id}/approval"
     umea = {"agency": "social", "organisation": "2480", "user": "socialsekreterare-7"}
     malmo_colleague = {**CASEWORKER, "user": "socialsekreterare-2"}
@@ -208,18 +230,9 @@ async def test_another_police_region_neither_sees_nor_approves_a_break_glass_gra
 ) -> None:
     case_id = await _case_without_consent(embedded_platform)
     intake = embedded_platform.clients["intake"]
-    granted = await intake.post(
-        f"/cases/{case_id}/break-glass",
-        json={
-            "categories": ["case_ref"],
-            "justification": JUSTIFICATION,
-            "legal_basis": "24 kap. 8 § OSL",
-            "minutes": 60,
-        },
-        headers=embedded_platform.auth("police-syd"),
-    )
-    assert granted.status_code == 201, granted.text
-    approval = f"/cases/{case_id}/break-glass/{granted.json()['grant_id']}/approval"
+    police = embedded_platform.auth("police-syd")
+    grant_id = await break_glass(embedded_platform, case_id, ["case_ref"], police)
+    approval = f"/cases/{case_id}/break-glass/{grant_id}/approval"
     other_region = {
         "agency": "police",
         "organisation": "polisen-region-nord",
@@ -392,23 +405,8 @@ async def test_a_member_takes_himself_off_the_team_but_no_one_else_outside_socia
 async def test_the_municipality_of_stay_names_no_one_to_the_case_team(
     embedded_platform: RunningPlatform,
 ) -> None:
-    case_id = await _case_without_consent(embedded_platform)
-    await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
-    recorded = await embedded_platform.clients["social"].post(
-        f"/cases/{case_id}/responsibility",
-        json={"residence_municipality": "1280", "stay_municipality": "2480"},
-    )
-    assert recorded.status_code == 201, recorded.text
+    case_id = await _case_with_a_stay(embedded_platform)
     intake = embedded_platform.clients["intake"]
-
-    async def intake_knows_the_stay() -> bool:
-        where = f"WHERE case_id = '{case_id}' AND stay = '2480'"
-        return (
-            await count_rows(embedded_platform.runtime("intake"), "access_responsibility", where)
-            == 1
-        )
-
-    assert await wait_until(intake_knows_the_stay)
     umea = {"agency": "social", "organisation": "2480", "user": "socialsekreterare-7"}
     by_stay = await intake.post(
         f"/cases/{case_id}/team-members", json=POLICE_USER, headers=_as(embedded_platform, umea)

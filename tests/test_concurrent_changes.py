@@ -16,7 +16,7 @@ import random
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
-from tests.test_access_grants import JUSTIFICATION
+from tests.test_access_grants import break_glass
 
 IN_FLIGHT = 4
 
@@ -49,18 +49,8 @@ async def test_approvals_of_one_break_glass_grant_in_flight_together_approve_it_
     created = await platform.submit(application_body(random.Random(32), consents=[]))
     case_id = created.json()["case_id"]
     intake = platform.clients["intake"]
-    granted = await intake.post(
-        f"/cases/{case_id}/break-glass",
-        json={
-            "categories": ["case_ref"],
-            "justification": JUSTIFICATION,
-            "legal_basis": "24 kap. 8 § OSL",
-            "minutes": 60,
-        },
-        headers=platform.auth("police-syd"),
-    )
-    assert granted.status_code == 201, granted.text
-    approval = f"/cases/{case_id}/break-glass/{granted.json()['grant_id']}/approval"
+    grant_id = await break_glass(platform, case_id, ["case_ref"], platform.auth("police-syd"))
+    approval = f"/cases/{case_id}/break-glass/{grant_id}/approval"
     colleagues = [
         platform.issuer.mint(
             {
