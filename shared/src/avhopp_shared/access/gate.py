@@ -137,17 +137,8 @@ class DisclosureGate:
             disclosures.append(disclosure)
             records.append(replace(record, channel=channel, note=note))
             if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
-                uow.emit(
-                    ProtectedLocationRead(
-                        case_id=case_id,
-                        reader_agency=recipient.agency.value,
-                        reader_organisation=recipient.organisation,
-                        reader_user=recipient.user,
-                        read_at=now,
-                        decision_id=disclosure.decision_id,
-                        channel=channel,
-                    ),
-                    case_id=case_id,
+                alert_protected_location_read(
+                    uow, case_id, recipient, now, disclosure.decision_id, channel
                 )
         await audit.append_all(connection, records, now, previous=head)
         return disclosures
@@ -274,6 +265,25 @@ class DisclosureGate:
         moment = decision_time(int(now.timestamp()), state.policy_items.boundaries)
         key = (self._scope, case_id, version, recipient, purpose, holder, moment, wanted)
         return decide_access(self.engine, input, DECISION_TIMEOUT_SECONDS, key=key)
+
+
+def alert_protected_location_read(
+    uow: UnitOfWork, case_id: str, reader: Caller, read_at: datetime, decision_id: str, channel: str
+) -> None:
+    """``case.protected_location_read`` for the case owner: every read of the new home town
+    raises it (ACCESS.md, case team), in the transaction that discloses it."""
+    uow.emit(
+        ProtectedLocationRead(
+            case_id=case_id,
+            reader_agency=reader.agency.value,
+            reader_organisation=reader.organisation,
+            reader_user=reader.user,
+            read_at=read_at,
+            decision_id=decision_id,
+            channel=channel,
+        ),
+        case_id=case_id,
+    )
 
 
 @lru_cache(maxsize=256)

@@ -9,10 +9,10 @@ from uuid import uuid4
 
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.gate import alert_protected_location_read
 from avhopp_shared.access.policy_input import AccessState
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import InvalidInput, NotFound
-from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.police_events import PlacementAssessed
 from avhopp_shared.uow import UnitOfWork
@@ -130,18 +130,7 @@ async def _checked(
             ),
             now,
         )
-        uow.emit(
-            ProtectedLocationRead(
-                case_id=other,
-                reader_agency=caller.agency.value,
-                reader_organisation=caller.organisation,
-                reader_user=caller.user,
-                read_at=now,
-                decision_id=decision_id,
-                channel=RIVAL_CHECK_CHANNEL,
-            ),
-            case_id=other,
-        )
+        alert_protected_location_read(uow, other, caller, now, decision_id, RIVAL_CHECK_CHANNEL)
     return flags
 
 
