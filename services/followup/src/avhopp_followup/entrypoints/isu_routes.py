@@ -203,10 +203,11 @@ async def _report(
     *,
     resource: str,
     series: tuple[str, ...] = ALL_SERIES,
-) -> tuple[Report, str]:
-    """The released figures, and the id of the audit entry committed for them: the
-    entry is in the transaction that reads the facts and committed before anything is
-    rendered, so an answer the trail does not record is never sent (503)."""
+) -> tuple[Report, dict[str, str]]:
+    """The released figures, and the headers every format answers with: the id of the
+    audit entry committed for them, and how the figures were counted. The entry is in
+    the transaction that reads the facts and committed before anything is rendered, so
+    an answer the trail does not record is never sent (503)."""
     async with uow:
         report = released_for(query.municipality, await raw_figures(uow, query))
         decision_id = await record_isu_export(
@@ -218,7 +219,7 @@ async def _report(
             policy_revision=runtime.policy.revision,
         )
         await uow.commit()
-    return report, decision_id
+    return report, {DECISION_HEADER: decision_id, COUNTED_FROM_HEADER: counted_from(report)}
 
 
 @router.get(
@@ -237,9 +238,8 @@ async def get_isu(
     municipality: Municipality = None,
 ) -> IsuReportPublic:
     query = _query(first_day, last_day, municipality)
-    report, decision_id = await _report(uow, runtime, caller, query, resource="isu.json")
-    response.headers[DECISION_HEADER] = decision_id
-    response.headers[COUNTED_FROM_HEADER] = counted_from(report)
+    report, headers = await _report(uow, runtime, caller, query, resource="isu.json")
+    response.headers.update(headers)
     return IsuReportPublic.of(query, report)
 
 
@@ -297,13 +297,13 @@ async def get_isu_csv(
     municipality: Municipality = None,
 ) -> Response:
     query = _query(first_day, last_day, municipality)
-    report, decision_id = await _report(uow, runtime, caller, query, resource="isu.csv")
+    report, headers = await _report(uow, runtime, caller, query, resource="isu.csv")
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(csv_rows(report))
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={DECISION_HEADER: decision_id, COUNTED_FROM_HEADER: counted_from(report)},
+        headers=headers,
     )
 
 
@@ -333,7 +333,7 @@ async def get_chart(
         raise InvalidInput("image_format", "svg or png")
     query = _query(first_day, last_day, municipality)
     # Only the series drawn is disclosed; the outcomes chart is the outcomes group.
-    report, decision_id = await _report(
+    report, headers = await _report(
         uow,
         runtime,
         caller,
@@ -342,7 +342,6 @@ async def get_chart(
         series=(series.value,),
     )
     data = bars(report, series)
-    headers = {DECISION_HEADER: decision_id, COUNTED_FROM_HEADER: counted_from(report)}
     if image_format == "svg":
         return Response(svg(series, data), media_type="image/svg+xml", headers=headers)
     return Response(png(series, data), media_type="image/png", headers=headers)
