@@ -17,7 +17,7 @@ from typing import Any
 from uuid import uuid4
 
 from pydantic import BaseModel
-from sqlalchemy import Executable, select
+from sqlalchemy import ColumnElement, Executable, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access import audit
@@ -290,13 +290,17 @@ def alert_protected_location_read(
 def _head_and_versions(cases: int) -> Executable:
     """One query: the audit chain's head, then the access-state version of each case
     (bound as ``case_0`` ... ``case_<n-1>``); built once per number of cases."""
-    return select(audit.chain_head(), *(version_of(f"case_{index}") for index in range(cases)))
+    return select(audit.chain_head(), *_version_columns(cases))
 
 
 @lru_cache(maxsize=256)
 def _versions(cases: int) -> Executable:
     """The access-state version of each case (bound as ``case_0`` ...), without the chain's head."""
-    return select(*(version_of(f"case_{index}") for index in range(cases)))
+    return select(*_version_columns(cases))
+
+
+def _version_columns(cases: int) -> list[ColumnElement[int]]:
+    return [version_of(f"case_{index}") for index in range(cases)]
 
 
 def _basis(basis: Any) -> dict[str, Any]:
