@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from avhopp_shared.events.registry import EVENT_TYPES
-from avhopp_shared.events.topics import topic_for
+from avhopp_shared.events.topics import AUDIENCES, topic_for
 from tests.fixtures.broker import TansuBroker
 from tests.fixtures.platform import RunningPlatform, platform_settings, start_platform
 from tests.fixtures.postgres import CreateDatabases
@@ -30,7 +30,11 @@ def fresh_broker(broker: TansuBroker) -> TansuBroker:
     otherwise auto-create them with 4 partitions on the first metadata
     request, while a producer that lived through the restart still sends by 6.
     """
-    broker.topics = {topic_for(event_type): PARTITIONS for event_type in EVENT_TYPES}
+    broker.topics = {
+        topic_for(event_type, audience): PARTITIONS
+        for event_type in EVENT_TYPES
+        for audience in AUDIENCES
+    }
     broker.restart()
     return broker
 

@@ -18,7 +18,7 @@ from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.policy.engine import PolicyError
 from avhopp_shared.web.problems import PROBLEM_JSON
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.disclosure import disclose_to_police
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
@@ -222,7 +222,7 @@ async def test_the_municipality_of_stay_cannot_approve_the_responsible_municipal
         "WHERE event_type = 'case.break_glass_approved' "
         'AND CAST(payload AS TEXT) LIKE \'%"approver_organisation":"1280"%\''
     )
-    assert await count_rows(runtime, "outbox", event) == 1
+    assert await count_events(runtime, event) == 1
 
 
 async def test_another_police_region_neither_sees_nor_approves_a_break_glass_grant(
@@ -301,7 +301,7 @@ async def test_only_named_team_members_see_the_new_home_town_and_removal_ends_it
     assert not await town_seen_by(colleague)  # the agency is not the team
     # Every look at the new home town raises an alert for the case owner.
     alerts = "WHERE event_type = 'case.protected_location_read'"
-    assert await count_rows(runtime, "outbox", alerts) == 1
+    assert await count_events(runtime, alerts) == 1
     removed = await intake.post(f"/cases/{case_id}/team-members/removal", json=POLICE_USER)
     assert removed.status_code == 200
     assert not await town_seen_by(member)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import utcnow
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_police_case import ANSWERS, consent_to_decision_summary
 from tests.test_threat_assessments import TODAY, assessment, known_case
@@ -59,9 +59,9 @@ async def test_granted_aid_lets_police_open_their_case_and_a_refusal_does_not(
     # grant as a summary for police.
     runtime = platform.runtime("social")
     where = "WHERE key = '{}' AND event_type = '{}'"
-    assert await count_rows(runtime, "outbox", where.format(case_id, "social.aid_decided")) == 2
+    assert await count_events(runtime, where.format(case_id, "social.aid_decided")) == 2
     summaries = where.format(case_id, "social.interventions_decided")
-    assert await count_rows(runtime, "outbox", summaries) == 1
+    assert await count_events(runtime, summaries) == 1
 
 
 async def test_aid_ending_soon_is_listed_before_it_expires(
@@ -189,8 +189,8 @@ async def test_an_investigation_not_started_by_its_deadline_is_listed_as_overdue
     assert [i["case_id"] for i in overdue.json()] == [late]
     started_events = "WHERE event_type = 'social.investigation_started' AND key = '{}'"
     runtime = embedded_platform.runtime("social")
-    assert await count_rows(runtime, "outbox", started_events.format(started)) == 1
-    assert await count_rows(runtime, "outbox", started_events.format(late)) == 0
+    assert await count_events(runtime, started_events.format(started)) == 1
+    assert await count_events(runtime, started_events.format(late)) == 0
 
 
 async def test_a_needs_mapping_rates_all_eight_rbm_areas_and_is_versioned(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
@@ -91,7 +91,7 @@ async def test_a_key_reused_by_the_same_client_for_another_body_is_a_422_naming_
     assert retry.status_code == 200 and retry.json()["case_id"] == first.json()["case_id"]
     intake = embedded_platform.runtime("intake")
     assert await count_rows(intake, "intake_case") == 1
-    assert await count_rows(intake, "outbox", "WHERE event_type = 'case.application_received'") == 1
+    assert await count_events(intake, "WHERE event_type = 'case.application_received'") == 1
 
 
 async def test_two_bodies_in_flight_together_with_one_key_open_one_case_and_the_other_is_a_422(
@@ -129,7 +129,7 @@ async def test_a_referral_that_carries_consent_is_refused_and_stores_nothing(
     intake = embedded_platform.runtime("intake")
     assert await count_rows(intake, "intake_case") == 0
     assert await count_rows(intake, "consent_record") == 0
-    assert await count_rows(intake, "outbox") == 0
+    assert await count_events(intake) == 0
 
 
 async def test_social_services_record_consent_with_an_application_to_their_own_municipality_only(

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
@@ -21,7 +21,7 @@ def _named_fields(response_json: dict[str, object]) -> set[str]:
 
 async def _nothing_stored(platform: RunningPlatform) -> bool:
     intake = platform.runtime("intake")
-    return await count_rows(intake, "intake_case") == 0 and await count_rows(intake, "outbox") == 0
+    return await count_rows(intake, "intake_case") == 0 and await count_events(intake) == 0
 
 
 async def test_a_missing_field_is_named_in_a_422_problem(
@@ -156,9 +156,7 @@ async def test_a_retried_request_with_the_same_idempotency_key_opens_one_case(
     assert second.json()["case_id"] == first.json()["case_id"]
     runtime = embedded_platform.runtime("intake")
     assert await count_rows(runtime, "intake_case") == 1
-    assert (
-        await count_rows(runtime, "outbox", "WHERE event_type = 'case.application_received'") == 1
-    )
+    assert await count_events(runtime, "WHERE event_type = 'case.application_received'") == 1
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 No machine of this project has a Docker engine, so ``docker-compose.yml`` and
 ``deploy/`` are never started here. These tests check what can be checked
 without one: the structure of the compose file and the Kubernetes manifests,
-that every topic the code publishes to is declared, that the Dockerfile
+that the topics declared are exactly those the code publishes to, that the Dockerfile
 installs from the lockfile, and (with stand-ins for ``psql`` and the Kafka CLI)
 what the PostgreSQL and Kafka init scripts would do.
 """
@@ -24,8 +24,9 @@ import yaml
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from avhopp_shared.events.export import publishers_of
 from avhopp_shared.events.registry import EVENT_TYPES
-from avhopp_shared.events.topics import topic_for
+from avhopp_shared.events.topics import AUDIENCES, audience_prefix, topic_for
 from avhopp_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +39,6 @@ POSTGRES_INIT = DEPLOY / "postgres" / "init"
 K8S = DEPLOY / "k8s"
 
 SERVICES: dict[str, int] = {"intake": 8001, "threat": 8002, "social": 8003, "followup": 8004}
-EVENT_FAMILIES = ("case", "consent", "threat", "social", "responsibility", "followup")
 KAFKA_BOOTSTRAP = "kafka:9092"
 BROKERS_IN_STACK = 1
 
@@ -281,18 +281,91 @@ def test_topics_are_created_by_a_one_shot_job_from_topics_yaml(services: dict[st
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == KAFKA_BOOTSTRAP
 
 
-def test_every_topic_the_code_uses_exists_in_deploy_kafka_topics_yaml(
+def owner_agencies() -> dict[str, str]:
+    """Service → the agency it acts for (``owner_agency`` in services/<name>/.../app.py)."""
+    found = {}
+    for name in SERVICES:
+        app = ROOT / "services" / name / "src" / f"avhopp_{name}" / "app.py"
+        (agency,) = re.findall(r"owner_agency=\"(\w+)\"", app.read_text())
+        found[name] = agency
+    return found
+
+
+def constructed_event_types(source: Path) -> set[str]:
+    """The event types whose payload the Python code under ``source`` builds."""
+    names = "|".join(model.__name__ for model in EVENT_TYPES.values())
+    built = re.compile(rf"(?<!class )\b({names})(?:\(|\.model_validate|\.model_construct)")
+    by_name = {model.__name__: event_type for event_type, model in EVENT_TYPES.items()}
+    return {
+        by_name[match[1]]
+        for path in source.rglob("*.py")
+        for match in built.finditer(path.read_text())
+    }
+
+
+def test_the_audiences_are_the_agencies_that_run_services() -> None:
+    assert set(AUDIENCES) == set(owner_agencies().values())
+    # An ACL on one agency's prefix never covers another agency's topics.
+    for audience in AUDIENCES:
+        for other in AUDIENCES:
+            if other != audience:
+                assert not audience_prefix(other).startswith(audience_prefix(audience))
+
+
+def test_the_topics_declared_are_exactly_those_the_code_can_publish_to(
     topics: dict[str, dict[str, Any]],
 ) -> None:
     assert EVENT_TYPES, "no event types registered"
-    used = {event_type: topic_for(event_type) for event_type in EVENT_TYPES}
-    missing = {event: topic for event, topic in used.items() if topic not in topics}
-    assert not missing, f"event types whose topic is not declared in {TOPICS_FILE.name}: {missing}"
+    # Every event is written once per receiving agency, each copy on that agency's topic.
+    used = {topic_for(event_type, audience) for event_type in EVENT_TYPES for audience in AUDIENCES}
+    missing = sorted(used - topics.keys())
+    unused = sorted(topics.keys() - used)
+    assert not missing, (
+        f"topics the code publishes to, not declared in {TOPICS_FILE.name}: {missing}"
+    )
+    assert not unused, f"topics declared in {TOPICS_FILE.name} that nothing publishes to: {unused}"
 
 
-def test_every_planned_event_family_has_a_topic(topics: dict[str, dict[str, Any]]) -> None:
-    for family in EVENT_FAMILIES:
-        assert topic_for(f"{family}.anything") in topics
+def test_every_topic_names_its_family_and_the_agency_that_may_read_it(
+    topics: dict[str, dict[str, Any]],
+) -> None:
+    agencies = owner_agencies()
+    for name, topic in topics.items():
+        audience = topic["audience"]
+        assert audience in AUDIENCES, name
+        assert name == topic_for(f"{topic['family']}.any", audience), name
+        # The prefixed ACL of the audience, and of no other agency, grants it.
+        granted = [a for a in AUDIENCES if name.startswith(audience_prefix(a))]
+        assert granted == [audience], name
+        description = topic["description"]
+        assert f"({topic['family']}." in description, name
+        readers = [
+            f"avhopp.{service}" for service, agency in agencies.items() if agency == audience
+        ]
+        for group in readers:
+            assert group in description, (name, group)
+        others = [f"avhopp.{s}" for s, agency in agencies.items() if agency != audience]
+        for group in others:
+            assert not re.search(rf"{re.escape(group)}\b", description), (name, group)
+
+
+def test_the_contract_knows_which_agencies_publish_each_event_type() -> None:
+    # The AsyncAPI document describes an agency's copy as cut or whole by who
+    # publishes the event (events.export.publishers_of): compared here with the
+    # code that builds each payload. A payload the shared library builds (the
+    # gate's protected-location alert) is published by every service.
+    agencies = owner_agencies()
+    every_agency = set(agencies.values())
+    found: dict[str, set[str]] = {event_type: set() for event_type in EVENT_TYPES}
+    for service, agency in agencies.items():
+        for event_type in constructed_event_types(ROOT / "services" / service / "src"):
+            found[event_type].add(agency)
+    for event_type in constructed_event_types(ROOT / "shared" / "src"):
+        found[event_type] |= every_agency
+    never_built = sorted(event_type for event_type, found_by in found.items() if not found_by)
+    assert not never_built, f"no code builds these payloads: {never_built}"
+    for event_type, agencies_found in found.items():
+        assert publishers_of(event_type) == agencies_found, event_type
 
 
 def test_every_topic_declares_partitions_replication_retention_cleanup_and_the_case_id_key(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 from tests.test_access_grants import break_glass
@@ -40,7 +40,7 @@ async def test_withdrawals_of_one_consent_in_flight_together_record_and_announce
     recorded = (await intake.get(f"/cases/{case_id}/consents/{consent['consent_id']}")).json()
     assert recorded["withdrawn_at"] == made["withdrawn_at"]
     announced = "WHERE event_type = 'case.consent_withdrawn'"
-    assert await count_rows(platform.runtime("intake"), "outbox", announced) == 1
+    assert await count_events(platform.runtime("intake"), announced) == 1
 
 
 async def test_approvals_of_one_break_glass_grant_in_flight_together_approve_it_once(
@@ -70,4 +70,4 @@ async def test_approvals_of_one_break_glass_grant_in_flight_together_approve_it_
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [200] + [409] * (IN_FLIGHT - 1), [a.text for a in answers]
     announced = "WHERE event_type = 'case.break_glass_approved'"
-    assert await count_rows(platform.runtime("intake"), "outbox", announced) == 1
+    assert await count_events(platform.runtime("intake"), announced) == 1

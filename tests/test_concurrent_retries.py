@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
@@ -34,6 +34,4 @@ async def test_requests_in_flight_together_with_one_key_open_one_case_and_all_an
     assert len({response.json()["case_id"] for response in responses}) == 1
     runtime = platform.runtime("intake")
     assert await count_rows(runtime, "intake_case") == 1
-    assert (
-        await count_rows(runtime, "outbox", "WHERE event_type = 'case.application_received'") == 1
-    )
+    assert await count_events(runtime, "WHERE event_type = 'case.application_received'") == 1

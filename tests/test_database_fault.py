@@ -6,7 +6,12 @@ import random
 
 import pytest
 
-from tests.fixtures.database import count_rows, install_failing_trigger, remove_failing_trigger
+from tests.fixtures.database import (
+    count_events,
+    count_rows,
+    install_failing_trigger,
+    remove_failing_trigger,
+)
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 
@@ -28,10 +33,10 @@ async def test_a_database_error_mid_request_leaves_neither_the_case_nor_its_even
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["retry-after"]
     assert await count_rows(intake, "intake_case") == 0
-    assert await count_rows(intake, "outbox") == 0
+    assert await count_events(intake) == 0
 
     await remove_failing_trigger(intake, failing_table)
     retry = await platform.submit(application_body(random.Random(9)))
     assert retry.status_code == 201
     assert await count_rows(intake, "intake_case") == 1
-    assert await count_rows(intake, "outbox", "WHERE event_type = 'case.application_received'") == 1
+    assert await count_events(intake, "WHERE event_type = 'case.application_received'") == 1

@@ -34,14 +34,15 @@ from avhopp_threat.app import create_app as create_threat_app
 from avhopp_threat.settings import ThreatSettings
 from tests.conftest import PARTITIONS, SERVICES, fresh_broker
 from tests.fixtures.broker import TansuBroker
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, platform_settings, start_platform, wait_until
 from tests.fixtures.postgres import CreateDatabases
 
 pytestmark = [pytest.mark.postgres, pytest.mark.kafka]
 
-CASE_TOPIC = topic_for(ApplicationReceived.event_type)
+#: Where the police service (threat) reads applications: its agency's copy.
+POLICE_CASE_TOPIC = topic_for(ApplicationReceived.event_type, "police")
 UNPUBLISHED_APPLICATIONS = "WHERE published_at IS NULL AND event_type = 'case.application_received'"
 CONSUMERS = {
     "threat": "threat_assessment_task",
@@ -89,9 +90,9 @@ async def test_applications_made_while_the_broker_is_down_reach_every_consumer_e
         assert [r.status_code for r in responses] == [201] * 200
         case_ids = {r.json()["case_id"] for r in responses}
         # The outage costs delivery, not data: all 200 wait in the outbox.
-        assert await count_rows(intake, "outbox", UNPUBLISHED_APPLICATIONS) == 200
+        assert await count_events(intake, UNPUBLISHED_APPLICATIONS) == 200
         await asyncio.sleep(1)  # the relay keeps failing and backing off meanwhile
-        assert await count_rows(intake, "outbox", UNPUBLISHED_APPLICATIONS) == 200
+        assert await count_events(intake, UNPUBLISHED_APPLICATIONS) == 200
 
         kafka_broker.start()
 
@@ -100,7 +101,7 @@ async def test_applications_made_while_the_broker_is_down_reach_every_consumer_e
             assert await wait_until(partial(_has_rows, runtime, table, 200), timeout=120), (
                 f"{service} did not receive all 200 events"
             )
-        assert await count_rows(intake, "outbox", "WHERE published_at IS NULL") == 0
+        assert await count_events(intake, "WHERE published_at IS NULL") == 0
         await asyncio.sleep(1)  # let any redelivery land before counting effects
         for service, table in CONSUMERS.items():
             runtime = platform.runtime(service)
@@ -130,7 +131,7 @@ async def committed_offsets(bootstrap_servers: str, group: str) -> dict[int, int
     )
     await reader.start()
     try:
-        partitions = [TopicPartition(CASE_TOPIC, p) for p in range(PARTITIONS)]
+        partitions = [TopicPartition(POLICE_CASE_TOPIC, p) for p in range(PARTITIONS)]
         offsets = {tp.partition: await reader.committed(tp) for tp in partitions}
     finally:
         await reader.stop()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import utcnow
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_social_municipality import social_case
 
@@ -102,7 +102,7 @@ async def test_a_case_starts_in_initial_contact_and_moves_one_phase_at_a_time_un
     ]
     assert other.status_code == 403
     where = f"WHERE key = '{case_id}' AND event_type = 'followup.phase_changed'"
-    assert await count_rows(embedded_platform.runtime("followup"), "outbox", where) == 2
+    assert await count_events(embedded_platform.runtime("followup"), where) == 2
 
 
 async def test_a_case_in_the_acute_phase_past_its_expected_length_is_listed(
@@ -230,4 +230,4 @@ async def test_a_serious_incident_is_announced_and_a_minor_one_is_not(
 
     assert reported.status_code == 201, reported.text
     where = f"WHERE key = '{case_id}' AND event_type = 'followup.incident_reported'"
-    assert await count_rows(embedded_platform.runtime("followup"), "outbox", where) == 1
+    assert await count_events(embedded_platform.runtime("followup"), where) == 1

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_police_case import ANSWERS, consent_to_decision_summary, social_decides
 from tests.test_threat_assessments import TODAY, assessment, known_case
@@ -221,7 +221,7 @@ async def test_only_the_case_team_reads_where_the_person_is_placed_and_each_read
     assert on_team.status_code == 200, on_team.text
     assert on_team.json()["municipality_name"] == "Malmö"
     alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
-    assert await count_rows(runtime, "outbox", alerts) == 1
+    assert await count_events(runtime, alerts) == 1
 
 
 async def test_only_police_may_judge_towns(embedded_platform: RunningPlatform) -> None:
@@ -290,4 +290,4 @@ async def test_a_provider_on_the_case_team_without_a_board_decision_reads_no_new
 
     assert read.status_code == 404, read.text
     alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
-    assert await count_rows(runtime, "outbox", alerts) == 0
+    assert await count_events(runtime, alerts) == 0

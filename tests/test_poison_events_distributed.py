@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.events.topics import topic_for
+from avhopp_shared.events.topics import AUDIENCES, topic_for
 from avhopp_shared.messaging.inbox import DATA_FAULT_ATTEMPTS
 from avhopp_shared.service_app import ServiceRuntime
 from tests.conftest import PARTITIONS
@@ -34,22 +34,24 @@ from tests.test_event_delivery_faults import CONSUMERS, all_partitions_assigned,
 
 pytestmark = [pytest.mark.postgres, pytest.mark.kafka]
 
-CASE_TOPIC = topic_for(ApplicationReceived.event_type)
-
 
 async def poison_every_partition(
     broker: TansuBroker, poison: Callable[[int], EventEnvelope]
 ) -> list[EventEnvelope]:
-    """``poison(partition)`` at the head of each partition of the case topic."""
+    """``poison(partition)`` at the head of each partition of every agency's case topic."""
     producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all")
     await producer.start()
     sent = []
     try:
         for partition in range(PARTITIONS):
             envelope = poison(partition)
-            await producer.send_and_wait(
-                CASE_TOPIC, envelope.to_json_bytes(), key=b"poison", partition=partition
-            )
+            for audience in AUDIENCES:
+                await producer.send_and_wait(
+                    topic_for(envelope.type, audience),
+                    envelope.to_json_bytes(),
+                    key=b"poison",
+                    partition=partition,
+                )
             sent.append(envelope)
     finally:
         await producer.stop()
@@ -91,8 +93,11 @@ async def test_a_record_with_an_event_id_too_long_for_the_inbox_holds_back_no_ap
         # Each consuming service skipped each partition's record, naming where it lies.
         for service in CONSUMERS:
             group = platform.settings[service].consumer_group
+            topic = topic_for(
+                ApplicationReceived.event_type, platform.runtime(service).owner_agency
+            )
             for partition in range(PARTITIONS):
-                place = f"group={group} topic={CASE_TOPIC} partition={partition} offset="
+                place = f"group={group} topic={topic} partition={partition} offset="
                 assert any(place in m for m in skipped), place
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import InterventionsDecided
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.events import envelope_of
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_threat_assessments import assessment, known_case
@@ -82,7 +82,7 @@ async def test_opening_is_refused_with_exactly_the_unmet_conditions_until_all_ho
     assert opened.json()["status"] == "open"
     assert (await threat.post(path, json=ANSWERS)).status_code == 409
     where = f"WHERE event_type = 'threat.police_case_opened' AND key = '{case_id}'"
-    assert await count_rows(platform.runtime("threat"), "outbox", where) == 1
+    assert await count_events(platform.runtime("threat"), where) == 1
 
 
 async def test_a_person_with_no_threat_does_not_meet_the_definition(
@@ -131,7 +131,7 @@ async def test_a_follow_up_hit_is_reported_as_a_relapse_and_blocks_a_completed_e
     assert recorded.json()["relapse"] is True
     runtime = embedded_platform.runtime("threat")
     where = f"WHERE event_type = 'relapse.reported' AND key = '{case_id}'"
-    assert await count_rows(runtime, "outbox", where) == 1
+    assert await count_events(runtime, where) == 1
     assert completion.status_code == 422
     assert _unmet(completion) == ["relapse"]
 

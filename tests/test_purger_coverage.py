@@ -3,8 +3,9 @@
 and a service whose purgers would remove its own agency's records does not start.
 
 What a service can receive is read from the code and the policy data, not from a list
-kept by hand: the events it consumes or observes, the agency that publishes each (the
-owner of its topic in deploy/kafka/topics.yaml), the categories of each event's fields
+kept by hand: the events it consumes or observes, the agencies that publish each
+(``events.export.publishers_of``, held to the services' sources by
+tests/test_compose_stack.py), the categories of each event's fields
 (policies/data/catalogue.json), and the receiving agency's cell for each category
 (policies/data/matrix.json).
 """
@@ -17,7 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import yaml
 
 from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.event_gate import service_caller
@@ -27,14 +27,13 @@ from avhopp_shared.access.purge import (
     nothing_kept,
     withdrawal_handler,
 )
+from avhopp_shared.events.export import publishers_of
 from avhopp_shared.events.registry import EVENT_TYPES
-from avhopp_shared.events.topics import topic_for
 from avhopp_shared.platform import SERVICES
 from avhopp_shared.policy.bundle import default_policies_dir
 from avhopp_shared.service_app import ServiceDefinition, service_runtime
 from tests.fixtures.platform import platform_settings
 
-TOPICS_FILE = Path(__file__).parents[1] / "deploy" / "kafka" / "topics.yaml"
 #: The cells a consent opens: what arrives through them, a withdrawal must reach.
 #: (``team`` is a named need-to-know team, not a consent; ``own`` is never received.)
 CONSENT_CELLS = frozenset({"consent", "own_or_consent", "decided"})
@@ -52,7 +51,6 @@ def _received_under_consent(
     definitions: dict[str, ServiceDefinition],
 ) -> dict[str, dict[str, set[str]]]:
     """Service → category it can receive under a consent → the agencies it comes from."""
-    topic_owner = {t["name"]: t["owner"] for t in yaml.safe_load(TOPICS_FILE.read_text())["topics"]}
     matrix = json.loads((default_policies_dir() / "data" / "matrix.json").read_text())["matrix"]
     catalogue = platform_catalogue()
     found: dict[str, dict[str, set[str]]] = {}
@@ -64,15 +62,14 @@ def _received_under_consent(
         # them and is never purged; an observer of an access event keeps more (follow-up
         # notes police's threat level on its timeline), so it counts.
         for event_type in {*definition.consumes, *definition.observes}:
-            sender = definitions[topic_owner[topic_for(event_type)]].owner_agency
-            if sender == agency:
-                continue  # between services of one agency: the agency's own records
-            model = EVENT_TYPES[event_type]
-            for field in model.model_fields:
-                category = catalogue.category_of(model, field)
-                assert category is not None, f"{model.__name__}.{field} has no category"
-                if matrix[category][agency] in CONSENT_CELLS:
-                    received.setdefault(category, set()).add(sender)
+            for sender in publishers_of(event_type) - {agency}:
+                # (Between services of one agency: the agency's own records.)
+                model = EVENT_TYPES[event_type]
+                for field in model.model_fields:
+                    category = catalogue.category_of(model, field)
+                    assert category is not None, f"{model.__name__}.{field} has no category"
+                    if matrix[category][agency] in CONSENT_CELLS:
+                        received.setdefault(category, set()).add(sender)
     return found
 
 

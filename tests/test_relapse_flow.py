@@ -4,7 +4,7 @@ services as a task for an individual assessment, whose outcome is recorded (step
 from __future__ import annotations
 
 from tests.fixtures.consents import consent_social_to_police_records
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import HOUSING, PROVIDER_CLIENT, commission, report
@@ -71,7 +71,7 @@ async def test_a_relapse_and_an_incident_become_assessments_whose_outcomes_are_r
     assert continued.json()["outcome"] == "continue"
     assert "security" in str(security["reason"])
     where = f"WHERE key = '{case_id}' AND event_type = 'social.individual_assessment_made'"
-    assert await count_rows(platform.runtime("social"), "outbox", where) == 2
+    assert await count_events(platform.runtime("social"), where) == 2
 
 
 async def test_a_task_that_is_no_assessment_takes_no_outcome(

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 import avhopp_shared.municipal_responsibility as municipal_responsibility
 from avhopp_shared.municipal_responsibility import today_in_sweden
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_social_municipality import social_case
@@ -211,9 +211,8 @@ async def test_the_residence_is_recorded_once_and_the_case_moves_only_by_a_trans
     assert police.status_code == 200, police.text
     assert police.json()["residence_municipality"] == MALMO
     assert (lund_write.status_code, malmo_write.status_code) == (403, 201)
-    recorded = await count_rows(
+    recorded = await count_events(
         embedded_platform.runtime("social"),
-        "outbox",
         f"WHERE key = '{case_id}' AND event_type = 'responsibility.recorded'",
     )
     assert recorded == 0

@@ -160,7 +160,9 @@ async def test_unsent_responsibility_events_leave_the_topic_police_read_on_migra
                         "published": published_at,
                     },
                 )
-        await _upgrade(engine, "social", "head")
+        # 0021 alone: 0022 then splits whatever is unsent per receiving agency
+        # (tests/test_outbox_audience_migration.py).
+        await _upgrade(engine, "social", "0021")
         async with engine.connect() as connection:
             after = (
                 await connection.execute(

@@ -16,6 +16,7 @@ from sqlalchemy import Table, select
 
 from avhopp_shared.access import audit
 from avhopp_shared.access.tables import AuditEntryRow
+from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.municipalities import all_municipalities
 from avhopp_shared.service_app import ServiceRuntime
@@ -61,7 +62,12 @@ async def _placed_case(platform: RunningPlatform, town: str, network: str) -> st
 
 
 async def _alerts(runtime: ServiceRuntime, case_id: str) -> list[dict[str, Any]]:
-    query = select(_outbox.c.payload).where(_outbox.c.event_type == ALERT, _outbox.c.key == case_id)
+    # Social services' copy: the alert is for the case's owner.
+    query = select(_outbox.c.payload).where(
+        _outbox.c.event_type == ALERT,
+        _outbox.c.key == case_id,
+        _outbox.c.topic == topic_for(ALERT, "social"),
+    )
     async with runtime.engine.connect() as connection:
         payloads = (await connection.execute(query)).scalars().all()
     return [json.loads(payload)["data"] for payload in payloads]

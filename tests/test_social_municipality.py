@@ -105,14 +105,21 @@ async def test_a_transfer_hands_the_case_to_the_new_municipality_from_its_effect
         payloads = (
             await connection.execute(
                 text(
-                    "SELECT payload FROM outbox WHERE key = :case "
-                    "AND event_type = 'responsibility.transferred'"
+                    "SELECT topic, payload FROM outbox WHERE key = :case "
+                    "AND event_type = 'responsibility.transferred' ORDER BY topic"
                 ),
                 {"case": case_id},
             )
         ).all()
-    assert len(payloads) == 1
-    data = EventEnvelope.from_json_bytes(bytes(payloads[0][0])).data
+    # Police's copy carries neither where to nor the decision (only the team reads it).
+    assert [topic for topic, _ in payloads] == [
+        "avhopp.for-police.responsibility",
+        "avhopp.for-social.responsibility",
+    ]
+    police_copy = EventEnvelope.from_json_bytes(bytes(payloads[0][1])).data
+    assert "to_municipality" not in police_copy and "from_municipality" not in police_copy
+    payloads = payloads[1:]
+    data = EventEnvelope.from_json_bytes(bytes(payloads[0][1])).data
     assert (data["effective_on"], data["to_municipality"]) == (today, LUND)
     assert after_lund.status_code == 201, after_lund.text
     assert after_malmo.status_code == 403

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import utcnow
-from tests.fixtures.database import count_rows
+from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 
@@ -40,7 +40,7 @@ async def known_case(platform: RunningPlatform) -> str:
 
 async def _events(platform: RunningPlatform, event_type: str, case_id: str) -> int:
     where = f"WHERE event_type = '{event_type}' AND key = '{case_id}'"
-    return await count_rows(platform.runtime("threat"), "outbox", where)
+    return await count_events(platform.runtime("threat"), where)
 
 
 async def test_police_record_an_assessment_and_a_reassessment_as_versions_with_level_events(

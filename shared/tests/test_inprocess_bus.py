@@ -13,7 +13,7 @@ from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.events.envelope import EventEnvelope
 from tests.fixtures.events import application_envelope
 
-TOPIC = "avhopp.case"
+TOPIC = "avhopp.for-police.case"
 
 
 def _record(case_id: str) -> OutboundRecord:

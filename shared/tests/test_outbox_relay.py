@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from avhopp_shared.access.catalogue import platform_catalogue
+from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
 from avhopp_shared.bus.base import BusUnavailable
 from avhopp_shared.db.engine import session_factory
 from avhopp_shared.events.envelope import EventEnvelope
@@ -15,12 +17,23 @@ from avhopp_shared.uow import UnitOfWork
 from shared.tests.fakes import RecordingBus
 from tests.fixtures.events import application_received
 
+#: The relay does not look into what it publishes: one copy of each event keeps
+#: these tests to the order of events (the first one publishes every copy).
+ONE_COPY = EventAudiences(platform_audiences().engine, platform_catalogue(), audiences=["social"])
+
 
 async def _emit(
-    engine: AsyncEngine, case_ids: list[str], on_commit: Callable[[], None] = lambda: None
+    engine: AsyncEngine,
+    case_ids: list[str],
+    on_commit: Callable[[], None] = lambda: None,
+    audiences: EventAudiences | None = ONE_COPY,
 ) -> None:
     uow = UnitOfWork(
-        session_factory(engine), source="/avhopp/test", acting_agency="social", on_commit=on_commit
+        session_factory(engine),
+        source="/avhopp/test",
+        acting_agency="social",
+        on_commit=on_commit,
+        audiences=audiences,
     )
     async with uow:
         for case_id in case_ids:
@@ -44,16 +57,25 @@ async def test_rows_are_published_in_commit_order_with_the_case_id_as_key(
     engine: AsyncEngine,
 ) -> None:
     bus = RecordingBus()
-    await _emit(engine, ["a", "b", "a", "c"])
+    await _emit(engine, ["a", "b", "a", "c"], audiences=platform_audiences())
 
     relay = OutboxRelay(engine, bus, name="t")
     published = await relay.publish_pending()
     await relay.stop()
 
-    assert published == 4
-    assert [r.key for r in bus.published] == ["a", "b", "a", "c"]
-    assert _cases(bus) == ["a", "b", "a", "c"]
-    assert {r.topic for r in bus.published} == {"avhopp.case"}
+    # One copy per receiving agency, each agency's on its own topic, and on
+    # each topic the events in the order they were committed.
+    assert published == 8
+    for topic in ("avhopp.for-police.case", "avhopp.for-social.case"):
+        on_topic = [r for r in bus.published if r.topic == topic]
+        assert [r.key for r in on_topic] == ["a", "b", "a", "c"]
+        assert [EventEnvelope.from_json_bytes(r.value).subject for r in on_topic] == [
+            "a",
+            "b",
+            "a",
+            "c",
+        ]
+    assert {r.topic for r in bus.published} == {"avhopp.for-police.case", "avhopp.for-social.case"}
     assert await _unpublished(engine) == 0
 
 

@@ -41,7 +41,7 @@ from tests.fixtures.events import application_envelope, application_received
 from tests.fixtures.postgres import CreateDatabases
 
 GROUP = "avhopp.test"
-TOPIC = topic_for(ApplicationReceived.event_type)
+TOPIC = topic_for(ApplicationReceived.event_type, "police")
 # Short group timeouts: on Tansu a new group's first join takes about half the
 # session timeout.
 FAST_GROUPS: dict[str, Any] = {

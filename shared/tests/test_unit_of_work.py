@@ -16,7 +16,9 @@ def _uow(engine: AsyncEngine) -> UnitOfWork:
 
 async def _outbox_rows(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
-        return int(await connection.scalar(text("SELECT count(*) FROM outbox")) or 0)
+        return int(
+            await connection.scalar(text("SELECT count(DISTINCT event_id) FROM outbox")) or 0
+        )
 
 
 async def test_an_inner_block_joins_the_outer_transaction_and_only_the_outer_exit_ends_it(

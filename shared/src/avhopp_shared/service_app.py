@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.catalogue import platform_catalogue
+from avhopp_shared.access.event_audiences import EventAudiences
 from avhopp_shared.access.event_gate import event_gate, gated_observer, service_caller
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
@@ -32,7 +33,7 @@ from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.registry import EVENT_TYPES
-from avhopp_shared.events.topics import topic_for
+from avhopp_shared.events.topics import AUDIENCES, topic_for
 from avhopp_shared.heap import startup_objects_frozen
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
 from avhopp_shared.messaging.relay import OutboxRelay
@@ -78,6 +79,7 @@ class ServiceRuntime:
     consumer: InboxConsumer | None
     policy: PolicyEngine
     gate: DisclosureGate
+    audiences: EventAudiences
 
     def new_uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -85,11 +87,14 @@ class ServiceRuntime:
             source=self.settings.source_uri,
             acting_agency=self.owner_agency,
             on_commit=self.relay.notify,
+            audiences=self.audiences,
         )
 
 
 def _all_topics() -> list[str]:
-    return sorted({topic_for(event_type) for event_type in EVENT_TYPES})
+    return sorted(
+        {topic_for(event_type, audience) for event_type in EVENT_TYPES for audience in AUDIENCES}
+    )
 
 
 @asynccontextmanager
@@ -121,6 +126,7 @@ async def service_runtime(
         None,
         policy,
         gate,
+        EventAudiences(policy, platform_catalogue()),
     )
     try:
         if settings.should_auto_migrate:
@@ -148,7 +154,9 @@ async def service_runtime(
                 own_source=settings.source_uri,
                 own_agency=definition.owner_agency,
             )
-            topics = sorted({topic_for(t) for t in handlers})
+            # Only the agency's own copies: what another agency's services
+            # may not receive never reaches this consumer group.
+            topics = sorted({topic_for(t, definition.owner_agency) for t in handlers})
             bus.subscribe(settings.consumer_group, topics, runtime.consumer)
         if shared_bus is None:
             await bus.start()

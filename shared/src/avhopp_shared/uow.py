@@ -14,9 +14,9 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.trace import current_traceparent
 
@@ -31,10 +31,12 @@ class UnitOfWork:
         source: str,
         acting_agency: str,
         on_commit: Callable[[], None] = lambda: None,
+        audiences: EventAudiences | None = None,
     ) -> None:
         self._sessions = sessions
         self._source = source
         self.acting_agency = acting_agency
+        self._audiences = audiences
         self._on_commit = on_commit
         self._session: AsyncSession | None = None
         self._outbox_rows: list[dict[str, object]] = []
@@ -75,6 +77,12 @@ class UnitOfWork:
             await session.close()
 
     def emit(self, payload: EventPayload, *, case_id: str) -> EventEnvelope:
+        """Write ``payload`` to the outbox, one copy per receiving agency; the whole event back.
+
+        Each copy is what its agency may receive (access.event_audiences); a
+        policy fault raises here, before anything is written.
+        """
+        audiences = self._audiences or platform_audiences()
         envelope = EventEnvelope(
             source=self._source,
             type=payload.event_type,
@@ -84,17 +92,19 @@ class UnitOfWork:
             traceparent=current_traceparent.get(),
             data=payload.model_dump(mode="json"),
         )
-        self._outbox_rows.append(
-            {
-                "event_id": envelope.id,
-                "topic": topic_for(envelope.type),
-                "key": case_id,
-                "event_type": envelope.type,
-                "payload": envelope.to_json_bytes(),
-                "created_at": envelope.time,
-                "attempts": 0,
-            }
-        )
+        copies = audiences.copies(payload, envelope.data, self.acting_agency)
+        for copy in copies:
+            self._outbox_rows.append(
+                {
+                    "event_id": envelope.id,
+                    "topic": copy.topic,
+                    "key": case_id,
+                    "event_type": envelope.type,
+                    "payload": copy.of(envelope).to_json_bytes(),
+                    "created_at": envelope.time,
+                    "attempts": 0,
+                }
+            )
         return envelope
 
     async def commit(self) -> None:

@@ -70,11 +70,19 @@ class EventEnvelope(BaseModel):
     acting_agency: str = Field(alias="actingagency")
     traceparent: str | None = None
     tracestate: str | None = None
+    #: The categories the publisher left out of this copy, space-separated (a
+    #: CloudEvents extension is a string): the fields of these are absent from
+    #: ``data`` on purpose (access.event_audiences). Absent on a whole copy.
+    withheld: str | None = Field(default=None, pattern=r"^[a-z_]+( [a-z_]+)*$")
     data: dict[str, Any]
 
     @property
     def case_id(self) -> str:
         return self.subject
+
+    @property
+    def withheld_categories(self) -> frozenset[str]:
+        return frozenset(self.withheld.split()) if self.withheld else frozenset()
 
     def to_json_bytes(self) -> bytes:
         return self.model_dump_json(by_alias=True, exclude_none=True).encode()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from pydantic import create_model
+
+from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
@@ -93,10 +97,44 @@ class UnknownEventType(ValueError):
 
 
 def parse_payload(envelope: EventEnvelope) -> EventPayload:
+    """The payload, validated; for a copy cut by its publisher, the fields it holds.
+
+    A copy that names withheld categories (access.event_audiences) may lack the
+    fields of those, and of those only: they are absent from the payload
+    returned (reading one raises), as from one the consuming gate cut.
+    """
     model = EVENT_TYPES.get(RENAMED_EVENT_TYPES.get(envelope.type, envelope.type))
     if model is None:
         raise UnknownEventType(envelope.type)
-    return model.model_validate(envelope.data)
+    withheld = envelope.withheld_categories
+    if not withheld:
+        return model.model_validate(envelope.data)
+    catalogue = platform_catalogue()
+    for name in model.model_fields.keys() - envelope.data.keys():
+        required = model.model_fields[name].is_required()
+        if required and catalogue.category_of(model, name) not in withheld:
+            raise ValueError(
+                f"{envelope.type}: {name} is missing, and its category is not withheld"
+            )
+    # Keyed by the model's own fields only (at most one model per subset of them);
+    # a key of anything else is refused by validation, as in a whole payload.
+    fields = frozenset(envelope.data.keys() & model.model_fields.keys())
+    present = _copy_model(model, fields).model_validate(envelope.data)
+    return model.model_construct(**{name: getattr(present, name) for name in envelope.data})
+
+
+@cache
+def _copy_model(model: type[EventPayload], fields: frozenset[str]) -> type[EventPayload]:
+    """``model`` with only ``fields``, each validated as ``model`` validates it."""
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        model.__name__,
+        __base__=EventPayload,
+        **{
+            name: (info.annotation, info)
+            for name, info in model.model_fields.items()
+            if name in fields
+        },
+    )
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

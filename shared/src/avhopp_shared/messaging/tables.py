@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -12,10 +21,14 @@ from avhopp_shared.events.envelope import EVENT_ID_LENGTH, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):
-    """An event written in the same transaction as the state change that caused it."""
+    """An event written in the same transaction as the state change that caused it:
+    one row per receiving agency, each on that agency's topic (access.event_audiences)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_unpublished", "published_at", "id"),
+        UniqueConstraint("event_id", "topic", name="uq_outbox_event_topic"),
+    )
 
     # BigInteger on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite: the id is
     # the commit-independent publication order within one service.
@@ -23,7 +36,7 @@ class OutboxMessage(SQLModel, table=True):
         default=None,
         sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
     )
-    event_id: str = Field(sa_column=Column(String(EVENT_ID_LENGTH), nullable=False, unique=True))
+    event_id: str = Field(sa_column=Column(String(EVENT_ID_LENGTH), nullable=False))
     topic: str = Field(sa_column=Column(String(200), nullable=False))
     key: str = Field(sa_column=Column(String(100), nullable=False))
     event_type: str = Field(sa_column=Column(String(200), nullable=False))

@@ -17,6 +17,7 @@ from starlette.types import Send
 
 from avhopp_shared.bus.base import BusUnavailable
 from avhopp_shared.errors import Conflict, InvalidInput, NotFound
+from avhopp_shared.policy.engine import PolicyError
 from avhopp_shared.web.allowed_methods import allowed_methods
 
 PROBLEM_JSON = "application/problem+json"
@@ -220,13 +221,15 @@ def install_problem_handlers(app: FastAPI) -> None:
             503,
             "service-unavailable",
             "Service temporarily unavailable",
-            "A storage or messaging component failed; nothing was stored. Retry later.",
+            "A storage, messaging or policy component failed; nothing was stored. Retry later.",
         )
 
     # SQLAlchemyError covers DBAPIError (lost connections, constraint faults).
     for infrastructure_error in (
         SQLAlchemyError,
         BusUnavailable,
+        # The policy gave no answer where a write needs one (an event's copies).
+        PolicyError,
         OSError,
         TimeoutError,
     ):

@@ -1,0 +1,110 @@
+"""Each receiving agency's copy of an event: what the owner lets leave it.
+
+ARCHITECTURE.md, "Every exchange is a disclosure": the owner filters before
+data leaves it, and nothing downstream has to be trusted to discard what it
+should never have received. Every event is written to the outbox once per
+receiving agency (``events.topics.AUDIENCES``), each copy on that agency's own
+topic. The publishing agency's own services get the whole event; another
+agency's copy keeps only the fields whose category the policy says its
+services could ever be granted (``data.avhopp.access.receivable``), and names
+the categories it left out in the envelope's ``withheld`` attribute. What is
+left is then decided by consent, and audited, by the consuming service's gate
+(``access.event_gate``), which keeps the consent state that changes by the
+minute; the matrix, which a copy is cut by, changes only with the policy.
+
+Fail closed: when the policy gives no answer, no copy is written and the
+whole change is refused (``PolicyError``, answered 503 and rolled back).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from avhopp_shared.access.catalogue import Catalogue, platform_catalogue
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.topics import AUDIENCES, topic_for
+from avhopp_shared.policy.engine import PolicyEngine, PolicyError
+
+RECEIVABLE_RULE = "data.avhopp.access.receivable"
+
+
+@dataclass(frozen=True, slots=True)
+class EventCopy:
+    """One receiving agency's copy: its topic, its data, the categories left out of it."""
+
+    audience: str
+    topic: str
+    data: dict[str, Any]
+    withheld: tuple[str, ...]
+
+    def of(self, envelope: EventEnvelope) -> EventEnvelope:
+        """``envelope`` (the whole event) as this copy: its data, naming what it left out."""
+        return envelope.model_copy(
+            update={"data": self.data, "withheld": " ".join(self.withheld) or None}
+        )
+
+
+class EventAudiences:
+    def __init__(
+        self,
+        engine: PolicyEngine,
+        catalogue: Catalogue,
+        audiences: Sequence[str] = AUDIENCES,
+    ) -> None:
+        self._engine = engine
+        self._catalogue = catalogue
+        self._audiences = tuple(audiences)
+        # {(policy revision, agency): categories}: the matrix changes only with
+        # the policy, so one question per agency and revision.
+        self._receivable: dict[tuple[str, str], frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> PolicyEngine:
+        return self._engine
+
+    def copies(
+        self, payload: EventPayload, data: Mapping[str, Any], publisher: str
+    ) -> list[EventCopy]:
+        """One copy of ``data`` (a JSON dump of ``payload``) per receiving agency."""
+        model = type(payload)
+        copies = []
+        for audience in self._audiences:
+            topic = topic_for(payload.event_type, audience)
+            if audience == publisher:
+                copies.append(EventCopy(audience, topic, dict(data), ()))
+                continue
+            receivable = self.receivable(audience)
+            kept = self._catalogue.keep(model, data, set(receivable))
+            left_out = self._catalogue.categories_in(model, data) - receivable
+            copies.append(EventCopy(audience, topic, kept, tuple(sorted(left_out))))
+        return copies
+
+    def receivable(self, agency: str) -> frozenset[str]:
+        """The categories ``agency``'s services may receive in another agency's events."""
+        revision = str(self._engine.revision)
+        key = (revision, agency)
+        found = self._receivable.get(key)
+        if found is not None:
+            return found
+        answer = self._engine.evaluate(RECEIVABLE_RULE, {"agency": agency})
+        if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
+            raise PolicyError(f"{RECEIVABLE_RULE} for {agency!r} is not a list of categories")
+        found = frozenset(answer)
+        with self._lock:
+            self._receivable[key] = found
+        return found
+
+
+@cache
+def platform_audiences() -> EventAudiences:
+    """The platform's policy and catalogue, for a unit of work not given others."""
+    from avhopp_shared.security_wiring import policy_engine
+    from avhopp_shared.settings import ServiceSettings
+
+    return EventAudiences(policy_engine(ServiceSettings()), platform_catalogue())
