@@ -34,6 +34,7 @@ from avhopp_shared.bus.base import Bus, OutboundRecord
 from avhopp_shared.bus.kafka import KafkaBus
 from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.inbox import InboxConsumer
 from bench import machine_cpu
 from bench.stats import summarize
@@ -307,25 +308,35 @@ async def isolated_costs(platform: RunningPlatform, *, samples: int = 100) -> di
     await timed("post_application", "POST /applications, relay stopped", post)
     async with intake.engine.connect() as connection:
         rows = await connection.execute(
-            text("SELECT payload FROM outbox WHERE published_at IS NULL ORDER BY id")
+            text("SELECT topic, payload FROM outbox WHERE published_at IS NULL ORDER BY id")
         )
-        envelopes = [EventEnvelope.from_json_bytes(bytes(row[0])) for row in rows]
-    consumers: dict[str, InboxConsumer] = {}
+        # Each agency's copies, as its services' consumers get them from its topics.
+        copies: dict[str, list[EventEnvelope]] = {}
+        for topic, payload in rows:
+            copies.setdefault(topic, []).append(EventEnvelope.from_json_bytes(bytes(payload)))
+    consumers: dict[str, tuple[InboxConsumer, list[EventEnvelope]]] = {}
     for service in CONSUMING_SERVICES:
-        consumer = platform.runtime(service).consumer
-        assert consumer is not None
-        consumers[service] = consumer
+        runtime = platform.runtime(service)
+        assert runtime.consumer is not None
+        own = copies[topic_for(ApplicationReceived.event_type, runtime.owner_agency)]
+        consumers[service] = (runtime.consumer, own)
 
-    for service, consumer in consumers.items():
+    for service, (consumer, envelopes) in consumers.items():
 
-        async def consume(index: int, consumer: InboxConsumer = consumer) -> None:
+        async def consume(
+            index: int,
+            consumer: InboxConsumer = consumer,
+            envelopes: list[EventEnvelope] = envelopes,
+        ) -> None:
             await consumer(envelopes[index % len(envelopes)])
 
         await timed(f"{service}_consumer", f"{service} inbox + effect, alone", consume)
 
     # The same events again: the inbox finds them and does nothing else.
+    threat, threat_copies = consumers["threat"]
+
     async def duplicate(index: int) -> None:
-        await consumers["threat"](envelopes[index % len(envelopes)])
+        await threat(threat_copies[index % len(threat_copies)])
 
     await timed("threat_duplicate", "threat inbox, already processed (lookup only)", duplicate)
     return figures

@@ -65,20 +65,28 @@ def _environment(
     return env
 
 
+def _log_of(var_dir: Path, name: str) -> Path:
+    return var_dir / f"{name}.log"
+
+
 @contextmanager
-def _services(env: Mapping[str, str]) -> Iterator[list[subprocess.Popen[bytes]]]:
+def _services(env: Mapping[str, str], var_dir: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Each service in a process of its own, its log in ``var_dir`` (warnings and errors)."""
+    logs = [_log_of(var_dir, name).open("wb") for name in SERVICES]
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", f"avhopp_{name}", "serve"],
             env=dict(env),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
         )
-        for name in SERVICES
+        for name, log in zip(SERVICES, logs, strict=True)
     ]
     try:
         yield processes
     finally:
+        for log in logs:
+            log.close()
         for process in processes:
             process.terminate()
         for process in processes:
@@ -89,9 +97,11 @@ def _services(env: Mapping[str, str]) -> Iterator[list[subprocess.Popen[bytes]]]
                 process.wait()
 
 
-async def _ready(client: httpx.AsyncClient, ports: Mapping[str, int], limit_s: float) -> None:
+async def _ready(
+    client: httpx.AsyncClient, ports: Mapping[str, int], var_dir: Path, limit_s: float
+) -> None:
     deadline = time.monotonic() + limit_s
-    for port in ports.values():
+    for name, port in ports.items():
         while True:
             try:
                 if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
@@ -99,7 +109,8 @@ async def _ready(client: httpx.AsyncClient, ports: Mapping[str, int], limit_s: f
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"service on port {port} never became ready")
+                tail = _log_of(var_dir, name).read_text(errors="replace").splitlines()[-5:]
+                raise RuntimeError(f"{name} (port {port}) never became ready: {tail}")
             await asyncio.sleep(0.1)
 
 
@@ -153,7 +164,7 @@ async def _run(
         if not future.done():
             future.set_result(time.perf_counter())
 
-    with _services(_environment(database_urls, bootstrap, ports, var_dir)) as processes:
+    with _services(_environment(database_urls, bootstrap, ports, var_dir), var_dir) as processes:
         groups = {
             "services": [process.pid for process in processes],
             "bench client": [os.getpid()],
@@ -162,7 +173,7 @@ async def _run(
         async with httpx.AsyncClient(
             timeout=30, headers={"Authorization": f"Bearer {token}"}
         ) as client:
-            await _ready(client, ports, limit_s=120)
+            await _ready(client, ports, var_dir, limit_s=120)
             listener = await asyncpg.connect(threat_dsn)
             try:
                 await listener.execute(NOTIFY_TRIGGER)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from avhopp_shared.access.event_audiences import platform_audiences
 from avhopp_shared.db.engine import create_engine
 from avhopp_shared.events.envelope import EventEnvelope
 from tests.fixtures.postgres import CreateDatabases
@@ -133,3 +134,17 @@ async def test_unsent_events_are_split_into_one_copy_per_agency_on_postgresql(
     create_pg_databases: CreateDatabases,
 ) -> None:
     _assert_split(await _split(create_engine(create_pg_databases(["social"])["social"])))
+
+
+async def test_the_split_reads_no_service_settings_so_a_deployed_service_migrates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a deployed service runs its migrations: its settings need a database URL
+    # under its own prefix, so settings of no service cannot be read at all.
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "production")
+    monkeypatch.delenv("AVHOPP_DATABASE_URL", raising=False)
+    platform_audiences.cache_clear()
+    try:
+        _assert_split(await _split(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'split.db'}")))
+    finally:
+        platform_audiences.cache_clear()

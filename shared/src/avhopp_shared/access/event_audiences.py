@@ -28,7 +28,9 @@ from avhopp_shared.access.catalogue import Catalogue, platform_catalogue
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.topics import AUDIENCES, topic_for
+from avhopp_shared.policy.bundle import load_bundle
 from avhopp_shared.policy.engine import PolicyEngine, PolicyError
+from avhopp_shared.policy.regorus_engine import RegorusEngine
 
 RECEIVABLE_RULE = "data.avhopp.access.receivable"
 
@@ -103,8 +105,8 @@ class EventAudiences:
 
 @cache
 def platform_audiences() -> EventAudiences:
-    """The platform's policy and catalogue, for a unit of work not given others."""
-    from avhopp_shared.security_wiring import policy_engine
-    from avhopp_shared.settings import ServiceSettings
-
-    return EventAudiences(policy_engine(ServiceSettings()), platform_catalogue())
+    """The policies in ``policies/``, evaluated in process, for what has no service's
+    engine at hand (a migration, the event contract, a unit of work built without
+    one): it reads no service settings, which a migration runs before, and never
+    depends on a running OPA server."""
+    return EventAudiences(RegorusEngine(load_bundle()), platform_catalogue())

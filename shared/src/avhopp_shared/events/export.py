@@ -25,12 +25,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from avhopp_shared.access.catalogue import Catalogue, nested_model, platform_catalogue
-from avhopp_shared.access.event_audiences import EventAudiences
+from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.registry import EVENT_TYPES, json_schemas
 from avhopp_shared.events.topics import AUDIENCES, audience_prefix, family_of, topic_for
-from avhopp_shared.policy.bundle import load_bundle
-from avhopp_shared.policy.regorus_engine import RegorusEngine
 
 #: The agency whose services publish each event family: the publishing
 #: service's ``owner_agency`` (services/*/app.py), which the unit of work
@@ -61,12 +59,6 @@ def publishers_of(event_type: str) -> frozenset[str]:
             f"{event_type}: no publisher known for family {family!r} (FAMILY_PUBLISHERS)"
         )
     return frozenset({FAMILY_PUBLISHERS[family]})
-
-
-def platform_event_audiences() -> EventAudiences:
-    """The policy in ``policies/``, evaluated in process: the contract never depends on
-    a running OPA server or on a service's settings."""
-    return EventAudiences(RegorusEngine(load_bundle()), platform_catalogue())
 
 
 def audience_payload_schema(
@@ -216,7 +208,7 @@ def _copy_description(audience: str, withheld: tuple[str, ...], publishers: froz
 
 
 def asyncapi_document(audiences: EventAudiences | None = None) -> dict[str, Any]:
-    audiences = audiences or platform_event_audiences()
+    audiences = audiences or platform_audiences()
     catalogue = platform_catalogue()
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
