@@ -1,4 +1,5 @@
-"""``python -m avhopp_<service> serve|migrate|verify-audit``: the same entry point for every service."""
+"""``python -m avhopp_<service> serve|migrate|verify-audit|replay-dead-letters``: the same
+entry point for every service."""
 
 from __future__ import annotations
 
@@ -10,18 +11,26 @@ import uvicorn
 from fastapi import FastAPI
 
 from avhopp_shared.access import audit
+from avhopp_shared.access.catalogue import platform_catalogue
+from avhopp_shared.access.event_audiences import EventAudiences
+from avhopp_shared.access.gate import DisclosureGate
+from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
 from avhopp_shared.logging_setup import configure_logging
-from avhopp_shared.service_app import ServiceDefinition
+from avhopp_shared.security_wiring import policy_engine
+from avhopp_shared.service_app import ServiceDefinition, build_consumer
 from avhopp_shared.settings import ServiceSettings
+from avhopp_shared.uow import UnitOfWork
 
 
 def main(
     definition_factory: Callable[[], ServiceDefinition], app_factory: Callable[[], FastAPI]
 ) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["serve", "migrate", "verify-audit"])
+    parser.add_argument(
+        "command", choices=["serve", "migrate", "verify-audit", "replay-dead-letters"]
+    )
     args = parser.parse_args()
     definition = definition_factory()
     settings = definition.settings
@@ -31,6 +40,8 @@ def main(
         return
     if args.command == "verify-audit":
         raise SystemExit(asyncio.run(verify_audit(definition.settings)))
+    if args.command == "replay-dead-letters":
+        raise SystemExit(asyncio.run(replay_dead_letters(definition)))
     uvicorn.run(
         app_factory(),
         host=settings.host,
@@ -64,3 +75,43 @@ async def verify_audit(settings: ServiceSettings) -> int:
         f"{report.problem} ({report.entries} entries checked)"
     )
     return 1
+
+
+async def replay_dead_letters(definition: ServiceDefinition) -> int:
+    """Apply the service's dead letters again, once their cause is fixed; exit status 0 =
+    none left failing.
+
+    Each goes through the consumer's inbox and gate as on delivery
+    (``InboxConsumer.replay_dead_letters``). The effects, and the events they
+    cause, are written to the service's database only: the service's own relay
+    publishes those events from its outbox when it next polls, so this opens
+    no bus (on the embedded platform another process's bus could not deliver).
+    """
+    settings = definition.settings
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        policy = policy_engine(settings)
+        sessions = session_factory(engine)
+        audiences = EventAudiences(policy, platform_catalogue())
+
+        def new_uow() -> UnitOfWork:
+            return UnitOfWork(
+                sessions,
+                source=settings.source_uri,
+                acting_agency=definition.owner_agency,
+                audiences=audiences,
+            )
+
+        gate = DisclosureGate(policy, platform_catalogue(), Owner(definition.owner_agency))
+        consumer = build_consumer(definition, new_uow, gate)
+        if consumer is None:
+            print(f"{settings.service_name}: consumes no events, so has no dead letters")
+            return 0
+        report = await consumer.replay_dead_letters()
+    finally:
+        await engine.dispose()
+    print(f"{settings.service_name}: {len(report.replayed)} dead letters replayed")
+    if report.failed:
+        print(f"{settings.service_name}: still set aside: {', '.join(report.failed)}")
+        return 1
+    return 0

@@ -7,7 +7,7 @@ problem+json, body limit, trace context, logs — is wired here once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +97,35 @@ def _all_topics() -> list[str]:
     )
 
 
+def build_consumer(
+    definition: ServiceDefinition, new_uow: Callable[[], UnitOfWork], gate: DisclosureGate
+) -> InboxConsumer | None:
+    """The service's consumer of other services' events; None for a service that hears none."""
+    if not definition.consumes and not definition.observes:
+        return None
+    settings = definition.settings
+    # A service that hears another's events also keeps the consent state its
+    # gate decides them by.
+    recipient = service_caller(settings.service_name, definition.owner_agency)
+    handlers = {
+        **ACCESS_HANDLERS,
+        ConsentWithdrawn.event_type: withdrawal_handler(gate, recipient, definition.purgers),
+        **definition.consumes,
+    }
+    for event_type, observer in definition.observes.items():
+        handlers[event_type] = _then(
+            handlers.get(event_type), gated_observer(gate, recipient, observer)
+        )
+    return InboxConsumer(
+        settings.consumer_group,
+        new_uow,
+        handlers,
+        event_gate(gate, recipient),
+        own_source=settings.source_uri,
+        own_agency=definition.owner_agency,
+    )
+
+
 @asynccontextmanager
 async def service_runtime(
     definition: ServiceDefinition, shared_bus: Bus | None = None
@@ -131,32 +160,13 @@ async def service_runtime(
     try:
         if settings.should_auto_migrate:
             await upgrade_to_head(engine, definition.migrations)
-        if definition.consumes or definition.observes:
-            # A service that hears another's events also keeps the consent
-            # state its gate decides them by.
-            recipient = service_caller(settings.service_name, definition.owner_agency)
-            handlers = {
-                **ACCESS_HANDLERS,
-                ConsentWithdrawn.event_type: withdrawal_handler(
-                    gate, recipient, definition.purgers
-                ),
-                **definition.consumes,
-            }
-            for event_type, observer in definition.observes.items():
-                handlers[event_type] = _then(
-                    handlers.get(event_type), gated_observer(gate, recipient, observer)
-                )
-            runtime.consumer = InboxConsumer(
-                settings.consumer_group,
-                runtime.new_uow,
-                handlers,
-                event_gate(gate, recipient),
-                own_source=settings.source_uri,
-                own_agency=definition.owner_agency,
-            )
+        runtime.consumer = build_consumer(definition, runtime.new_uow, gate)
+        if runtime.consumer is not None:
             # Only the agency's own copies: what another agency's services
             # may not receive never reaches this consumer group.
-            topics = sorted({topic_for(t, definition.owner_agency) for t in handlers})
+            topics = sorted(
+                {topic_for(t, definition.owner_agency) for t in runtime.consumer.event_types}
+            )
             bus.subscribe(settings.consumer_group, topics, runtime.consumer)
         if shared_bus is None:
             await bus.start()
