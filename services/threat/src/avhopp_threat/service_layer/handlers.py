@@ -24,8 +24,13 @@ from avhopp_threat.domain.assessment_task import (
 async def on_application_received(
     uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
 ) -> None:
+    """A pending assessment task, when the gate lets police know of the case and when it
+    arrived (``case_ref``). A consent covering another category alone (``identity``,
+    say) hands over no case reference: police then hold no task, as without any
+    consent, and the event is done with rather than failing on every delivery."""
     assert isinstance(payload, ApplicationReceived)
-    await TaskRepository(uow.session).add_new(request_assessment(payload, utcnow()))
+    if disclosed(payload, "case_id", "received_at", "out_of_hours"):
+        await TaskRepository(uow.session).add_new(request_assessment(payload, utcnow()))
 
 
 async def on_interventions_decided(
@@ -36,8 +41,10 @@ async def on_interventions_decided(
     recorded, and the condition stays unmet, as it should."""
     assert isinstance(payload, InterventionsDecided)
     if disclosed(payload, "decided_on", "intervention_types"):
+        # The case by the envelope's subject: a consent to ``decision_summary``
+        # without ``case_ref`` withholds the payload's case id.
         await PoliceRecords(uow.session).record_interventions_decided(
-            payload.case_id, payload.decided_on, payload.intervention_types
+            envelope.subject, payload.decided_on, payload.intervention_types
         )
 
 
