@@ -24,6 +24,7 @@ from sqlalchemy import text
 
 from avhopp_shared.access.catalogue import nested_model, platform_catalogue
 from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
+from avhopp_shared.access.event_gate import LEFT_OUT_BY_PUBLISHER
 from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
 from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.events.case_events import ApplicationReceived
@@ -251,3 +252,32 @@ def test_a_cut_copy_with_a_field_its_event_does_not_have_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="home_town"):
         parse_payload(envelope)
+
+
+async def test_the_audit_of_an_event_delivery_names_what_the_publisher_left_out(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # ACCESS.md, "Audit": every event delivered to another agency records which
+    # categories were disclosed and which withheld, wherever they were held back.
+    case_id = (await embedded_platform.submit(application_body())).json()["case_id"]
+    task = await embedded_platform.eventually("threat", f"/cases/{case_id}/threat-assessment-task")
+    assert task.status_code == 200
+
+    async with embedded_platform.runtime("threat").engine.connect() as connection:
+        disclosed, withheld = (
+            await connection.execute(
+                text(
+                    "SELECT disclosed, withheld FROM audit_log WHERE channel = 'event' "
+                    "AND resource = 'ApplicationReceived' AND case_id = :case"
+                ),
+                {"case": case_id},
+            )
+        ).one()
+
+    assert sorted(_json(disclosed)) == ["case_ref", "identity"]
+    assert _json(withheld) == {"application": LEFT_OUT_BY_PUBLISHER}
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as SQLite (text) or PostgreSQL (parsed) gives it back."""
+    return value if isinstance(value, dict | list) else json.loads(value)

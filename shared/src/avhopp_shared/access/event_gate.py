@@ -20,6 +20,9 @@ from avhopp_shared.messaging.inbox import EventGate, EventHandler
 from avhopp_shared.uow import UnitOfWork
 
 ACCESS_EVENT_TYPES = frozenset(ACCESS_HANDLERS)
+#: The reason audited for a category the publisher left out of this agency's copy
+#: (access.event_audiences): no grant could ever open it to this agency's services.
+LEFT_OUT_BY_PUBLISHER = "not receivable by this agency: left out by the publisher"
 
 
 def disclosed(payload: EventPayload, *names: str) -> bool:
@@ -97,6 +100,8 @@ async def _seen(
         channel="event",
         note=f"event {envelope.type} {envelope.id}",
         owner=Owner(envelope.acting_agency),
+        # What the publisher cut from this agency's copy was withheld too.
+        left_out=dict.fromkeys(envelope.withheld_categories, LEFT_OUT_BY_PUBLISHER),
     )
     if disclosure.nothing:
         return None

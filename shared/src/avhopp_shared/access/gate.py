@@ -73,9 +73,12 @@ class DisclosureGate:
         channel: str,
         note: str | None = None,
         owner: Owner | None = None,
+        left_out: Mapping[str, str] | None = None,
     ) -> Disclosure:
         """``owner`` is whoever holds ``item``: this service unless said otherwise
-        (an event consumed here is held by the agency that sent it)."""
+        (an event consumed here is held by the agency that sent it). ``left_out``:
+        categories the holder cut from ``item`` before it came here, with why; the
+        audit entry names them as withheld too (ACCESS.md, "Audit")."""
         disclosures = await self.disclose_all(
             uow,
             recipient=recipient,
@@ -84,6 +87,7 @@ class DisclosureGate:
             channel=channel,
             note=note,
             owner=owner,
+            left_out=left_out,
         )
         return disclosures[0]
 
@@ -98,6 +102,7 @@ class DisclosureGate:
         note: str | None = None,
         owner: Owner | None = None,
         owners: Sequence[Owner | None] | None = None,
+        left_out: Mapping[str, str] | None = None,
     ) -> list[Disclosure]:
         """One decision and one audit entry per (case id, item), in ``uow``'s transaction.
 
@@ -135,6 +140,10 @@ class DisclosureGate:
                 version=versions[case_id] if cacheable else None,
             )
             disclosures.append(disclosure)
+            if left_out:
+                record = replace(
+                    record, withheld=dict(sorted({**left_out, **record.withheld}.items()))
+                )
             records.append(replace(record, channel=channel, note=note))
             if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
                 alert_protected_location_read(
