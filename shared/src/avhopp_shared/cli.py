@@ -1,5 +1,5 @@
-"""``python -m avhopp_<service> serve|migrate|verify-audit|replay-dead-letters``: the same
-entry point for every service."""
+"""``python -m avhopp_<service> serve|migrate|verify-audit|replay-dead-letters|republish``:
+the same entry point for every service."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import update
 
 from avhopp_shared.access import audit
 from avhopp_shared.access.catalogue import platform_catalogue
@@ -17,7 +18,9 @@ from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.db.engine import create_engine, session_factory
 from avhopp_shared.db.migrate import upgrade_to_head
+from avhopp_shared.events.topics import AUDIENCES, audience_prefix
 from avhopp_shared.logging_setup import configure_logging
+from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.security_wiring import policy_engine
 from avhopp_shared.service_app import ServiceDefinition, build_consumer
 from avhopp_shared.settings import ServiceSettings
@@ -28,9 +31,16 @@ def main(
     definition_factory: Callable[[], ServiceDefinition], app_factory: Callable[[], FastAPI]
 ) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "command", choices=["serve", "migrate", "verify-audit", "replay-dead-letters"]
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="serve the API, consume and publish events")
+    commands.add_parser("migrate", help="bring the database schema to head")
+    commands.add_parser("verify-audit", help="check the audit chain; exit 1 if broken")
+    commands.add_parser("replay-dead-letters", help="apply the events set aside again")
+    again = commands.add_parser(
+        "republish", help="publish one of this service's events again to one agency"
     )
+    again.add_argument("event_id")
+    again.add_argument("--to", required=True, choices=AUDIENCES, dest="agency")
     args = parser.parse_args()
     definition = definition_factory()
     settings = definition.settings
@@ -42,6 +52,8 @@ def main(
         raise SystemExit(asyncio.run(verify_audit(definition.settings)))
     if args.command == "replay-dead-letters":
         raise SystemExit(asyncio.run(replay_dead_letters(definition)))
+    if args.command == "republish":
+        raise SystemExit(asyncio.run(republish(settings, args.event_id, args.agency)))
     uvicorn.run(
         app_factory(),
         host=settings.host,
@@ -114,4 +126,34 @@ async def replay_dead_letters(definition: ServiceDefinition) -> int:
     if report.failed:
         print(f"{settings.service_name}: still set aside: {', '.join(report.failed)}")
         return 1
+    return 0
+
+
+async def republish(settings: ServiceSettings, event_id: str, agency: str) -> int:
+    """Publish one of this service's events once more to ``agency``'s services; exit
+    status 0 = it will be.
+
+    For an event another agency's consumer set aside (README, "Events"): that
+    consumer keeps no data of it, so only its sender can send it again. The
+    agency's copy is marked unpublished, and the running service's relay
+    publishes it on its next poll, after what it published since; the
+    consumer's inbox then applies it once, and ``replay-dead-letters`` there
+    marks the letter done.
+    """
+    engine = create_engine(settings.resolved_database_url)
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    try:
+        async with engine.begin() as connection:
+            result = await connection.execute(
+                update(outbox)
+                .where(outbox.c.event_id == event_id)
+                .where(outbox.c.topic.startswith(audience_prefix(agency)))
+                .values(published_at=None, attempts=0, last_error=None)
+            )
+    finally:
+        await engine.dispose()
+    if not result.rowcount:
+        print(f"{settings.service_name}: no event {event_id} for {agency} in its outbox")
+        return 1
+    print(f"{settings.service_name}: event {event_id} goes to {agency} again")
     return 0

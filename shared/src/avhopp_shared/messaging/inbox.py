@@ -274,7 +274,8 @@ class InboxConsumer:
         event goes through the inbox as on delivery, so one that took effect
         meanwhile has none now; its row is then marked replayed. An event that
         fails again stays a dead letter, and the report lists it, as does one
-        of another agency, whose data was not kept. A replayed event takes
+        of another agency, whose data was not kept, until its sender published it
+        again (``republish``) and it took effect: it is then marked replayed. A replayed event takes
         effect after the events behind it on its partition did.
         """
         async with self._new_uow() as uow:
@@ -291,11 +292,18 @@ class InboxConsumer:
             if event_id in report.replayed:
                 continue  # set aside more than once; its rows are marked already
             if "data" not in json.loads(bytes(raw)):
-                log.warning(
-                    "dead letter of another agency not replayed: its data was not kept",
-                    extra={"consumer": self.name, "event_id": event_id},
-                )
-                report.failed.append(event_id)
+                # Its sender publishes it again (``republish``); once that took
+                # effect here, the letter is done with.
+                if await self._processed(event_id):
+                    await self._mark_replayed(event_id)
+                    report.replayed.append(event_id)
+                else:
+                    log.warning(
+                        "dead letter of another agency not replayed: its data was not kept; "
+                        "its sender publishes it again",
+                        extra={"consumer": self.name, "event_id": event_id},
+                    )
+                    report.failed.append(event_id)
                 continue
             try:
                 envelope = EventEnvelope.from_json_bytes(bytes(raw))
@@ -304,15 +312,7 @@ class InboxConsumer:
                     await self._apply(self._readable([envelope]), together=False)
                 finally:
                     current_traceparent.reset(token)
-                async with self._new_uow() as uow:
-                    await uow.session.exec(
-                        update(_dead_letter)
-                        .where(_dead_letter.c.consumer == self.name)
-                        .where(_dead_letter.c.event_id == event_id)
-                        .where(_dead_letter.c.replayed_at.is_(None))
-                        .values(replayed_at=utcnow())
-                    )
-                    await uow.commit()
+                await self._mark_replayed(event_id)
             except Exception as exc:
                 log.warning(
                     "dead letter not replayed (%s)",
@@ -323,6 +323,22 @@ class InboxConsumer:
                 continue
             report.replayed.append(event_id)
         return report
+
+    async def _processed(self, event_id: str) -> bool:
+        async with self._new_uow() as uow:
+            found = await uow.session.get(InboxMessage, (self.name, event_id))
+        return found is not None
+
+    async def _mark_replayed(self, event_id: str) -> None:
+        async with self._new_uow() as uow:
+            await uow.session.exec(
+                update(_dead_letter)
+                .where(_dead_letter.c.consumer == self.name)
+                .where(_dead_letter.c.event_id == event_id)
+                .where(_dead_letter.c.replayed_at.is_(None))
+                .values(replayed_at=utcnow())
+            )
+            await uow.commit()
 
 
 @dataclass
