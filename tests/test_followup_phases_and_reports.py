@@ -22,8 +22,8 @@ def invalid(response: Any) -> list[str]:
     return [p["name"] for p in response.json()["invalid-params"]]
 
 
-async def followed_case(platform: RunningPlatform) -> str:
-    case_id = await social_case(platform)
+async def followed_case(platform: RunningPlatform, **overrides: Any) -> str:
+    case_id = await social_case(platform, **overrides)
     opened = await platform.eventually("followup", f"/cases/{case_id}/phases")
     assert opened.status_code == 200, opened.text
     return case_id
@@ -134,6 +134,61 @@ async def test_a_case_in_the_acute_phase_past_its_expected_length_is_listed(
     assert other.json() == []
 
 
+async def _police_see_the_case_reference(platform: RunningPlatform, case_id: str) -> None:
+    given = await platform.clients["intake"].post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "police"}],
+            "categories": ["case_ref"],
+            "purposes": ["protection"],
+            "method": "written",
+            "document_reference": "Synthetic consent form, case reference",
+        },
+    )
+    assert given.status_code == 201, given.text
+
+    async def known() -> bool:
+        where = f"WHERE case_id = '{case_id}'"
+        return await count_rows(platform.runtime("followup"), "access_consent", where) >= 1
+
+    assert await wait_until(known)
+
+
+async def test_acute_overdue_pages_count_only_the_cases_shown_and_only_those_are_audited(
+    embedded_platform: RunningPlatform,
+) -> None:
+    platform = embedded_platform
+    followup = platform.clients["followup"]
+    hidden = await followed_case(platform, consents=[])
+    shown = await followed_case(platform, consents=[])
+    await _police_see_the_case_reference(platform, shown)
+    for case_id in (hidden, shown):
+        moved = await followup.post(
+            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+        )
+        assert moved.status_code == 201, moved.text
+    # The case police may not see has been stuck longest, so it comes first.
+    async with platform.runtime("followup").engine.begin() as connection:
+        for case_id, weeks in ((hidden, 8), (shown, 5)):
+            await connection.execute(
+                text(
+                    "UPDATE followup_phase_entry SET entered_on = :day "
+                    "WHERE case_id = :case AND phase = 'acute'"
+                ),
+                {"day": TODAY - timedelta(weeks=weeks), "case": case_id},
+            )
+    audited = f"WHERE case_id = '{hidden}'"
+    before = await count_rows(platform.runtime("followup"), "audit_log", audited)
+
+    first_page = await followup.get(
+        "/phases/acute-overdue", params={"limit": 1}, headers=platform.auth("police-syd")
+    )
+
+    assert first_page.status_code == 200, first_page.text
+    assert [p["case_id"] for p in first_page.json()] == [shown]
+    assert await count_rows(platform.runtime("followup"), "audit_log", audited) == before
+
+
 async def test_only_a_commissioned_provider_reports_and_each_reads_back_only_its_own(
     embedded_platform: RunningPlatform,
 ) -> None:
@@ -199,6 +254,61 @@ async def test_a_report_dated_in_the_future_or_with_a_negative_length_is_refused
     assert invalid(future) == ["contacts.0.on"]
     assert invalid(negative) == ["contacts.0.minutes"]
     assert invalid(next_week) == ["week_starting"]
+
+
+async def test_an_absence_ending_in_the_future_or_a_week_before_the_commission_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/provider-reports"
+    headers = embedded_platform.auth(PROVIDER_CLIENT[HOUSING])
+    absence = {"first_day": TODAY.isoformat(), "last_day": "9999-12-31", "reason": "Ill"}
+
+    open_ended = await followup.post(path, json=report(absences=[absence]), headers=headers)
+    long_ago = await followup.post(path, json=report(week_starting="0001-01-01"), headers=headers)
+    week_before = (TODAY - timedelta(days=TODAY.weekday() + 7)).isoformat()
+    before = await followup.post(path, json=report(week_starting=week_before), headers=headers)
+
+    assert open_ended.headers["content-type"] == "application/problem+json"
+    assert invalid(open_ended) == ["absences.0.last_day"]
+    assert invalid(long_ago) == ["week_starting"]
+    # Commissioned today: last week was over before the provider had the case.
+    assert invalid(before) == ["week_starting"]
+
+
+async def test_a_week_is_reported_once_and_a_retry_is_answered_with_the_first_report(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/provider-reports"
+    headers = embedded_platform.auth(PROVIDER_CLIENT[HOUSING])
+    incident = {
+        "occurred_on": TODAY.isoformat(),
+        "severity": "serious",
+        "concerns_security": False,
+        "description": "Used again over the weekend",
+    }
+    body = report(incidents=[incident])
+
+    first = await followup.post(path, json=body, headers=headers)
+    retry = await followup.post(path, json=body, headers=headers)
+    other = await followup.post(path, json=body | {"schedule": "Evenings"}, headers=headers)
+
+    assert first.status_code == 201, first.text
+    assert retry.status_code == 200, retry.text
+    assert retry.json() == first.json()
+    assert other.status_code == 409
+    assert other.headers["content-type"] == "application/problem+json"
+    runtime = embedded_platform.runtime("followup")
+    assert (
+        await count_rows(runtime, "followup_provider_report", f"WHERE case_id = '{case_id}'") == 1
+    )
+    where = f"WHERE key = '{case_id}' AND event_type = 'followup.incident_reported'"
+    assert await count_events(runtime, where) == 1
 
 
 async def test_a_serious_incident_is_announced_and_a_minor_one_is_not(

@@ -151,6 +151,35 @@ async def test_the_answer_for_every_municipality_minus_malmos_does_not_give_lund
     assert "answer,counted_from,text,released-municipal-figures,false" in exported.splitlines()
 
 
+async def test_no_released_count_leaves_out_fewer_than_five_of_the_released_applications(
+    embedded_platform: RunningPlatform,
+) -> None:
+    p = embedded_platform
+    followup = p.clients["followup"]
+    cases = [await followed_case(p) for _ in range(6)]
+    for case_id in cases[:5]:
+        made = await p.clients["social"].post(f"/cases/{case_id}/aid-decisions", json=decision())
+        assert made.status_code == 201, made.text
+        moved = await followup.post(
+            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": PERIOD["last_day"]}
+        )
+        assert moved.status_code == 201, moved.text
+    await _decisions_counted(p, 5)
+
+    isu = (await followup.get("/statistics/isu", params=PERIOD)).json()
+
+    # Six applications are released: five with a decision, five who left initial
+    # contact or five granted protected housing would each give away the one person
+    # without.
+    phases = {m["label"]: m for m in isu["phase_durations"]}
+    housing = next(g for g in isu["interventions"] if g["name"] == "protected_housing")
+    assert isu["applications"] == 6
+    assert isu["time_to_decision"]["persons"] is None
+    assert isu["time_to_decision"]["median_days"] is None
+    assert phases["initial_contact"]["persons"] is None
+    assert housing["total"] is None
+
+
 async def _statistics_entries(p: RunningPlatform) -> list[dict[str, Any]]:
     query = text(
         "SELECT agency, organisation, client_id, case_id, resource, purpose, disclosed, note "

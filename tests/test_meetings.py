@@ -88,3 +88,22 @@ async def test_a_meeting_not_held_by_its_date_is_overdue_until_recorded_as_held(
     assert twice.status_code == 409
     assert after.json() == []
     assert "Security follow-up held" in [e["summary"] for e in timeline.json()["entries"]]
+
+
+async def test_a_meeting_without_the_person_and_with_a_blank_provider_meets_nobody_and_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await followed_case(embedded_platform)
+
+    blank = await embedded_platform.clients["followup"].post(
+        f"/cases/{case_id}/meetings",
+        json={
+            "kind": "security_follow_up",
+            "scheduled_on": TODAY.isoformat(),
+            "with_person": False,
+            "with_provider": "",
+        },
+    )
+
+    assert blank.headers["content-type"] == "application/problem+json"
+    assert invalid(blank) == ["with_person"]

@@ -18,6 +18,7 @@ from avhopp_followup.domain.exit import (
 from avhopp_shared.errors import Conflict
 
 TODAY = date(2026, 11, 20)
+BEGAN = TODAY - timedelta(days=30)
 
 
 def _abort(current: Exit, **overrides: object) -> Exit:
@@ -27,6 +28,7 @@ def _abort(current: Exit, **overrides: object) -> Exit:
         "reason": "Moved back",
         "social_support_continues": True,
         "today": TODAY,
+        "began_on": BEGAN,
     } | overrides
     return abort(current, **values)  # type: ignore[arg-type]
 
@@ -43,9 +45,13 @@ def test_an_abort_records_who_why_and_whether_social_support_goes_on() -> None:
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"reason": " "}, "reason"), ({"on": TODAY + timedelta(days=1)}, "aborted_on")],
+    [
+        ({"reason": " "}, "reason"),
+        ({"on": TODAY + timedelta(days=1)}, "aborted_on"),
+        ({"on": BEGAN - timedelta(days=1)}, "aborted_on"),
+    ],
 )
-def test_an_abort_without_a_reason_or_in_the_future_is_refused(
+def test_an_abort_without_a_reason_in_the_future_or_before_the_case_began_is_refused(
     overrides: dict[str, object], field: str
 ) -> None:
     with pytest.raises(InvalidExit) as refused:
@@ -73,3 +79,10 @@ def test_the_closing_conversation_follows_the_end_and_holds_the_persons_view() -
         record_closing(ended, conversation_on=TODAY, person_view=" ", today=TODAY)
     closed = record_closing(ended, conversation_on=TODAY, person_view="Worth it", today=TODAY)
     assert (closed.closing_conversation_on, closed.person_view) == (TODAY, "Worth it")
+
+
+def test_a_second_closing_conversation_does_not_replace_the_persons_view() -> None:
+    ended = complete(Exit("c-1"), on=TODAY - timedelta(days=3))
+    closed = record_closing(ended, conversation_on=TODAY, person_view="Worth it", today=TODAY)
+    with pytest.raises(Conflict):
+        record_closing(closed, conversation_on=TODAY, person_view="Other", today=TODAY)

@@ -107,3 +107,93 @@ def test_a_report_releases_its_groups_and_medians_under_the_same_rule() -> None:
     assert (acute.persons, acute.median_days) == (None, None)
     assert (initial.persons, initial.median_days) == (6, 3.5)
     assert (stabilising.label, stabilising.persons) == ("stabilising", None)
+
+
+def test_suppressed_cells_adding_up_to_fewer_than_five_take_another_cell_with_them() -> None:
+    # Released, 40 of 42 would tell that two persons ended their exit.
+    group = suppress_group("outcomes", {"completed": 1, "aborted": 1, "ongoing": 40}, 42)
+    assert [c.persons for c in group.cells] == [None, None, None]
+    assert group.total == 42
+
+
+def test_a_count_leaving_out_fewer_than_five_of_the_applications_is_not_released() -> None:
+    five_of_six = [3, 5, 8, 13, 21]
+    raw = RawFigures(
+        outcomes={"ongoing": 6},
+        relapsed=0,
+        needs={"housing": 5, "debt": 1},
+        interventions={},
+        days_to_decision=five_of_six,
+        phase_days={"initial_contact": five_of_six},
+    )
+
+    report = release(raw)
+
+    # Six applications released: five more would give away the one without.
+    assert report.applications == 6
+    assert {c.label: c.persons for c in report.needs}["housing"] is None
+    assert (report.time_to_decision.persons, report.time_to_decision.median_days) == (None, None)
+    assert report.phase_durations[0].label == "initial_contact"
+    assert report.phase_durations[0].persons is None
+
+
+def test_an_intervention_decided_for_nearly_everyone_does_not_tell_how_many_it_was() -> None:
+    raw = RawFigures(
+        outcomes={"ongoing": 20},
+        relapsed=0,
+        needs={},
+        interventions={"protected_housing": (18, 10)},
+        days_to_decision=(),
+        phase_days={},
+    )
+
+    housing = next(g for g in release(raw).interventions if g.name == "protected_housing")
+
+    # Eighteen decided of twenty applications would give away the two without.
+    assert housing.total is None
+    assert [(c.label, c.persons) for c in housing.cells] == [
+        ("carried_out", 10),
+        ("not_carried_out", None),
+    ]
+
+
+@st.composite
+def _consistent_figures(draw: st.DrawFn) -> RawFigures:
+    """Figures counted over one set of applications, as the facts are."""
+    outcomes = {o: draw(st.integers(0, 15)) for o in ("ongoing", "completed", "aborted")}
+    applications = sum(outcomes.values())
+    part = st.integers(0, applications)
+    decided = {name: draw(part) for name in INTERVENTIONS[:3]}
+    return RawFigures(
+        outcomes=outcomes,
+        relapsed=draw(part),
+        needs={need: draw(part) for need in NEEDS[:3]},
+        interventions={n: (d, draw(st.integers(0, d))) for n, d in decided.items()},
+        days_to_decision=[1] * draw(part),
+        phase_days={"acute": [1] * draw(part)},
+    )
+
+
+@given(_consistent_figures())
+def test_no_two_released_figures_differ_by_a_count_under_five(raw: RawFigures) -> None:
+    report = release(raw)
+    applications = report.applications
+    # Every released count is of some of the applications, so the applications
+    # minus it is a count of persons too; so is an intervention's total minus
+    # one of its cells.
+    parts = [
+        *(c.persons for g in (report.outcomes, report.relapse) for c in g.cells),
+        *(c.persons for c in report.needs),
+        *(m.persons for m in (report.time_to_decision, *report.phase_durations)),
+        *(c.persons for g in report.interventions for c in g.cells),
+        *(g.total for g in report.interventions),
+    ]
+    differences = [applications - p for p in parts if applications is not None and p is not None]
+    for group in report.interventions:
+        differences += [
+            group.total - c.persons
+            for c in group.cells
+            if group.total is not None and c.persons is not None
+        ]
+
+    assert all(d >= THRESHOLD for d in differences)

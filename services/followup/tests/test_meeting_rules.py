@@ -43,6 +43,7 @@ def test_a_meeting_is_overdue_after_its_date_until_it_is_held() -> None:
     [
         ({"scheduled_on": TODAY - timedelta(days=1)}, "scheduled_on"),
         ({"with_person": False}, "with_person"),
+        ({"with_person": False, "with_provider": " "}, "with_person"),
     ],
 )
 def test_a_meeting_in_the_past_or_with_nobody_is_refused(
@@ -66,3 +67,8 @@ def test_a_meeting_is_held_once_not_in_the_future_and_with_notes() -> None:
             notes="y",
             today=TODAY,
         )
+
+
+def test_a_provider_named_by_blanks_is_no_provider() -> None:
+    assert _meeting(with_provider="  ").with_provider is None
+    assert _meeting(with_provider=" skyddat-boende-ab ").with_provider == "skyddat-boende-ab"

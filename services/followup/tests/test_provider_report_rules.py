@@ -16,10 +16,14 @@ from avhopp_followup.domain.provider_report import (
     ProviderReport,
     Severity,
     check_report,
+    resent,
 )
+from avhopp_shared.errors import Conflict
 
 TODAY = date(2026, 11, 20)
 TOMORROW = TODAY + timedelta(days=1)
+#: The provider was commissioned midweek: the week it began in is its to report.
+COMMISSIONED = date(2026, 11, 18)
 REPORT = ProviderReport(
     report_id="r-1",
     case_id="c-1",
@@ -37,7 +41,7 @@ REPORT = ProviderReport(
 
 
 def test_a_report_of_the_past_week_is_accepted_as_it_is() -> None:
-    assert check_report(REPORT, TODAY) == REPORT
+    assert check_report(REPORT, TODAY, commissioned_on=COMMISSIONED) == REPORT
 
 
 def test_every_future_date_and_a_backwards_absence_is_named() -> None:
@@ -48,7 +52,7 @@ def test_every_future_date_and_a_backwards_absence_is_named() -> None:
         absences=(Absence(TODAY, TODAY - timedelta(days=2), "ill"),),
     )
     with pytest.raises(InvalidReport) as refused:
-        check_report(report, TODAY)
+        check_report(report, TODAY, commissioned_on=COMMISSIONED)
     assert [field for field, _ in refused.value.problems] == [
         "contacts.0.on",
         "incidents.0.occurred_on",
@@ -65,3 +69,32 @@ def test_only_serious_incidents_are_serious() -> None:
         ),
     )
     assert [i.description for i in report.serious_incidents] == ["threat"]
+
+
+def test_an_absence_ending_in_the_future_is_named_by_its_last_day() -> None:
+    report = replace(REPORT, absences=(Absence(TODAY, date(9999, 12, 31), "ill"),))
+    with pytest.raises(InvalidReport) as refused:
+        check_report(report, TODAY, commissioned_on=COMMISSIONED)
+    assert [field for field, _ in refused.value.problems] == ["absences.0.last_day"]
+
+
+@pytest.mark.parametrize("week_starting", [date(1, 1, 1), COMMISSIONED - timedelta(days=7)])
+def test_a_week_that_ended_before_the_provider_was_commissioned_is_refused(
+    week_starting: date,
+) -> None:
+    with pytest.raises(InvalidReport) as refused:
+        check_report(
+            replace(REPORT, week_starting=week_starting), TODAY, commissioned_on=COMMISSIONED
+        )
+    assert refused.value.field == "week_starting"
+
+
+def test_the_same_report_sent_again_is_answered_with_the_one_stored_first() -> None:
+    retried = replace(REPORT, report_id="r-2", reported_at=REPORT.reported_at + timedelta(hours=1))
+    assert resent(REPORT, retried) is REPORT
+
+
+def test_another_report_of_a_week_already_reported_is_a_conflict() -> None:
+    other = replace(REPORT, report_id="r-2", schedule="Mon-Thu")
+    with pytest.raises(Conflict):
+        resent(REPORT, other)

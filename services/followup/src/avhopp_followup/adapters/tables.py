@@ -3,7 +3,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlmodel import Field, SQLModel
 
 # ISU's facts live beside their queries; imported here so that every table of
@@ -76,6 +87,17 @@ class CommissionRecord(SQLModel, table=True):
 
 class ProviderReportRecord(SQLModel, table=True):
     __tablename__ = "followup_provider_report"
+    # One report per provider and week of a case: a retry finds the report it
+    # repeats instead of storing it, and announcing its incidents, once more.
+    __table_args__ = (
+        Index(
+            "uq_followup_provider_report_week",
+            "case_id",
+            "provider_organisation",
+            "week_starting",
+            unique=True,
+        ),
+    )
 
     report_id: str = Field(sa_column=Column(String(36), primary_key=True))
     case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))

@@ -53,11 +53,16 @@ def abort(
     reason: str,
     social_support_continues: bool,
     today: date,
+    began_on: date,
 ) -> Exit:
+    """``began_on``: the day the case began (its application arrived)."""
     if current.status is not ExitStatus.ONGOING:
         raise Conflict(f"the exit has already ended ({current.status.value})")
     if on > today:
         raise InvalidExit("aborted_on", "an abort cannot be dated in the future")
+    if on < began_on:
+        # The exit begins with the case: before that there was nothing to abort.
+        raise InvalidExit("aborted_on", f"the case began on {began_on}")
     text = reason.strip()
     if not text:
         raise InvalidExit("reason", "an abort states its reason")
@@ -81,6 +86,10 @@ def complete(current: Exit, *, on: date) -> Exit:
 def record_closing(current: Exit, *, conversation_on: date, person_view: str, today: date) -> Exit:
     if current.status is ExitStatus.ONGOING or current.ended_on is None:
         raise Conflict("the closing conversation follows an ended exit")
+    if current.closing_conversation_on is not None:
+        # The person's own view of the process is recorded once, as the exit
+        # closes: a second conversation would replace it and leave no trace of it.
+        raise Conflict(f"the closing conversation was held on {current.closing_conversation_on}")
     if conversation_on > today:
         raise InvalidExit("conversation_on", "a conversation cannot be dated in the future")
     if conversation_on < current.ended_on:

@@ -7,12 +7,22 @@ suppressed cell be worked out from a released total. A *group* is a set of
 disjoint cells that add up to a total (completed + aborted + ongoing =
 applications); within a group:
 
-- a suppressed cell alone is recoverable as total minus the others, so a
-  second cell is suppressed with it (the smallest released one that is not
-  zero);
-- suppressed cells that add up to zero are each recoverable (all zero), so
-  the same is done until their sum is above zero;
+- the suppressed cells together are the total minus the released ones: while
+  they add up to fewer than :data:`THRESHOLD`, another cell is suppressed
+  with them (the smallest released one that is not zero). One alone would be
+  given away whole, cells adding up to zero each (all zero), and any sum
+  under the threshold is itself a count of too few persons;
 - when that cannot be done (nothing left to suppress), the total goes too.
+
+Every other count is of some of the applications (those with a need, with a
+decision, who left a phase). The applications being released, the persons
+such a count leaves out are a cell as well, worked out by subtraction: the
+count is released only as one cell of a group over the applications (with,
+without; :func:`suppress_part`). An intervention's persons fall into three
+such cells (not decided, decided and not carried out, carried out), and its
+decided total is released only where the first of them could be
+(:func:`suppress_intervention`). No count under the threshold is then the
+difference of two released figures.
 
 A median is released only over at least :data:`THRESHOLD` persons.
 
@@ -66,7 +76,7 @@ def suppress_group(name: str, counts: Mapping[str, int], total: int) -> Group:
     hidden = {label for label, count in counts.items() if count < THRESHOLD}
 
     def recoverable() -> bool:
-        return len(hidden) == 1 or (bool(hidden) and sum(counts[c] for c in hidden) == 0)
+        return bool(hidden) and sum(counts[c] for c in hidden) < THRESHOLD
 
     while recoverable():
         shown = sorted(
@@ -86,10 +96,40 @@ def suppress_group(name: str, counts: Mapping[str, int], total: int) -> Group:
     return Group(name, cells, released_total)
 
 
-def suppress_count(label: str, persons: int) -> Cell:
-    """A cell that belongs to no group (its complement is not released anywhere); a
-    zero is suppressed like any count under the threshold."""
-    return Cell(label, persons if persons >= THRESHOLD else None)
+def suppress_part(label: str, persons: int, applications: int) -> Cell:
+    """A count of some of the ``applications``, released only where the rest of them,
+    which anyone can work out by subtraction, could be released as well."""
+    if persons > applications:
+        # Not counted over the same cases (one arrived between two of the
+        # queries): what it leaves out is unknown, so nothing is released.
+        return Cell(label, None)
+    part = suppress_group(label, {"with": persons, "without": applications - persons}, applications)
+    return Cell(label, part.cells[0].persons)
+
+
+def suppress_intervention(name: str, decided: int, carried_out: int, applications: int) -> Group:
+    """An intervention's released form: carried out and not among those it was decided
+    for, and how many that is (the total).
+
+    The applications are released, so the decided total gives away how many it
+    was not decided for: the three are one group over the applications, and the
+    total is released only where that third cell could be.
+    """
+    if not 0 <= carried_out <= decided <= applications:
+        # Not counted over the same cases: nothing consistent to release.
+        return Group(name, (Cell("carried_out", None), Cell("not_carried_out", None)), None)
+    over_applications = suppress_group(
+        name,
+        {
+            "carried_out": carried_out,
+            "not_carried_out": decided - carried_out,
+            "not_decided": applications - decided,
+        },
+        applications,
+    )
+    carried, not_carried, not_decided = over_applications.cells
+    total = decided if not not_decided.suppressed and decided >= THRESHOLD else None
+    return Group(name, (carried, not_carried), total)
 
 
 def released_median(values: Sequence[int]) -> float | None:
@@ -162,11 +202,7 @@ def release(raw: RawFigures) -> Report:
         applications,
     )
     interventions = tuple(
-        suppress_group(
-            name,
-            {"carried_out": carried_out, "not_carried_out": decided - carried_out},
-            decided,
-        )
+        suppress_intervention(name, decided, carried_out, applications)
         for name, (decided, carried_out) in (
             (name, raw.interventions.get(name, (0, 0))) for name in INTERVENTIONS
         )
@@ -176,10 +212,12 @@ def release(raw: RawFigures) -> Report:
         applications=outcomes.total,
         outcomes=outcomes,
         relapse=relapse,
-        needs=tuple(suppress_count(need, raw.needs.get(need, 0)) for need in NEEDS),
+        needs=tuple(suppress_part(need, raw.needs.get(need, 0), applications) for need in NEEDS),
         interventions=interventions,
-        time_to_decision=_measure(TIME_TO_DECISION, raw.days_to_decision),
-        phase_durations=tuple(_measure(phase, raw.phase_days.get(phase, ())) for phase in PHASES),
+        time_to_decision=_measure(TIME_TO_DECISION, raw.days_to_decision, applications),
+        phase_durations=tuple(
+            _measure(phase, raw.phase_days.get(phase, ()), applications) for phase in PHASES
+        ),
     )
 
 
@@ -248,8 +286,9 @@ def _sum(released: Iterable[int | None]) -> int | None:
     return total if total >= THRESHOLD else None
 
 
-def _measure(label: str, values: Sequence[int]) -> Measure:
-    cell = suppress_count(label, len(values))
+def _measure(label: str, values: Sequence[int], applications: int) -> Measure:
+    # Each value is one of the applications' persons (a decision, a phase left).
+    cell = suppress_part(label, len(values), applications)
     return Measure(label, cell.persons, released_median(values) if cell.persons else None)
 
 

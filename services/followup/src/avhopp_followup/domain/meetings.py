@@ -57,7 +57,8 @@ def schedule(
 ) -> Meeting:
     if scheduled_on < today:
         raise InvalidMeeting("scheduled_on", "a meeting is scheduled for today or later")
-    if not with_person and with_provider is None:
+    provider = _named(with_provider)
+    if not with_person and provider is None:
         raise InvalidMeeting("with_person", "a follow-up meets the person, the provider or both")
     return Meeting(
         meeting_id,
@@ -65,10 +66,16 @@ def schedule(
         kind,
         scheduled_on,
         with_person,
-        with_provider,
+        provider,
         scheduled_by,
         plan_version=plan_version,
     )
+
+
+def _named(provider: str | None) -> str | None:
+    """A provider named by blanks is no provider: a meeting "with" it meets nobody."""
+    text = provider.strip() if provider else ""
+    return text or None
 
 
 def hold(meeting: Meeting, *, held_on: date, notes: str, today: date) -> Meeting:

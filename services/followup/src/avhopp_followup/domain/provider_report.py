@@ -10,10 +10,10 @@ person's security.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from avhopp_shared.errors import InvalidInput
+from avhopp_shared.errors import Conflict, InvalidInput
 
 
 class ContactType(StrEnum):
@@ -94,15 +94,16 @@ class ProviderReport:
         return tuple(i for i in self.incidents if i.severity is Severity.SERIOUS)
 
 
-def check_report(report: ProviderReport, today: date) -> ProviderReport:
-    """Every date in the report has happened; absences end after they start."""
-    if report.week_starting > today:
-        raise InvalidReport("week_starting", "a report covers a week that has begun")
+def check_report(report: ProviderReport, today: date, *, commissioned_on: date) -> ProviderReport:
+    """Every date in the report has happened; absences end after they start; the week
+    is one of the provider's own in the case (``commissioned_on``: its first commission)."""
+    _check_week(report.week_starting, today, commissioned_on)
     dated: list[tuple[str, date]] = [
         *((f"contacts.{i}.on", c.on) for i, c in enumerate(report.contacts)),
         *((f"treatment_sessions.{i}.on", s.on) for i, s in enumerate(report.treatment_sessions)),
         *((f"incidents.{i}.occurred_on", x.occurred_on) for i, x in enumerate(report.incidents)),
         *((f"absences.{i}.first_day", a.first_day) for i, a in enumerate(report.absences)),
+        *((f"absences.{i}.last_day", a.last_day) for i, a in enumerate(report.absences)),
     ]
     future = [(field, "must not be in the future") for field, day in dated if day > today]
     backwards = [
@@ -115,3 +116,48 @@ def check_report(report: ProviderReport, today: date) -> ProviderReport:
         (field, reason), *rest = problems
         raise InvalidReport(field, reason, also=rest)
     return report
+
+
+def _check_week(week_starting: date, today: date, commissioned_on: date) -> None:
+    """A provider reports its own work in the case, which begins with its commission:
+    only a commissioned provider reports (PROCESS.md step 10; README, follow-up). The
+    commission, not the application, is the start the domain knows for that work, so
+    a week that ended before the provider was first commissioned is no week of it."""
+    if week_starting > today:
+        raise InvalidReport("week_starting", "a report covers a week that has begun")
+    # Not in the future (above), so the week's last day is a date that exists.
+    if week_starting + timedelta(days=6) < commissioned_on:
+        raise InvalidReport(
+            "week_starting",
+            f"the week ended before the provider was commissioned ({commissioned_on})",
+        )
+
+
+def resent(earlier: ProviderReport, report: ProviderReport) -> ProviderReport:
+    """The answer to ``report``, for a week the provider reported before in ``earlier``.
+
+    A provider reports a week once. The same report sent again is a retry (an
+    answer lost on the way) and is answered with the report first stored;
+    another report of the same week would replace what was told, and what was
+    announced of it, without a word, so it is refused.
+    """
+    if _content(report) != _content(earlier):
+        raise Conflict(
+            f"the week of {earlier.week_starting} is reported already, and said otherwise"
+        )
+    return earlier
+
+
+def _content(report: ProviderReport) -> tuple[object, ...]:
+    """What the provider says in a report; not who sent it when, nor its id."""
+    return (
+        report.case_id,
+        report.provider_organisation,
+        report.week_starting,
+        report.schedule,
+        report.contacts,
+        report.activities,
+        report.treatment_sessions,
+        report.incidents,
+        report.absences,
+    )

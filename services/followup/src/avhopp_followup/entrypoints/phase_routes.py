@@ -18,6 +18,7 @@ from avhopp_followup.entrypoints.access_scope import (
 )
 from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
 from avhopp_followup.settings import FollowupSettings
+from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
@@ -28,6 +29,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_response,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 
@@ -178,16 +180,22 @@ async def get_acute_overdue(
 ) -> JSONResponse:
     settings: FollowupSettings = request.app.state.settings
     today = today_in_sweden()
+    within = cases_of(access.caller, PhaseEntryRecord.case_id)
     async with uow:
-        found = await acute_overdue(
-            uow,
-            today,
-            settings.acute_expected,
-            cases_of(access.caller, PhaseEntryRecord.case_id),
-            limit,
-            offset,
-        )
-        disclosures = await access.disclose_each(
-            [(p.case_id, PhasesPublic.of(p, today, settings)) for p in found]
+        # Being listed tells that the case is stuck in the acute phase, and the
+        # order how long it has been there: both are the case's phase, which is
+        # ``case_ref`` (policies/data/catalogue.json). A case is listed only
+        # where the gate shows the caller that, and offset and limit count the
+        # items shown, of which only the page's are audited (README,
+        # ``web.listing``).
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: acute_overdue(
+                uow, today, settings.acute_expected, within, size, skip
+            ),
+            lambda found: (found.case_id, PhasesPublic.of(found, today, settings)),
+            limit=limit,
+            offset=offset,
+            filtered_on=[Category.CASE_REF],
         )
     return disclosed_list_response(disclosures)

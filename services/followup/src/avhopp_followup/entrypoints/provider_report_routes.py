@@ -160,6 +160,14 @@ class ProviderReportPublic(BaseModel):
         )
 
 
+_RESENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": disclosed_model(ProviderReportPublic),
+        "description": "The week's report sent again as it was: the report first stored",
+    }
+}
+
+
 def _provider_owns(organisation: str) -> Owner:
     # ACCESS.md: interventions are "own" for both social services and the
     # provider. A report is the provider's own record, which it reads back as
@@ -171,9 +179,9 @@ def _provider_owns(organisation: str) -> Owner:
     "/cases/{case_id}/provider-reports",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ProviderReportPublic),
-    responses=problem_responses(422),
+    responses=_RESENT | problem_responses(409, 422),
     dependencies=[requires("provider_report.write")],
-    summary="Report a week's work on a case the provider is commissioned for",
+    summary="Report a week's work on a case the provider is commissioned for (once a week)",
     operation_id="submitProviderReport",
 )
 async def post_report(
@@ -202,11 +210,15 @@ async def post_report(
     )
     async with uow:  # the report, its incident events and the answer's audit entry: together
         await require_commissioned(uow, case_id, caller)
-        stored = await submit_report(uow, report, now.date())
+        submitted = await submit_report(uow, report, now.date())
         disclosure = await access.disclose(
-            case_id, ProviderReportPublic.of(stored), owner=_provider_owns(caller.organisation)
+            case_id,
+            ProviderReportPublic.of(submitted.report),
+            owner=_provider_owns(caller.organisation),
         )
-    return disclosed_response(disclosure, status.HTTP_201_CREATED)
+    # A retry gets the answer the first request would have had, as a replayed write.
+    answer = status.HTTP_201_CREATED if submitted.stored else status.HTTP_200_OK
+    return disclosed_response(disclosure, answer, write=True)
 
 
 @router.get(

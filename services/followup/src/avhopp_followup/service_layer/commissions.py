@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement
+from datetime import date
+
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from avhopp_followup.adapters.tables import CommissionRecord
@@ -38,6 +40,17 @@ async def is_commissioned(uow: UnitOfWork, case_id: str, organisation: str) -> b
         )
     )
     return found.first() is not None
+
+
+async def first_commissioned(uow: UnitOfWork, case_id: str, organisation: str) -> date | None:
+    """The day the provider was first commissioned for the case; None if it never was."""
+    found = await uow.session.exec(
+        select(func.min(CommissionRecord.decided_on)).where(
+            col(CommissionRecord.case_id) == case_id,
+            col(CommissionRecord.provider_organisation) == organisation,
+        )
+    )
+    return found.one()
 
 
 def commissioned_cases(organisation: str, case_id: object) -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ from avhopp_followup.domain.exit import (
 )
 from avhopp_followup.domain.timeline import Milestone
 from avhopp_followup.service_layer.isu_facts import exit_ended
+from avhopp_followup.service_layer.phases import case_began
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.event_gate import disclosed
@@ -97,6 +98,7 @@ async def abort_by_person(
         reason=reason,
         social_support_continues=social_support_continues,
         today=today_in_sweden(),
+        began_on=await case_began(uow, case_id),
     )
     await _save(uow, aborted)
     await exit_ended(uow, case_id, ExitStatus.ABORTED)

@@ -12,6 +12,7 @@ from avhopp_followup.adapters.isu_tables import IsuCaseRow, IsuInterventionRow, 
 from avhopp_followup.adapters.tables import CommissionRecord
 from avhopp_followup.domain.exit import ExitStatus
 from avhopp_followup.domain.phases import Phase
+from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
@@ -119,6 +120,11 @@ async def _relapsed(uow: UnitOfWork, case_id: str) -> None:
 
 async def _on_relapse(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
     assert isinstance(payload, RelapseReported)
+    # The relapse itself is police's ``followup`` (policies/data/catalogue.json):
+    # where the gate withheld it, this service does not know of one and must not
+    # count it, as the timeline notes nothing then (timeline_notes._relapse).
+    if not disclosed(payload, "check_id", "checked_on"):
+        return
     await _relapsed(uow, envelope.subject)
 
 

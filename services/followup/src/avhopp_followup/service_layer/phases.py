@@ -62,6 +62,20 @@ async def phases_of(uow: UnitOfWork, case_id: str) -> CasePhases:
     return found[case_id]
 
 
+async def case_began(uow: UnitOfWork, case_id: str) -> date:
+    """The day the case began: its first phase, entered the day the application arrived."""
+    found = await uow.session.exec(
+        select(col(PhaseEntryRecord.entered_on))
+        .where(col(PhaseEntryRecord.case_id) == case_id)
+        .order_by(col(PhaseEntryRecord.id))
+        .limit(1)
+    )
+    began = found.first()
+    if began is None:
+        raise NotFound("phases", case_id)
+    return began
+
+
 async def _phases_of_cases(uow: UnitOfWork, case_ids: Sequence[str]) -> dict[str, CasePhases]:
     """Every listed case's phases, in one query; cases without any are left out."""
     rows = await uow.session.exec(
@@ -120,7 +134,11 @@ async def acute_overdue(
     limit: int,
     offset: int,
 ) -> Sequence[CasePhases]:
-    """Cases whose latest phase is acute, entered longer ago than expected; longest first."""
+    """Cases whose latest phase is acute, entered longer ago than expected; longest first.
+
+    ``limit`` and ``offset`` count rows: the route cuts its page from the rows
+    the caller may be shown (``avhopp_shared.web.listing``).
+    """
     latest = select(func.max(PhaseEntryRecord.id)).group_by(col(PhaseEntryRecord.case_id))
     query = select(col(PhaseEntryRecord.case_id)).where(
         col(PhaseEntryRecord.id).in_(latest),
