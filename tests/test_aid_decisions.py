@@ -8,10 +8,15 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_police_case import ANSWERS, consent_to_decision_summary
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
+
+#: Social services' days are Swedish days (README): a decision dated the UTC date
+#: would come before an application received after Swedish midnight.
+TODAY = today_in_sweden()
 
 
 def decision(outcome: str = "granted", **overrides: Any) -> dict[str, Any]:

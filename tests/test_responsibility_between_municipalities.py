@@ -32,6 +32,11 @@ def _gbg(platform: RunningPlatform) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _received_days_ago(days: int) -> str:
+    """An application received ``days`` ago: a transfer comes after it, never before."""
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
+
+
 def _transfer(to: str, *, requested: date, decided: date, effective: date) -> dict[str, Any]:
     return {
         "to_municipality": to,
@@ -66,7 +71,7 @@ async def test_a_second_transfer_taking_effect_the_same_day_is_refused_and_the_c
     lund, gbg = platform.auth("social-lund"), _gbg(platform)
     today = today_in_sweden()
     yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)
-    case_id = await social_case(platform)
+    case_id = await social_case(platform, received_at=_received_days_ago(3))
 
     to_lund = await social.post(
         f"/cases/{case_id}/responsibility/transfers",
@@ -127,7 +132,7 @@ async def test_a_transfer_ends_the_municipality_of_stay_so_the_municipality_that
     lund, gbg = platform.auth("social-lund"), _gbg(platform)
     today = today_in_sweden()
     yesterday = today - timedelta(days=1)
-    case_id = await social_case(platform)
+    case_id = await social_case(platform, received_at=_received_days_ago(3))
 
     # Placed acutely in Lund, then settled there: Malmö hands the case to Lund.
     stay = await social.post(
@@ -248,14 +253,15 @@ async def test_just_after_midnight_in_sweden_today_is_the_swedish_date_for_trans
 ) -> None:
     social = embedded_platform.clients["social"]
     lund = embedded_platform.auth("social-lund")
-    case_id = await social_case(embedded_platform)
+    case_id = await social_case(embedded_platform, received_at="2026-11-20T09:00:00+00:00")
     # 00:30 on 21 November in Stockholm (CET) is 23:30 on 20 November in UTC.
     monkeypatch.setattr(
         municipal_responsibility, "utcnow", lambda: datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
     )
     swedish_today = "2026-11-21"
+    decided_today = decision(decided_on=swedish_today, valid_from=swedish_today)
 
-    decided_today = await social.post(
+    moved_today = await social.post(
         f"/cases/{case_id}/responsibility/transfers",
         json={
             "to_municipality": LUND,
@@ -264,8 +270,10 @@ async def test_just_after_midnight_in_sweden_today_is_the_swedish_date_for_trans
             "effective_on": swedish_today,
         },
     )
-    lund_write = await social.post(f"/cases/{case_id}/aid-decisions", json=decision(), headers=lund)
-    malmo_write = await social.post(f"/cases/{case_id}/aid-decisions", json=decision())
+    lund_write = await social.post(
+        f"/cases/{case_id}/aid-decisions", json=decided_today, headers=lund
+    )
+    malmo_write = await social.post(f"/cases/{case_id}/aid-decisions", json=decided_today)
 
-    assert decided_today.status_code == 201, decided_today.text
-    assert (lund_write.status_code, malmo_write.status_code) == (201, 403)
+    assert moved_today.status_code == 201, moved_today.text
+    assert (lund_write.status_code, malmo_write.status_code) == (201, 403), lund_write.text

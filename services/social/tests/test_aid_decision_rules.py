@@ -10,6 +10,7 @@ import pytest
 from avhopp_social.domain.aid_decision import AidType, InvalidDecision, Outcome, decide
 
 TODAY = date(2026, 11, 20)
+RECEIVED = date(2026, 11, 2)
 
 
 def _decide(**overrides: Any) -> Any:
@@ -24,6 +25,7 @@ def _decide(**overrides: Any) -> Any:
         "decided_by": "caseworker-1",
         "decided_on": TODAY,
         "today": TODAY,
+        "received_on": RECEIVED,
         "recorded_at": datetime(2026, 11, 20, 9, tzinfo=UTC),
     } | overrides
     return decide(**values)
@@ -60,3 +62,30 @@ def test_time_limited_aid_is_expiring_within_the_window_up_to_its_last_day() -> 
     assert decision.expires_within(TODAY, 30)
     assert not decision.expires_within(date(2026, 12, 21), 30)  # already ended
     assert not _decide(valid_to=None).expires_within(TODAY, 365)  # not time-limited
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"decided_on": date(2026, 11, 1)}, ["decided_on"]),
+        ({"valid_from": date(2026, 11, 1)}, ["valid_from"]),
+        (
+            {"decided_on": date(1, 1, 1), "valid_from": date(1, 1, 1), "valid_to": date(1, 2, 1)},
+            ["decided_on", "valid_from"],
+        ),
+    ],
+)
+def test_a_decision_or_its_aid_dated_before_the_application_was_received_is_refused(
+    overrides: dict[str, Any], fields: list[str]
+) -> None:
+    with pytest.raises(InvalidDecision) as refused:
+        _decide(**overrides)
+
+    assert [field for field, _ in refused.value.problems] == fields
+    assert "0001" not in str(refused.value) and "2026" not in str(refused.value)
+
+
+def test_a_decision_on_the_day_the_application_was_received_is_accepted() -> None:
+    decision = _decide(decided_on=RECEIVED, valid_from=RECEIVED)
+
+    assert (decision.decided_on, decision.valid_from) == (RECEIVED, RECEIVED)

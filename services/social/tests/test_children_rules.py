@@ -58,3 +58,21 @@ def test_a_birth_year_outside_childhood_is_refused(year: int) -> None:
         )
 
     assert refused.value.field == "birth_year"
+
+
+def test_a_child_born_this_year_in_sweden_is_accepted_just_after_swedish_new_year() -> None:
+    # 00:30 on 1 January in Stockholm is still New Year's Eve in UTC (README: days
+    # are Swedish days).
+    swedish_new_year = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+
+    child, _ = record_child(
+        child_id="k-1",
+        task_id="t-1",
+        case_id="c-1",
+        birth_year=2027,
+        lives_with_person=True,
+        concern=None,
+        now=swedish_new_year,
+    )
+
+    assert child.birth_year == 2027

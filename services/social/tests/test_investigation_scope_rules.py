@@ -59,3 +59,26 @@ def test_a_scope_the_rules_refuse_names_the_field(overrides: dict[str, Any], fie
         _choose(**overrides)
 
     assert refused.value.field == field
+
+
+def test_choosing_the_scope_again_replaces_the_scope_and_keeps_the_first_start() -> None:
+    started, _ = _choose()
+    later = NOW + timedelta(days=3)
+
+    again, scope = choose_scope(
+        started,
+        areas_in=(NeedArea.FAMILY,),
+        areas_out=(),
+        agreed_with_person=True,
+        recorded_by="caseworker-2",
+        now=later,
+    )
+
+    assert started.started_at == NOW
+    assert again.started_at == NOW
+    assert again.status is InvestigationStatus.IN_PROGRESS
+    assert (scope.areas_in, scope.recorded_by, scope.recorded_at) == (
+        (NeedArea.FAMILY,),
+        "caseworker-2",
+        later,
+    )

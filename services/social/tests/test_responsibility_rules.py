@@ -18,6 +18,7 @@ from avhopp_social.domain.responsibility import (
 
 MALMO, UMEA, LUND, GBG = "1280", "2480", "1281", "1480"
 TODAY = date(2026, 11, 20)
+RECEIVED = date(2026, 10, 1)
 
 
 def _move(current: Responsibility, **overrides: Any) -> Responsibility:
@@ -28,6 +29,8 @@ def _move(current: Responsibility, **overrides: Any) -> Responsibility:
         "decided_on": date(2026, 11, 10),
         "effective_on": date(2026, 12, 1),
         "today": TODAY,
+        "received_on": RECEIVED,
+        "reads_transfers": True,
     } | overrides
     return transfer(current, **values)
 
@@ -66,6 +69,73 @@ def test_a_transfer_the_rules_refuse_names_the_field(overrides: dict[str, Any], 
         _move(Responsibility("c-1", MALMO, None), **overrides)
 
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"requested_on": date(2026, 9, 30)}, ["requested_on"]),
+        (
+            {
+                "requested_on": date(1900, 1, 1),
+                "decided_on": date(1900, 1, 1),
+                "effective_on": date(1900, 1, 2),
+            },
+            ["requested_on", "decided_on", "effective_on"],
+        ),
+    ],
+)
+def test_a_transfer_dated_before_the_application_was_received_is_refused(
+    overrides: dict[str, Any], fields: list[str]
+) -> None:
+    with pytest.raises(InvalidResponsibility) as refused:
+        _move(Responsibility("c-1", MALMO, None), **overrides)
+
+    assert [field for field, _ in refused.value.problems] == fields
+
+
+def test_a_transfer_on_the_day_the_application_was_received_is_accepted() -> None:
+    moved = _move(
+        Responsibility("c-1", MALMO, None),
+        requested_on=RECEIVED,
+        decided_on=RECEIVED,
+        effective_on=RECEIVED,
+    )
+
+    assert moved.responsible_on(RECEIVED) == UMEA
+
+
+def test_a_refused_transfer_names_neither_the_latest_transfers_day_nor_a_municipality() -> None:
+    pending = _move(Responsibility("c-1", MALMO, None))  # to Umeå from 2026-12-01
+
+    with pytest.raises(InvalidResponsibility) as too_early:
+        _move(pending, transfer_id="t-2", to_municipality=LUND, effective_on=date(2026, 11, 25))
+    with pytest.raises(InvalidResponsibility) as already_there:
+        _move(pending, transfer_id="t-2", effective_on=date(2027, 1, 1))
+
+    assert "2026-12-01" not in str(too_early.value)
+    assert already_there.value.field == "to_municipality"
+    for held_back in ("already", UMEA, "Umeå", MALMO):
+        assert held_back not in str(already_there.value)
+
+
+def test_off_the_case_team_a_move_is_checked_only_against_the_municipality_responsible_today() -> (
+    None
+):
+    # The destination of a pending transfer is protected_location: a caller who
+    # may not read it must not have it confirmed by a refusal.
+    pending = _move(Responsibility("c-1", MALMO, None))  # to Umeå from 2026-12-01
+    outside = {"transfer_id": "t-2", "reads_transfers": False, "effective_on": date(2027, 1, 1)}
+
+    again = _move(pending, **outside)
+    with pytest.raises(InvalidResponsibility) as to_itself:
+        _move(pending, **outside | {"to_municipality": MALMO})
+
+    assert again.responsible_on(date(2027, 1, 1)) == UMEA
+    assert [pending.responsible_on(day) for day in (TODAY, date(2026, 12, 1))] == [
+        again.responsible_on(day) for day in (TODAY, date(2026, 12, 1))
+    ]
+    assert to_itself.value.field == "to_municipality"
 
 
 def test_the_responsible_municipality_and_the_municipality_of_stay_act_and_no_other() -> None:

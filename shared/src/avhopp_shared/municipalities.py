@@ -29,10 +29,14 @@ class Municipality:
 
 
 class UnknownMunicipality(InvalidInput):
-    """The value names no Swedish municipality."""
+    """The value names no Swedish municipality.
+
+    The reason is fixed: validation errors never echo the rejected value
+    (README, "Errors"), and a misspelt town may be the protected new home town.
+    ``value`` keeps it for the code that raised it, never for an answer or a log."""
 
     def __init__(self, value: str, field: str = "municipality_code") -> None:
-        super().__init__(field, f"{value!r} is not a Swedish municipality")
+        super().__init__(field, "not a Swedish municipality")
         self.value = value
 
 

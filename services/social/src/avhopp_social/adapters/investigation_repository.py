@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -64,11 +65,24 @@ class InvestigationRepository:
         )
         return [_to_domain(record) for record in result.all()]
 
-    async def start(self, investigation: Investigation, scope: Scope) -> None:
-        record = await self._session.get(InvestigationRecord, investigation.case_id)
-        assert record is not None
-        record.status = investigation.status.value
-        self._session.add(record)
+    async def start(self, investigation: Investigation, scope: Scope) -> bool:
+        """Records the scope, as last chosen; True when this started the investigation.
+
+        Only an investigation still awaiting its start is started, in one
+        conditional update: of two scopes chosen at once, one starts it and
+        the other only replaces the scope, so the start is recorded once."""
+        started = await self._session.exec(
+            update(InvestigationRecord)
+            .where(
+                col(InvestigationRecord.case_id) == investigation.case_id,
+                col(InvestigationRecord.status) == InvestigationStatus.AWAITING_START.value,
+            )
+            .values(status=investigation.status.value, started_at=investigation.started_at)
+        )
+        await self._keep_scope(scope)
+        return bool(started.rowcount)
+
+    async def _keep_scope(self, scope: Scope) -> None:
         kept = await self._session.get(ScopeRecord, scope.case_id)
         if kept is None:
             kept = ScopeRecord(
@@ -95,4 +109,5 @@ def _to_domain(record: InvestigationRecord) -> Investigation:
         applied_for=tuple(AppliedFor(item) for item in record.applied_for),
         out_of_hours=record.out_of_hours,
         legal_basis=record.legal_basis,
+        started_at=record.started_at,
     )

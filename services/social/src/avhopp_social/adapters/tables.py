@@ -20,6 +20,10 @@ class InvestigationRecord(SQLModel, table=True):
     applied_for: list[str] = Field(sa_column=Column(JSON, nullable=False))
     out_of_hours: bool
     legal_basis: str = Field(sa_column=Column(String(60), nullable=False))
+    #: When the scope was first chosen: the start, kept when the scope changes later.
+    started_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
 
 
 class AidDecisionRecord(SQLModel, table=True):

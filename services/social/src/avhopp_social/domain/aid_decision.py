@@ -86,8 +86,10 @@ def decide(
     decided_by: str,
     decided_on: date,
     today: date,
+    received_on: date,
     recorded_at: datetime,
 ) -> AidDecision:
+    """``received_on`` is the Swedish day the application was received."""
     # A decision must state its reasons (32 § förvaltningslagen), refusals above all.
     if not reasons.strip():
         raise InvalidDecision("reasons", "a decision states its reasons")
@@ -100,6 +102,7 @@ def decide(
         raise InvalidDecision("valid_from", "granted aid needs the date it starts")
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
         raise InvalidDecision("valid_to", "the period ends before it starts")
+    _refuse_before_application(decided_on, valid_from, received_on)
     return AidDecision(
         decision_id=decision_id,
         case_id=case_id,
@@ -112,3 +115,20 @@ def decide(
         decided_on=decided_on,
         recorded_at=recorded_at,
     )
+
+
+def _refuse_before_application(
+    decided_on: date, valid_from: date | None, received_on: date
+) -> None:
+    """4 kap. 1 § SoL: aid is decided on an application, so neither the decision
+    nor the aid it grants comes before the application was received (the
+    investigation opens on it, 11 kap. 1 § SoL). The reason names no date:
+    validation errors never echo a value (README, "Errors")."""
+    reason = "comes after the application was received"
+    early = [
+        field
+        for field, day in (("decided_on", decided_on), ("valid_from", valid_from))
+        if day is not None and day < received_on
+    ]
+    if early:
+        raise InvalidDecision(early[0], reason, also=[(field, reason) for field in early[1:]])

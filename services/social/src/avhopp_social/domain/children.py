@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from avhopp_shared.errors import InvalidInput
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_social.domain.tasks import Task, TaskKind
 
 
@@ -40,7 +41,10 @@ def record_child(
     now: datetime,
 ) -> tuple[Child, Task | None]:
     """The child, and the task a concern starts (None without one)."""
-    if not now.year - 18 < birth_year <= now.year:
+    # The Swedish year: the new year begins at Swedish midnight (README: days are
+    # Swedish days), an hour or two before the UTC one.
+    year = today_in_sweden(now).year
+    if not year - 18 < birth_year <= year:
         raise InvalidChild("birth_year", "a child was born within the last 18 years")
     text = concern.strip() if concern else None
     child = Child(child_id, case_id, birth_year, lives_with_person, text or None)

@@ -45,9 +45,9 @@ def commission(
     today: date,
 ) -> Commission:
     if provider_organisation not in known_providers:
-        raise InvalidCommission(
-            "provider_organisation", f"{provider_organisation!r} is not a known provider"
-        )
+        # A fixed reason: validation errors never echo the rejected value (README,
+        # "Errors"), and a provider's name can tell where the person is placed.
+        raise InvalidCommission("provider_organisation", "not a known provider")
     if decided_on > today:
         raise InvalidCommission("decided_on", "a decision cannot be dated in the future")
     return Commission(

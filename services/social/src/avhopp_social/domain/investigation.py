@@ -65,6 +65,8 @@ class Investigation:
     applied_for: tuple[AppliedFor, ...]
     out_of_hours: bool
     legal_basis: str = LEGAL_BASIS
+    #: When its scope was first chosen with the person (None while awaiting its start).
+    started_at: datetime | None = None
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status is InvestigationStatus.AWAITING_START and now > self.start_deadline
@@ -125,7 +127,11 @@ def choose_scope(
     recorded_by: str,
     now: datetime,
 ) -> tuple[Investigation, Scope]:
-    """The investigation started with this scope (a new scope may replace the old)."""
+    """The investigation started with this scope.
+
+    A new scope may replace the old: what the investigation covers may change
+    as it goes (004 Del 2, "Inleder utredning"), but it started once, when the
+    scope was first chosen; that start time is kept."""
     if not agreed_with_person:
         raise InvalidScope("agreed_with_person", "the scope is chosen together with the person")
     if not areas_in:
@@ -140,4 +146,9 @@ def choose_scope(
         recorded_by=recorded_by,
         recorded_at=now,
     )
-    return replace(investigation, status=InvestigationStatus.IN_PROGRESS), scope
+    started = replace(
+        investigation,
+        status=InvestigationStatus.IN_PROGRESS,
+        started_at=investigation.started_at or now,
+    )
+    return started, scope

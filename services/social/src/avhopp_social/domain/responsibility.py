@@ -74,6 +74,8 @@ def transfer(
     decided_on: date,
     effective_on: date,
     today: date,
+    received_on: date,
+    reads_transfers: bool,
 ) -> Responsibility:
     """The responsibility with one more transfer; it ends the stay (``stay_after_transfer``).
 
@@ -82,26 +84,67 @@ def transfer(
     day would leave the first never in effect, and a move before one already
     decided would rewrite the order the municipalities agreed. A transfer to
     take effect the same day as the latest is refused; it takes effect the day
-    after."""
-    if decided_on > today:
-        raise InvalidResponsibility("decided_on", "a transfer cannot be decided in the future")
-    if not requested_on <= decided_on <= effective_on:
-        raise InvalidResponsibility(
-            "effective_on", "a transfer is requested, then decided, then takes effect"
-        )
-    latest = current.latest_transfer()
-    if latest is not None and effective_on <= latest.effective_on:
-        raise InvalidResponsibility(
-            "effective_on",
-            f"a transfer takes effect after the latest one (effective {latest.effective_on})",
-        )
-    if to_municipality == current.responsible_on(effective_on):
-        raise InvalidResponsibility(
-            "to_municipality", "that municipality is already responsible then"
-        )
+    after.
+
+    ``received_on`` is the Swedish day the application was received: the case
+    was not this municipality's to hand on before it (2 a kap. 10 § SoL moves a
+    matter the board already has). ``reads_transfers`` says whether the caller
+    may read the case's transfers (``protected_location``, the case team's):
+    see ``_refuse_a_move_to_the_responsible``."""
+    _refuse_dates(requested_on, decided_on, effective_on, today=today, received_on=received_on)
+    _refuse_out_of_order(current, effective_on)
+    # A caller off the case team knows only the municipality responsible today
+    # (its own: only it may move the case, ``RESPONSIBLE_WRITES``); the one
+    # responsible when the transfer takes effect may be a pending transfer's
+    # destination, the new home town.
+    known_on = effective_on if reads_transfers else today
+    _refuse_a_move_to_the_responsible(current, to_municipality, known_on)
     moved = Transfer(transfer_id, to_municipality, requested_on, decided_on, effective_on)
     return replace(
         current,
         stay=stay_after_transfer(current.stay, to_municipality),
         transfers=(*current.transfers, moved),
     )
+
+
+def _refuse_dates(
+    requested_on: date, decided_on: date, effective_on: date, *, today: date, received_on: date
+) -> None:
+    if decided_on > today:
+        raise InvalidResponsibility("decided_on", "a transfer cannot be decided in the future")
+    days = {"requested_on": requested_on, "decided_on": decided_on, "effective_on": effective_on}
+    early = [field for field, day in days.items() if day < received_on]
+    if early:
+        reason = "a transfer comes after the application was received"
+        raise InvalidResponsibility(early[0], reason, also=[(field, reason) for field in early[1:]])
+    if not requested_on <= decided_on <= effective_on:
+        raise InvalidResponsibility(
+            "effective_on", "a transfer is requested, then decided, then takes effect"
+        )
+
+
+def _refuse_out_of_order(current: Responsibility, effective_on: date) -> None:
+    # The reason never names the latest transfer's day: its dates are
+    # ``protected_location`` (catalogue, ``TransferPublic``), read only by the
+    # case team, and a refusal must not tell them to anyone else.
+    latest = current.latest_transfer()
+    if latest is not None and effective_on <= latest.effective_on:
+        raise InvalidResponsibility("effective_on", "a transfer takes effect after the latest one")
+
+
+def _refuse_a_move_to_the_responsible(
+    current: Responsibility, to_municipality: str, day: date
+) -> None:
+    """A transfer moves the case away from the municipality responsible on ``day``.
+
+    The reason names no municipality, and ``day`` is one whose responsible
+    municipality the caller may know: were a caller off the case team refused a
+    move to the municipality responsible once a pending transfer takes effect,
+    the refusal would confirm where the person moves (README: all but the
+    residence the case started from is ``protected_location``). Such a caller's
+    move to that municipality is recorded as a transfer to where the case is
+    already bound; responsibility on every day stays as it would have been."""
+    if to_municipality == current.responsible_on(day):
+        raise InvalidResponsibility(
+            "to_municipality", "a transfer moves the case to another municipality"
+        )

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.categories import Category
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -115,7 +115,8 @@ async def post_commission(
             known_providers=settings.providers,
             by=access.caller.recorded_as,
             decided_on=body.decided_on,
-            today=utcnow().date(),
+            # The Swedish date (README: days are Swedish days, Europe/Stockholm).
+            today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, CommissionPublic.of(made))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

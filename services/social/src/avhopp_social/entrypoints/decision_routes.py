@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.categories import Category
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -131,7 +131,8 @@ async def post_decision(
     )
     by = access.caller.recorded_as
     async with uow:  # the decision, its event and the answer's audit entry commit together
-        decision = await record_decision(uow, case_id, command, by, utcnow().date())
+        # The Swedish date (README: days are Swedish days, Europe/Stockholm).
+        decision = await record_decision(uow, case_id, command, by, today_in_sweden())
         disclosure = await access.disclose(case_id, AidDecisionPublic.of(decision))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
@@ -167,7 +168,8 @@ async def get_expiring(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
-    today, within = utcnow().date(), municipality_cases(access.caller)
+    # The Swedish date (README: days are Swedish days, Europe/Stockholm).
+    today, within = today_in_sweden(), municipality_cases(access.caller)
     async with uow:
         # The listing is a filter on, and is sorted by, the decision's period:
         # decisions data. A decision is listed only where the gate shows the

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.gate import Disclosure
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -139,7 +139,8 @@ async def _record(
             assessed_on=body.assessed_on,
             assessor=body.assessor,
             summary=body.summary,
-            today=utcnow().date(),
+            # The Swedish date (README: days are Swedish days, Europe/Stockholm).
+            today=today_in_sweden(),
         )
         return await access.disclose(case_id, public.model_validate(_fields(result)))
 

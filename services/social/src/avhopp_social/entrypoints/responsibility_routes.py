@@ -13,11 +13,18 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
-from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
+from avhopp_shared.web.disclosure import (
+    Access,
+    AccessDep,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.responsibility import Responsibility
@@ -168,6 +175,14 @@ async def post_responsibility(
     responses=problem_responses(422),
     dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Transfer the responsibility to another municipality (2 a kap. 10 § SoL)",
+    description=(
+        "Each transfer takes effect on a later day than the one before (422 on "
+        "`effective_on`), no earlier than the application was received, and moves the "
+        "case to another municipality (422 on `to_municipality`). The transfers are "
+        "`protected_location`: a refusal names neither their days nor their "
+        "destinations, and off the case team a move is checked only against the "
+        "municipality responsible today."
+    ),
     operation_id="transferResponsibility",
 )
 async def post_transfer(
@@ -185,9 +200,28 @@ async def post_transfer(
             decided_on=body.decided_on,
             effective_on=body.effective_on,
             today=today,
+            reads_transfers=await _reads_transfers(access, case_id),
         )
         disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, today))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
+
+
+async def _reads_transfers(access: Access, case_id: str) -> bool:
+    """Whether the gate shows the caller the case's ``protected_location`` (the
+    transfers): decided as a read would be, but nothing is disclosed or audited."""
+    gate, location = access.runtime.gate, Category.PROTECTED_LOCATION.value
+    async with access.uow as uow:
+        state, version = (await gate.states_of(uow.session, [case_id]))[case_id]
+        decision = gate.decision(
+            recipient=access.caller,
+            purpose=access.purpose.value,
+            case_id=case_id,
+            categories=[location],
+            state=state,
+            now=gate.clock(),
+            version=version,
+        )
+    return location in decision.allowed
 
 
 @router.get(

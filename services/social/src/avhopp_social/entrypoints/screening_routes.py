@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -121,7 +121,8 @@ async def post_screening(
             sex=body.sex,
             administered_on=body.administered_on,
             by=access.caller.recorded_as,
-            today=utcnow().date(),
+            # The Swedish date (README: days are Swedish days, Europe/Stockholm).
+            today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, ScreeningPublic.of(result))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

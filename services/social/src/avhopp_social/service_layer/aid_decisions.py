@@ -14,7 +14,7 @@ from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.aid_decision_repository import AidDecisionRepository
 from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.domain.aid_decision import AidDecision, AidType, Outcome, decide
-from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.service_layer.known_case import received_on, require_investigation
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ async def record_decision(
     uow: UnitOfWork, case_id: str, command: DecideAid, by: str, today: date
 ) -> AidDecision:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    await require_investigation(uow, case_id)
+    received = await received_on(uow, case_id)
     decision = decide(
         decision_id=str(uuid.uuid4()),
         case_id=case_id,
@@ -43,6 +43,7 @@ async def record_decision(
         decided_by=by,
         decided_on=command.decided_on,
         today=today,
+        received_on=received,
         recorded_at=utcnow(),
     )
     AidDecisionRepository(uow.session).add(decision)

@@ -118,8 +118,13 @@ async def start_investigation(
         recorded_by=by,
         now=utcnow(),
     )
-    await investigations.start(started, scope)
-    uow.emit(InvestigationStarted(case_id=case_id, started_at=scope.recorded_at), case_id=case_id)
+    # The start is announced once, when this scope takes the investigation out of
+    # awaiting_start (its time is then the start); a later scope replaces the
+    # scope only, and the first start time stays.
+    if await investigations.start(started, scope):
+        uow.emit(
+            InvestigationStarted(case_id=case_id, started_at=scope.recorded_at), case_id=case_id
+        )
     return started, scope
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from avhopp_shared.errors import NotFound
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.investigation_repository import InvestigationRepository
 
 
 async def require_investigation(uow: UnitOfWork, case_id: str) -> None:
-    if await InvestigationRepository(uow.session).get(case_id) is None:
+    await received_on(uow, case_id)
+
+
+async def received_on(uow: UnitOfWork, case_id: str) -> date:
+    """The Swedish day the case's application was received (README: days are
+    Swedish days); unknown cases are :class:`NotFound`. Nothing is decided
+    about a case before it: the investigation opens on that application."""
+    investigation = await InvestigationRepository(uow.session).get(case_id)
+    if investigation is None:
         raise NotFound("investigation", case_id)
+    return today_in_sweden(investigation.received_at)

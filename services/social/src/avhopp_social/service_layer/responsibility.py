@@ -19,7 +19,7 @@ from avhopp_shared.events.responsibility_events import (
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
 from avhopp_social.domain.responsibility import Responsibility, transfer, with_stay
-from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.service_layer.known_case import received_on, require_investigation
 
 
 async def responsibility_of(uow: UnitOfWork, case_id: str) -> Responsibility:
@@ -92,8 +92,10 @@ async def transfer_responsibility(
     decided_on: date,
     effective_on: date,
     today: date,
+    reads_transfers: bool,
 ) -> Responsibility:
-    """Inside an open unit of work; the caller commits."""
+    """Inside an open unit of work; the caller commits. ``reads_transfers``: whether
+    the caller may read the case's transfers (``domain.responsibility.transfer``)."""
     moved = transfer(
         await responsibility_of(uow, case_id),
         transfer_id=str(uuid.uuid4()),
@@ -102,6 +104,8 @@ async def transfer_responsibility(
         decided_on=decided_on,
         effective_on=effective_on,
         today=today,
+        received_on=await received_on(uow, case_id),
+        reads_transfers=reads_transfers,
     )
     latest = moved.transfers[-1]
     # The transfer ends the stay (2 a kap. 10 § SoL); the services keeping a copy

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from avhopp_shared.errors import Conflict, NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import IndividualAssessmentMade
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.adapters.tables import TaskRecord
@@ -97,7 +98,8 @@ async def complete_task(
                 task_id=done.task_id,
                 trigger=done.kind.value,
                 outcome=done.outcome.value,
-                assessed_on=done.done_at.date(),
+                # The Swedish day it was done (README: days are Swedish days).
+                assessed_on=today_in_sweden(done.done_at),
             ),
             case_id=done.case_id,
         )
