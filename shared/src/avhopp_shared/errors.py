@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 
 class NotFound(Exception):
@@ -24,11 +25,20 @@ class InvalidInput(ValueError):
     """A domain rule the input breaks; ``field`` names the offending field (422 on the web).
 
     ``also`` names further (field, reason) pairs when a request breaks several rules
-    at once, so that the answer lists every one of them.
+    at once, so that the answer lists every one of them. ``location`` says where the
+    fields are: the body (the default), the query or the path.
     """
 
-    def __init__(self, field: str, reason: str, *, also: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        field: str,
+        reason: str,
+        *,
+        also: Sequence[tuple[str, str]] = (),
+        location: Literal["body", "query", "path"] = "body",
+    ) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
         self.problems = [(field, reason), *also]
+        self.location = location

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
@@ -37,11 +37,19 @@ NOT_FOUND_DETAIL = "No such resource, or none this caller may see"
 
 
 class InvalidParam(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
     name: str = Field(
         description="Dotted path of the offending field, e.g. applicant.personal_identity_number"
     )
+    in_: Literal["body", "query", "path", "header"] = Field(
+        alias="in", description="Where the field was: the body, the query, the path or a header"
+    )
     pointer: str = Field(
-        description="JSON Pointer (RFC 6901) into the request body, when it is the body"
+        description=(
+            "JSON Pointer (RFC 6901, as a URI fragment) into the request body when the field "
+            "is in the body ('#' for the body as a whole); empty elsewhere"
+        )
     )
     reason: str
 
@@ -135,15 +143,25 @@ def _invalid_params(exc: RequestValidationError) -> list[dict[str, str]]:
             continue
         location = [str(part) for part in error.get("loc", ())]
         where, path = (location[0], location[1:]) if location else ("body", [])
+        if "[key]" in path:
+            # A refused key of a map: named by the map, never by the key itself,
+            # which is the caller's text (a place name, say) and is not echoed.
+            path = path[: max(path.index("[key]") - 1, 0)]
         params.append(
             {
                 "name": ".".join(path) or where,
                 "in": where,
-                "pointer": "#/" + "/".join(path) if where == "body" else "",
+                "pointer": body_pointer(path) if where == "body" else "",
                 "reason": str(error.get("msg", "invalid")),
             }
         )
     return params
+
+
+def body_pointer(path: Sequence[str]) -> str:
+    """The JSON Pointer of a body field as a URI fragment (RFC 6901, section 6): ``#``
+    for the body as a whole, each segment escaped (``~`` as ``~0``, ``/`` as ``~1``)."""
+    return "#" + "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in path)
 
 
 def _invalid_json(error: Mapping[str, Any]) -> dict[str, str]:
@@ -201,7 +219,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:
         params = [
-            {"name": field, "in": "body", "pointer": "#/" + field.replace(".", "/"), "reason": why}
+            {
+                "name": field,
+                "in": exc.location,
+                "pointer": body_pointer(field.split(".")) if exc.location == "body" else "",
+                "reason": why,
+            }
             for field, why in exc.problems
         ]
         return _answer(invalid_input_body(request.url.path, params))

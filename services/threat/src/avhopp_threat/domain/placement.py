@@ -28,9 +28,9 @@ class BlankReason(InvalidInput):
     """Every judgement needs its reason: the seed section asks for one per town."""
 
     def __init__(self, index: int, municipality_code: str) -> None:
-        super().__init__(
-            f"towns[{index}].reason", f"the judgement of {municipality_code!r} gives no reason"
-        )
+        # Named as the request names it; the town is not echoed (README: a refusal
+        # never repeats the value, and a town here may be the new home town).
+        super().__init__(f"towns.{index}.reason", "the judgement of this town gives no reason")
         self.municipality_code = municipality_code
 
 
@@ -38,9 +38,7 @@ class TownJudgedTwice(InvalidInput):
     """A town is either suitable or not: two judgements of one town could contradict."""
 
     def __init__(self, index: int, municipality_code: str) -> None:
-        super().__init__(
-            f"towns[{index}].municipality_code", f"{municipality_code!r} is judged more than once"
-        )
+        super().__init__(f"towns.{index}.municipality", "this town is judged more than once")
         self.municipality_code = municipality_code
 
 
@@ -100,7 +98,7 @@ def assess_placement(
     seen: set[str] = set()
     suitable = 0
     for index, town in enumerate(towns):
-        field = f"towns[{index}].municipality_code"
+        field = f"towns.{index}.municipality"
         try:
             code = municipality_by_code(town.municipality_code).code
         except UnknownMunicipality:

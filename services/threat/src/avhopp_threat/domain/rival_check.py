@@ -80,7 +80,7 @@ class Presence:
         if not is_municipality_code(self.municipality_code):
             raise UnknownMunicipality(self.municipality_code)
         if self.kind not in PRESENCE_KINDS:
-            raise InvalidInput("kind", f"{self.kind!r} is not one of {PRESENCE_KINDS}")
+            raise InvalidInput("kind", f"not one of {', '.join(PRESENCE_KINDS)}")
 
 
 @dataclass(frozen=True, slots=True)

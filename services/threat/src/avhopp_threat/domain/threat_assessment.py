@@ -162,7 +162,7 @@ def assess(
         if actor.resides_in is not None and not is_municipality_code(actor.resides_in):
             raise InvalidAssessment(
                 f"threat_actors.{index}.resides_in",
-                f"{actor.resides_in!r} is not the code of a Swedish municipality",
+                "not the code of a Swedish municipality",
             )
     assessment = ThreatAssessment(
         case_id=case_id,

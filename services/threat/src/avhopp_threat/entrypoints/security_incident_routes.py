@@ -15,7 +15,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_model,
     requires,
 )
-from avhopp_shared.web.params import CaseId, Limit, Offset
+from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.adapters.tables import SecurityIncidentRecord
 from avhopp_threat.service_layer.security_incidents import security_incidents
@@ -82,6 +82,7 @@ async def get_all(
 @router.get(
     "/cases/{case_id}/security-incidents",
     response_model=list[disclosed_model(SecurityIncidentPublic)],  # type: ignore[misc]
+    responses=NOT_FOUND,
     dependencies=[requires("threat.write")],
     summary="A case's security incidents, newest first",
     operation_id="listCaseSecurityIncidents",

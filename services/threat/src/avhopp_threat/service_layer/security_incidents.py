@@ -15,6 +15,7 @@ from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.events.followup_events import IncidentReported
 from avhopp_shared.uow import UnitOfWork
 from avhopp_threat.adapters.tables import SecurityIncidentRecord
+from avhopp_threat.service_layer.assessments import require_known_case
 
 
 async def on_incident_reported(
@@ -42,9 +43,11 @@ async def on_incident_reported(
 async def security_incidents(
     uow: UnitOfWork, *, case_id: str | None, limit: int, offset: int
 ) -> Sequence[SecurityIncidentRecord]:
-    """Newest first."""
+    """Newest first; for one case, only a case police know of (404 otherwise, as every
+    list under a case answers for a case it does not know)."""
     query = select(SecurityIncidentRecord)
     if case_id is not None:
+        await require_known_case(uow, case_id)
         query = query.where(col(SecurityIncidentRecord.case_id) == case_id)
     rows = await uow.session.exec(
         query.order_by(
