@@ -206,9 +206,29 @@ def disclosed_response(
     )
 
 
-def disclosed_list_response(disclosures: Sequence[Disclosure]) -> JSONResponse:
-    """Items the caller may see nothing of are left out of the list altogether."""
-    return JSONResponse([_body(d) for d in disclosures if not d.nothing])
+def disclosed_list_response(
+    disclosures: Sequence[Disclosure], *, one_per_case: bool = False
+) -> JSONResponse:
+    """Items the caller may see nothing of are left out of the list altogether, and so
+    are those of which only the case reference may be seen while the rest is withheld.
+
+    Such an item is still a record of the withheld category, and a list of them
+    tells that those records exist and how many there are (that police hold a
+    risk assessment, that aid was refused): what the category itself is meant
+    to hold back (ACCESS.md). ``one_per_case``: each item is the case itself in
+    some state (every case has one investigation, one current phase), which a
+    listing chose on categories the caller may see (``listing.disclosed_page``);
+    its reference alone then tells no more than the case is there.
+    """
+    return JSONResponse([_body(d) for d in disclosures if _shown(d, one_per_case)])
+
+
+def _shown(disclosure: Disclosure, one_per_case: bool) -> bool:
+    if disclosure.nothing:
+        return False
+    if one_per_case or not disclosure.withheld:
+        return True
+    return bool(disclosure.disclosed - {Category.CASE_REF.value})
 
 
 #: Disclosed variant → the public model it was made from (for the catalogue test).

@@ -198,4 +198,4 @@ async def get_acute_overdue(
             offset=offset,
             filtered_on=[Category.CASE_REF],
         )
-    return disclosed_list_response(disclosures)
+    return disclosed_list_response(disclosures, one_per_case=True)

@@ -128,7 +128,7 @@ async def read_investigations(
             offset=offset,
             filtered_on=[Category.INVESTIGATION] if overdue else [],
         )
-    return disclosed_list_response(disclosures)
+    return disclosed_list_response(disclosures, one_per_case=True)
 
 
 class ScopeIn(BaseModel):
