@@ -110,3 +110,60 @@ async def test_a_case_police_do_not_know_has_no_security_incident_list_but_a_404
     assert incidents.status_code == 404, incidents.text
     documented = document["paths"]["/cases/{case_id}/security-incidents"]["get"]["responses"]
     assert "404" in documented
+
+
+ISU = "/statistics/isu"
+PERIOD = {"first_day": "2026-01-01", "last_day": "2026-06-30"}
+
+
+async def test_a_query_or_path_field_a_rule_refuses_is_named_in_the_query_or_the_path(
+    embedded_platform: RunningPlatform,
+) -> None:
+    followup = embedded_platform.clients["followup"]
+    backwards = await followup.get(
+        ISU, params={"first_day": "2026-06-01", "last_day": "2026-01-01"}
+    )
+    nowhere = await followup.get(ISU, params={**PERIOD, "municipality": ""})
+    gif = await followup.get("/statistics/isu/charts/outcomes.gif", params=PERIOD)
+    case_id = await known_case(embedded_platform)
+    atlantis = await embedded_platform.clients["threat"].get(
+        f"/cases/{case_id}/rival-check", params={"towns": ["Atlantis"]}
+    )
+
+    located = [
+        [(p["name"], p["in"], p["pointer"]) for p in _params(answer)]
+        for answer in (backwards, nowhere, gif, atlantis)
+    ]
+    assert located == [
+        [("last_day", "query", "")],
+        [("municipality", "query", "")],
+        [("image_format", "path", "")],
+        [("towns.0", "query", "")],
+    ]
+    assert "Atlantis" not in atlantis.text
+
+
+async def test_isu_days_are_iso_dates_and_a_number_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    followup = embedded_platform.clients["followup"]
+
+    seconds = await followup.get(ISU, params={"first_day": "0", "last_day": "86400"})
+
+    assert sorted(p["name"] for p in _params(seconds)) == ["first_day", "last_day"]
+
+
+async def test_closed_sets_are_documented_as_the_values_accepted(
+    embedded_platform: RunningPlatform,
+) -> None:
+    followup = (await embedded_platform.clients["followup"].get("/openapi.json")).json()
+    social = (await embedded_platform.clients["social"].get("/openapi.json")).json()
+
+    chart = followup["paths"]["/statistics/isu/charts/{series}.{image_format}"]["get"]
+    [image_format] = [p for p in chart["parameters"] if p["name"] == "image_format"]
+    measure = social["components"]["schemas"]["MeasureIn"]["properties"]["responsible"]
+
+    assert sorted(image_format["schema"]["enum"]) == ["png", "svg"]
+    assert sorted(measure["enum"]) == sorted(
+        ["social", "police", "provider", "probation", "sis", "other", "person"]
+    )

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 from avhopp_shared.errors import InvalidInput
 
@@ -35,8 +36,13 @@ class UnknownMunicipality(InvalidInput):
     (README, "Errors"), and a misspelt town may be the protected new home town.
     ``value`` keeps it for the code that raised it, never for an answer or a log."""
 
-    def __init__(self, value: str, field: str = "municipality_code") -> None:
-        super().__init__(field, "not a Swedish municipality")
+    def __init__(
+        self,
+        value: str,
+        field: str = "municipality_code",
+        location: Literal["body", "query", "path"] = "body",
+    ) -> None:
+        super().__init__(field, "not a Swedish municipality", location=location)
         self.value = value
 
 
@@ -92,13 +98,15 @@ def municipality_by_name(name: str) -> Municipality:
     return found
 
 
-def resolve_municipality(value: str, field: str) -> Municipality:
+def resolve_municipality(
+    value: str, field: str, location: Literal["body", "query", "path"] = "body"
+) -> Municipality:
     """A municipality given by its four-digit code or by its exact name; an unknown
-    one is refused naming ``field``."""
+    one is refused naming ``field`` where the request has it (``location``)."""
     text = value.strip()
     try:
         if text.isdigit():
             return municipality_by_code(text)
         return municipality_by_name(text)
     except UnknownMunicipality:
-        raise UnknownMunicipality(value, field=field) from None
+        raise UnknownMunicipality(value, field=field, location=location) from None

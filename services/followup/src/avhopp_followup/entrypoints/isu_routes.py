@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +32,7 @@ from avhopp_shared.auth.dependencies import CallerDep
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import RuntimeDep, UnitOfWorkDep
+from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import DECISION_HEADER, requires
 from avhopp_shared.web.problems import problem_responses
 
@@ -181,15 +182,23 @@ class IsuReportPublic(BaseModel):
 
 def _query(first_day: date, last_day: date, municipality: str | None) -> IsuQuery:
     if last_day < first_day:
-        raise InvalidInput("last_day", "the period ends before it starts")
+        raise InvalidInput("last_day", "the period ends before it starts", location="query")
     if (last_day - first_day).days >= LONGEST_PERIOD_DAYS:
-        raise InvalidInput("last_day", f"a period is at most {LONGEST_PERIOD_DAYS} days")
-    code = resolve_municipality(municipality, "municipality").code if municipality else None
+        raise InvalidInput(
+            "last_day", f"a period is at most {LONGEST_PERIOD_DAYS} days", location="query"
+        )
+    # Left out, every municipality; given, a municipality (an empty one is none).
+    code = (
+        resolve_municipality(municipality, "municipality", "query").code
+        if municipality is not None
+        else None
+    )
     return IsuQuery(first_day, last_day, code)
 
 
-FirstDay = Annotated[date, Query(description="The first day applications are counted from")]
-LastDay = Annotated[date, Query(description="The last day, at most a year after the first")]
+# ISO dates only, as in a body: a number is refused, not read as seconds since 1970.
+FirstDay = Annotated[Day, Query(description="The first day applications are counted from")]
+LastDay = Annotated[Day, Query(description="The last day, at most a year after the first")]
 Municipality = Annotated[
     str | None, Query(description="A municipality's code or name; left out, all of them")
 ]
@@ -321,7 +330,7 @@ async def get_isu_csv(
 )
 async def get_chart(
     series: Series,
-    image_format: str,
+    image_format: Literal["svg", "png"],
     uow: UnitOfWorkDep,
     runtime: RuntimeDep,
     caller: CallerDep,
@@ -329,8 +338,6 @@ async def get_chart(
     last_day: LastDay,
     municipality: Municipality = None,
 ) -> Response:
-    if image_format not in ("svg", "png"):
-        raise InvalidInput("image_format", "svg or png")
     query = _query(first_day, last_day, municipality)
     # Only the series drawn is disclosed; the outcomes chart is the outcomes group.
     report, headers = await _report(

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal, get_args
 
 from avhopp_shared.errors import InvalidInput
 
 #: Who can be responsible for a measure: an agency of the platform, or the person.
-RESPONSIBLE = frozenset({"social", "police", "provider", "probation", "sis", "other", "person"})
+#: Who carries out a measure: an agency, another actor, or the person.
+Responsible = Literal["social", "police", "provider", "probation", "sis", "other", "person"]
+RESPONSIBLE = frozenset(get_args(Responsible))
 
 
 class InvalidPlan(InvalidInput):

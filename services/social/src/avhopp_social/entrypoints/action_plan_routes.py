@@ -20,7 +20,7 @@ from avhopp_shared.web.disclosure import (
 )
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
-from avhopp_social.domain.action_plan import ActionPlan, Measure
+from avhopp_social.domain.action_plan import ActionPlan, Measure, Responsible
 from avhopp_social.entrypoints.municipality_scope import READS, WRITES
 from avhopp_social.service_layer.action_plans import plan_history, record_plan
 
@@ -42,8 +42,8 @@ class MeasureIn(BaseModel):
     )
 
     description: str = Field(max_length=2000)
-    responsible: str = Field(
-        description="social, police, provider, probation, sis, other or person",
+    responsible: Responsible = Field(
+        description="Who carries the measure out: an agency, another actor, or the person",
         examples=["provider"],
     )
     organisation: str | None = Field(default=None, max_length=200)

@@ -146,7 +146,10 @@ async def get_rival_check(
     access: AccessDep,
     towns: Annotated[list[str], Query(min_length=1, max_length=MAX_PROPOSED_TOWNS)],
 ) -> JSONResponse:
-    codes = [resolve_municipality(town, f"towns.{index}").code for index, town in enumerate(towns)]
+    codes = [
+        resolve_municipality(town, f"towns.{index}", "query").code
+        for index, town in enumerate(towns)
+    ]
     async with uow:
         await _require_case_team(uow, access, case_id)
         flags = await rival_check(uow, case_id, codes, _reader(access, RivalCheckPublic))
