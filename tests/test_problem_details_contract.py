@@ -167,3 +167,13 @@ async def test_closed_sets_are_documented_as_the_values_accepted(
     assert sorted(measure["enum"]) == sorted(
         ["social", "police", "provider", "probation", "sis", "other", "person"]
     )
+
+
+async def test_a_day_outside_the_years_1900_to_3000_is_refused_naming_it(
+    embedded_platform: RunningPlatform,
+) -> None:
+    followup = embedded_platform.clients["followup"]
+
+    year_one = await followup.get(ISU, params={"first_day": "0001-01-01", "last_day": "0001-06-30"})
+
+    assert sorted(p["name"] for p in _params(year_one)) == ["first_day", "last_day"]

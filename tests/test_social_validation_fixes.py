@@ -32,11 +32,11 @@ async def test_an_aid_decision_dated_before_the_application_was_received_is_refu
 
     made = await embedded_platform.clients["social"].post(
         f"/cases/{case_id}/aid-decisions",
-        json=decision(decided_on="0001-01-01", valid_from="0001-01-01", valid_to="0001-02-01"),
+        json=decision(decided_on="2000-01-03", valid_from="2000-01-03", valid_to="2000-02-01"),
     )
 
     assert _names(made) == ["decided_on", "valid_from"]
-    assert "0001" not in made.text
+    assert "2000-01-03" not in made.text
     assert await count_rows(embedded_platform.runtime("social"), "social_aid_decision") == 0
 
 

@@ -56,5 +56,13 @@ def _a_moment_in_range(value: datetime) -> datetime:
 #: A point in time in a request: RFC 3339 text with its offset, inside
 #: [:data:`EARLIEST`, :data:`END`).
 Timestamp = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_a_moment_in_range)]
-#: A calendar day in a request: ISO 8601 text (2026-03-01).
-Day = Annotated[date, BeforeValidator(_iso_text)]
+def _a_day_in_range(value: date) -> date:
+    # The same years as a moment: a decision dated in year 1 or 9999 is a typing
+    # error, and one kept would skew every figure counted from it (ISU).
+    if not EARLIEST.date() <= value < END.date():
+        raise ValueError("must be a day from the year 1900 up to the year 3000")
+    return value
+
+
+#: A calendar day in a request: ISO 8601 text (2026-03-01), from 1900 up to 3000.
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_a_day_in_range)]
