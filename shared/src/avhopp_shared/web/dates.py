@@ -56,6 +56,8 @@ def _a_moment_in_range(value: datetime) -> datetime:
 #: A point in time in a request: RFC 3339 text with its offset, inside
 #: [:data:`EARLIEST`, :data:`END`).
 Timestamp = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_a_moment_in_range)]
+
+
 def _a_day_in_range(value: date) -> date:
     # The same years as a moment: a decision dated in year 1 or 9999 is a typing
     # error, and one kept would skew every figure counted from it (ISU).
