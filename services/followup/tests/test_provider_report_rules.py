@@ -98,3 +98,19 @@ def test_another_report_of_a_week_already_reported_is_a_conflict() -> None:
     other = replace(REPORT, report_id="r-2", schedule="Mon-Thu")
     with pytest.raises(Conflict):
         resent(REPORT, other)
+
+
+def test_text_made_of_spaces_is_refused_naming_each_field() -> None:
+    report = replace(
+        REPORT,
+        activities=("Football", "   "),
+        incidents=(Incident(TODAY, Severity.SERIOUS, False, " \t "),),
+        absences=(Absence(TODAY, TODAY, ""),),
+    )
+    with pytest.raises(InvalidReport) as refused:
+        check_report(report, TODAY, commissioned_on=COMMISSIONED)
+    assert [field for field, _ in refused.value.problems] == [
+        "incidents.0.description",
+        "absences.0.reason",
+        "activities.1",
+    ]

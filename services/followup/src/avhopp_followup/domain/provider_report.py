@@ -95,8 +95,9 @@ class ProviderReport:
 
 
 def check_report(report: ProviderReport, today: date, *, commissioned_on: date) -> ProviderReport:
-    """Every date in the report has happened; absences end after they start; the week
-    is one of the provider's own in the case (``commissioned_on``: its first commission)."""
+    """Every date in the report has happened; absences end after they start; no text is
+    blank; the week is one of the provider's own in the case (``commissioned_on``: its
+    first commission)."""
     _check_week(report.week_starting, today, commissioned_on)
     dated: list[tuple[str, date]] = [
         *((f"contacts.{i}.on", c.on) for i, c in enumerate(report.contacts)),
@@ -111,7 +112,15 @@ def check_report(report: ProviderReport, today: date, *, commissioned_on: date) 
         for i, a in enumerate(report.absences)
         if a.last_day < a.first_day
     ]
-    problems = future + backwards
+    # Text made of spaces says nothing: what happened, why the person was away,
+    # what they did are what social services assess the week by.
+    blank = [
+        *((f"incidents.{i}.description", x.description) for i, x in enumerate(report.incidents)),
+        *((f"absences.{i}.reason", a.reason) for i, a in enumerate(report.absences)),
+        *((f"activities.{i}", activity) for i, activity in enumerate(report.activities)),
+    ]
+    empty = [(field, "must say something") for field, text in blank if not text.strip()]
+    problems = future + backwards + empty
     if problems:
         (field, reason), *rest = problems
         raise InvalidReport(field, reason, also=rest)
