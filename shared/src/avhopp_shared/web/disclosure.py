@@ -90,7 +90,7 @@ class Access:
             if (
                 self.case_read is not None
                 and all(d.nothing for d in disclosures)
-                and not await self._may_see_case(self.case_read)
+                and not await self.may_see(self.case_read, Category.CASE_REF)
             ):
                 raise NotFound("case data", "for this caller")
         return disclosures
@@ -125,8 +125,9 @@ class Access:
                 decided.append(disclosure)
         return decided
 
-    async def _may_see_case(self, case_id: str) -> bool:
-        """Whether the caller may see the case's reference as this service holds it."""
+    async def may_see(self, case_id: str, category: Category) -> bool:
+        """Whether the caller may see ``category`` of the case as this service holds it:
+        decided as a read would be, but nothing is disclosed or audited."""
         gate = self.runtime.gate
         async with self.uow as uow:
             state, version = (await gate.states_of(uow.session, [case_id]))[case_id]
@@ -134,12 +135,12 @@ class Access:
                 recipient=self.caller,
                 purpose=self.purpose.value,
                 case_id=case_id,
-                categories=[Category.CASE_REF.value],
+                categories=[category.value],
                 state=state,
                 now=gate.clock(),
                 version=version,
             )
-        return Category.CASE_REF.value in decision.allowed
+        return category.value in decision.allowed
 
 
 async def _access(

@@ -19,7 +19,6 @@ from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
-    Access,
     AccessDep,
     disclosed_model,
     disclosed_response,
@@ -200,28 +199,11 @@ async def post_transfer(
             decided_on=body.decided_on,
             effective_on=body.effective_on,
             today=today,
-            reads_transfers=await _reads_transfers(access, case_id),
+            # The transfers are protected_location: may the caller read them?
+            reads_transfers=await access.may_see(case_id, Category.PROTECTED_LOCATION),
         )
         disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, today))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
-
-
-async def _reads_transfers(access: Access, case_id: str) -> bool:
-    """Whether the gate shows the caller the case's ``protected_location`` (the
-    transfers): decided as a read would be, but nothing is disclosed or audited."""
-    gate, location = access.runtime.gate, Category.PROTECTED_LOCATION.value
-    async with access.uow as uow:
-        state, version = (await gate.states_of(uow.session, [case_id]))[case_id]
-        decision = gate.decision(
-            recipient=access.caller,
-            purpose=access.purpose.value,
-            case_id=case_id,
-            categories=[location],
-            state=state,
-            now=gate.clock(),
-            version=version,
-        )
-    return location in decision.allowed
 
 
 @router.get(
