@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.messaging.tables import OutboxMessage
+from avhopp_shared.messaging.tables import OutboxMessage, outbox_row
 from avhopp_shared.trace import current_traceparent
 
 _outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -93,18 +93,7 @@ class UnitOfWork:
             data=payload.model_dump(mode="json"),
         )
         copies = audiences.copies(payload, envelope.data, self.acting_agency)
-        for copy in copies:
-            self._outbox_rows.append(
-                {
-                    "event_id": envelope.id,
-                    "topic": copy.topic,
-                    "key": case_id,
-                    "event_type": envelope.type,
-                    "payload": copy.of(envelope).to_json_bytes(),
-                    "created_at": envelope.time,
-                    "attempts": 0,
-                }
-            )
+        self._outbox_rows.extend(outbox_row(copy.of(envelope), copy.topic) for copy in copies)
         return envelope
 
     async def commit(self) -> None:

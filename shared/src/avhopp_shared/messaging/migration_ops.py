@@ -121,6 +121,7 @@ def split_unsent_events_by_audience() -> None:
     from avhopp_shared.access.event_audiences import EventCopy, platform_audiences
     from avhopp_shared.events.envelope import EventEnvelope
     from avhopp_shared.events.registry import UnknownEventType, parse_payload
+    from avhopp_shared.messaging.tables import outbox_row
 
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
@@ -162,19 +163,7 @@ def split_unsent_events_by_audience() -> None:
             copies = audiences.copies(payload, envelope.data, envelope.acting_agency)
         bind.execute(sa.delete(outbox).where(outbox.c.id == row.id))
         bind.execute(
-            sa.insert(outbox),
-            [
-                {
-                    "event_id": row.event_id,
-                    "topic": copy.topic,
-                    "key": row.key,
-                    "event_type": row.event_type,
-                    "payload": copy.of(envelope).to_json_bytes(),
-                    "created_at": row.created_at,
-                    "attempts": 0,
-                }
-                for copy in copies
-            ],
+            sa.insert(outbox), [outbox_row(copy.of(envelope), copy.topic) for copy in copies]
         )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
-from avhopp_shared.events.envelope import EVENT_ID_LENGTH, utcnow
+from avhopp_shared.events.envelope import EVENT_ID_LENGTH, EventEnvelope, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -49,6 +49,20 @@ class OutboxMessage(SQLModel, table=True):
     )
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+def outbox_row(sent: EventEnvelope, topic: str) -> dict[str, object]:
+    """The unpublished outbox row carrying ``sent`` (one agency's copy) on ``topic``:
+    keyed by the case, dated when the event was made."""
+    return {
+        "event_id": sent.id,
+        "topic": topic,
+        "key": sent.subject,
+        "event_type": sent.type,
+        "payload": sent.to_json_bytes(),
+        "created_at": sent.time,
+        "attempts": 0,
+    }
 
 
 class InboxMessage(SQLModel, table=True):
