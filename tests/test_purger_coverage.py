@@ -12,7 +12,6 @@ tests/test_compose_stack.py), the categories of each event's fields
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -29,22 +28,13 @@ from avhopp_shared.access.purge import (
 )
 from avhopp_shared.events.export import publishers_of
 from avhopp_shared.events.registry import EVENT_TYPES
-from avhopp_shared.platform import SERVICES
 from avhopp_shared.policy.bundle import default_policies_dir
 from avhopp_shared.service_app import ServiceDefinition, service_runtime
-from tests.fixtures.platform import platform_settings
+from tests.fixtures.platform import embedded_definitions
 
 #: The cells a consent opens: what arrives through them, a withdrawal must reach.
 #: (``team`` is a named need-to-know team, not a consent; ``own`` is never received.)
 CONSENT_CELLS = frozenset({"consent", "own_or_consent", "decided"})
-
-
-def _definitions(tmp_path: Path) -> dict[str, ServiceDefinition]:
-    settings = platform_settings("embedded", var_dir=tmp_path)
-    return {
-        name: importlib.import_module(f"avhopp_{name}.app").definition(settings[name])
-        for name in SERVICES
-    }
 
 
 def _received_under_consent(
@@ -76,7 +66,7 @@ def _received_under_consent(
 def test_every_category_a_service_receives_under_a_consent_has_a_purger_for_its_sender(
     tmp_path: Path,
 ) -> None:
-    definitions = _definitions(tmp_path)
+    definitions = embedded_definitions(tmp_path)
     received = _received_under_consent(definitions)
     # The walk finds what the platform is known to exchange (else it proves nothing).
     assert received["threat"]["decision_summary"] == {"social"}
@@ -104,7 +94,7 @@ def test_every_category_a_service_receives_under_a_consent_has_a_purger_for_its_
 def test_no_service_registers_a_purger_for_its_own_agency_records(tmp_path: Path) -> None:
     own = {
         (name, category)
-        for name, definition in _definitions(tmp_path).items()
+        for name, definition in embedded_definitions(tmp_path).items()
         for category, purger in definition.purgers.items()
         if purger.source == definition.owner_agency
     }
@@ -114,7 +104,7 @@ def test_no_service_registers_a_purger_for_its_own_agency_records(tmp_path: Path
 async def test_a_service_whose_purger_would_remove_its_own_agency_records_does_not_start(
     tmp_path: Path,
 ) -> None:
-    threat = _definitions(tmp_path)["threat"]
+    threat = embedded_definitions(tmp_path)["threat"]
     # Police's threat assessments are police's own (ACCESS.md, "own"): never purged.
     wrong = replace(threat, purgers={"threat": Purger("police", nothing_kept)})
 

@@ -13,7 +13,6 @@ by ``access.event_audiences`` with the platform's policy), and the matrix
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -34,12 +33,11 @@ from avhopp_shared.events.export import publishers_of
 from avhopp_shared.events.registry import EVENT_TYPES, RENAMED_EVENT_TYPES, parse_payload
 from avhopp_shared.events.responsibility_events import ResponsibilityRecorded
 from avhopp_shared.events.topics import AUDIENCES, audience_prefix, topic_for
-from avhopp_shared.platform import SERVICES
 from avhopp_shared.policy import PolicyError
 from avhopp_shared.policy.bundle import default_policies_dir
 from avhopp_shared.service_app import ServiceDefinition
 from tests.fixtures.people import application_body
-from tests.fixtures.platform import RunningPlatform, platform_settings
+from tests.fixtures.platform import RunningPlatform, embedded_definitions
 
 #: Never in an event to another agency, whatever its cell: only the case team
 #: reads it, through the API, each read audited and alerted.
@@ -47,14 +45,6 @@ NEVER_SHARED = frozenset({"protected_location"})
 #: Cells that open a category to an agency's services at all; "team" opens only
 #: to named persons, "own" and "none" never to another agency.
 CELLS_A_SERVICE_CAN_BE_OPENED = frozenset({"consent", "own_or_consent", "decided"})
-
-
-def _definitions(tmp_path: Path) -> dict[str, ServiceDefinition]:
-    settings = platform_settings("embedded", var_dir=tmp_path)
-    return {
-        name: importlib.import_module(f"avhopp_{name}.app").definition(settings[name])
-        for name in SERVICES
-    }
 
 
 def _subscribed_topics(definition: ServiceDefinition) -> set[str]:
@@ -81,7 +71,7 @@ def _every_field(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def test_each_service_reads_only_its_own_agencys_topics(tmp_path: Path) -> None:
-    definitions = _definitions(tmp_path)
+    definitions = embedded_definitions(tmp_path)
     readers = {name: _subscribed_topics(d) for name, d in definitions.items()}
     # The walk sees the exchanges it guards (else it proves nothing): police read
     # what social services decide, social services the responsibility.
@@ -96,7 +86,7 @@ def test_each_service_reads_only_its_own_agencys_topics(tmp_path: Path) -> None:
 
 
 def test_the_agencies_receiving_events_are_those_running_services(tmp_path: Path) -> None:
-    assert {d.owner_agency for d in _definitions(tmp_path).values()} == set(AUDIENCES)
+    assert {d.owner_agency for d in embedded_definitions(tmp_path).values()} == set(AUDIENCES)
 
 
 def test_no_copy_for_another_agency_carries_a_category_its_services_can_never_be_shown() -> None:
@@ -155,10 +145,9 @@ def test_police_get_an_application_without_what_was_applied_for_and_social_servi
     assert police.withheld == ("application",)
 
 
-def test_a_cut_copy_parses_with_its_withheld_fields_absent_and_a_copy_missing_more_is_refused() -> (
-    None
-):
-    envelope = EventEnvelope(
+def _police_copy_of_an_application() -> EventEnvelope:
+    """Police's copy of an application as intake writes it: the application left out."""
+    return EventEnvelope(
         source="/avhopp/intake",
         type=ApplicationReceived.event_type,
         subject="c-1",
@@ -173,6 +162,12 @@ def test_a_cut_copy_parses_with_its_withheld_fields_absent_and_a_copy_missing_mo
             "applicant_under_18": True,
         },
     )
+
+
+def test_a_cut_copy_parses_with_its_withheld_fields_absent_and_a_copy_missing_more_is_refused() -> (
+    None
+):
+    envelope = _police_copy_of_an_application()
     parsed = parse_payload(envelope)
     assert isinstance(parsed, ApplicationReceived)
     assert parsed.case_id == "c-1" and parsed.applicant_under_18 is True
@@ -234,22 +229,8 @@ def test_an_event_under_an_old_responsibility_name_is_still_read_and_still_moves
 
 
 def test_a_cut_copy_with_a_field_its_event_does_not_have_is_refused() -> None:
-    envelope = EventEnvelope(
-        source="/avhopp/intake",
-        type=ApplicationReceived.event_type,
-        subject="c-1",
-        schema_version=1,
-        acting_agency="social",
-        withheld="application",
-        data={
-            "case_id": "c-1",
-            "received_at": "2026-11-26T10:00:00+00:00",
-            "out_of_hours": False,
-            "municipality": "1280",
-            "applicant_under_18": False,
-            "home_town": "1281",
-        },
-    )
+    copy = _police_copy_of_an_application()
+    envelope = copy.model_copy(update={"data": {**copy.data, "home_town": "1281"}})
     with pytest.raises(ValueError, match="home_town"):
         parse_payload(envelope)
 
