@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from avhopp_shared.policy import CachedEngine, PolicyError
 from tests.fixtures.broker import TansuBroker
 from tests.fixtures.platform import RunningPlatform
 
@@ -53,3 +54,32 @@ async def test_a_service_whose_policy_engine_fails_is_not_ready(
 
     assert ready.status_code == 503
     assert ready.json()["checks"]["policy"] is False
+
+
+class _UnreachableEngine:
+    """The same policies (same revision) as before, but the server no longer answers."""
+
+    def __init__(self, revision: str) -> None:
+        self.revision = revision
+
+    def evaluate(self, rule: str, input: object) -> object:
+        raise PolicyError(f"{rule}: OPA did not answer: ConnectionError")
+
+
+async def test_readiness_notices_a_policy_engine_that_went_down_behind_the_cache(
+    embedded_platform: RunningPlatform,
+) -> None:
+    client = embedded_platform.clients["intake"]
+    assert (await client.get("/readyz")).status_code == 200
+    policy = embedded_platform.runtime("intake").policy
+    assert isinstance(policy, CachedEngine)
+    working = policy.inner
+    # The cache now holds the probe's answer under this revision; only its engine goes down.
+    policy._inner = _UnreachableEngine(working.revision)
+    try:
+        ready = await client.get("/readyz")
+    finally:
+        policy._inner = working
+
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"database": True, "bus": True, "policy": False}

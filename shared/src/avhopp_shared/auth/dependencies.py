@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from avhopp_shared.auth.caller import Caller
+from avhopp_shared.auth.jwks import KeysUnavailable
 from avhopp_shared.auth.local_issuer import LocalIssuer
 from avhopp_shared.auth.tokens import InvalidToken, TokenValidator
 from avhopp_shared.web.problems import problem_response
@@ -84,6 +85,22 @@ def install_auth_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:
         return problem_response(request, 403, "forbidden", "Forbidden", str(exc) or None)
+
+    @app.exception_handler(KeysUnavailable)
+    async def _keys_unavailable(request: Request, exc: KeysUnavailable) -> JSONResponse:
+        # The token was not judged at all: a 401 would tell the client its
+        # credentials are bad, and it would discard a good token. A 503 with
+        # Retry-After (RFC 9110 15.6.4, 10.2.3) says to retry the same request.
+        response = problem_response(
+            request,
+            503,
+            "service-unavailable",
+            "Service temporarily unavailable",
+            "The token issuer's signing keys could not be fetched; the token was not judged. "
+            "Retry later.",
+        )
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
 
 
 def jwks_router(issuer: LocalIssuer) -> APIRouter:

@@ -24,13 +24,20 @@ from avhopp_shared.auth.authlib_jose import (
     UnsupportedAlgorithmError,
 )
 from avhopp_shared.auth.caller import Agency, Caller
-from avhopp_shared.auth.jwks import KeySource
+from avhopp_shared.auth.jwks import KeySource, KeysUnavailable
 
 ALLOWED_ALGORITHMS = ("RS256", "ES256")
 _KEY_TYPE_FOR_ALGORITHM = {"RS256": "RSA", "ES256": "EC"}
 # RFC 7519 4.1.4 allows "a few minutes" of clock skew; more than that would
 # keep expired tokens alive.
 MAX_LEEWAY_SECONDS = 300
+# RFC 7519 2: a NumericDate is a number of seconds since the epoch. Python's json
+# reads integers of any size and NaN / Infinity (which RFC 8259 6 does not allow):
+# NaN is never past, Infinity or 1e400 never comes, and float() of a 400-digit
+# integer overflows. 2**53, the largest integer a double (and so any JavaScript
+# issuer) holds exactly, is some 285 million years from the epoch.
+MAX_NUMERIC_DATE = 2**53
+_TIME_CLAIMS = ("exp", "nbf", "iat")
 
 _JWT = JsonWebToken(list(ALLOWED_ALGORITHMS))
 _AGENCIES = frozenset(agency.value for agency in Agency)
@@ -92,6 +99,9 @@ class TokenValidator:
         """The caller a token identifies; raises :class:`InvalidToken` otherwise.
 
         Does no I/O unless the token names a key the source does not yet hold.
+        Raises :class:`~avhopp_shared.auth.jwks.KeysUnavailable` when that key
+        could be neither found nor ruled out because the issuer's keys could
+        not be fetched: an outage of the issuer is not the caller's fault.
         """
         remembered = self._verified.get(token)
         if remembered is not None:
@@ -103,10 +113,17 @@ class TokenValidator:
         try:
             claims = self._verified_claims(token)
         except _UnknownKeyId:
-            await self._keys.refresh()
+            unavailable: KeysUnavailable | None = None
+            try:
+                await self._keys.refresh()
+            except KeysUnavailable as error:
+                # The keys held from before the outage may still verify this token.
+                unavailable = error
             try:
                 claims = self._verified_claims(token)
             except _UnknownKeyId:
+                if unavailable is not None:
+                    raise unavailable from None
                 raise InvalidToken("token signed with an unknown key") from None
         caller = _caller_from(claims)
         self._keep(token, caller, float(claims["exp"]))
@@ -125,6 +142,7 @@ class TokenValidator:
             raise InvalidToken("malformed token")
         try:
             claims = _JWT.decode(token, self._key_for, claims_options=self._claims_options)
+            _check_numeric_dates(claims)
             claims.validate(now=int(self._clock()), leeway=self._leeway)
         except (InvalidToken, _UnknownKeyId):
             raise
@@ -151,6 +169,19 @@ class TokenValidator:
         ):
             raise InvalidToken("key does not match the token's algorithm")
         return key
+
+
+def _check_numeric_dates(claims: Any) -> None:
+    """Refuses a time claim that is no finite NumericDate within ``MAX_NUMERIC_DATE``.
+
+    Other types are left to Authlib, which refuses what is not a number.
+    """
+    for name in _TIME_CLAIMS:
+        value = claims.get(name)
+        # Written so that NaN (every comparison false), infinities and integers
+        # too large for a float all fail it, without converting anything.
+        if isinstance(value, int | float) and not abs(value) <= MAX_NUMERIC_DATE:
+            raise InvalidToken(f"Invalid claim '{name}'")
 
 
 def _reason_for(error: Exception) -> str:

@@ -51,6 +51,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # The audit log's append-only guard is a pair of BEFORE UPDATE / BEFORE
+    # DELETE triggers. INSERT OR REPLACE removes the row it collides with by
+    # an implicit delete, and SQLite fires delete triggers for that only when
+    # recursive triggers are on (https://sqlite.org/lang_conflict.html,
+    # REPLACE): without this, REPLACE rewrites an audit entry in place.
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.db.ping import database_reachable
+from avhopp_shared.policy import CachedEngine
 from avhopp_shared.policy.access_decision import action_allowed
 from avhopp_shared.policy.engine import PolicyEngine
 
@@ -31,9 +32,17 @@ class Readiness(BaseModel):
 
 
 def _policy_answers(engine: PolicyEngine) -> bool:
-    """Without a policy answer nothing can be disclosed: the service is not ready to serve."""
+    """Without a policy answer nothing can be disclosed: the service is not ready to serve.
+
+    Asks the engine itself, past the process's cache: the cache keeps the
+    first answer to this same probe for as long as the revision stands, so
+    through it an engine (an OPA server) that went down was never noticed.
+    Blocking (OPA answers over HTTP): run it off the event loop.
+    """
+    if isinstance(engine, CachedEngine):
+        engine = engine.inner
     probe = Caller("readiness", Agency.SOCIAL, "readiness")
-    return action_allowed(engine, probe, "case.read", None)
+    return action_allowed(engine, probe, "case.read", None, timeout_s=_CHECK_TIMEOUT_SECONDS)
 
 
 @router.get("/healthz", response_model=Liveness, operation_id="liveness")
@@ -56,11 +65,12 @@ async def readyz(request: Request) -> JSONResponse:
         except Exception:
             return False
 
-    database, bus = await asyncio.gather(
+    database, bus, policy = await asyncio.gather(
         bounded(asyncio.ensure_future(database_reachable(runtime.engine))),
         bounded(asyncio.ensure_future(runtime.bus.ping())),
+        bounded(asyncio.ensure_future(asyncio.to_thread(_policy_answers, runtime.policy))),
     )
-    checks = {"database": database, "bus": bus, "policy": _policy_answers(runtime.policy)}
+    checks = {"database": database, "bus": bus, "policy": policy}
     ready = all(checks.values())
     body = Readiness(
         status="ready" if ready else "unavailable",

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avhopp_shared.web.problems import invalid_input_body, send_problem
+from avhopp_shared.web.problems import body_pointer, invalid_input_body, send_problem
 
 NUL = "\x00"
 #: A NUL, or a surrogate code point (paired ones are joined into one character by the JSON parser).
@@ -82,30 +83,51 @@ def _in_query(scope: Scope) -> tuple[str, str, str] | None:
 def _in_json(body: bytes) -> tuple[str, str, str] | None:
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None  # not JSON: the route's own parsing answers for it
-    path = _first_unstorable(document, [])
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # Not JSON, or nested deeper than the parser goes: the route's own
+        # parsing answers for it. It parses with the same parser further down
+        # this very stack, so a body too deep here is too deep there (a 400)
+        # and never reaches the database unchecked.
+        return None
+    path = _first_unstorable(document)
     if path is None:
         return None  # the escape was part of other text (a backslash, then "u0000"), or a pair
-    return ".".join(path) or "body", "body", "#/" + "/".join(path)
+    return ".".join(path) or "body", "body", body_pointer(path)
 
 
-def _first_unstorable(value: Any, path: list[str]) -> list[str] | None:
-    if isinstance(value, str):
-        return path if _UNSTORABLE.search(value) else None
-    items: list[tuple[str, Any]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if _UNSTORABLE.search(key):
-                return [*path, _UNSTORABLE.sub("", key)]
-            items.append((key, item))
-    elif isinstance(value, list):
-        items = [(str(index), item) for index, item in enumerate(value)]
-    for key, item in items:
-        found = _first_unstorable(item, [*path, key])
-        if found is not None:
-            return found
-    return None
+def _first_unstorable(document: Any) -> list[str] | None:
+    """The path to the first string or key holding unstorable text, in document order.
+
+    Iterative: a body the parser accepted may still nest deeper than the
+    recursion left to walk it, and whatever it holds must be found.
+    """
+    path: list[str] = []
+    # One iterator over (key, item) per container entered; ``path`` holds the
+    # key of the item being looked at in each.
+    levels: list[Iterator[tuple[str, Any]]] = []
+    value = document
+    while True:
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                return list(path)
+        elif isinstance(value, dict):
+            for key in value:
+                if _UNSTORABLE.search(key):
+                    return [*path, _UNSTORABLE.sub("", key)]
+            levels.append(iter(value.items()))
+            path.append("")
+        elif isinstance(value, list):
+            levels.append((str(index), item) for index, item in enumerate(value))
+            path.append("")
+        while levels:  # on to the next item, leaving the containers that are done
+            step = next(levels[-1], None)
+            if step is not None:
+                path[-1], value = step
+                break
+            levels.pop()
+            path.pop()
+        else:
+            return None
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
