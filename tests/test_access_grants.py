@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any, cast
@@ -400,6 +401,73 @@ async def test_a_member_takes_himself_off_the_team_but_no_one_else_outside_socia
     assert by_himself.status_code == 200, by_himself.text
     assert by_himself.json()["member"] is False
     assert await _team_rows(embedded_platform, case_id) == 0
+
+
+async def _traces(platform: RunningPlatform, case_id: str) -> tuple[int, int]:
+    """The case's audit entries and intake's events: what a change of the team writes."""
+    runtime = platform.runtime("intake")
+    audited = await count_rows(runtime, "audit_log", f"WHERE case_id = '{case_id}'")
+    return audited, await count_events(runtime)
+
+
+async def test_someone_never_on_the_team_taking_himself_off_learns_nothing_and_writes_nothing(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # ACCESS.md, "team": the named need-to-know team concerns its members only. A
+    # stranger must not tell a case that exists from one that does not, nor put a
+    # change of the team that never happened into the trail or on the bus.
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    stranger = {"agency": "provider", "organisation": "kontaktpersoner-ab", "user": "handledare-7"}
+    headers = _as(embedded_platform, stranger)
+    before = await _traces(embedded_platform, case_id)
+
+    existing = await intake.post(
+        f"/cases/{case_id}/team-members/removal", json=stranger, headers=headers
+    )
+    unknown = await intake.post(
+        f"/cases/{uuid.uuid4()}/team-members/removal", json=stranger, headers=headers
+    )
+
+    assert (existing.status_code, unknown.status_code) == (404, 404), existing.text
+    assert existing.json() | {"instance": None} == unknown.json() | {"instance": None}
+    assert await _traces(embedded_platform, case_id) == before
+
+
+async def test_a_member_from_outside_social_services_takes_himself_off_once_and_then_learns_nothing(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    intake = embedded_platform.clients["intake"]
+    named = await intake.post(f"/cases/{case_id}/team-members", json=POLICE_USER)
+    assert named.status_code == 201, named.text
+    removal = f"/cases/{case_id}/team-members/removal"
+    police = embedded_platform.auth("police-syd")
+    before = await _traces(embedded_platform, case_id)
+
+    first = await intake.post(removal, json=POLICE_USER, headers=police)
+    after_first = await _traces(embedded_platform, case_id)
+    again = await intake.post(removal, json=POLICE_USER, headers=police)
+
+    assert first.status_code == 200, first.text
+    assert after_first == (before[0] + 1, before[1] + 1)
+    assert again.status_code == 404, again.text
+    assert await _traces(embedded_platform, case_id) == after_first
+
+
+async def test_social_services_taking_off_someone_not_on_the_team_write_nothing(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _case_without_consent(embedded_platform)
+    before = await _traces(embedded_platform, case_id)
+
+    removed = await embedded_platform.clients["intake"].post(
+        f"/cases/{case_id}/team-members/removal", json=POLICE_USER
+    )
+
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["member"] is False
+    assert await _traces(embedded_platform, case_id) == before
 
 
 async def test_the_municipality_of_stay_names_no_one_to_the_case_team(

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from avhopp_shared.access.event_gate import service_caller
-from avhopp_shared.access.purge import Purger, withdrawal_handler
+from avhopp_shared.access.purge import Purger, _names, withdrawal_handler
+from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import utcnow
 from avhopp_threat.service_layer.handlers import purge_case_reference
@@ -392,3 +393,73 @@ async def test_a_withdrawal_covering_a_category_received_without_a_purger_is_log
         consent_id,
         ["decision_summary"],
     )
+
+
+# -- a consent to one organisation of the agency ---------------------------------------
+
+
+async def test_withdrawing_a_consent_to_one_police_region_makes_police_forget_what_it_brought(
+    platform: RunningPlatform,
+) -> None:
+    p = platform
+    case_id = await known_case(p)
+    given = await p.clients["intake"].post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "police", "organisation": "polisen-region-syd"}],
+            "categories": ["decision_summary"],
+            "purposes": ["protection"],
+            "method": "written",
+            "document_reference": "Synthetic consent form, one region",
+        },
+    )
+    assert given.status_code == 201, given.text
+    consent_id = str(given.json()["consent_id"])
+    threat = p.runtime("threat")
+    where = f"WHERE consent_id = '{consent_id}'"
+
+    async def arrived() -> bool:
+        return await count_rows(threat, "access_consent", where) == 1
+
+    assert await wait_until(arrived)
+    await social_decides(p, case_id)
+    held = f"WHERE case_id = '{case_id}'"
+    # The police service took in social services' decision under the region's consent
+    # (policies/lib/match.rego: a service receives for every organisation of its agency).
+    assert await count_rows(threat, "threat_interventions_decision", held) == 1
+
+    await _withdraw(p, case_id, consent_id, "threat")
+
+    assert await count_rows(threat, "threat_interventions_decision", held) == 0
+    assert await _purges(p, "threat", case_id) == 1
+
+
+@pytest.mark.parametrize(
+    ("recipient", "named"),
+    [
+        ({"agency": "police", "organisation": None}, True),
+        ({"agency": "police", "organisation": "polisen-region-syd"}, True),
+        ({"agency": "police", "organisation": "polisen-region-nord"}, True),
+        ({"agency": "social", "organisation": None}, False),
+        ({"agency": "social", "organisation": "1280"}, False),
+    ],
+)
+def test_a_consent_names_the_police_service_for_any_one_organisation_of_police_only(
+    recipient: dict[str, object], named: bool
+) -> None:
+    police = service_caller("threat", "police")
+
+    assert _names(recipient, police) is named
+
+
+@pytest.mark.parametrize(
+    ("organisation", "named"),
+    [(None, True), ("polisen-region-syd", True), ("polisen-region-nord", False)],
+)
+def test_a_consent_to_one_region_names_a_police_client_of_that_region_only(
+    organisation: str | None, named: bool
+) -> None:
+    # As policies/lib/match.rego matches a caller that is no service of the platform.
+    syd = Caller("police-syd", Agency.POLICE, "polisen-region-syd", "samordnare-1")
+
+    assert _names({"agency": "police", "organisation": organisation}, syd) is named

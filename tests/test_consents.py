@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from tests.fixtures.database import count_rows
 from tests.fixtures.people import POLICE_CONSENT, application_body
-from tests.fixtures.platform import RunningPlatform
+from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_social_municipality import LUND, MALMO, social_case
 
 
 async def _new_case(platform: RunningPlatform, **overrides: Any) -> str:
@@ -128,3 +133,73 @@ async def test_a_request_without_a_valid_token_is_refused_with_401(
     assert forged.status_code == 401
     assert 'error="invalid_token"' in forged.headers["www-authenticate"]
     assert forged.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_municipality_of_stay_neither_records_nor_withdraws_consent_in_the_responsible_ones_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # policies/actions/actions.rego, consent.write: consent is recorded by the municipality
+    # responsible for the case; the municipality of stay acts only in acute matters
+    # (2 a kap. SoL) and is another authority under secrecy (OSL).
+    p = embedded_platform
+    received = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    case_id = await social_case(p, received_at=received)
+    stay = await p.clients["social"].post(
+        f"/cases/{case_id}/responsibility",
+        json={"residence_municipality": MALMO, "stay_municipality": LUND},
+    )
+    assert stay.status_code == 201, stay.text
+
+    async def intake_knows_the_stay() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND stay = '{LUND}'"
+        return await count_rows(p.runtime("intake"), "access_responsibility", where) == 1
+
+    assert await wait_until(intake_knows_the_stay)
+    intake = p.clients["intake"]
+    by_malmo = await intake.post(f"/cases/{case_id}/consents", json=POLICE_CONSENT)
+    assert by_malmo.status_code == 201, by_malmo.text
+    withdrawal = f"/cases/{case_id}/consents/{by_malmo.json()['consent_id']}/withdrawal"
+    lund = p.auth("social-lund")
+
+    recorded = await intake.post(f"/cases/{case_id}/consents", json=POLICE_CONSENT, headers=lund)
+    withdrawn = await intake.post(withdrawal, json={}, headers=lund)
+
+    assert (recorded.status_code, withdrawn.status_code) == (403, 403), withdrawn.text
+    assert recorded.headers["content-type"] == "application/problem+json"
+    consent = await intake.get(withdrawal.removesuffix("/withdrawal"))
+    assert consent.json()["status"] == "active"
+    # The responsible municipality still withdraws it.
+    assert (await intake.post(withdrawal, json={})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("broken", "field"),
+    [
+        ({"document_reference": None}, "document_reference"),
+        ({"method": "oral", "document_reference": None}, "oral_note"),
+        ({"recipients": [{"agency": "police"}, {"agency": "police"}]}, "recipients"),
+        ({"categories": ["case_ref", "case_ref"]}, "categories"),
+        ({"purposes": ["protection", "protection"]}, "purposes"),
+    ],
+)
+async def test_a_consent_rule_broken_inside_an_application_is_named_where_that_consent_sits(
+    embedded_platform: RunningPlatform, broken: dict[str, Any], field: str
+) -> None:
+    # As the schema names consents.1.valid_to (tests/test_consent_validity.py): a bare
+    # field name points at nothing in an application's body.
+    body = application_body(
+        random.Random(3), consents=[POLICE_CONSENT, {**POLICE_CONSENT, **broken}]
+    )
+    before = await count_rows(embedded_platform.runtime("intake"), "intake_case")
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    [param] = response.json()["invalid-params"]
+    assert (param["name"], param["in"], param["pointer"]) == (
+        f"consents.1.{field}",
+        "body",
+        f"#/consents/1/{field}",
+    )
+    assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == before

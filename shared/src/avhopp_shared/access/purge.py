@@ -149,12 +149,20 @@ def _check(recipient: Caller, purgers: Mapping[str, Purger]) -> None:
 
 
 def _names(recipient: dict[str, object], caller: Caller) -> bool:
-    """Whether a consent's recipient is this service (as the policy matches recipients):
-    its agency, and no organisation or the service's own."""
+    """Whether a consent's recipient is this service, as policies/lib/match.rego's
+    ``recipient_matches`` decides: its agency, and no organisation or the caller's own;
+    for a service of the platform, any one organisation of its agency.
+
+    A service receives for every organisation of its agency (match.rego, the
+    ``caller.service`` rule): a consent to one police region brings the case to the
+    police service, so withdrawing it must reach the copies it brought there too
+    (ACCESS.md, "Consent records": subscribers that already hold data purge it)."""
+    if recipient.get("agency") != caller.agency.value:
+        return False
     organisation = recipient.get("organisation")
-    return recipient.get("agency") == caller.agency.value and (
-        organisation is None or organisation == caller.organisation
-    )
+    if organisation is None or organisation == caller.organisation:
+        return True
+    return caller.service and isinstance(organisation, str)
 
 
 async def _report_unpurgeable(

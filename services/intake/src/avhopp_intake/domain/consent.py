@@ -130,6 +130,7 @@ def record_consent(
         )
     if valid_to is not None and valid_to <= valid_from:
         raise ConsentRuleBroken("valid_to", "must be after valid_from")
+    recipients = tuple(_social_services_of_recorder(r, recorded_by) for r in recipients)
     if valid_to is not None and valid_to <= recorded_at:
         # A consent that has already ended allows nothing: recording it would
         # only leave an "expired" record that looks like a consent once given
@@ -158,3 +159,23 @@ def record_consent(
         recorded_by=recorded_by,
         recorded_at=recorded_at,
     )
+
+
+def _social_services_of_recorder(recipient: Recipient, recorded_by: RecordedBy) -> Recipient:
+    """A social-services recipient naming no municipality is the recording municipality.
+
+    The person consents to the social services working the case, not to every
+    municipality in Sweden: each municipality is an authority of its own and
+    secrecy holds between them (OSL). Recorded as the whole agency, the consent
+    would open police's threat picture to every municipality's social services
+    (policies/lib/match.rego: a recipient without an organisation is the whole
+    agency). Only social services of the responsible municipality record consent
+    (``consent.write``), so the recorder's organisation is that municipality.
+    """
+    if recipient.agency != "social" or recipient.organisation is not None:
+        return recipient
+    if recorded_by.agency != "social":
+        raise ConsentRuleBroken(
+            "recipients", "a social-services recipient must name its municipality"
+        )
+    return recipient.model_copy(update={"organisation": recorded_by.organisation})

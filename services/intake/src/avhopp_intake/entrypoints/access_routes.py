@@ -13,7 +13,8 @@ Who may change them protects the person first:
   not by the municipality of stay, not by police or any other agency, and no
   one names himself (four eyes: a caseworker is put on the team by a
   colleague). Only those social services take a member off it; a member may
-  always take himself off, as that only narrows access.
+  always take himself off, as that only narrows access, and anyone else asking to
+  is told the case does not exist.
 - A legal basis lets its recipient read without consent (ACCESS.md, "Consent
   records"), and under OSL it is the disclosing authority that applies a
   secrecy-breaking provision such as 10 kap. 18 a § OSL. It is recorded by
@@ -45,6 +46,7 @@ from avhopp_intake.service_layer.access_grants import (
     change_team,
     grant_break_glass,
     grants_awaiting_review,
+    leave_team,
     record_legal_basis,
 )
 from avhopp_shared.auth.caller import Agency, Caller
@@ -123,12 +125,28 @@ async def remove_member(
 ) -> TeamMemberPublic:
     """Only social services of the municipality responsible for the case take others off
     the team (403 for anyone else), so no one can push the caseworkers who plan the
-    protected placement aside; a named member may always take himself off."""
+    protected placement aside; a named member may always take himself off. Anyone else
+    taking himself off is answered 404, as for a case that does not exist, and nothing is
+    recorded: a stranger must not learn that the case exists, nor write to its trail."""
     member = Person(body.agency, body.organisation, body.user)
     if member != _named(caller):
         await _require_team_keeper(request, uow, case_id, caller)
-    await change_team(uow, case_id, member, caller, add=False)
+        await change_team(uow, case_id, member, caller, add=False)
+    elif await _keeps_team(request, uow, case_id, caller):
+        await change_team(uow, case_id, member, caller, add=False)
+    else:
+        await leave_team(uow, case_id, member, caller)
     return TeamMemberPublic(case_id=case_id, **body.model_dump(), member=False)
+
+
+async def _keeps_team(request: Request, uow: UnitOfWork, case_id: str, caller: Caller) -> bool:
+    """Whether the caller names and removes the case's team members
+    (:func:`_require_team_keeper`)."""
+    try:
+        await _require_team_keeper(request, uow, case_id, caller)
+    except Forbidden:
+        return False
+    return True
 
 
 def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> list[str]:

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from avhopp_intake.domain.consent import RecordedBy, Withdrawal
 from avhopp_intake.entrypoints.consent_schemas import ConsentCreate, ConsentPublic, WithdrawalCreate
-from avhopp_intake.entrypoints.municipality_scope import READS, WRITES
+from avhopp_intake.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_intake.service_layer.consents import (
     RecordConsent,
     get_consent,
@@ -58,7 +58,7 @@ def consent_command(body: ConsentCreate) -> RecordConsent:
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ConsentPublic),
     responses=NOT_FOUND,
-    dependencies=[requires("consent.write"), WRITES],
+    dependencies=[requires("consent.write"), RESPONSIBLE_WRITES],
     summary="Record the person's consent to information exchange",
     operation_id="recordConsent",
 )
@@ -111,7 +111,7 @@ async def get_one_consent(
     "/cases/{case_id}/consents/{consent_id}/withdrawal",
     response_model=disclosed_model(ConsentPublic),
     responses=NOT_FOUND | problem_responses(409),
-    dependencies=[requires("consent.write"), WRITES],
+    dependencies=[requires("consent.write"), RESPONSIBLE_WRITES],
     summary="Withdraw a consent: effective at once for every later read and event",
     operation_id="withdrawConsent",
 )

@@ -31,7 +31,16 @@ class ConsentCreate(BaseModel):
         },
     )
 
-    recipients: list[Recipient] = Field(min_length=1, max_length=20)
+    recipients: list[Recipient] = Field(
+        min_length=1,
+        max_length=20,
+        description=(
+            "Who may receive: an agency, or one organisation of it. A social-services "
+            "recipient without an `organisation` is recorded as the municipality that "
+            "records the consent: the person consents to the social services working the "
+            "case, not to every municipality's (secrecy holds between municipalities, OSL)."
+        ),
+    )
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
     purposes: list[Purpose] = Field(min_length=1, max_length=len(Purpose))
     valid_from: Timestamp | None = Field(

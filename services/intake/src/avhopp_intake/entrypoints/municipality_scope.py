@@ -10,3 +10,7 @@ from avhopp_shared.web.municipality_scope import MunicipalityScope
 SCOPE = MunicipalityScope(may_work_in)
 WRITES = SCOPE.dependency()
 READS = SCOPE.dependency(reading=True)
+#: For what only the responsible municipality decides, never the municipality of
+#: stay (2 a kap. SoL): consent is recorded and withdrawn by the municipality
+#: responsible for the case (policies/actions/actions.rego, ``consent.write``).
+RESPONSIBLE_WRITES = SCOPE.dependency(acute=False)

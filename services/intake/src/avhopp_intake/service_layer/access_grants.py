@@ -14,7 +14,7 @@ from avhopp_intake.domain.access_grants import BreakGlass, Person, check_approve
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.state_handlers import apply_access_event
-from avhopp_shared.access.tables import BreakGlassRow
+from avhopp_shared.access.tables import BreakGlassRow, TeamMemberRow
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import Conflict, NotFound
 from avhopp_shared.events.access_events import (
@@ -75,25 +75,56 @@ async def _require_case(uow: UnitOfWork, case_id: str) -> None:
 
 async def change_team(
     uow: UnitOfWork, case_id: str, member: Person, by: Caller, *, add: bool
+) -> bool:
+    """Whether the team changed. Taking off someone who is not on it changes nothing:
+    no event and no audit entry, which would record a change of who may see the new
+    home town that never happened."""
+    async with uow:
+        await _require_case(uow, case_id)
+        if not add and not await _on_team(uow, case_id, member):
+            return False
+        await _announce_team_change(uow, case_id, member, by, add=add)
+        await uow.commit()
+    return True
+
+
+async def leave_team(uow: UnitOfWork, case_id: str, member: Person, by: Caller) -> None:
+    """A member takes himself off the case team.
+
+    Anyone not on the team is answered as for a case that does not exist
+    (``NotFound``), and nothing is written: the request must not tell him the case
+    exists, nor put a change of the team into the audit trail or on the bus
+    (ACCESS.md, "team": only the case's named need-to-know team concerns it).
+    """
+    async with uow:
+        if not await _on_team(uow, case_id, member):
+            raise NotFound("case", case_id)
+        await _announce_team_change(uow, case_id, member, by, add=False)
+        await uow.commit()
+
+
+async def _on_team(uow: UnitOfWork, case_id: str, member: Person) -> bool:
+    key = (case_id, member.agency, member.organisation, member.user)
+    # Locked: of two removals in flight at once, the second finds the member gone
+    # and announces nothing.
+    return await uow.session.get(TeamMemberRow, key, with_for_update=True) is not None
+
+
+async def _announce_team_change(
+    uow: UnitOfWork, case_id: str, member: Person, by: Caller, *, add: bool
 ) -> None:
-    event: EventPayload
     fields = {
         "case_id": case_id,
         "agency": member.agency,
         "organisation": member.organisation,
         "user": member.user,
     }
-    event = TeamMemberAdded(**fields) if add else TeamMemberRemoved(**fields)
-    async with uow:
-        await _require_case(uow, case_id)
-        await announce(uow, event, case_id)
-        note = (
-            f"{'added' if add else 'removed'} {member.agency}/{member.organisation}/{member.user}"
-        )
-        await _audit(
-            uow, by, case_id, "team", [Category.PROTECTED_LOCATION.value], note, event.event_type
-        )
-        await uow.commit()
+    event: EventPayload = TeamMemberAdded(**fields) if add else TeamMemberRemoved(**fields)
+    await announce(uow, event, case_id)
+    note = f"{'added' if add else 'removed'} {member.agency}/{member.organisation}/{member.user}"
+    await _audit(
+        uow, by, case_id, "team", [Category.PROTECTED_LOCATION.value], note, event.event_type
+    )
 
 
 async def record_legal_basis(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from avhopp_intake.adapters.case_repository import CaseRepository, IdempotencyKey, KeyedCase
 from avhopp_intake.domain.application import Applicant, Application, new_case_id
-from avhopp_intake.domain.consent import RecordedBy
+from avhopp_intake.domain.consent import ConsentRecord, ConsentRuleBroken, RecordedBy
 from avhopp_intake.service_layer.consents import RecordConsent, new_consent, store_granted
 from avhopp_shared.access.responsibility_copy import record_receiving_municipality
 from avhopp_shared.errors import NotFound
@@ -85,15 +85,26 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         # client retrying before its first answer came back): the same answer.
         return await _replayed_taken(cases, key)
     await record_receiving_municipality(uow, application.case_id, command.municipality)
-    for consent in command.consents:
+    for index, consent in enumerate(command.consents):
         assert command.recorded_by is not None
         # Consent events go first: a recipient's gate must know of the
         # consent before it decides on the application event.
         await store_granted(
-            uow, new_consent(application.case_id, consent, command.recorded_by, utcnow())
+            uow, _consent_at(index, application.case_id, consent, command.recorded_by)
         )
     uow.emit(application.received_event(), case_id=application.case_id)
     return Registered(application, created=True)
+
+
+def _consent_at(index: int, case_id: str, command: RecordConsent, by: RecordedBy) -> ConsentRecord:
+    """The application's consent at ``index``; a consent rule it breaks is named where the
+    client sent the field (``consents.1.document_reference``), as the schema names
+    ``consents.1.valid_to``: a bare ``document_reference`` points at no field of the body."""
+    try:
+        return new_consent(case_id, command, by, utcnow())
+    except ConsentRuleBroken as broken:
+        [(field, reason), *also] = [(f"consents.{index}.{f}", r) for f, r in broken.problems]
+        raise ConsentRuleBroken(field, reason, also=also) from None
 
 
 def _replayed(earlier: KeyedCase, key: IdempotencyKey) -> Registered:
