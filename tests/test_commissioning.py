@@ -120,3 +120,65 @@ async def test_commissioning_an_unknown_provider_is_refused(
 
     assert refused.status_code == 422
     assert [p["name"] for p in refused.json()["invalid-params"]] == ["provider_organisation"]
+
+
+async def test_police_never_learn_which_provider_treats_the_person_when_nothing_of_theirs_is_decided(
+    platform: RunningPlatform,
+) -> None:
+    # "interventions" (which provider works with the person) is closed to police
+    # (ACCESS.md); a decision that opens none of police's records is no business of theirs.
+    case_id = await known_case(platform)
+    intake = platform.clients["intake"]
+    treatment = await intake.post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "provider", "organisation": PROVIDER}],
+            "categories": ["case_ref", "health"],
+            "purposes": ["intervention"],
+            "method": "written",
+            "document_reference": "Synthetic consent form 5",
+        },
+    )
+    commissioned = await _commission(platform, case_id, ["case_ref", "health"])
+    # A later consent naming police travels on the same topic, in the case's order:
+    # once police's service has it, it has had everything sent before it.
+    to_police = await intake.post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "police"}],
+            "categories": ["case_ref", "decision_summary"],
+            "purposes": ["protection"],
+            "method": "written",
+            "document_reference": "Synthetic consent form 6",
+        },
+    )
+    assert [treatment.status_code, commissioned.status_code, to_police.status_code] == [201] * 3
+    marker = f"WHERE consent_id = '{to_police.json()['consent_id']}'"
+    assert await wait_until(
+        lambda: _counted(platform, "threat", "access_consent", marker, expected=1)
+    )
+    assert await wait_until(
+        lambda: _counted(
+            platform,
+            "social",
+            "access_disclosure_decision",
+            f"WHERE case_id = '{case_id}'",
+            expected=1,
+        )
+    )
+
+    in_police = f"WHERE case_id = '{case_id}'"
+    assert (
+        await count_rows(platform.runtime("threat"), "access_disclosure_decision", in_police) == 0
+    )
+    naming_provider = (
+        f"WHERE case_id = '{case_id}' AND CAST(recipients AS TEXT) LIKE '%{PROVIDER}%'"
+    )
+    assert await count_rows(platform.runtime("threat"), "access_consent", naming_provider) == 0
+    assert await count_rows(platform.runtime("social"), "access_consent", naming_provider) == 1
+
+
+async def _counted(
+    platform: RunningPlatform, service: str, table: str, where: str, *, expected: int
+) -> bool:
+    return await count_rows(platform.runtime(service), table, where) == expected

@@ -31,7 +31,8 @@ def consent_to(agency: str, purpose: str, *categories: str) -> dict[str, Any]:
 
 #: Probation may know the case, never its threat picture (ACCESS.md, matrix).
 PROBATION_CASE_REF = consent_to("probation", "followup")
-SOCIAL_CASE_REF = consent_to("social", "investigation")
+#: Social services may see the networks of the threat assessment, not its level.
+SOCIAL_NETWORKS = consent_to("social", "investigation", "criminal_history")
 SOCIAL_THREAT = consent_to("social", "investigation", "threat")
 
 
@@ -69,7 +70,7 @@ async def test_a_threat_level_filter_lists_only_cases_whose_threat_level_the_cal
     high = await assessed_case(p, "high", PROBATION_CASE_REF)
     low = await assessed_case(p, "low", PROBATION_CASE_REF)
     shown = await assessed_case(p, "high", SOCIAL_THREAT)
-    hidden = await assessed_case(p, "high", SOCIAL_CASE_REF)
+    hidden = await assessed_case(p, "high", SOCIAL_NETWORKS)
     # Time passes for one case: its review date is now behind us.
     async with p.runtime("threat").engine.begin() as connection:
         await connection.execute(
@@ -91,12 +92,16 @@ async def test_a_threat_level_filter_lists_only_cases_whose_threat_level_the_cal
     assert police[0] == [high, *sorted([shown, hidden])]  # the overdue review first
     assert police[1:] == [[low], [low], [high]]
     assert social == [shown]
-    # Each is still the caller's to read as far as its consent goes: the case
-    # reference, not the threat level.
-    for case_id, client in ((low, "probation-syd"), (hidden, "social-malmo")):
-        direct = await p.get_as(client, "threat", f"/cases/{case_id}/threat-assessments/current")
-        assert direct.status_code == 200, direct.text
-        assert "level" not in direct.json() and direct.json()["case_id"] == case_id
+    # Social services still read the hidden case as far as their consent goes:
+    # the networks, not the threat level.
+    path = f"/cases/{hidden}/threat-assessments/current"
+    direct = await p.get_as("social-malmo", "threat", path)
+    assert direct.status_code == 200, direct.text
+    assert "level" not in direct.json() and direct.json()["case_id"] == hidden
+    # Probation's consent opens nothing police hold beyond the case reference, so
+    # police's service never even learnt of it (access.grant_copies): no such record.
+    path = f"/cases/{low}/threat-assessments/current"
+    assert (await p.get_as("probation-syd", "threat", path)).status_code == 404
 
 
 async def test_the_assessment_queue_lists_a_task_only_to_callers_who_may_see_its_status(
@@ -141,7 +146,7 @@ async def test_a_page_counts_only_the_items_the_caller_is_shown_and_is_full_unti
 ) -> None:
     # Sorted by review date: hidden, shown, hidden, shown, shown. Social services
     # may see the threat level of the "shown" cases only.
-    plan = [SOCIAL_CASE_REF, SOCIAL_THREAT, SOCIAL_CASE_REF, SOCIAL_THREAT, SOCIAL_THREAT]
+    plan = [SOCIAL_NETWORKS, SOCIAL_THREAT, SOCIAL_NETWORKS, SOCIAL_THREAT, SOCIAL_THREAT]
     cases = [
         await assessed_case(platform, "high", consent, review_in_days=day, seed=day)
         for day, consent in enumerate(plan, start=1)

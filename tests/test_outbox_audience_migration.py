@@ -4,8 +4,9 @@ Before it, an event went once to its family's topic (``avhopp.social``), which
 police's services read whole. After it, what is still unsent goes out as the
 unit of work now writes it: social services' copy whole on
 ``avhopp.for-social.social``, police's cut to what police may receive on
-``avhopp.for-police.social`` (social services' 0022; the other services' own
-migrations run the same operation). What was sent is history and stays.
+``avhopp.for-police.social``, or none where that would be the case reference
+alone (social services' 0022; the other services' own migrations run the same
+operation). What was sent is history and stays.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from avhopp_shared.events.envelope import EventEnvelope
 from tests.fixtures.postgres import CreateDatabases
 from tests.test_responsibility_migrations import _envelope, _upgrade
 
-AID, STAY, SENT, BROKEN = (f"00000000-0000-4000-8000-00000000001{n}" for n in range(4))
+AID, STAY, SENT, BROKEN, DECIDED = (f"00000000-0000-4000-8000-00000000001{n}" for n in range(5))
 AID_DECIDED = {
     "case_id": "c-1",
     "decision_id": "d-1",
@@ -37,6 +38,11 @@ AID_DECIDED = {
 }
 SENT_AT = datetime(2026, 10, 1, 12, tzinfo=UTC)
 RECORDED = {"case_id": "c-1", "residence": "1280", "stay": "1281"}
+INTERVENTIONS = {
+    "case_id": "c-1",
+    "decided_on": "2026-10-01",
+    "intervention_types": ["protected_housing"],
+}
 
 
 async def _insert(
@@ -71,6 +77,7 @@ async def _split(engine: AsyncEngine) -> list[tuple[str, str, EventEnvelope, boo
                 (SENT, "avhopp.social", "social.aid_decided", AID_DECIDED, SENT_AT),
                 (AID, "avhopp.social", "social.aid_decided", AID_DECIDED, None),
                 (STAY, "avhopp.responsibility", "responsibility.recorded", RECORDED, None),
+                (DECIDED, "avhopp.social", "social.interventions_decided", INTERVENTIONS, None),
                 (BROKEN, "avhopp.social", "social.interventions_decided", {"case_id": "c-1"}, None),
             ],
         )
@@ -84,7 +91,7 @@ async def _split(engine: AsyncEngine) -> list[tuple[str, str, EventEnvelope, boo
         # One event id may now be in the outbox once per topic, and once only.
         with pytest.raises(IntegrityError):
             await _insert(
-                engine, [(AID, "avhopp.for-police.social", "social.aid_decided", {}, None)]
+                engine, [(AID, "avhopp.for-social.social", "social.aid_decided", {}, None)]
             )
         await _insert(engine, [(SENT, "avhopp.for-police.social", "social.aid_decided", {}, None)])
         return [
@@ -98,29 +105,29 @@ async def _split(engine: AsyncEngine) -> list[tuple[str, str, EventEnvelope, boo
 def _assert_split(rows: list[tuple[str, str, EventEnvelope, bool]]) -> None:
     assert [(event_id, topic, published) for event_id, topic, _, published in rows] == [
         (SENT, "avhopp.social", True),  # sent: history, where it went
-        (AID, "avhopp.for-police.social", False),
+        # Police would keep only the case reference of an aid decision or of where
+        # responsibility lies: they get no copy (that it happened is withheld too).
         (AID, "avhopp.for-social.social", False),
-        (STAY, "avhopp.for-police.responsibility", False),
         (STAY, "avhopp.for-social.responsibility", False),
+        (DECIDED, "avhopp.for-police.social", False),
+        (DECIDED, "avhopp.for-social.social", False),
         # Not a payload the policy can cut: whole, to the publisher's own services only.
         (BROKEN, "avhopp.for-social.social", False),
     ]
     envelopes = [envelope for _, _, envelope, _ in rows]
     assert envelopes[0].data == AID_DECIDED
-    # Police's copies: the case reference only, naming what was left out.
-    assert envelopes[1].data == {"case_id": "c-1"}
-    assert envelopes[1].withheld == "decisions"
-    assert envelopes[3].data == {"case_id": "c-1", "residence": "1280"}
-    assert envelopes[3].withheld == "protected_location"
     # Social services' copies: whole, as they were.
-    assert envelopes[2].data == AID_DECIDED and envelopes[2].withheld is None
-    assert envelopes[4].data == RECORDED and envelopes[4].withheld is None
+    assert envelopes[1].data == AID_DECIDED and envelopes[1].withheld is None
+    assert envelopes[2].data == RECORDED and envelopes[2].withheld is None
+    # That social services decided on interventions, and their types, police may receive.
+    assert envelopes[3].data == INTERVENTIONS and envelopes[3].withheld is None
+    assert envelopes[4].data == INTERVENTIONS
     assert envelopes[5].data == {"case_id": "c-1"}
     # Every copy keeps the event's id, type, time and acting agency.
-    for _, _, envelope, _ in rows[1:3]:
+    for _, _, envelope, _ in rows[3:5]:
         assert (envelope.id, envelope.type, envelope.acting_agency) == (
-            AID,
-            "social.aid_decided",
+            DECIDED,
+            "social.interventions_decided",
             "social",
         )
 

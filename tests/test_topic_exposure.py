@@ -14,6 +14,7 @@ by ``access.event_audiences`` with the platform's policy), and the matrix
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from avhopp_shared.access.catalogue import nested_model, platform_catalogue
+from avhopp_shared.access.categories import Category
 from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
 from avhopp_shared.access.event_gate import LEFT_OUT_BY_PUBLISHER
 from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
@@ -61,12 +63,18 @@ def _subscribed_topics(definition: ServiceDefinition) -> set[str]:
 
 
 def _every_field(model: type[BaseModel]) -> dict[str, Any]:
-    """A dump of ``model`` with every field present, nested ones as one item:
-    what a copy keeps of it is what it can ever carry."""
+    """A dump of ``model`` with every field present, nested lists as one item and
+    a grant over every category: what a copy keeps of it is what it can ever carry."""
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         inner = nested_model(info.annotation)
-        data[name] = "x" if inner is None else [_every_field(inner)]
+        if inner is not None:
+            one = _every_field(inner)
+            data[name] = [one] if typing.get_origin(info.annotation) is list else one
+        elif name == "categories":
+            data[name] = [str(category) for category in Category]
+        else:
+            data[name] = "x"
     return data
 
 

@@ -7,10 +7,16 @@ receiving agency (``events.topics.AUDIENCES``), each copy on that agency's own
 topic. The publishing agency's own services get the whole event; another
 agency's copy keeps only the fields whose category the policy says its
 services could ever be granted (``data.avhopp.access.receivable``), and names
-the categories it left out in the envelope's ``withheld`` attribute. What is
+the categories it left out in the envelope's ``withheld`` attribute. Where
+that leaves nothing but the case's reference, the agency gets no copy: that
+the event happened (aid decided, a provider commissioned) is itself of the
+categories left out. What is
 left is then decided by consent, and audited, by the consuming service's gate
 (``access.event_gate``), which keeps the consent state that changes by the
 minute; the matrix, which a copy is cut by, changes only with the policy.
+A grant of access itself (a consent, a legal basis, a break-glass grant, a
+disclosure decision) goes to another agency only where that agency's own
+records are at stake (``access.grant_copies``): who is let in is itself telling.
 
 Fail closed: when the policy gives no answer, no copy is written and the
 whole change is refused (``PolicyError``, answered 503 and rolled back).
@@ -25,6 +31,8 @@ from functools import cache
 from typing import Any
 
 from avhopp_shared.access.catalogue import Catalogue, platform_catalogue
+from avhopp_shared.access.categories import Category
+from avhopp_shared.access.grant_copies import grant_copy
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.topics import AUDIENCES, topic_for
@@ -33,6 +41,8 @@ from avhopp_shared.policy.engine import PolicyEngine, PolicyError
 from avhopp_shared.policy.regorus_engine import RegorusEngine
 
 RECEIVABLE_RULE = "data.avhopp.access.receivable"
+HELD_RULE = "data.avhopp.access.held"
+_REFERENCE_ONLY = frozenset({Category.CASE_REF})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +71,9 @@ class EventAudiences:
         self._engine = engine
         self._catalogue = catalogue
         self._audiences = tuple(audiences)
-        # {(policy revision, agency): categories}: the matrix changes only with
-        # the policy, so one question per agency and revision.
-        self._receivable: dict[tuple[str, str], frozenset[str]] = {}
+        # {(rule, policy revision, agency): categories}: the matrix changes only
+        # with the policy, so one question per rule, agency and revision.
+        self._answers: dict[tuple[str, str, str], frozenset[str]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -73,7 +83,8 @@ class EventAudiences:
     def copies(
         self, payload: EventPayload, data: Mapping[str, Any], publisher: str
     ) -> list[EventCopy]:
-        """One copy of ``data`` (a JSON dump of ``payload``) per receiving agency."""
+        """One copy of ``data`` (a JSON dump of ``payload``) per receiving agency that
+        gets one: a grant goes only where it is enforced (``access.grant_copies``)."""
         model = type(payload)
         copies = []
         for audience in self._audiences:
@@ -82,24 +93,40 @@ class EventAudiences:
                 copies.append(EventCopy(audience, topic, dict(data), ()))
                 continue
             receivable = self.receivable(audience)
-            kept = self._catalogue.keep(model, data, set(receivable))
-            left_out = self._catalogue.categories_in(model, data) - receivable
+            kept = grant_copy(model, data, audience, self.held(audience))
+            if kept is None:
+                continue
+            left_out = self._catalogue.categories_in(model, kept) - receivable
+            kept = self._catalogue.keep(model, kept, set(receivable))
+            if left_out and self._catalogue.categories_in(model, kept) <= _REFERENCE_ONLY:
+                # All that would be left is the case reference: what the event is
+                # about is left out, and that it happened is itself a fact of that
+                # (that aid was decided is "decisions"); nothing this agency's
+                # services do needs such a copy.
+                continue
             copies.append(EventCopy(audience, topic, kept, tuple(sorted(left_out))))
         return copies
 
     def receivable(self, agency: str) -> frozenset[str]:
         """The categories ``agency``'s services may receive in another agency's events."""
+        return self._categories(RECEIVABLE_RULE, agency)
+
+    def held(self, agency: str) -> frozenset[str]:
+        """The categories whose records ``agency``'s services hold themselves."""
+        return self._categories(HELD_RULE, agency)
+
+    def _categories(self, rule: str, agency: str) -> frozenset[str]:
         revision = str(self._engine.revision)
-        key = (revision, agency)
-        found = self._receivable.get(key)
+        key = (rule, revision, agency)
+        found = self._answers.get(key)
         if found is not None:
             return found
-        answer = self._engine.evaluate(RECEIVABLE_RULE, {"agency": agency})
+        answer = self._engine.evaluate(rule, {"agency": agency})
         if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
-            raise PolicyError(f"{RECEIVABLE_RULE} for {agency!r} is not a list of categories")
+            raise PolicyError(f"{rule} for {agency!r} is not a list of categories")
         found = frozenset(answer)
         with self._lock:
-            self._receivable[key] = found
+            self._answers[key] = found
         return found
 
 

@@ -192,6 +192,45 @@ def _title(model: type[BaseModel], event_type: str) -> str:
     return model.__doc__.strip().splitlines()[0] if model.__doc__ else event_type
 
 
+def reaches(event_type: str, audience: str, audiences: EventAudiences | None = None) -> bool:
+    """Whether ``audience``'s services ever get a copy of ``event_type``."""
+    audiences = audiences or platform_audiences()
+    return _reaches(
+        EVENT_TYPES[event_type],
+        audience,
+        publishers_of(event_type),
+        audiences.receivable(audience),
+        platform_catalogue(),
+    )
+
+
+def _reaches(
+    model: type[BaseModel],
+    audience: str,
+    publishers: frozenset[str],
+    receivable: frozenset[str],
+    catalogue: Catalogue,
+) -> bool:
+    # Another agency's copy that would keep nothing but the case's reference of
+    # an event that carries more is never sent (access.event_audiences).
+    if audience in publishers:
+        return True
+    carried = _categories_of(model, catalogue)
+    return not (carried - receivable) or not (carried & receivable <= {"case_ref"})
+
+
+def _categories_of(model: type[BaseModel], catalogue: Catalogue) -> set[str]:
+    found: set[str] = set()
+    for name, info in model.model_fields.items():
+        category = catalogue.category_of(model, name)
+        if category is not None:
+            found.add(str(category))
+        inner = nested_model(info.annotation)
+        if inner is not None:
+            found |= _categories_of(inner, catalogue)
+    return found
+
+
 def _copy_description(audience: str, withheld: tuple[str, ...], publishers: frozenset[str]) -> str:
     categories = ", ".join(withheld)
     if audience in publishers:
@@ -222,6 +261,8 @@ def asyncapi_document(audiences: EventAudiences | None = None) -> dict[str, Any]
             family = family_of(event_type)
             name = event_type.replace(".", "_")
             publishers = publishers_of(event_type)
+            if not _reaches(model, audience, publishers, receivable, catalogue):
+                continue
             payload, withheld = audience_payload_schema(
                 model, audience, receivable, catalogue, publishers
             )
@@ -263,7 +304,12 @@ def asyncapi_document(audiences: EventAudiences | None = None) -> dict[str, Any]
                 "what its services may receive: another agency's copy lacks the categories "
                 "the policy never opens to it (data.avhopp.access.receivable), named in the "
                 "envelope's withheld attribute; the consuming service's gate then decides "
-                "the rest by consent, and audits it. Key = case id; CloudEvents 1.0 "
+                "the rest by consent, and audits it. An event whose copy would carry "
+                "nothing but the case reference is not sent to that agency (that it "
+                "happened is itself withheld), and a grant of access (consent, legal "
+                "basis, break-glass, disclosure decision) reaches another agency only "
+                "where it names that agency or opens records its own services hold. "
+                "Key = case id; CloudEvents 1.0 "
                 "structured mode; payloads carry ids and codes, never identity or whereabouts."
             ),
         },
