@@ -95,8 +95,13 @@ class Access:
                 raise NotFound("case data", "for this caller")
         return disclosures
 
-    async def decide_each(self, items: Sequence[tuple[str, BaseModel]]) -> list[Disclosure]:
+    async def decide_each(
+        self, items: Sequence[tuple[str, BaseModel]], *, owner: Owner | None = None
+    ) -> list[Disclosure]:
         """What ``disclose_each`` would disclose of each item, decided but not disclosed.
+
+        ``owner`` holds the items when they are not this service's own records
+        (a copy another agency sent), as for ``disclose_each``.
 
         Nothing is audited, emitted or committed: nothing leaves. A listing
         uses it to choose its items (``avhopp_shared.web.listing``) and then
@@ -120,6 +125,7 @@ class Access:
                     item=item,
                     state=state,
                     now=now,
+                    owner=owner,
                     version=version,
                 )
                 decided.append(disclosure)

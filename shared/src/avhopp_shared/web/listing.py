@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.web.disclosure import Access
 
 Row = TypeVar("Row")
@@ -43,6 +44,7 @@ async def disclosed_page(
     limit: int,
     offset: int,
     filtered_on: Iterable[Category] = (),
+    owner: Owner | None = None,
 ) -> list[Disclosure]:
     """The page of the listing at ``offset``: at most ``limit`` items, each disclosed.
 
@@ -50,7 +52,8 @@ async def disclosed_page(
     its filters; ``public`` makes the (case id, public model) of a row.
     ``filtered_on`` names the category of every field the listing is filtered
     or sorted on: an item is listed only if each of them is disclosed for it.
-    An item the caller may see nothing of is never listed.
+    An item the caller may see nothing of is never listed. ``owner`` holds
+    the rows when they are copies another agency sent (``Access.disclose_each``).
 
     Rows are decided first without disclosing anything (``Access.decide_each``);
     only the page's items are then disclosed, and so audited. Should a
@@ -68,7 +71,7 @@ async def disclosed_page(
     while len(chosen) < limit:
         rows = await fetch(size, read)
         items = [public(row) for row in rows]
-        for item, decided in zip(items, await access.decide_each(items), strict=True):
+        for item, decided in zip(items, await access.decide_each(items, owner=owner), strict=True):
             if not shown(decided):
                 continue
             if to_skip:
@@ -83,4 +86,4 @@ async def disclosed_page(
         size = min(size * 2, MAX_BATCH)
     if not chosen:
         return []
-    return [d for d in await access.disclose_each(chosen) if shown(d)]
+    return [d for d in await access.disclose_each(chosen, owner=owner) if shown(d)]

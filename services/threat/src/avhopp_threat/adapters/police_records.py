@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.db.insert_new import insert_new
+from avhopp_shared.errors import NotFound
 from avhopp_threat.adapters.tables import (
     InterventionsDecisionRecord,
     PlacementAssessmentRecord,
@@ -19,7 +20,7 @@ from avhopp_threat.adapters.tables import (
     RegisterCheckRecord,
 )
 from avhopp_threat.domain.placement import Placement, PlacementAssessment, TownJudgement
-from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
+from avhopp_threat.domain.police_case import CaseStatus, InvalidTransition, PoliceCase
 from avhopp_threat.domain.protective_measures import MeasureKind, MeasureStatus, ProtectiveMeasure
 from avhopp_threat.domain.register_check import CheckPurpose, Register, RegisterCheck
 
@@ -84,8 +85,15 @@ class PoliceRecords:
         record.ended_on = measure.ended_on
         self._session.add(record)
 
-    async def measure(self, case_id: str, measure_id: str) -> ProtectiveMeasure | None:
-        record = await self._session.get(ProtectiveMeasureRecord, measure_id)
+    async def measure(
+        self, case_id: str, measure_id: str, *, for_update: bool = False
+    ) -> ProtectiveMeasure | None:
+        """The measure; ``for_update`` locks its row until the transaction ends
+        (PostgreSQL; SQLite writers are one at a time anyway), so that a status change
+        is decided on its latest status, not on one another change is replacing."""
+        record = await self._session.get(
+            ProtectiveMeasureRecord, measure_id, with_for_update=for_update
+        )
         return _measure(record) if record is not None and record.case_id == case_id else None
 
     async def measures(self, case_id: str) -> Sequence[ProtectiveMeasure]:
@@ -98,8 +106,12 @@ class PoliceRecords:
 
     # -- the police case -----------------------------------------------------------
 
-    async def police_case(self, case_id: str) -> PoliceCase | None:
-        record = await self._session.get(PoliceCaseRecord, case_id)
+    async def police_case(self, case_id: str, *, for_update: bool = False) -> PoliceCase | None:
+        """The police case; ``for_update`` locks its row until the transaction ends, so
+        that an opening, abort or completion is decided on the case's latest status and
+        two in flight together are made one after the other (the second then sees the
+        first's outcome and is refused) instead of both."""
+        record = await self._session.get(PoliceCaseRecord, case_id, with_for_update=for_update)
         if record is None:
             return None
         return PoliceCase(
@@ -113,16 +125,32 @@ class PoliceRecords:
             reason=record.reason,
         )
 
-    async def save_police_case(self, case: PoliceCase) -> None:
+    async def save_police_case(self, case: PoliceCase, *, first: bool = False) -> None:
+        """Stores ``case``; ``first``: it was decided on finding no police case at all.
+
+        A first opening has no row to lock: two in flight together both find none,
+        so the row goes in only if its key is still free, and the later opening is
+        refused as one of a case already open (not a database fault). Whether it is
+        the first is what the opening was decided on, never a second look: by then
+        the other opening may have committed, and the look would find its row and
+        overwrite it."""
+        if first:
+            values = {
+                "case_id": case.case_id,
+                "status": case.status.value,
+                "opened_on": case.opened_on,
+                "opened_by": case.opened_by,
+                "conditions_form_signed_on": case.conditions_form_signed_on,
+                "closed_on": case.closed_on,
+                "closed_by": case.closed_by,
+                "reason": case.reason,
+            }
+            if not await insert_new(self._session, PoliceCaseRecord, values):
+                raise InvalidTransition("the police case is already open")
+            return
         record = await self._session.get(PoliceCaseRecord, case.case_id)
         if record is None:
-            record = PoliceCaseRecord(
-                case_id=case.case_id,
-                status=case.status.value,
-                opened_on=case.opened_on,
-                opened_by=case.opened_by,
-                conditions_form_signed_on=case.conditions_form_signed_on,
-            )
+            raise NotFound("police case", case.case_id)
         record.status = case.status.value
         record.opened_on = case.opened_on
         record.opened_by = case.opened_by

@@ -103,14 +103,21 @@ class PoliceCase:
 def open_case(
     case_id: str, facts: OpeningFacts, *, opened_by: str, today: date, existing: PoliceCase | None
 ) -> PoliceCase:
-    if existing is not None and existing.status is CaseStatus.OPEN:
-        raise InvalidTransition("the police case is already open")
+    # Only an aborted case may be opened again: a new application is always possible
+    # later (PROCESS.md step 12), but a completed exit is police's final judgement that
+    # the plan was carried out without relapse (step 13), not a pause.
+    if existing is not None and existing.status is not CaseStatus.ABORTED:
+        raise InvalidTransition(f"the police case is already {existing.status.value}")
+    signed_on = facts.conditions_form_signed_on
+    if signed_on is not None and signed_on > today:
+        # The person "has signed" the conditions form (004 Del 2): a form dated on a
+        # day still to come is not signed yet, and must not meet the condition.
+        raise InvalidInput("conditions_form_signed_on", "the form is dated after today")
     unmet = unmet_conditions(facts)
     if unmet:
         raise ConditionsUnmet(unmet)
-    assert facts.conditions_form_signed_on is not None
-    # An aborted case may be opened again: a new application is always possible later.
-    return PoliceCase(case_id, CaseStatus.OPEN, today, opened_by, facts.conditions_form_signed_on)
+    assert signed_on is not None
+    return PoliceCase(case_id, CaseStatus.OPEN, today, opened_by, signed_on)
 
 
 def abort_case(case: PoliceCase, *, reason: str, by: str, today: date) -> PoliceCase:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.municipalities import is_municipality_code
+from avhopp_threat.domain.rival_check import normalise_network
 
 PERSON = "person"
 
@@ -109,6 +110,37 @@ def _names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
+def _require_comparable_networks(
+    networks: tuple[str, ...], affiliations: tuple[str, ...], threat_actors: tuple[ThreatActor, ...]
+) -> None:
+    """Every network name named, in the form the rival check compares and stores it in
+    (``normalise_network``), or the refusal naming each field that form cannot take.
+
+    Accepted, such a name would be refused only later, by every rival check, placement
+    assessment and placement of the case, naming a ``network`` none of those requests
+    has: the case could no longer be placed at all. A blank name is left out of the
+    assessment (``_names``, ``all_networks``), not refused."""
+    named = [
+        *((f"networks.{i}", name) for i, name in enumerate(networks)),
+        *((f"affiliations.{i}", name) for i, name in enumerate(affiliations)),
+        *(
+            (f"threat_actors.{i}.network", actor.network)
+            for i, actor in enumerate(threat_actors)
+            if actor.network is not None
+        ),
+    ]
+    problems = []
+    for field, name in named:
+        if not name.strip():
+            continue
+        try:
+            normalise_network(name)
+        except InvalidInput as refused:
+            problems.append((field, refused.reason))
+    if problems:
+        raise InvalidAssessment(*problems[0], also=problems[1:])
+
+
 def handling_level(level: ThreatLevel) -> HandlingLevel | None:
     # 004 Del 2: low ⇒ local defector coordination, high ⇒ regional level.
     return {
@@ -164,6 +196,7 @@ def assess(
                 f"threat_actors.{index}.resides_in",
                 "not the code of a Swedish municipality",
             )
+    _require_comparable_networks(networks, affiliations, threat_actors)
     assessment = ThreatAssessment(
         case_id=case_id,
         version=1 if previous is None else previous.version + 1,

@@ -1,4 +1,9 @@
-"""Threat and risk assessments: recorded by police, read by whoever the gate lets see them."""
+"""Threat and risk assessments: recorded by police, read by whoever the gate lets see them.
+
+"Today", which no date may pass and by which a review falls due, is the Swedish day
+(``today_in_sweden``; README: days are Swedish days, Europe/Stockholm), never the UTC
+date, which lags one or two hours behind every night.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from avhopp_shared.access.categories import Category
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
@@ -53,7 +58,7 @@ def _code(municipality: str | None, field: str) -> str | None:
 async def post_assessment(
     case_id: CaseId, body: ThreatAssessmentIn, uow: UnitOfWorkDep, access: AccessDep
 ) -> JSONResponse:
-    today = utcnow().date()
+    today = today_in_sweden()
     command = RecordAssessment(
         relative=Relative(body.relative.relative_id, body.relative.relation)
         if body.relative
@@ -87,7 +92,7 @@ async def post_assessment(
     operation_id="listThreatAssessmentHistory",
 )
 async def get_history(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    today = utcnow().date()
+    today = today_in_sweden()
     async with uow:
         history = await assessment_history(uow, case_id)
         disclosures = await access.disclose_each(
@@ -105,7 +110,7 @@ async def get_history(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) ->
     operation_id="readCurrentThreatAssessment",
 )
 async def get_current(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
-    today = utcnow().date()
+    today = today_in_sweden()
     async with uow:
         assessment = await current_assessment(uow, case_id)
         disclosure = await access.disclose(case_id, ThreatAssessmentPublic.of(assessment, today))
@@ -128,7 +133,7 @@ async def list_current(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
-    today = utcnow().date()
+    today = today_in_sweden()
     async with uow:
         # level, handling_level and review_due filter on threat fields, and the
         # listing is sorted by the next review date, a threat field too (a

@@ -1,4 +1,9 @@
-"""Placement: which towns suit the person, the rival check, and where the person is placed."""
+"""Placement: which towns suit the person, the rival check, and where the person is placed.
+
+"Today", which no date may pass and by which a review falls due, is the Swedish day
+(``today_in_sweden``; README: days are Swedish days, Europe/Stockholm), never the UTC
+date, which lags one or two hours behind every night.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from avhopp_shared.auth.dependencies import Forbidden
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.uow import UnitOfWork
@@ -177,7 +182,7 @@ async def post_placement(
     code = resolve_municipality(body.municipality, "municipality").code
     async with uow:
         placement = await record_placement(
-            uow, case_id, code, body.placed_on, access.caller.recorded_as, utcnow().date()
+            uow, case_id, code, body.placed_on, access.caller.recorded_as, today_in_sweden()
         )
         disclosure = await access.disclose(case_id, PlacementPublic.of(placement))
     # Written even when the writer may not read it back: the answer then lists

@@ -1,11 +1,16 @@
-"""The police case and what police record along it: register checks, protective measures."""
+"""The police case and what police record along it: register checks, protective measures.
+
+"Today", which no date may pass and by which a review falls due, is the Swedish day
+(``today_in_sweden``; README: days are Swedish days, Europe/Stockholm), never the UTC
+date, which lags one or two hours behind every night.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -63,7 +68,7 @@ async def post_check(
             hit=body.hit,
             summary=body.summary,
             by=access.caller.recorded_as,
-            today=utcnow().date(),
+            today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, RegisterCheckPublic.of(check))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -104,7 +109,7 @@ async def post_measure(
             kind=body.kind,
             started_on=body.started_on,
             note=body.note,
-            today=utcnow().date(),
+            today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, ProtectiveMeasurePublic.of(measure))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -123,7 +128,7 @@ async def post_measure_status(
 ) -> JSONResponse:
     async with uow:
         measure = await move_measure(
-            uow, case_id, measure_id, body.status, body.on, utcnow().date()
+            uow, case_id, measure_id, body.status, body.on, today_in_sweden()
         )
         disclosure = await access.disclose(case_id, ProtectiveMeasurePublic.of(measure))
     return disclosed_response(disclosure)
@@ -165,7 +170,7 @@ async def post_police_case(
             conditions_form_signed_on=body.conditions_form_signed_on,
             witness=body.witness,
             by=access.caller.recorded_as,
-            today=utcnow().date(),
+            today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -198,7 +203,7 @@ async def post_abort(
 ) -> JSONResponse:
     async with uow:
         case = await abort_police_case(
-            uow, case_id, reason=body.reason, by=access.caller.recorded_as, today=utcnow().date()
+            uow, case_id, reason=body.reason, by=access.caller.recorded_as, today=today_in_sweden()
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
     return disclosed_response(disclosure)
@@ -221,7 +226,7 @@ async def post_completion(
             case_id,
             plan_carried_out=body.plan_carried_out,
             by=access.caller.recorded_as,
-            today=utcnow().date(),
+            today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
     return disclosed_response(disclosure)

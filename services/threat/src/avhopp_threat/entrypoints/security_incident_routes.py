@@ -8,6 +8,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from avhopp_shared.access.categories import Category
+from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.auth.caller import Agency
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -15,6 +18,7 @@ from avhopp_shared.web.disclosure import (
     disclosed_model,
     requires,
 )
+from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.adapters.tables import SecurityIncidentRecord
@@ -52,13 +56,30 @@ class SecurityIncidentPublic(BaseModel):
         )
 
 
+#: Who holds an incident kept here: social services' follow-up, which told police of
+#: it under the person's consent (ACCESS.md matrix: police ``followup`` is ``consent``;
+#: app.py forgets it with ``Purger("social", ...)``). It is a received copy, not
+#: police's own record, so every read is decided as a read of social services' record:
+#: only the police the consent names, and only while it is in force, may see it.
+SENDER = Owner(Agency.SOCIAL.value)
+
+
 async def _listed(
     uow: UnitOfWorkDep, access: AccessDep, case_id: str | None, limit: int, offset: int
 ) -> JSONResponse:
     async with uow:
-        found = await security_incidents(uow, case_id=case_id, limit=limit, offset=offset)
-        disclosures = await access.disclose_each(
-            [(r.case_id, SecurityIncidentPublic.of(r)) for r in found]
+        # That a case has a security incident is itself ``followup``: an incident is
+        # listed only to a caller the gate shows that category for it, and the page is
+        # cut from those (``web.listing``), so hidden ones neither shorten it nor are
+        # audited as sent.
+        disclosures = await disclosed_page(
+            access,
+            lambda size, skip: security_incidents(uow, case_id=case_id, limit=size, offset=skip),
+            lambda found: (found.case_id, SecurityIncidentPublic.of(found)),
+            limit=limit,
+            offset=offset,
+            filtered_on=[Category.FOLLOWUP],
+            owner=SENDER,
         )
     return disclosed_list_response(disclosures)
 

@@ -15,6 +15,7 @@ from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import InvalidInput, NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.police_events import PlacementAssessed
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 from avhopp_threat.adapters.assessment_repository import AssessmentRepository
 from avhopp_threat.adapters.police_records import PoliceRecords
@@ -157,7 +158,8 @@ async def record_placement_assessment(
         PlacementAssessed(
             case_id=case_id,
             version=version,
-            assessed_on=assessment.assessed_at.date(),
+            # The Swedish day of the moment it was made, not its UTC date (README).
+            assessed_on=today_in_sweden(assessment.assessed_at),
             rival_conflicts=len(flags),
         ),
         case_id=case_id,

@@ -44,6 +44,9 @@ async def open_police_case(
 ) -> PoliceCase:
     await require_known_case(uow, case_id)
     records = PoliceRecords(uow.session)
+    # Locked first: an opening again of an aborted case in flight with another, or
+    # with a completion, must see the other's outcome (``police_case``).
+    existing = await records.police_case(case_id, for_update=True)
     current = await AssessmentRepository(uow.session).current(case_id, PERSON)
     state = await access_state(uow.session, case_id)
     now = datetime.now(UTC)
@@ -55,10 +58,8 @@ async def open_police_case(
         witness=witness,
         interventions_decided=await records.interventions_decided(case_id),
     )
-    case = open_case(
-        case_id, facts, opened_by=by, today=today, existing=await records.police_case(case_id)
-    )
-    await records.save_police_case(case)
+    case = open_case(case_id, facts, opened_by=by, today=today, existing=existing)
+    await records.save_police_case(case, first=existing is None)
     # An abort or completion took the case off the map (``refresh_presences``);
     # opening it again must put the placed person and the threat actors back,
     # or every other case's rival check would miss them and could place a
@@ -68,8 +69,10 @@ async def open_police_case(
     return case
 
 
-async def _open_case_of(records: PoliceRecords, case_id: str) -> PoliceCase:
-    case = await records.police_case(case_id)
+async def _open_case_of(
+    records: PoliceRecords, case_id: str, *, for_update: bool = False
+) -> PoliceCase:
+    case = await records.police_case(case_id, for_update=for_update)
     if case is None:
         raise NotFound("police case", case_id)
     return case
@@ -79,7 +82,8 @@ async def abort_police_case(
     uow: UnitOfWork, case_id: str, *, reason: str, by: str, today: date
 ) -> PoliceCase:
     records = PoliceRecords(uow.session)
-    aborted = abort_case(await _open_case_of(records, case_id), reason=reason, by=by, today=today)
+    case = await _open_case_of(records, case_id, for_update=True)
+    aborted = abort_case(case, reason=reason, by=by, today=today)
     await records.save_police_case(aborted)
     await refresh_presences(uow, case_id)  # a closed case counts in no rival check
     uow.emit(
@@ -93,7 +97,7 @@ async def complete_exit(
     uow: UnitOfWork, case_id: str, *, plan_carried_out: bool, by: str, today: date
 ) -> PoliceCase:
     records = PoliceRecords(uow.session)
-    case = await _open_case_of(records, case_id)
+    case = await _open_case_of(records, case_id, for_update=True)
     relapse = any(
         check.relapse and check.checked_on >= case.opened_on
         for check in await records.checks(case_id)

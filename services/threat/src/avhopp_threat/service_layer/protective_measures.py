@@ -60,7 +60,9 @@ async def move_measure(
     uow: UnitOfWork, case_id: str, measure_id: str, status: MeasureStatus, on: date, today: date
 ) -> ProtectiveMeasure:
     records = PoliceRecords(uow.session)
-    measure = await records.measure(case_id, measure_id)
+    # Locked: two changes in flight together are made one after the other, the
+    # second decided on the first's outcome (``PoliceRecords.measure``).
+    measure = await records.measure(case_id, measure_id, for_update=True)
     if measure is None:
         raise NotFound("protective measure", measure_id)
     changed = change_status(measure, status, on, today)
