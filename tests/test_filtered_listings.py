@@ -99,7 +99,7 @@ async def test_a_threat_level_filter_lists_only_cases_whose_threat_level_the_cal
     assert direct.status_code == 200, direct.text
     assert "level" not in direct.json() and direct.json()["case_id"] == hidden
     # Probation's consent opens nothing police hold beyond the case reference, so
-    # police's service never even learnt of it (access.grant_copies): no such record.
+    # police's service never even learnt of it (access.copy_rules): no such record.
     path = f"/cases/{low}/threat-assessments/current"
     assert (await p.get_as("probation-syd", "threat", path)).status_code == 404
 

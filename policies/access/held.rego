@@ -11,7 +11,7 @@ import rego.v1
 #   agency's service ever decide a disclosure to someone else, so only grants
 #   over these are its business: another agency's copy of a consent, legal
 #   basis, break-glass grant or disclosure decision that opens none of them to
-#   anyone is not sent to it (access/grant_copies.py). Police thus never learn
+#   anyone is not sent to it (access/copy_rules.py). Police thus never learn
 #   from the access state which provider treats the person (ACCESS.md:
 #   "interventions" is closed to police) unless the provider was given
 #   police's own records. Input: {"agency": "<agency>"}; undefined for an

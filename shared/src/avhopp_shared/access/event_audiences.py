@@ -16,7 +16,8 @@ left is then decided by consent, and audited, by the consuming service's gate
 minute; the matrix, which a copy is cut by, changes only with the policy.
 A grant of access itself (a consent, a legal basis, a break-glass grant, a
 disclosure decision) goes to another agency only where that agency's own
-records are at stake (``access.grant_copies``): who is let in is itself telling.
+records are at stake, and a few events only to some agencies
+(``access.copy_rules``): who is named is itself telling.
 
 Fail closed: when the policy gives no answer, no copy is written and the
 whole change is refused (``PolicyError``, answered 503 and rolled back).
@@ -32,7 +33,7 @@ from typing import Any
 
 from avhopp_shared.access.catalogue import Catalogue, platform_catalogue
 from avhopp_shared.access.categories import Category
-from avhopp_shared.access.grant_copies import grant_copy
+from avhopp_shared.access.copy_rules import copy_for
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.topics import AUDIENCES, topic_for
@@ -84,7 +85,7 @@ class EventAudiences:
         self, payload: EventPayload, data: Mapping[str, Any], publisher: str
     ) -> list[EventCopy]:
         """One copy of ``data`` (a JSON dump of ``payload``) per receiving agency that
-        gets one: a grant goes only where it is enforced (``access.grant_copies``)."""
+        gets one (``access.copy_rules``)."""
         model = type(payload)
         copies = []
         for audience in self._audiences:
@@ -93,7 +94,7 @@ class EventAudiences:
                 copies.append(EventCopy(audience, topic, dict(data), ()))
                 continue
             receivable = self.receivable(audience)
-            kept = grant_copy(model, data, audience, self.held(audience))
+            kept = copy_for(model, data, audience, self.held(audience))
             if kept is None:
                 continue
             left_out = self._catalogue.categories_in(model, kept) - receivable

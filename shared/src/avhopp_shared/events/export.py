@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from avhopp_shared.access.catalogue import Catalogue, nested_model, platform_catalogue
+from avhopp_shared.access.copy_rules import ONLY_FOR
 from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.registry import EVENT_TYPES, json_schemas
@@ -215,6 +216,9 @@ def _reaches(
     # an event that carries more is never sent (access.event_audiences).
     if audience in publishers:
         return True
+    only_for = ONLY_FOR.get(model)
+    if only_for is not None and audience not in only_for:
+        return False
     carried = _categories_of(model, catalogue)
     return not (carried - receivable) or not (carried & receivable <= {"case_ref"})
 

@@ -1,19 +1,22 @@
-"""Which agencies learn of a grant of access, and of an event they could see only the reference of."""
+"""Which agencies get a copy of an event: grants of access, alerts, approvals, incidents."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
+from avhopp_shared.access.copy_rules import copy_for
 from avhopp_shared.access.event_audiences import EventCopy, platform_audiences
-from avhopp_shared.access.grant_copies import grant_copy
 from avhopp_shared.events.access_events import (
+    BreakGlassApproved,
     BreakGlassGranted,
     DisclosureDecided,
     LegalBasisRecorded,
+    ProtectedLocationRead,
 )
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
+from avhopp_shared.events.followup_events import IncidentReported
 from avhopp_shared.events.social_events import AidDecided, InterventionsDecided
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -156,8 +159,8 @@ def test_a_withdrawal_reaches_every_agency() -> None:
 def test_a_grant_over_a_whole_category_counts_for_an_agency_holding_only_a_part_of_it() -> None:
     data = _decision(["case_ref", "followup"]).model_dump(mode="json")
 
-    assert grant_copy(DisclosureDecided, data, "x", {"followup_detail"}) == data
-    assert grant_copy(DisclosureDecided, data, "x", {"health"}) is None
+    assert copy_for(DisclosureDecided, data, "x", {"followup_detail"}) == data
+    assert copy_for(DisclosureDecided, data, "x", {"health"}) is None
 
 
 def test_police_get_no_copy_of_an_aid_decision_of_which_they_could_keep_only_the_reference() -> (
@@ -185,3 +188,47 @@ def test_police_still_get_that_social_services_decided_on_interventions() -> Non
 
     assert police.data["intervention_types"] == ["protected_housing"]
     assert police.withheld == ()
+
+
+def test_the_alert_that_the_new_home_town_was_read_goes_to_the_case_owner_only() -> None:
+    # Read by the municipality of stay, the reader's organisation is where the person lives.
+    alert = ProtectedLocationRead(
+        case_id="c-1",
+        reader_agency="social",
+        reader_organisation="1281",
+        reader_user="u-3",
+        read_at=NOW,
+        decision_id="x-1",
+        channel="rest",
+    )
+
+    assert set(_copies(alert, publisher="social")) == {"social"}
+    from_police = _copies(alert, publisher="police")
+    assert set(from_police) == {"police", "social"}
+    assert from_police["social"].data["reader_organisation"] == "1281"
+
+
+def test_a_break_glass_approval_stays_with_the_authority_that_records_it() -> None:
+    approved = BreakGlassApproved(
+        case_id="c-1",
+        grant_id="g-1",
+        approved_by="u-9",
+        approved_at=NOW,
+        approver_agency="social",
+        approver_organisation="1281",
+    )
+
+    assert set(_copies(approved)) == {"social"}
+
+
+def test_police_learn_of_an_incident_only_when_it_concerns_security() -> None:
+    def incident(concerns_security: bool) -> IncidentReported:
+        return IncidentReported(
+            case_id="c-1",
+            report_id="r-1",
+            occurred_on=date(2026, 11, 26),
+            concerns_security=concerns_security,
+        )
+
+    assert set(_copies(incident(True))) == {"police", "social"}
+    assert set(_copies(incident(False))) == {"social"}

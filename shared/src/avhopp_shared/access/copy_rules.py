@@ -1,0 +1,123 @@
+"""Which agencies get a copy of an event at all, beyond what the catalogue cuts.
+
+The catalogue cuts a copy field by field (``access.event_audiences``). Some
+events say more by who they name, or by being sent at all, than any one field's
+category tells:
+
+**Grants of access.** Every service keeps the access state of its cases
+(consents, legal bases, break-glass grants, disclosure decisions) to decide
+what it discloses. A grant names who is let in — a provider, probation, a
+user — and that alone can tell a lot: a disclosure decision for a treatment
+provider tells which provider works with the person, which is
+``interventions``, closed to police (ACCESS.md, baseline matrix). So an
+agency's copy of a grant event carries a grant only where the agency needs it:
+
+- when the grant names the agency itself (it receives and purges under it),
+  the copy is whole, but for a consent that opens none of the agency's own
+  records to anyone: that copy names only the agency among the recipients;
+- when the grant opens records the agency holds itself (``data.avhopp.access.held``:
+  its "own", "own_or_consent" and "team" cells), the copy names those of the
+  grant's categories, and ``case_ref``, without which no item about the case
+  is shown at all;
+- otherwise the agency gets no copy: nothing its services hold is at stake.
+
+A grant over ``case_ref`` alone opens nothing an agency's own records hold
+beyond the case's reference, so it is not enough to be sent. Withdrawals name
+only ids and are sent to every agency; one about a grant an agency never got
+changes nothing there.
+
+**Events for the case owner.** The access alert (someone read the new home
+town) names the reader: read by the municipality of stay or a provider, that
+is where the person lives or who houses them. It goes to the case owner only.
+A break-glass approval names the approver (of the requester's own authority,
+perhaps the municipality of stay) and changes no decision anywhere
+(policies/access/break_glass.rego never reads it): it stays with the publisher.
+
+**Incidents.** Police learn of a provider's serious incident only when it
+concerns the person's security (PROCESS.md step 11); social services assess
+every one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from avhopp_shared.access.categories import PART_OF, Category
+from avhopp_shared.events.access_events import (
+    BreakGlassApproved,
+    BreakGlassGranted,
+    DisclosureDecided,
+    LegalBasisRecorded,
+    ProtectedLocationRead,
+)
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.consent_events import ConsentGranted
+from avhopp_shared.events.followup_events import IncidentReported
+
+#: The agency that owns every case: the application is made to social services,
+#: and the responsible municipality's social services run it (PROCESS.md, actors).
+CASE_OWNER = "social"
+
+#: The grant events, and the agencies each names as let in.
+GRANTEES: dict[type[EventPayload], Callable[[Mapping[str, Any]], list[str]]] = {
+    ConsentGranted: lambda data: [r["agency"] for r in data["recipients"]],
+    LegalBasisRecorded: lambda data: [data["recipient"]["agency"]],
+    BreakGlassGranted: lambda data: [data["agency"]],
+    # A disclosure decision is always for one provider organisation (ACCESS.md, "decided").
+    DisclosureDecided: lambda data: ["provider"],
+}
+
+
+#: Events only the publisher and these agencies get.
+ONLY_FOR: dict[type[BaseModel], frozenset[str]] = {
+    ProtectedLocationRead: frozenset({CASE_OWNER}),
+    BreakGlassApproved: frozenset(),
+}
+
+#: Events a given agency gets only when the event says so.
+ONLY_WHEN: dict[tuple[type[EventPayload], str], Callable[[Mapping[str, Any]], bool]] = {
+    (IncidentReported, "police"): lambda data: data.get("concerns_security") is True,
+}
+
+
+def copy_for(
+    model: type[EventPayload], data: Mapping[str, Any], audience: str, held: Collection[str]
+) -> dict[str, Any] | None:
+    """``audience``'s copy of ``data`` (a dump of ``model``) before the catalogue cuts
+    it, for an agency other than the publisher; None: it gets no copy.
+
+    ``held`` is what ``audience``'s services hold themselves.
+    """
+    only_for = ONLY_FOR.get(model)
+    if only_for is not None and audience not in only_for:
+        return None
+    condition = ONLY_WHEN.get((model, audience))
+    if condition is not None and not condition(data):
+        return None
+    grantees = GRANTEES.get(model)
+    if grantees is None:
+        return dict(data)
+    categories: list[str] = data["categories"]
+    named = audience in grantees(data)
+    enforced = [c for c in categories if c != Category.CASE_REF and _held(c, held)]
+    if enforced:
+        if named:
+            return dict(data)
+        kept = [c for c in categories if c == Category.CASE_REF or c in enforced]
+        return {**data, "categories": kept}
+    if not named:
+        return None
+    if model is ConsentGranted:
+        mine = [r for r in data["recipients"] if r["agency"] == audience]
+        return {**data, "recipients": mine}
+    return dict(data)
+
+
+def _held(category: str, held: Collection[str]) -> bool:
+    """A grant names whole categories; one covers its parts (policies/README.md)."""
+    return category in held or any(
+        part in held for part, whole in PART_OF.items() if whole == category
+    )
