@@ -53,6 +53,8 @@ class MeetingIn(BaseModel):
     kind: MeetingKind
     scheduled_on: Day
     with_person: bool = True
+    # A provider organisation: ``interventions`` ("provider commissions", ACCESS.md),
+    # not ``followup``, which police may read under a consent (catalogue.json).
     with_provider: str | None = Field(default=None, max_length=200)
 
 
@@ -94,7 +96,7 @@ class MeetingPublic(BaseModel):
     kind: MeetingKind
     scheduled_on: date
     with_person: bool
-    with_provider: str | None
+    with_provider: str | None  # ``interventions``, as in MeetingIn
     scheduled_by: str
     held_on: date | None
     notes: str | None

@@ -57,6 +57,9 @@ class PhaseEntryPublic(BaseModel):
     phase: Phase
     entered_on: date
     reason: str | None
+    # A provider's client when a provider recorded the phase: which provider works
+    # with the person is ``interventions`` (ACCESS.md), not the phase's ``case_ref``
+    # (policies/data/catalogue.json), so a reader shown the phase need not see who.
     recorded_by: str
     recorded_at: datetime
 

@@ -45,10 +45,17 @@ def _day(value: date | datetime) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
+#: The summary of every consent entry: it names no recipient. The entry is
+#: ``case_ref``, read by police under the usual consent, and a consent to a
+#: provider would tell them which provider works with the person: that is
+#: ``interventions`` ("provider commissions"), closed to police (ACCESS.md,
+#: matrix). Who a consent is to is read from the consent itself (intake).
+CONSENT_GIVEN = "Consent given"
+
+
 def _consent_granted(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, ConsentGranted)
-    to = ", ".join(sorted({r.agency for r in p.recipients}))
-    return Milestone.CONSENT_GRANTED, Category.CASE_REF, f"Consent given (to {to})", p.valid_from
+    return Milestone.CONSENT_GRANTED, Category.CASE_REF, CONSENT_GIVEN, p.valid_from
 
 
 def _consent_withdrawn(p: EventPayload, e: EventEnvelope) -> Note:
