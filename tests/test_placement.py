@@ -79,6 +79,7 @@ async def test_the_rival_check_flags_towns_of_threatening_networks_without_namin
     threat = platform.clients["threat"]
     # Case A: a former member of Nätverk 017, placed in Malmö.
     placed = await known_case(platform)
+    await name_to_team(platform, placed)
     await threat.post(
         f"/cases/{placed}/threat-assessments",
         json=assessment("high", affiliations=["Nätverk 017"]),
@@ -121,6 +122,7 @@ async def test_a_closed_police_case_no_longer_counts_in_rival_checks(
 ) -> None:
     threat = embedded_platform.clients["threat"]
     placed = await known_case(embedded_platform)
+    await name_to_team(embedded_platform, placed)
     await threat.post(
         f"/cases/{placed}/threat-assessments",
         json=assessment("high", affiliations=["Nätverk 017"]),
@@ -151,6 +153,7 @@ async def test_a_reopened_police_case_counts_in_rival_checks_again(
     # them back, or a rival could be placed in the protected person's town.
     threat = platform.clients["threat"]
     placed = await known_case(platform)
+    await name_to_team(platform, placed)
     await threat.post(
         f"/cases/{placed}/threat-assessments",
         json=assessment("high", affiliations=["Nätverk 017"]),
@@ -190,38 +193,56 @@ async def _close_police_case(platform: RunningPlatform, case_id: str) -> None:
     assert aborted.status_code == 200, aborted.text
 
 
-async def test_only_the_case_team_reads_where_the_person_is_placed_and_each_read_alerts(
+async def test_only_the_case_team_records_and_reads_where_the_person_is_placed_and_each_read_alerts(
     embedded_platform: RunningPlatform,
 ) -> None:
     case_id = await known_case(embedded_platform)
     threat = embedded_platform.clients["threat"]
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
     placement = {"municipality": MALMO, "placed_on": TODAY.isoformat()}
-
-    written = await threat.post(f"/cases/{case_id}/placement", json=placement)
-    not_on_team = await threat.get(f"/cases/{case_id}/placement")
-    added = await embedded_platform.clients["intake"].post(
-        f"/cases/{case_id}/team-members", json=POLICE_USER
-    )
-    assert added.status_code == 201, added.text
     runtime = embedded_platform.runtime("threat")
+    alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
 
-    async def team_known() -> bool:
-        return await count_rows(runtime, "access_team_member", f"WHERE case_id = '{case_id}'") > 0
-
-    assert await wait_until(team_known)
+    # Off the team, an officer neither moves the person on the map nor reads it.
+    refused = await threat.post(f"/cases/{case_id}/placement", json=placement)
+    not_on_team = await threat.get(f"/cases/{case_id}/placement")
+    await name_to_team(embedded_platform, case_id)
+    written = await threat.post(f"/cases/{case_id}/placement", json=placement)
     on_team = await threat.get(f"/cases/{case_id}/placement")
 
-    assert written.status_code == 201
-    assert "municipality_code" not in written.json()  # written, but not read back
-    assert "municipality_code" not in not_on_team.json()
-    assert {"category": "protected_location", "reason": "not on the case team"} in (
-        not_on_team.json()["withheld"]
-    )
+    assert refused.status_code == 403, refused.text
+    assert not_on_team.status_code == 404, not_on_team.text  # nothing recorded yet
+    assert written.status_code == 201, written.text
     assert on_team.status_code == 200, on_team.text
     assert on_team.json()["municipality_name"] == "Malmö"
-    alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
-    assert await count_events(runtime, alerts) == 1
+    # The answer to the write and the read each disclosed it to the team member.
+    assert await count_events(runtime, alerts) == 2
+
+
+async def test_an_officer_off_the_team_reads_nothing_of_where_the_person_is_placed(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await known_case(embedded_platform)
+    threat = embedded_platform.clients["threat"]
+    await name_to_team(embedded_platform, case_id)
+    written = await threat.post(
+        f"/cases/{case_id}/placement",
+        json={"municipality": MALMO, "placed_on": TODAY.isoformat()},
+    )
+    token = embedded_platform.issuer.mint(
+        {"agency": "police", "organisation": "polisen-region-nord", "user": "utredare-9"}
+        | {"client_id": "police-nord"}
+    )
+    other = await threat.get(
+        f"/cases/{case_id}/placement", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert written.status_code == 201, written.text
+    assert other.status_code == 200, other.text
+    assert "municipality_code" not in other.json()
+    assert {"category": "protected_location", "reason": "not on the case team"} in (
+        other.json()["withheld"]
+    )
 
 
 async def test_only_police_may_judge_towns(embedded_platform: RunningPlatform) -> None:
@@ -270,19 +291,16 @@ async def test_a_provider_on_the_case_team_without_a_board_decision_reads_no_new
     case_id = await known_case(embedded_platform)
     threat = embedded_platform.clients["threat"]
     assessed = await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment(level))
+    await name_to_team(embedded_platform, case_id)
     placed = await threat.post(
         f"/cases/{case_id}/placement", json={"municipality": UMEA, "placed_on": TODAY.isoformat()}
     )
-    named = await embedded_platform.clients["intake"].post(
-        f"/cases/{case_id}/team-members", json=HOUSING_STAFF
-    )
-    assert [assessed.status_code, placed.status_code, named.status_code] == [201] * 3, named.text
+    assert [assessed.status_code, placed.status_code] == [201] * 2, placed.text
+    await name_to_team(embedded_platform, case_id, HOUSING_STAFF)
     runtime = embedded_platform.runtime("threat")
-
-    async def team_known() -> bool:
-        return await count_rows(runtime, "access_team_member", f"WHERE case_id = '{case_id}'") > 0
-
-    assert await wait_until(team_known)
+    alerts_before = await count_events(
+        runtime, f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
+    )
     token = embedded_platform.issuer.mint({**HOUSING_STAFF, "client_id": "provider-skyddat-boende"})
     read = await threat.get(
         f"/cases/{case_id}/placement", headers={"Authorization": f"Bearer {token}"}
@@ -290,4 +308,4 @@ async def test_a_provider_on_the_case_team_without_a_board_decision_reads_no_new
 
     assert read.status_code == 404, read.text
     alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
-    assert await count_events(runtime, alerts) == 0
+    assert await count_events(runtime, alerts) == alerts_before

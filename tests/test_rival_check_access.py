@@ -21,6 +21,7 @@ from avhopp_shared.messaging.tables import OutboxMessage
 from avhopp_shared.municipalities import all_municipalities
 from avhopp_shared.service_app import ServiceRuntime
 from avhopp_shared.web.problems import PROBLEM_JSON
+from avhopp_threat.service_layer.placement import RIVAL_CHECK_CHANNEL
 from tests.fixtures.platform import RunningPlatform
 from tests.test_placement import LUND, POLICE_USER, UMEA, name_to_team, towns
 from tests.test_threat_assessments import TODAY, assessment, known_case
@@ -53,16 +54,19 @@ async def _placed_case(platform: RunningPlatform, town: str, network: str) -> st
     assessed = await threat.post(
         f"/cases/{case_id}/threat-assessments", json=assessment("high", affiliations=[network])
     )
+    # The team's placement unit records the town (only the case team may).
+    await name_to_team(platform, case_id)
     placed = await threat.post(
         f"/cases/{case_id}/placement", json={"municipality": town, "placed_on": TODAY.isoformat()}
     )
     assert [assessed.status_code, placed.status_code] == [201, 201], placed.text
-    await name_to_team(platform, case_id)
     return case_id
 
 
 async def _alerts(runtime: ServiceRuntime, case_id: str) -> list[dict[str, Any]]:
-    # Social services' copy: the alert is for the case's owner.
+    """The alerts a rival check raised for the case (its team's own reads raise others).
+
+    Social services' copy: the alert is for the case's owner."""
     query = select(_outbox.c.payload).where(
         _outbox.c.event_type == ALERT,
         _outbox.c.key == case_id,
@@ -70,7 +74,8 @@ async def _alerts(runtime: ServiceRuntime, case_id: str) -> list[dict[str, Any]]
     )
     async with runtime.engine.connect() as connection:
         payloads = (await connection.execute(query)).scalars().all()
-    return [json.loads(payload)["data"] for payload in payloads]
+    alerts = [json.loads(payload)["data"] for payload in payloads]
+    return [alert for alert in alerts if alert["channel"] == RIVAL_CHECK_CHANNEL]
 
 
 async def _rival_check_audit(runtime: ServiceRuntime, case_id: str) -> list[dict[str, Any]]:

@@ -141,6 +141,7 @@ async def test_a_placement_on_the_swedish_day_is_accepted_just_after_swedish_mid
     embedded_platform: RunningPlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case_id = await known_case(embedded_platform)
+    await name_to_team(embedded_platform, case_id)  # only the case team records it
     today = _after_swedish_midnight(monkeypatch)
 
     made = await embedded_platform.clients["threat"].post(

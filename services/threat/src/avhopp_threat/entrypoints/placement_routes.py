@@ -173,7 +173,9 @@ async def get_rival_check(
     response_model=disclosed_model(PlacementPublic),
     responses=problem_responses(422),
     dependencies=[requires("threat.write")],
-    summary="Record the town the person is placed in (only the case team reads it back)",
+    summary="Record the town the person is placed in: for the named case team only",
+    description="For the named members of the case's team only (403 otherwise), as is "
+    "reading it back.",
     operation_id="recordPlacement",
 )
 async def post_placement(
@@ -181,6 +183,10 @@ async def post_placement(
 ) -> JSONResponse:
     code = resolve_municipality(body.municipality, "municipality").code
     async with uow:
+        # Where the person lives moves the case's "placed" presence in every rival
+        # check: only the case's named team, the placement unit among it, records it
+        # (ACCESS.md: protected_location is police's only as "team (placement unit)").
+        await _require_case_team(uow, access, case_id)
         placement = await record_placement(
             uow, case_id, code, body.placed_on, access.caller.recorded_as, today_in_sweden()
         )
