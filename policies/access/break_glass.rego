@@ -24,22 +24,23 @@ applicable_break_glass := [grant |
 # METADATA
 # title: Break-glass
 # description: >-
-#   ACCESS.md, "Consent records": in acute danger, break-glass opens a consent,
-#   decided or team cell for the named user until it expires (justified,
-#   audited, the owner notified; that happens outside the decision). It never
-#   opens a "none" cell. The basis is the grant's id (the smallest, with
-#   several).
+#   ACCESS.md, "Consent records": in acute danger, break-glass opens a consent
+#   or team cell for the named user until it expires (justified, audited, the
+#   owner notified; that happens outside the decision). Like a legal basis it
+#   stands in for the consent only: a decided cell opens only where the
+#   board's disclosure decision for the provider already lists the category
+#   (consent_replaceable; ACCESS.md, "decided"). It never opens a "none" cell.
+#   The basis is the grant's id (the smallest, with several).
 # custom:
 #   short_name: break_glass
 break_glass_grants := {category: {"rule": "break_glass", "basis": min(ids)} |
 	applicable := applicable_break_glass
 	some grant in applicable
-	cells := requested_cells
 	names := requested_by_name
-	openable := lib.openable_cells
+	replaceable := consent_replaceable
 	some name in grant.categories
 	some category in names[name]
-	openable[cells[category]]
+	replaceable[category]
 	ids := {covering.id |
 		some covering in applicable
 		name in covering.categories

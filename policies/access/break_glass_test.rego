@@ -44,3 +44,44 @@ test_break_glass_never_opens_another_owners_own_cell if {
 	given := {"break_glass": [grant({"categories": ["threat"]})], "categories": ["threat"]}
 	fixtures.decide(given).withheld.threat == "not the owner"
 }
+
+# ACCESS.md, "decided": a provider reads a category only when the deciding
+# board has recorded a disclosure decision for this provider. Break-glass,
+# like a legal basis, stands in for the person's consent, never for the
+# board's decision; each case is provider user u-40 reading identity.
+provider_grant(changes) := grant(object.union(
+	{"agency": "provider", "organisation": "skyddat-boende-ab", "user": "u-40", "categories": ["identity"]},
+	changes,
+))
+
+identity_decided := fixtures.overlay(fixtures.disclosure, {"categories": ["identity"]})
+
+decided_cases := [
+	{
+		"name": "a grant without the board's decision",
+		"given": {"caller": fixtures.provider, "break_glass": [provider_grant({})]},
+		"category": "identity", "want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a grant with the board's decision",
+		"given": {"caller": fixtures.provider, "break_glass": [provider_grant({})], "disclosure_decisions": [identity_decided]},
+		"category": "identity", "want": allowed,
+	},
+	{
+		"name": "a grant with a decision for another provider",
+		"given": {
+			"caller": fixtures.provider, "break_glass": [provider_grant({})],
+			"disclosure_decisions": [fixtures.overlay(identity_decided, {"provider_organisation": "annat-boende-ab"})],
+		},
+		"category": "identity", "want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "an expired grant with the board's decision",
+		"given": {"caller": fixtures.provider, "break_glass": [provider_grant({"expires_at": now})], "disclosure_decisions": [identity_decided]},
+		"category": "identity", "want": ["withheld", "no consent"],
+	},
+]
+
+test_break_glass_opens_a_decided_cell_only_where_the_board_decided if {
+	count(fixtures.failures(decided_cases)) == 0
+}

@@ -11,6 +11,11 @@ provider_consent := fixtures.overlay(fixtures.consent, {
 
 decision(changes) := fixtures.overlay(fixtures.disclosure, changes)
 
+provider_basis := fixtures.overlay(fixtures.legal_basis, {
+	"recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"},
+	"categories": ["threat"],
+})
+
 # The deciding board's disclosure decision and consent, both needed for a
 # provider (ACCESS.md, "decided"); each case is the provider reading threat.
 cases := [
@@ -58,13 +63,25 @@ cases := [
 		},
 		"want": ["allowed", "decided", "decision-1"],
 	},
+	# A legal basis stands in for the consent, never for the board's decision
+	# (ACCESS.md, "decided": only when the board has recorded one for this provider).
 	{
-		"name": "a legal basis opens a decided cell",
-		"given": {"legal_bases": [fixtures.overlay(fixtures.legal_basis, {
-			"recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"},
-			"categories": ["threat"],
-		})]},
+		"name": "a decision and a legal basis",
+		"given": {"disclosure_decisions": [fixtures.disclosure], "legal_bases": [provider_basis]},
 		"want": ["allowed", "legal_basis", "basis-1"],
+	},
+	{
+		"name": "a legal basis without a decision",
+		"given": {"legal_bases": [provider_basis]},
+		"want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a legal basis with a decision for another provider",
+		"given": {
+			"disclosure_decisions": [decision({"provider_organisation": "annat-boende-ab"})],
+			"legal_bases": [provider_basis],
+		},
+		"want": ["withheld", "no disclosure decision"],
 	},
 ]
 

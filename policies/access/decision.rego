@@ -63,13 +63,17 @@ requested_by_name := object.union(
 	},
 	# Only a whole with a part requested needs more than itself; built from
 	# those few alone (a pass over every requested category per name doubled a
-	# decision's cost).
+	# decision's cost). The whole is kept only if it is requested too, found by
+	# iterating: a lookup of a whole that is not requested is undefined, and the
+	# compiled program then dropped the whole's entry, so a part requested
+	# without its whole was covered by nothing (policies/README.md, "Parts of a
+	# category").
 	{whole: covered |
 		cells := requested_cells
 		requested := requested_parts
 		some _, whole in requested
 		parts_of_whole := {part | some part, of in requested; of == whole}
-		itself := {category | category := whole; cells[category]}
+		itself := {category | some category, _ in cells; category == whole}
 		covered := parts_of_whole | itself
 	},
 )
@@ -140,8 +144,4 @@ cell_gaps := {
 }
 
 # A provider holding a disclosure decision for a "decided" cell lacks only the consent.
-consent_lacking contains category if {
-	cells := requested_cells
-	some category, _ in decision_basis
-	cells[category] == "decided"
-}
+consent_lacking := board_decided

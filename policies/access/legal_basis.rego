@@ -26,20 +26,21 @@ applicable_legal_bases := [recorded |
 # description: >-
 #   ACCESS.md, "Consent records": without consent, an exchange is possible on a
 #   recorded legal basis, e.g. 10 kap. 18 a § OSL (secrecy breaking to prevent
-#   serious crime) or 10 kap. 2 § OSL. It opens consent, decided and team
-#   cells, never a "none" cell. The basis is its id (the smallest, with
-#   several).
+#   serious crime) or 10 kap. 2 § OSL. It stands in for the consent only: it
+#   opens consent and team cells, and a decided cell only where the board's
+#   disclosure decision for the provider already lists the category
+#   (consent_replaceable; ACCESS.md, "decided"), never a "none" cell. The
+#   basis is its id (the smallest, with several).
 # custom:
 #   short_name: legal_basis
 legal_basis_grants := {category: {"rule": "legal_basis", "basis": min(ids)} |
 	applicable := applicable_legal_bases
 	some recorded in applicable
-	cells := requested_cells
 	names := requested_by_name
-	openable := lib.openable_cells
+	replaceable := consent_replaceable
 	some name in recorded.categories
 	some category in names[name]
-	openable[cells[category]]
+	replaceable[category]
 	ids := {covering.id |
 		some covering in applicable
 		name in covering.categories

@@ -37,3 +37,79 @@ test_a_legal_basis_never_opens_a_cell_the_matrix_closes if {
 	given := {"legal_bases": [basis({"categories": ["health", "family"]})], "categories": ["health", "family"]}
 	fixtures.decide(given).withheld == {"health": "not permitted for police", "family": "not permitted for police"}
 }
+
+# ACCESS.md, "decided": a provider reads a category only when the deciding
+# board has recorded a disclosure decision for this provider. A legal basis
+# stands in for the person's consent, never for the board's decision; each
+# case is the provider reading identity, a decided cell.
+to_provider := {"agency": "provider", "organisation": "skyddat-boende-ab"}
+
+to_every_provider := {"agency": "provider", "organisation": null}
+
+provider_basis(recipient) := basis({"recipient": recipient, "categories": ["identity"]})
+
+identity_decided := fixtures.overlay(fixtures.disclosure, {"categories": ["identity"]})
+
+identity_consent := fixtures.overlay(fixtures.consent, {"recipients": [to_provider], "categories": ["identity"]})
+
+no_decision := ["withheld", "no disclosure decision"]
+
+decided_cases := [
+	{
+		"name": "a basis for the provider without the board's decision",
+		"given": {"caller": fixtures.provider, "legal_bases": [provider_basis(to_provider)]},
+		"category": "identity", "want": no_decision,
+	},
+	{
+		"name": "a basis for the provider with the board's decision",
+		"given": {"caller": fixtures.provider, "legal_bases": [provider_basis(to_provider)], "disclosure_decisions": [identity_decided]},
+		"category": "identity", "want": allowed,
+	},
+	{
+		"name": "a basis for every provider without a decision",
+		"given": {"caller": fixtures.provider, "legal_bases": [provider_basis(to_every_provider)]},
+		"category": "identity", "want": no_decision,
+	},
+	{
+		"name": "a basis for every provider with a decision for the caller",
+		"given": {"caller": fixtures.provider, "legal_bases": [provider_basis(to_every_provider)], "disclosure_decisions": [identity_decided]},
+		"category": "identity", "want": allowed,
+	},
+	{
+		"name": "a basis for the provider with a decision for another provider",
+		"given": {
+			"caller": fixtures.provider, "legal_bases": [provider_basis(to_provider)],
+			"disclosure_decisions": [fixtures.overlay(identity_decided, {"provider_organisation": "annat-boende-ab"})],
+		},
+		"category": "identity", "want": no_decision,
+	},
+	{
+		"name": "a basis for the provider with a decision for another category",
+		"given": {"caller": fixtures.provider, "legal_bases": [provider_basis(to_provider)], "disclosure_decisions": [fixtures.disclosure]},
+		"category": "identity", "want": no_decision,
+	},
+	{
+		"name": "a basis, a decision and a consent",
+		"given": {
+			"caller": fixtures.provider, "legal_bases": [provider_basis(to_provider)],
+			"disclosure_decisions": [identity_decided], "consents": [identity_consent],
+		},
+		"category": "identity", "want": ["allowed", "decided", "decision-1"],
+	},
+]
+
+test_a_legal_basis_opens_a_decided_cell_only_where_the_board_decided if {
+	count(fixtures.failures(decided_cases)) == 0
+}
+
+test_a_legal_basis_replaces_the_consent_of_each_decided_category_the_board_decided if {
+	given := {
+		"caller": fixtures.provider, "categories": ["identity", "contact"],
+		"legal_bases": [basis({"recipient": to_provider, "categories": ["identity", "contact"]})],
+		"disclosure_decisions": [identity_decided],
+	}
+	fixtures.decide(given) == {
+		"allowed": {"identity": {"rule": "legal_basis", "basis": "basis-1"}},
+		"withheld": {"contact": "no disclosure decision"},
+	}
+}

@@ -19,8 +19,10 @@ provider_decided := {
 		"categories": ["protected_location"],
 		"purposes": ["intervention"],
 	})],
-	"disclosure_decisions": [fixtures.overlay(fixtures.disclosure, {"categories": ["protected_location"]})],
+	"disclosure_decisions": [location_decided],
 }
+
+location_decided := fixtures.overlay(fixtures.disclosure, {"categories": ["protected_location"]})
 
 provider_glass := fixtures.overlay(fixtures.break_glass, {
 	"agency": "provider", "organisation": "skyddat-boende-ab", "user": "u-40",
@@ -67,9 +69,16 @@ cases := [
 		},
 		"want": ["withheld", "no disclosure decision"],
 	},
+	# Break-glass stands in for the consent, never for the board's decision
+	# (ACCESS.md, "decided"), at any threat level.
 	{
 		"name": "a provider on the team under break-glass without a decision at high threat",
 		"given": {"caller": fixtures.provider, "threat_level": "high", "team": [provider_member], "break_glass": [provider_glass]},
+		"want": ["withheld", "no disclosure decision"],
+	},
+	{
+		"name": "a provider on the team under break-glass with a decision at high threat",
+		"given": {"caller": fixtures.provider, "threat_level": "high", "team": [provider_member], "break_glass": [provider_glass], "disclosure_decisions": [location_decided]},
 		"want": ["allowed", "break_glass", "glass-1"],
 	},
 	{
@@ -88,9 +97,14 @@ cases := [
 		"want": ["withheld", "not on the case team"],
 	},
 	{
-		"name": "a provider under break-glass at high threat",
-		"given": {"caller": fixtures.provider, "threat_level": "high", "break_glass": [provider_glass]},
+		"name": "a provider under break-glass with a decision at high threat",
+		"given": {"caller": fixtures.provider, "threat_level": "high", "break_glass": [provider_glass], "disclosure_decisions": [location_decided]},
 		"want": ["allowed", "break_glass", "glass-1"],
+	},
+	{
+		"name": "a provider under break-glass without a decision at high threat",
+		"given": {"caller": fixtures.provider, "threat_level": "high", "break_glass": [provider_glass]},
+		"want": narrowed,
 	},
 	{
 		"name": "the owning provider at high threat, not on the team",

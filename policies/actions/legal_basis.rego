@@ -11,9 +11,10 @@ owned_cells := {"own", "own_or_consent"}
 # title: Gaps of a legal basis
 # description: >-
 #   Why the caller may not record this legal basis, one reason each: a
-#   category its agency does not own, or a recipient that includes the caller.
-#   Empty when it may. (Defined before the rule that reads it: regorus then
-#   evaluates it alike under "with".)
+#   category its agency does not own, a recipient that includes the caller,
+#   or a provider recipient that names no organisation. Empty when it may.
+#   (Defined before the rule that reads it: regorus then evaluates it alike
+#   under "with".)
 legal_basis_gaps contains sprintf("%s is not a record %s owns", [category, agency]) if {
 	agency := input.caller.agency
 	column := lib.column(agency)
@@ -27,6 +28,14 @@ legal_basis_gaps contains "a legal basis cannot name the agency recording it as 
 	lib.recipient_matches(input.recipient, input.caller)
 }
 
+# ACCESS.md, "decided": the deciding board decides for "this provider", one
+# organisation, and a provider is always one; a recipient naming the provider
+# agency as a whole would name every provider, the board's or not.
+legal_basis_gaps contains "a legal basis to a provider must name the provider organisation" if {
+	input.recipient.agency == "provider"
+	not is_string(object.get(input.recipient, "organisation", null))
+}
+
 # METADATA
 # title: A legal basis the caller may record
 # description: >-
@@ -38,7 +47,9 @@ legal_basis_gaps contains "a legal basis cannot name the agency recording it as 
 #   the caller among its recipients (its whole agency, or its own
 #   organisation): no one opens another's records, or opens records to
 #   himself, this way. Another organisation of the same agency (another
-#   municipality, an authority of its own) may be named. Input
+#   municipality, an authority of its own) may be named. A provider recipient
+#   names its organisation: the board's disclosure decision (ACCESS.md,
+#   "decided") is for one provider, and so is a legal basis to one. Input
 #   {"caller", "recipient", "categories"}; an input of another shape has no
 #   answer, and the caller refuses.
 # custom:

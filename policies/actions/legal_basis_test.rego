@@ -13,6 +13,8 @@ not_police_owned(category) := sprintf("%s is not a record police owns", [categor
 
 self_named := "a legal basis cannot name the agency recording it as recipient"
 
+no_provider_named := "a legal basis to a provider must name the provider organisation"
+
 # [allowed, gaps (sorted)] for a legal basis the caller records.
 cases := [
 	{
@@ -60,6 +62,28 @@ cases := [
 		"name": "no one records a legal basis for the new home town",
 		"caller": fixtures.social, "recipient": to_police, "categories": ["protected_location"],
 		"want": [false, ["protected_location is not a record social owns"]],
+	},
+	{
+		"name": "social services open the person's identity to one provider",
+		"caller": fixtures.social, "recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "categories": ["identity", "contact"],
+		"want": [true, []],
+	},
+	# ACCESS.md, "decided": the board decides for "this provider", one organisation;
+	# a legal basis to the provider agency as a whole would name every provider.
+	{
+		"name": "social services open the person's identity to every provider",
+		"caller": fixtures.social, "recipient": {"agency": "provider", "organisation": null}, "categories": ["identity", "contact"],
+		"want": [false, [no_provider_named]],
+	},
+	{
+		"name": "police open their threat picture to a provider named by no organisation",
+		"caller": fixtures.police, "recipient": {"agency": "provider"}, "categories": ["threat"],
+		"want": [false, [no_provider_named]],
+	},
+	{
+		"name": "a provider named by something other than an organisation",
+		"caller": fixtures.police, "recipient": {"agency": "provider", "organisation": ["skyddat-boende-ab"]}, "categories": ["threat"],
+		"want": [false, [no_provider_named]],
 	},
 	{
 		"name": "a category the matrix does not know",

@@ -32,11 +32,18 @@ from avhopp_shared.policy import (
 from avhopp_shared.policy.access_decision import ACTION_RULE, DECISION_RULE
 from avhopp_shared.policy.bundle import TEST_SUFFIX
 from avhopp_shared.policy.regorus_engine import COMPILED_RULES, build_engine
+from avhopp_shared.security_wiring import policy_engine
+from avhopp_shared.settings import ServiceSettings
 from tests.fixtures.policy_cases import (
     DECISION_CASES,
     MATRIX,
+    PARTS,
+    SOCIAL,
     broken_inputs,
+    consent,
+    decision_input,
     matrix_inputs,
+    part_alone_inputs,
     readme_inputs,
 )
 
@@ -72,7 +79,10 @@ def test_the_platform_engine_compiles_the_decisions_services_ask_for() -> None:
 
 
 def rego_table_inputs() -> Iterator[tuple[str, dict[str, Any]]]:
-    """(name, input) for every ``cases`` row of the Rego access tests, as every fixture caller."""
+    """(name, input) for every row of the Rego access tests' tables (``cases``,
+    ``part_cases``, …), as every fixture caller unless the row names one, asking for
+    every category and, where the row names its category, for that one alone (as the
+    Rego test asks: a part without its whole, say)."""
     engine = build_engine(load_bundle(include_tests=True))
     engine.set_input_json("{}")
 
@@ -84,13 +94,17 @@ def rego_table_inputs() -> Iterator[tuple[str, dict[str, Any]]]:
     for path in sorted((default_policies_dir() / "access").glob(f"*{TEST_SUFFIX}")):
         text = path.read_text(encoding="utf-8")
         package = re.search(r"^package\s+([\w.]+)", text, re.MULTILINE)
-        if package is None or not re.search(r"^cases :=", text, re.MULTILINE):
+        if package is None:
             continue
-        for case in engine.eval_rule(f"data.{package.group(1)}.cases"):
-            given = case["given"]
-            for caller in [given["caller"]] if "caller" in given else callers:
-                policy_input = {**base, **given, "caller": caller, "categories": CATEGORIES}
-                yield f"{package.group(1)}: {case['name']} ({caller['agency']})", policy_input
+        for table in re.findall(r"^(\w*cases) :=", text, re.MULTILINE):
+            for case in engine.eval_rule(f"data.{package.group(1)}.{table}"):
+                given = case["given"]
+                asked = [CATEGORIES, *([[case["category"]]] if "category" in case else [])]
+                for caller in [given["caller"]] if "caller" in given else callers:
+                    for categories in asked:
+                        policy_input = {**base, **given, "caller": caller, "categories": categories}
+                        name = f"{package.group(1)}: {case['name']} ({caller['agency']})"
+                        yield name, policy_input
 
 
 REGO_TABLE = list(rego_table_inputs())
@@ -163,6 +177,66 @@ def test_compiled_and_interpreted_agree_on_any_input_of_the_readme_shape(
     policy_input: dict[str, Any],
 ) -> None:
     assert_same(policy_input)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(part_alone_inputs())
+def test_compiled_and_interpreted_agree_on_a_part_requested_without_its_whole(
+    policy_input: dict[str, Any],
+) -> None:
+    assert_same(policy_input)
+
+
+# policies/README.md, "Parts of a category": a grant listing the whole covers its parts,
+# whether or not the whole is asked for too.
+FOLLOWUP_CONSENT = consent(
+    {"agency": "social", "organisation": "malmo"}, ["followup"], purposes=["investigation"]
+)
+PART_ALONE = {
+    "alone": ["followup_detail"],
+    "with-ref": ["followup_detail", "case_ref"],
+    "with-whole": ["followup_detail", "followup"],
+}
+
+
+@pytest.mark.parametrize("categories", list(PART_ALONE.values()), ids=list(PART_ALONE))
+def test_a_consent_to_followup_opens_another_agencys_followup_detail_to_social_services(
+    categories: list[str],
+) -> None:
+    """The engine every service runs (compiled) opens the part as the interpreter does."""
+    assert PARTS == {"followup_detail": "followup"}
+    policy_input = decision_input(
+        SOCIAL,
+        categories,
+        purpose="investigation",
+        owner={"agency": "police", "organisation": None},
+        consents=[FOLLOWUP_CONSENT],
+    )
+    decision = decide_access(policy_engine(ServiceSettings()), policy_input, timeout_s=10.0)
+    assert decision.allowed["followup_detail"].rule == "consent", dict(decision.withheld)
+    assert decision.allowed["followup_detail"].basis == "consent-1"
+    assert_same(policy_input)
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        {"legal_bases": [{"id": "basis-1", "recipient": {"agency": "social", "organisation": None},
+                          "categories": ["followup"], "valid_from": 0, "valid_to": None}]},
+        {"break_glass": [{"id": "glass-1", "agency": "social", "organisation": "malmo", "user": "u-3",
+                          "categories": ["followup"], "valid_from": 0, "expires_at": 1_900_000_000}]},
+    ],
+    ids=["legal-basis", "break-glass"],
+)  # fmt: skip
+def test_a_grant_listing_the_whole_opens_its_part_asked_for_alone_in_both_engines(
+    grant: dict[str, Any],
+) -> None:
+    policy_input = decision_input(
+        SOCIAL, ["followup_detail"], owner={"agency": "police", "organisation": None}, **grant
+    )
+    for engine in (COMPILED, INTERPRETED):
+        allowed, withheld = outcome(engine, policy_input)
+        assert set(allowed) == {"followup_detail"}, withheld
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

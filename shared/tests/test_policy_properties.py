@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from avhopp_shared.policy import RegorusEngine, load_bundle
-from tests.fixtures.policy_cases import MATRIX, NOW, readme_inputs
+from tests.fixtures.policy_cases import MATRIX, NOW, PARTS, provider_grant_inputs, readme_inputs
 
 ENGINE = RegorusEngine(load_bundle())
 PRIMARY_RULE = {"own": "own", "consent": "consent", "decided": "decided", "team": "team"}
@@ -68,3 +69,25 @@ def test_a_consent_basis_is_an_active_consent_naming_the_category_and_purpose(
                 and (c["valid_to"] is None or c["valid_to"] > NOW)
                 for c in policy_input["consents"]
             )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(decision_input, provider_grant_inputs()))
+def test_a_decided_cell_opens_only_where_the_board_decided_for_the_callers_organisation(
+    policy_input: dict[str, Any],
+) -> None:
+    """ACCESS.md, "decided": readable only when the deciding board has recorded a
+    disclosure decision for this provider; a legal basis or break-glass stands in for
+    the consent alone, so it opens no decided cell the board did not decide."""
+    decision = ENGINE.evaluate("data.avhopp.access.decision", policy_input)
+    caller = policy_input["caller"]
+    for category, grant in decision["allowed"].items():
+        if cell(category, caller["agency"]) != "decided" or grant["rule"] == "own":
+            continue
+        names = {category, PARTS.get(category, category)}
+        assert caller["agency"] == "provider"
+        assert any(
+            recorded["provider_organisation"] == caller["organisation"]
+            and names & set(recorded["categories"])
+            for recorded in policy_input["disclosure_decisions"]
+        ), (category, grant)
