@@ -14,12 +14,18 @@ from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.auth.caller import Agency, Caller
+from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import EventGate, EventHandler
 from avhopp_shared.uow import UnitOfWork
 
 ACCESS_EVENT_TYPES = frozenset(ACCESS_HANDLERS)
+#: Notices to the case owner about its own case: that the new home town was read
+#: (ACCESS.md, case team). The disclosing service's gate decided and audited that
+#: read; the notice carries none of the sender's records and goes to the case
+#: owner alone (access.copy_rules), which must get it whatever consent it holds.
+OWNER_NOTICE_TYPES = frozenset({ProtectedLocationRead.event_type})
 #: The reason audited for a category the publisher left out of this agency's copy
 #: (access.event_audiences): no grant could ever open it to this agency's services.
 LEFT_OUT_BY_PUBLISHER = "not receivable by this agency: left out by the publisher"
@@ -53,7 +59,11 @@ def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
     async def decide(
         uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
     ) -> EventPayload | None:
-        if envelope.type in ACCESS_EVENT_TYPES or envelope.acting_agency == recipient.agency:
+        if (
+            envelope.type in ACCESS_EVENT_TYPES
+            or envelope.type in OWNER_NOTICE_TYPES
+            or envelope.acting_agency == recipient.agency
+        ):
             return payload
         return await _seen(gate, recipient, purpose, uow, payload, envelope)
 

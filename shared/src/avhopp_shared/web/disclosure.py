@@ -214,7 +214,7 @@ def disclosed_response(
 
 
 def disclosed_list_response(
-    disclosures: Sequence[Disclosure], *, one_per_case: bool = False
+    disclosures: Sequence[Disclosure], *, one_per_case: bool = False, notices: bool = False
 ) -> JSONResponse:
     """Items the caller may see nothing of are left out of the list altogether, and so
     are those of which only the case reference may be seen while the rest is withheld.
@@ -225,15 +225,18 @@ def disclosed_list_response(
     to hold back (ACCESS.md). ``one_per_case``: each item is the case itself in
     some state (every case has one investigation, one current phase), which a
     listing chose on categories the caller may see (``listing.disclosed_page``);
-    its reference alone then tells no more than the case is there.
+    its reference alone then tells no more than the case is there. ``notices``:
+    each item is a notice to the case owner about its own case (an access alert),
+    whose reference fields are the notice itself, not the stub of a record.
     """
-    return JSONResponse([_body(d) for d in disclosures if _shown(d, one_per_case)])
+    shown_whole = one_per_case or notices
+    return JSONResponse([_body(d) for d in disclosures if _shown(d, shown_whole)])
 
 
-def _shown(disclosure: Disclosure, one_per_case: bool) -> bool:
+def _shown(disclosure: Disclosure, shown_whole: bool) -> bool:
     if disclosure.nothing:
         return False
-    if one_per_case or not disclosure.withheld:
+    if shown_whole or not disclosure.withheld:
         return True
     return bool(disclosure.disclosed - {Category.CASE_REF.value})
 

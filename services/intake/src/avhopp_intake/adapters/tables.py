@@ -94,3 +94,19 @@ class BreakGlassApprovalRow(SQLModel, table=True):
     organisation: str = Field(sa_column=Column(String(200), nullable=False))
     user: str = Field(sa_column=Column(String(200), nullable=False))
     approved_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class LocationReadRecord(SQLModel, table=True):
+    """An alert that someone read the new home town: the case owner's own notice of it
+    (ACCESS.md, case team), kept from ``case.protected_location_read``."""
+
+    __tablename__ = "intake_location_read"
+
+    #: The alert's event id: a redelivered alert is the same alert.
+    alert_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    reader_agency: str = Field(sa_column=Column(String(20), nullable=False))
+    reader_organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    reader_user: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    read_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    channel: str = Field(sa_column=Column(String(40), nullable=False))

@@ -1,12 +1,14 @@
-"""Request and answer shapes for the case team, legal bases and break-glass."""
+"""Request and answer shapes for the case team, legal bases, break-glass and access alerts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from avhopp_intake.domain.access_grants import MAX_BREAK_GLASS
+from avhopp_intake.service_layer.access_alerts import BREAK_GLASS, LOCATION_READ, AccessAlert
 from avhopp_shared.access.categories import Category
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
@@ -124,3 +126,47 @@ class BreakGlassPublic(BaseModel):
     expires_at: datetime
     review_required: bool
     approved_by: str | None = None
+
+
+class AccessAlertPublic(BaseModel):
+    """A notice to the case owner: the new home town was read, or someone broke the glass.
+
+    Who it was (``organisation``, ``user``) is ``protected_location``: read by the
+    municipality of stay or a provider, it tells where the person lives or who houses
+    them, so only the case team sees it. The rest is the case's reference.
+    """
+
+    case_id: str
+    alert_id: str = Field(description="The alert's event id, or the break-glass grant's id")
+    kind: Literal["protected_location_read", "break_glass"]
+    at: datetime = Field(description="When it was read, or when the grant began")
+    agency: str = Field(description="The agency of whoever read or broke the glass")
+    organisation: str | None = None
+    user: str | None = None
+    channel: str | None = Field(
+        default=None, description="How it was read (rest, event, rival_check): reads only"
+    )
+    categories: list[Category] | None = Field(
+        default=None, description="What the grant opened: break-glass only"
+    )
+    expires_at: datetime | None = Field(default=None, description="Break-glass only")
+    approved: bool | None = Field(
+        default=None, description="Whether a second person approved it: break-glass only"
+    )
+
+    @classmethod
+    def of(cls, alert: AccessAlert) -> AccessAlertPublic:
+        glass = alert.kind == BREAK_GLASS
+        return cls(
+            case_id=alert.case_id,
+            alert_id=alert.alert_id,
+            kind=LOCATION_READ if not glass else BREAK_GLASS,
+            at=alert.at,
+            agency=alert.agency,
+            organisation=alert.organisation,
+            user=alert.user,
+            channel=alert.channel,
+            categories=[Category(c) for c in alert.categories] if glass else None,
+            expires_at=alert.expires_at,
+            approved=alert.approved,
+        )
