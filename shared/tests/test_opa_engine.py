@@ -7,9 +7,11 @@ closed when the server is gone or slow.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +27,9 @@ from avhopp_shared.policy import (
     decide_access,
     load_bundle,
 )
+from avhopp_shared.policy.bundle import default_policies_dir
+from avhopp_shared.security_wiring import policy_engine
+from avhopp_shared.settings import ServiceSettings
 from tests.fixtures.opa_server import OpaTestServer
 from tests.fixtures.policy_cases import (
     DECISION_CASES,
@@ -131,3 +136,24 @@ def test_a_slow_server_fails_closed_after_the_http_timeout(opa_server: OpaTestSe
 def test_an_url_that_is_no_http_server_is_refused(url: str) -> None:
     with pytest.raises(PolicyError, match="not an OPA server URL"):
         OpaEngine(url)
+
+
+def test_the_opa_engine_is_keyed_by_the_revision_of_the_policies_it_runs(tmp_path: Path) -> None:
+    # A deployment of new policies restarts OPA and the services with them: the
+    # decision cache and the audit trail must then name the new revision, never
+    # answer from decisions made under the old policies.
+    def revision(policies: Path) -> str:
+        settings = ServiceSettings(
+            policy_engine="opa", opa_url="http://127.0.0.1:9", policies_dir=policies
+        )
+        return str(policy_engine(settings).revision)
+
+    changed = tmp_path / "policies"
+    shutil.copytree(default_policies_dir(), changed)
+    own = changed / "access" / "own.rego"
+    own.write_text(own.read_text() + "\n# a changed policy\n")
+
+    shipped = revision(default_policies_dir())
+
+    assert shipped == f"opa:{load_bundle(default_policies_dir()).revision}"
+    assert revision(changed) not in (shipped, "")

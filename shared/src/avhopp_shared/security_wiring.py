@@ -61,7 +61,11 @@ def _engine(kind: str, policies_dir: Path, opa_url: str | None) -> PolicyEngine:
     inner: PolicyEngine
     if kind == "opa":
         assert opa_url is not None
-        inner = OpaEngine(opa_url)
+        # The server runs the policies the service was built with (docker-compose.yml
+        # mounts the same folder): their revision keys the decision cache and names
+        # the policies in every audit entry, so a deployment of new policies (OPA and
+        # the services restarted with them) never answers from old decisions.
+        inner = OpaEngine(opa_url, revision=f"opa:{load_bundle(policies_dir).revision}")
     else:
         inner = RegorusEngine(load_bundle(policies_dir))
     return CachedEngine(inner)
