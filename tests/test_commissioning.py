@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
+from tests.test_placement import name_to_team
 from tests.test_threat_assessments import TODAY, assessment, known_case
 
 PROVIDER = "skyddat-boende-ab"
@@ -82,9 +83,11 @@ async def test_at_high_threat_the_commissioned_provider_loses_the_new_home_town(
     case_id = await known_case(embedded_platform)
     threat = embedded_platform.clients["threat"]
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("low"))
-    await threat.post(
+    await name_to_team(embedded_platform, case_id)  # the placement unit records the town
+    placed = await threat.post(
         f"/cases/{case_id}/placement", json={"municipality": "2480", "placed_on": TODAY.isoformat()}
     )
+    assert placed.status_code == 201, placed.text
     await _provider_consent(embedded_platform, case_id)
     await _commission(embedded_platform, case_id, ["case_ref", "protected_location"])
     await _threat_service_knows(embedded_platform, case_id)

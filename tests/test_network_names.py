@@ -119,6 +119,7 @@ async def test_names_that_grow_too_long_when_case_folded_are_refused_naming_each
         threat_actors=[{"name": "Person A", "network": GROWS}],
     )
 
+    await name_to_team(embedded_platform, case_id)  # only the case team records the town
     refused = await threat.post(f"/cases/{case_id}/threat-assessments", json=body)
     placed = await threat.post(
         f"/cases/{case_id}/placement",
