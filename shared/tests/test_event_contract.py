@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
+from avhopp_shared.access.event_audiences import platform_audiences
+from avhopp_shared.events.case_events import ApplicationReceived
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.export import contract_files
 
@@ -37,3 +40,46 @@ def test_the_envelope_uses_cloudevents_attribute_names() -> None:
     assert wire["schemaversion"] == 1
     assert wire["actingagency"] == "police"
     assert EventEnvelope.from_json_bytes(envelope.to_json_bytes()) == envelope
+
+
+def test_a_record_value_is_what_the_asyncapi_message_payload_describes() -> None:
+    # A consumer generated from the document reads the Kafka record value as the
+    # message payload: in structured mode that is the whole envelope, with police's
+    # copy of the data under "data".
+    document = json.loads(contract_files()["asyncapi.json"])
+    schemas = document["components"]["schemas"]
+    message = document["components"]["messages"]["case_application_received_for_police"]
+    envelope_part, data_part = message["payload"]["allOf"]
+    envelope = schemas[envelope_part["$ref"].rsplit("/", 1)[-1]]
+    data = schemas[data_part["properties"]["data"]["$ref"].rsplit("/", 1)[-1]]
+    received = ApplicationReceived(
+        case_id="c-1",
+        received_at=datetime(2026, 11, 26, 10, tzinfo=UTC),
+        channel="phone",
+        referral_source="self",
+        applied_for=["protected_housing"],
+        out_of_hours=False,
+        municipality="1280",
+        applicant_under_18=False,
+    )
+    whole = EventEnvelope(
+        source="avhopp/intake",
+        type=received.event_type,
+        subject="c-1",
+        schema_version=received.schema_version,
+        acting_agency="social",
+        data=received.model_dump(mode="json"),
+    )
+    police = next(
+        c
+        for c in platform_audiences().copies(received, whole.data, "social")
+        if c.audience == "police"
+    )
+    record = json.loads(police.of(whole).to_json_bytes())
+
+    assert "headers" not in message
+    assert set(envelope.get("required", [])) <= set(record)
+    assert set(record) <= set(envelope["properties"])
+    assert set(data.get("required", [])) <= set(record["data"])
+    assert set(record["data"]) <= set(data["properties"])
+    assert record["withheld"] == "application"

@@ -330,8 +330,18 @@ def _message(
         "name": event_type,
         "title": _title(model, event_type),
         "contentType": "application/cloudevents+json",
-        "headers": {"$ref": "#/components/schemas/envelope"},
-        "payload": {"$ref": f"#/components/schemas/{schema_name}"},
+        # CloudEvents structured mode: the record value is the whole envelope, the
+        # event's data (this copy of it) under "data"; the record carries no headers.
+        "payload": {
+            "allOf": [
+                {"$ref": "#/components/schemas/envelope"},
+                {
+                    "type": "object",
+                    "properties": {"data": {"$ref": f"#/components/schemas/{schema_name}"}},
+                    "required": ["data"],
+                },
+            ]
+        },
         "bindings": {"kafka": {"key": {"type": "string", "description": "case id"}}},
     }
     if description is not None:
