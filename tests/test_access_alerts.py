@@ -16,7 +16,7 @@ from tests.test_placement import name_to_team
 from tests.test_threat_assessments import TODAY, known_case
 
 ALERTS = "/cases/{case_id}/access-alerts"
-#: Another caseworker of Malmö, the responsible municipality, named to the team.
+#: The demo's second caseworker of Malmö, the responsible municipality (social-malmo-2).
 KEEPER = {"agency": "social", "organisation": "1280", "user": "socialsekreterare-2"}
 
 
@@ -44,8 +44,7 @@ async def test_a_read_of_the_new_home_town_is_listed_for_the_case_owner_naming_t
     assert await wait_until(both_reads_listed)
     off_team = (await _alerts(platform, case_id)).json()
     await name_to_team(platform, case_id, KEEPER)
-    keeper = platform.issuer.mint({**KEEPER, "client_id": "social-malmo-2"})
-    on_team = (await _alerts(platform, case_id, Authorization=f"Bearer {keeper}")).json()
+    on_team = (await _alerts(platform, case_id, **platform.auth("social-malmo-2"))).json()
 
     assert [a["kind"] for a in off_team] == ["protected_location_read"] * 2
     assert all(a["agency"] == "police" and a["channel"] == "rest" for a in off_team)
@@ -77,16 +76,9 @@ async def test_break_glass_on_a_case_is_listed_for_its_owner_with_what_it_opened
     )
     assert granted.status_code == 201, granted.text
     before = (await _alerts(embedded_platform, case_id)).json()
-    second = embedded_platform.issuer.mint(
-        {
-            "client_id": "police-syd-2",
-            "agency": "police",
-            "organisation": "polisen-region-syd",
-            "user": "samordnare-2",
-        }
-    )
     approval = f"/cases/{case_id}/break-glass/{granted.json()['grant_id']}/approval"
-    approved = await intake.post(approval, headers={"Authorization": f"Bearer {second}"})
+    # The demo's second officer of the same region approves it (four eyes).
+    approved = await intake.post(approval, headers=embedded_platform.auth("police-syd-2"))
     after = (await _alerts(embedded_platform, case_id)).json()
 
     assert approved.status_code == 200, approved.text

@@ -38,8 +38,12 @@ DEMO_CLIENTS: Mapping[str, DemoClient] = MappingProxyType(
         client.client_id: client
         for client in (
             DemoClient("police-syd", Agency.POLICE, "polisen-region-syd", "samordnare-1"),
+            # A second person of the same authority: break-glass is approved by one
+            # (four eyes), and nobody names himself to the case team.
+            DemoClient("police-syd-2", Agency.POLICE, "polisen-region-syd", "samordnare-2"),
             # Social services' organisation is their municipality code.
             DemoClient("social-malmo", Agency.SOCIAL, "1280", "socialsekreterare-1"),
+            DemoClient("social-malmo-2", Agency.SOCIAL, "1280", "socialsekreterare-2"),
             DemoClient("social-lund", Agency.SOCIAL, "1281"),
             DemoClient("provider-skyddat-boende", Agency.PROVIDER, "skyddat-boende-ab"),
             DemoClient("provider-kontakt", Agency.PROVIDER, "kontaktpersoner-ab"),
