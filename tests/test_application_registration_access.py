@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
-from tests.fixtures.platform import RunningPlatform
+from tests.fixtures.platform import RunningPlatform, wait_until
 
 PROBLEM = "application/problem+json"
 MALMO, LUND = "1280", "1281"
@@ -171,6 +173,91 @@ async def test_a_re_application_links_only_an_earlier_case_of_the_same_municipal
     assert lund.json()["previous_case_id"] is None
     assert first.json()["case_id"] not in lund.text
     assert again.json()["previous_case_id"] == first.json()["case_id"]
+
+
+async def _malmo_case_moved(
+    platform: RunningPlatform, body: dict[str, Any], responsibility: dict[str, Any]
+) -> str:
+    """Malmö's case for the person in ``body``, once intake's copy holds ``responsibility``
+    (a transfer, or a municipality of stay) as social services recorded it."""
+    first = await _post(platform, "social-malmo", body)
+    assert first.status_code == 201, first.text
+    case_id = str(first.json()["case_id"])
+    opened = await platform.eventually("social", f"/cases/{case_id}/investigation")
+    assert opened.status_code == 200, opened.text
+    social = platform.clients["social"]
+    if "to_municipality" in responsibility:
+        recorded = await social.post(
+            f"/cases/{case_id}/responsibility/transfers", json=responsibility
+        )
+        copy, where = "access_responsibility_transfer", f"case_id = '{case_id}'"
+    else:
+        recorded = await social.post(f"/cases/{case_id}/responsibility", json=responsibility)
+        stay = responsibility["stay_municipality"]
+        copy, where = "access_responsibility", f"case_id = '{case_id}' AND stay = '{stay}'"
+    assert recorded.status_code == 201, recorded.text
+
+    async def intake_knows() -> bool:
+        return await count_rows(platform.runtime("intake"), copy, f"WHERE {where}") == 1
+
+    assert await wait_until(intake_knows)
+    return case_id
+
+
+def _transfer_to_lund(effective_on: date) -> dict[str, Any]:
+    today = today_in_sweden().isoformat()
+    return {
+        "to_municipality": LUND,
+        "requested_on": today,
+        "decided_on": today,
+        "effective_on": effective_on.isoformat(),
+    }
+
+
+async def test_after_a_transfer_a_re_application_links_the_case_in_the_new_municipality_only(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body(random.Random(19), consents=[])
+    earlier = await _malmo_case_moved(embedded_platform, body, _transfer_to_lund(today_in_sweden()))
+
+    again = await _post(embedded_platform, "social-malmo", _same_person(body, body))
+    in_lund = await _post(embedded_platform, "social-lund", _same_person(body, body))
+
+    assert (again.status_code, in_lund.status_code) == (201, 201)
+    # The case is Lund's record now: Malmö, which received it, learns nothing of it.
+    assert again.json()["previous_case_id"] is None
+    assert earlier not in again.text
+    assert in_lund.json()["previous_case_id"] == earlier
+
+
+async def test_before_a_transfer_takes_effect_the_re_application_links_the_case_where_it_is(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body(random.Random(20), consents=[])
+    in_a_month = today_in_sweden() + timedelta(days=30)
+    earlier = await _malmo_case_moved(embedded_platform, body, _transfer_to_lund(in_a_month))
+
+    again = await _post(embedded_platform, "social-malmo", _same_person(body, body))
+    in_lund = await _post(embedded_platform, "social-lund", _same_person(body, body))
+
+    assert (again.status_code, in_lund.status_code) == (201, 201)
+    assert again.json()["previous_case_id"] == earlier
+    assert in_lund.json()["previous_case_id"] is None
+
+
+async def test_a_re_application_to_the_municipality_of_stay_does_not_link_the_responsible_ones_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body(random.Random(21), consents=[])
+    stay = {"residence_municipality": MALMO, "stay_municipality": LUND}
+    earlier = await _malmo_case_moved(embedded_platform, body, stay)
+
+    in_lund = await _post(embedded_platform, "social-lund", _same_person(body, body))
+
+    assert in_lund.status_code == 201, in_lund.text
+    # Lund acts in Malmö's case in an acute situation; the case stays Malmö's record.
+    assert in_lund.json()["previous_case_id"] is None
+    assert earlier not in in_lund.text
 
 
 async def test_the_location_header_names_the_case_only_to_a_caller_who_may_see_its_id(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import pytest
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
+from tests.test_social_municipality import born_on
 
 PROBLEM = "application/problem+json"
 
@@ -72,6 +75,63 @@ async def test_a_co_ordination_number_is_accepted(embedded_platform: RunningPlat
     assert response.status_code == 201, response.text
     assert response.json()["applicant"]["personal_identity_number"] == "197010632391"
     assert response.json()["applicant"]["birth_date"] == "1970-10-03"
+
+
+@pytest.mark.parametrize(
+    "born",
+    [date(2099, 12, 31), today_in_sweden() + timedelta(days=1)],
+    ids=["in-2099", "tomorrow-in-sweden"],
+)
+async def test_an_identity_number_born_in_the_future_is_refused_by_field_name(
+    embedded_platform: RunningPlatform, born: date
+) -> None:
+    body = application_body(random.Random(7))
+    body["applicant"]["personal_identity_number"] = born_on(born)
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 422, response.text
+    assert _named_fields(response.json()) == {"applicant.personal_identity_number"}
+    assert await _nothing_stored(embedded_platform)
+
+
+async def test_a_ten_digit_number_dated_later_this_year_is_a_birth_a_century_ago(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # With "-" the person is under 100: a day to come this year is 99 years old.
+    born = today_in_sweden() + timedelta(days=3)
+    body = application_body(random.Random(8))
+    full = born_on(born)
+    body["applicant"]["personal_identity_number"] = f"{full[2:8]}-{full[8:]}"
+
+    response = await embedded_platform.submit(body)
+
+    assert response.status_code == 201, response.text
+    century_ago = born.replace(year=born.year - 100)
+    assert response.json()["applicant"]["birth_date"] == century_ago.isoformat()
+    assert (
+        response.json()["applicant"]["personal_identity_number"] == f"{born.year - 100}" + full[4:]
+    )
+
+
+async def test_an_identity_number_in_other_digits_is_refused_and_opens_no_second_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    body = application_body(random.Random(12))
+    first = await embedded_platform.submit(body)
+    number = body["applicant"]["personal_identity_number"]
+    arabic_indic = number.translate(
+        str.maketrans("0123456789", "".join(map(chr, range(0x0660, 0x066A))))
+    )
+    again = {**body, "applicant": {**body["applicant"], "personal_identity_number": arabic_indic}}
+
+    second = await embedded_platform.submit(again)
+
+    assert first.status_code == 201, first.text
+    # Stored as sent, the same person would count as two and never be linked.
+    assert second.status_code == 422, second.text
+    assert _named_fields(second.json()) == {"applicant.personal_identity_number"}
+    assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == 1
 
 
 async def test_unknown_values_and_future_dates_are_named(

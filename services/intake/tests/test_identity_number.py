@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from avhopp_intake.domain.identity import (
     birth_date_of,
     normalise_identity_number,
 )
+from avhopp_shared.municipal_responsibility import today_in_sweden
 
 
 @pytest.mark.parametrize("raw", ["198112189876", "19811218-9876", "811218-9876", "8112189876"])
@@ -33,3 +34,88 @@ def test_the_birth_date_of_a_co_ordination_number_subtracts_sixty_days() -> None
 )
 def test_the_age_turns_on_the_birthday_itself(day: date, age: int) -> None:
     assert age_on("200812180007", day) == age
+
+
+def _check_digit(nine_digits: str) -> str:
+    total = 0
+    for index, digit in enumerate(nine_digits):
+        doubled = int(digit) * (2 - index % 2)
+        total += doubled - 9 if doubled > 9 else doubled
+    return str(-total % 10)
+
+
+def _written(born: date, separator: str = "", century: bool = True) -> str:
+    """``born``'s number with serial 123, in the long or the 10-digit form."""
+    short = born.strftime("%y%m%d") + "123"
+    tail = "123" + _check_digit(short)
+    head = born.strftime("%Y%m%d") if century else born.strftime("%y%m%d")
+    return f"{head}{separator}{tail}"
+
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    "born", [date(2099, 12, 31), date(2026, 11, 27)], ids=["in-2099", "tomorrow"]
+)
+def test_a_long_form_born_after_the_swedish_today_is_refused(born: date) -> None:
+    with pytest.raises(InvalidIdentityNumber, match="future"):
+        normalise_identity_number(_written(born), today=TODAY)
+
+
+def test_a_long_form_born_today_is_accepted() -> None:
+    assert normalise_identity_number(_written(TODAY), today=TODAY) == _written(TODAY)
+
+
+def test_without_a_day_given_the_swedish_today_is_the_limit() -> None:
+    tomorrow = today_in_sweden() + timedelta(days=1)
+    with pytest.raises(InvalidIdentityNumber, match="future"):
+        normalise_identity_number(_written(tomorrow))
+
+
+@pytest.mark.parametrize("separator", ["-", ""])
+def test_a_short_form_dated_later_this_year_is_a_birth_a_century_ago(separator: str) -> None:
+    # Skatteverket writes "-" until the 100th birthday: 261129 is a 99-year-old's.
+    later = date(2026, 11, 29)
+    written = _written(later, separator, century=False)
+    assert normalise_identity_number(written, today=TODAY) == _written(date(1926, 11, 29))
+
+
+def test_a_short_form_dated_earlier_this_year_is_this_years_birth() -> None:
+    earlier = date(2026, 3, 1)
+    written = _written(earlier, "-", century=False)
+    assert normalise_identity_number(written, today=TODAY) == _written(earlier)
+
+
+@pytest.mark.parametrize(
+    ("born", "read_as"),
+    [(date(1926, 11, 26), date(1926, 11, 26)), (date(1926, 11, 27), date(1826, 11, 27))],
+    ids=["a-hundredth-birthday-today", "turning-a-hundred-tomorrow"],
+)
+def test_a_short_form_with_a_plus_is_a_person_of_a_hundred_or_more(
+    born: date, read_as: date
+) -> None:
+    written = _written(born, "+", century=False)
+    assert normalise_identity_number(written, today=TODAY) == _written(read_as)
+
+
+def test_a_short_form_of_29_february_in_a_century_without_it_is_refused() -> None:
+    # "+" from 2026 reads 00 as 1900, which had no 29 February.
+    written = _written(date(2000, 2, 29), "+", century=False)
+    with pytest.raises(InvalidIdentityNumber):
+        normalise_identity_number(written, today=TODAY)
+
+
+#: Where each script's zero is: its digits 0-9 follow it in Unicode.
+_ZEROS = {"arabic-indic": 0x0660, "persian": 0x06F0, "devanagari": 0x0966, "full-width": 0xFF10}
+
+
+@pytest.mark.parametrize("zero", _ZEROS.values(), ids=_ZEROS.keys())
+def test_an_identity_number_in_other_digits_than_0_to_9_is_refused(zero: int) -> None:
+    other = "".join(chr(zero + n) for n in range(10))
+    for written in ("19811218-9876", "8112189876"):
+        with pytest.raises(InvalidIdentityNumber, match="0-9"):
+            normalise_identity_number(written.translate(str.maketrans("0123456789", other)))
+    # One such digit among ASCII ones is refused as well.
+    with pytest.raises(InvalidIdentityNumber, match="0-9"):
+        normalise_identity_number("1981121" + chr(zero + 8) + "-9876")

@@ -9,6 +9,7 @@ from avhopp_shared.access.responsibility_copy import record_receiving_municipali
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 
 
@@ -19,9 +20,12 @@ async def on_application_received(
     timeline = start_timeline(payload, envelope.id, envelope.acting_agency, utcnow())
     if not await TimelineRepository(uow.session).add_new(timeline):
         return
-    await start_case_phases(uow, payload.case_id, payload.received_at.date())
+    # The Swedish day it arrived, whatever offset the sender wrote: phase lengths,
+    # the acute deadline and the ISU period all count Swedish days.
+    received_on = today_in_sweden(payload.received_at)
+    await start_case_phases(uow, payload.case_id, received_on)
     await start_exit(uow, payload.case_id, payload.previous_case_id)
-    await start_isu_case(uow, payload.case_id, payload.municipality, payload.received_at.date())
+    await start_isu_case(uow, payload.case_id, payload.municipality, received_on)
     await record_receiving_municipality(uow, payload.case_id, payload.municipality)
 
 

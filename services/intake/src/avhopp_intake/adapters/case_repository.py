@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
@@ -9,19 +10,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_intake.adapters.tables import CaseRecord
 from avhopp_intake.domain.application import Applicant, Application
+from avhopp_shared.access.responsibility_queries import read_responsibility
+from avhopp_shared.access.responsibility_tables import ResponsibilityCopyRow, TransferCopyRow
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 
 _case = CaseRecord.__table__  # type: ignore[attr-defined]
+_copy = ResponsibilityCopyRow.__table__  # type: ignore[attr-defined]
+_transfer = TransferCopyRow.__table__  # type: ignore[attr-defined]
 # Built once: every application asks it, and building costs more than running.
-_LATEST_OF_PERSON = (
+_CASES_OF_PERSON = (
     sa_select(_case.c.case_id)
-    .where(
-        _case.c.personal_identity_number == bindparam("number"),
-        _case.c.municipality == bindparam("municipality"),
-    )
+    .where(_case.c.personal_identity_number == bindparam("number"))
     .order_by(_case.c.received_at.desc())
-    .limit(1)
 )
 
 
@@ -79,14 +80,25 @@ class CaseRepository:
         return _to_domain(record) if record else None
 
     async def latest_of_person(
-        self, personal_identity_number: str, municipality: str
+        self, personal_identity_number: str, municipality: str, today: date
     ) -> str | None:
-        """The case id of the person's latest case in ``municipality``, if they applied there."""
+        """The case id of the person's latest case that ``municipality`` is responsible for
+        on ``today``, by this service's copy of the responsibility.
+
+        Not the municipality that received it: after a transfer the case is the new
+        municipality's record, and secrecy holds between them (OSL). Nor one where
+        ``municipality`` is only the municipality of stay: it acts there for another
+        authority, whose case it stays.
+        """
         connection = await self._session.connection()
-        found = await connection.execute(
-            _LATEST_OF_PERSON, {"number": personal_identity_number, "municipality": municipality}
-        )
-        return found.scalar()
+        cases = await connection.execute(_CASES_OF_PERSON, {"number": personal_identity_number})
+        for case_id in cases.scalars().all():
+            # Read one by one, newest first, by the same rule the access checks use
+            # (``Responsibility.responsible_on``): a person has few cases, most none.
+            held = await read_responsibility(connection, _copy, _transfer, case_id)
+            if held is not None and held.responsible_on(today) == municipality:
+                return str(case_id)
+        return None
 
     async def by_idempotency_key(self, client_id: str, key: str) -> KeyedCase | None:
         """The case this client's key opened; another client's same key is not looked at."""

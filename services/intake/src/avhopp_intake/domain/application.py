@@ -13,6 +13,7 @@ from avhopp_shared.events.case_events import (
     Channel,
     ReferralSource,
 )
+from avhopp_shared.municipal_responsibility import today_in_sweden
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +42,13 @@ class Application:
 
     @property
     def applicant_under_18(self) -> bool:
-        """Under 18 when the application arrived: the youth path (004 Del 4)."""
-        return age_on(self.applicant.personal_identity_number, self.received_at.date()) < 18
+        """Under 18 when the application arrived: the youth path (004 Del 4).
+
+        On the Swedish day it arrived: a birthday begins at midnight in Sweden, not at
+        midnight of whatever offset the sender wrote ``received_at`` in.
+        """
+        arrived_on = today_in_sweden(self.received_at)
+        return age_on(self.applicant.personal_identity_number, arrived_on) < 18
 
     def received_event(self) -> ApplicationReceived:
         # Thin on purpose: no name, no identity number (ACCESS.md, events are disclosures).

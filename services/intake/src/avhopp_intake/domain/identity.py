@@ -2,28 +2,76 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from personnummer.personnummer import Personnummer, PersonnummerException
+
+from avhopp_shared.municipal_responsibility import today_in_sweden
+
+#: ASCII digits and the separators only. The package's ``\d`` takes any Unicode
+#: digit (Arabic-Indic, Devanagari, full-width...) and keeps the number as sent, so
+#: one person written two ways would count as two people and never be linked.
+_WRITTEN = re.compile(r"[0-9]{10}|[0-9]{12}|[0-9]{6}[-+][0-9]{4}|[0-9]{8}[-+][0-9]{4}")
 
 
 class InvalidIdentityNumber(ValueError):
     pass
 
 
-def normalise_identity_number(raw: str) -> str:
-    """Return the 12-digit form ``YYYYMMDDNNNN``; raise if the date or the Luhn check digit is wrong.
+def normalise_identity_number(raw: str, today: date | None = None) -> str:
+    """Return the 12-digit form ``YYYYMMDDNNNN``; raise if the date or the Luhn check digit is
+    wrong, or the person would be born after ``today`` (the Swedish day when left out).
 
     Co-ordination numbers (samordningsnummer, day + 60) are accepted: people
     without a Swedish registration can apply too.
     """
+    written = raw.strip()
+    if not _WRITTEN.fullmatch(written):
+        raise InvalidIdentityNumber("must be 10 or 12 digits 0-9, with or without - or +")
     try:
-        number = Personnummer(raw.strip())
+        number = Personnummer(written)
     except PersonnummerException as exc:
         raise InvalidIdentityNumber(
             "not a valid personal identity or co-ordination number"
         ) from exc
-    return str(number.format(True)).replace("-", "").replace("+", "")
+    today = today or today_in_sweden()
+    month, day = int(number.month), _day_of_birth(number.day)
+    if len(written) in (10, 11):
+        year = _short_form_year(int(number.year), (month, day), today, number.sep == "+")
+    else:
+        year = int(number.full_year)
+    try:
+        born = date(year, month, day)
+    except ValueError as exc:  # 29 February, in a century the package did not read
+        raise InvalidIdentityNumber(
+            "not a valid personal identity or co-ordination number"
+        ) from exc
+    if born > today:
+        raise InvalidIdentityNumber("the birth date must not be in the future")
+    return f"{year:04d}{number.month}{number.day}{number.num}{number.check}"
+
+
+def _day_of_birth(day: str) -> int:
+    return int(day) - 60 if int(day) > 60 else int(day)
+
+
+def _short_form_year(
+    two_digits: int, month_day: tuple[int, int], today: date, hundred_or_more: bool
+) -> int:
+    """The year a 10-digit number means: Skatteverket writes ``-`` until the 100th birthday
+    and ``+`` from it, so the birth is the latest one with these digits on which the
+    person is under 100 today (with ``+``: 100 or older).
+
+    Not the package's reading: it counts the whole current year as past, so a day
+    later this year reads as a birth in the future (it is a 99-year-old's); and it
+    counts from the machine's date, not the Swedish one, which differ at New Year.
+    """
+    latest_year = today.year - 100 if hundred_or_more else today.year
+    year = latest_year - (latest_year - two_digits) % 100
+    if year == latest_year and month_day > (today.month, today.day):
+        year -= 100
+    return year
 
 
 def birth_date_of(normalised: str) -> date:

@@ -19,7 +19,12 @@ IdentityNumber = Annotated[
     Field(
         min_length=10,
         max_length=13,
-        description="Personnummer or samordningsnummer, 10 or 12 digits, with or without separator.",
+        description=(
+            "Personnummer or samordningsnummer, 10 or 12 digits 0-9, with or without "
+            "separator; the birth date must not be after today in Sweden. The 10-digit "
+            "form is read as Skatteverket writes it: with - the person is under 100, "
+            "with + 100 or older."
+        ),
         examples=["19811218-9876"],
     ),
     AfterValidator(normalise_identity_number),

@@ -13,6 +13,7 @@ from avhopp_shared.access.responsibility_copy import record_receiving_municipali
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 
 
@@ -72,12 +73,13 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
         municipality=command.municipality,
         summary=command.summary,
         # A new application is always possible after an abort (PROCESS.md step 12);
-        # it links to the person's earlier case in the same municipality only.
+        # it links to the person's earlier case in the same municipality only: one
+        # this municipality is responsible for today, wherever it was received.
         # Each municipality is an authority of its own and secrecy holds between
         # them (OSL): a link to another municipality's case would tell this one,
         # and everyone who reads this case, that the person has a case there.
         previous_case_id=await cases.latest_of_person(
-            command.applicant.personal_identity_number, command.municipality
+            command.applicant.personal_identity_number, command.municipality, today_in_sweden()
         ),
     )
     if not await cases.add(application, key):
