@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fixtures.database import count_rows
+from tests.fixtures.people import POLICE_CONSENT
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import TODAY, followed_case
@@ -77,8 +78,14 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
     with_consent = await embedded_platform.clients["followup"].get(path)
     police = await embedded_platform.get_as("police-syd", "followup", path)
 
-    # Social services: their own entries, and the threat level only once consented to.
-    assert milestones(social) == ["application_received", "aid_decided", "phase_changed"]
+    # Social services: their own entries (the consent given with the application among
+    # them), and the threat level only once consented to.
+    assert milestones(social) == [
+        "application_received",
+        "consent_granted",
+        "aid_decided",
+        "phase_changed",
+    ]
     assert social.json()["withheld"] == []
     entries = with_consent.json()["entries"]
     # By day, then in the order recorded (many things are dated by the day alone).
@@ -91,8 +98,24 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
     assert police.status_code == 200, police.text
     assert milestones(police) == [
         "application_received",
+        "consent_granted",
         "phase_changed",
         "consent_granted",
         "threat_level_changed",
     ]
     assert {w["category"] for w in police.json()["withheld"]} == {"decisions"}
+
+
+async def test_the_consents_given_with_the_application_are_on_the_timeline_once_each(
+    platform: RunningPlatform,
+) -> None:
+    # They are announced before the application, so before follow-up has a
+    # timeline to note them on: noted when the timeline starts, never twice.
+    to_probation = {**POLICE_CONSENT, "recipients": [{"agency": "probation"}]}
+    case_id = await followed_case(platform, consents=[POLICE_CONSENT, to_probation])
+    path = f"/cases/{case_id}/timeline"
+
+    read = await platform.clients["followup"].get(path)
+
+    assert read.status_code == 200, read.text
+    assert milestones(read).count("consent_granted") == 2

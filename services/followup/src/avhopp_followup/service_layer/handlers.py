@@ -5,6 +5,7 @@ from avhopp_followup.domain.timeline import CaseTimeline, start_timeline
 from avhopp_followup.service_layer.exits import start_exit
 from avhopp_followup.service_layer.isu_facts import start_isu_case
 from avhopp_followup.service_layer.phases import start_case_phases
+from avhopp_followup.service_layer.timeline_notes import note_consents_before_the_timeline
 from avhopp_shared.access.responsibility_copy import record_receiving_municipality
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
@@ -27,6 +28,7 @@ async def on_application_received(
     await start_exit(uow, payload.case_id, payload.previous_case_id)
     await start_isu_case(uow, payload.case_id, payload.municipality, received_on)
     await record_receiving_municipality(uow, payload.case_id, payload.municipality)
+    await note_consents_before_the_timeline(uow, payload.case_id)
 
 
 async def get_timeline(uow: UnitOfWork, case_id: str) -> CaseTimeline:

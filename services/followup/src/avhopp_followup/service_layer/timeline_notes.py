@@ -11,10 +11,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 
+from sqlmodel import col, select
+
 from avhopp_followup.adapters.timeline_repository import TimelineRepository
 from avhopp_followup.domain.timeline import Milestone, TimelineEntry
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.event_gate import disclosed
+from avhopp_shared.access.tables import ConsentGrantRow
+from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
@@ -197,3 +201,33 @@ async def note_here(
             summary=summary,
         )
     )
+
+
+async def note_consents_before_the_timeline(uow: UnitOfWork, case_id: str) -> None:
+    """The consents given with the application, noted once the timeline exists.
+
+    Intake announces a consent given with the application before the application
+    itself (a gate must know a consent before anything relying on it), so its
+    event reached this service before there was a timeline to note it on. The
+    consent state kept it; each is noted here under the consent's id, once.
+    """
+    repository = TimelineRepository(uow.session)
+    consents = await uow.session.exec(
+        select(ConsentGrantRow)
+        .where(col(ConsentGrantRow.case_id) == case_id)
+        .order_by(col(ConsentGrantRow.valid_from))
+    )
+    for consent in consents.all():
+        await repository.append(
+            TimelineEntry(
+                case_id=case_id,
+                milestone=Milestone.CONSENT_GRANTED,
+                occurred_at=consent.valid_from,
+                recorded_at=utcnow(),
+                source_event_id=consent.consent_id,
+                # Consent is recorded by social services, at intake.
+                reported_by=Agency.SOCIAL.value,
+                category=Category.CASE_REF,
+                summary=CONSENT_GIVEN,
+            )
+        )
