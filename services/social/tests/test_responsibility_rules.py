@@ -138,6 +138,25 @@ def test_off_the_case_team_a_move_is_checked_only_against_the_municipality_respo
     assert to_itself.value.field == "to_municipality"
 
 
+@pytest.mark.parametrize(
+    "effective_on",
+    [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2)],
+    ids=["the-day-before", "the-pending-day", "the-day-after"],
+)
+def test_off_the_case_team_a_move_to_the_own_municipality_is_refused_alike_whatever_the_day(
+    effective_on: date,
+) -> None:
+    # Were the order checked first, the field named would change at the pending
+    # transfer's day (protected_location) and tell it to whoever tries each day.
+    pending = _move(Responsibility("c-1", MALMO, None))  # to Umeå from 2026-12-01
+    outside = {"transfer_id": "t-2", "reads_transfers": False, "to_municipality": MALMO}
+
+    with pytest.raises(InvalidResponsibility) as refused:
+        _move(pending, **outside | {"effective_on": effective_on})
+
+    assert [field for field, _ in refused.value.problems] == ["to_municipality"]
+
+
 def test_the_responsible_municipality_and_the_municipality_of_stay_act_and_no_other() -> None:
     held = Responsibility("c-1", MALMO, UMEA)
 
@@ -193,9 +212,23 @@ def test_transfers_on_the_same_day_recorded_before_that_rule_have_one_order() ->
 def test_a_transfer_ends_the_municipality_of_stay() -> None:
     moved = _move(Responsibility("c-1", MALMO, LUND), effective_on=TODAY)
 
-    assert moved.stay is None
+    assert moved.stay_on(TODAY) is None
     assert not moved.may_act(LUND, TODAY)
     assert moved.acute_responsible_on(TODAY) == UMEA
+
+
+def test_a_pending_transfer_leaves_the_municipality_of_stay_acting_until_its_effective_day() -> (
+    None
+):
+    # Decided today, in effect from 2026-12-01: nothing moves before that day.
+    moved = _move(Responsibility("c-1", MALMO, LUND))
+    eve, day = date(2026, 11, 30), date(2026, 12, 1)
+
+    assert [moved.stay_on(d) for d in (TODAY, eve, day)] == [LUND, LUND, None]
+    assert moved.may_act(LUND, eve)
+    assert moved.acute_responsible_on(eve) == LUND
+    assert not moved.may_act(LUND, day)
+    assert moved.acute_responsible_on(day) == UMEA
 
 
 def test_a_transfer_to_the_municipality_of_stay_keeps_it_acting_until_the_transfer_takes_effect() -> (
@@ -203,12 +236,13 @@ def test_a_transfer_to_the_municipality_of_stay_keeps_it_acting_until_the_transf
 ):
     moved = _move(Responsibility("c-1", MALMO, UMEA))  # in effect from 2026-12-01
 
-    assert moved.stay == UMEA
+    assert moved.stay_on(date(2026, 11, 30)) == UMEA
     assert moved.may_act(UMEA, date(2026, 11, 30))
     assert not moved.may_act(UMEA, date(2026, 11, 30), acute=False)
-    # Once the case is Umeå's, Umeå handing it on ends its stay as well.
+    # Once the case is Umeå's, Umeå handing it on ends its stay as well, on that day.
     onward = _move(moved, transfer_id="t-2", to_municipality=LUND, effective_on=date(2027, 1, 1))
-    assert onward.stay is None
+    assert onward.may_act(UMEA, date(2026, 12, 31), acute=False)
+    assert onward.stay_on(date(2027, 1, 1)) is None
     assert not onward.may_act(UMEA, date(2027, 1, 1))
 
 

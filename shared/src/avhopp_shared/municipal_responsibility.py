@@ -46,18 +46,11 @@ class Transfer:
         return (self.effective_on, self.decided_on, self.requested_on, self.transfer_id)
 
 
-def stay_after_transfer(stay: str | None, to_municipality: str) -> str | None:
-    """A transfer ends the stay: the person has settled where responsibility moves
-    (2 a kap. 10 § SoL), and the old stay must not keep acting in the case. It
-    is kept only when it is where the case moves, which answers for the case
-    once the transfer takes effect anyway; a new stay is recorded anew."""
-    return stay if stay == to_municipality else None
-
-
 @dataclass(frozen=True, slots=True)
 class Responsibility:
     case_id: str
     residence: str
+    #: The municipality of stay as recorded; whether it still acts is ``stay_on``.
     stay: str | None
     transfers: tuple[Transfer, ...] = ()
 
@@ -71,9 +64,29 @@ class Responsibility:
         latest = max(moved, key=Transfer.order, default=None)
         return self.residence if latest is None else latest.to_municipality
 
+    def stay_on(self, day: date) -> str | None:
+        """The municipality of stay on ``day``: until a transfer to another municipality
+        has taken effect by then.
+
+        A transfer ends the stay (the person has settled where responsibility
+        moves, 2 a kap. 10 § SoL), but only on its effective day: before it,
+        nothing has moved, and the person still stays where the stay answers in
+        an acute situation (2 a kap. 2-3 §§ SoL). A transfer to the stay itself
+        ends nothing; that municipality answers for the case from then on anyway.
+        ``responsibility_queries.responsible_cases`` is the same rule in SQL.
+
+        The record keeps no day the stay was recorded on, so a stay recorded
+        after such a transfer had already taken effect is ended by it as well."""
+        if self.stay is None:
+            return None
+        ended = any(
+            t.effective_on <= day and t.to_municipality != self.stay for t in self.transfers
+        )
+        return None if ended else self.stay
+
     def acute_responsible_on(self, day: date) -> str:
         """In an acute situation, the municipality of stay (2 a kap. SoL)."""
-        return self.stay or self.responsible_on(day)
+        return self.stay_on(day) or self.responsible_on(day)
 
     def may_act(self, municipality: str | None, day: date, *, acute: bool = True) -> bool:
         """Whether this municipality's social services work in the case on ``day``: the

@@ -27,7 +27,7 @@ from avhopp_shared.events.responsibility_events import (
     ResponsibilityTransferred,
 )
 from avhopp_shared.messaging.inbox import EventHandler
-from avhopp_shared.municipal_responsibility import Responsibility, stay_after_transfer
+from avhopp_shared.municipal_responsibility import Responsibility
 from avhopp_shared.uow import UnitOfWork
 
 _copy = ResponsibilityCopyRow.__table__  # type: ignore[attr-defined]
@@ -70,7 +70,10 @@ async def _on_recorded(uow: UnitOfWork, payload: EventPayload, envelope: EventEn
 
 async def _on_transferred(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
     assert isinstance(payload, ResponsibilityTransferred)
-    added = await insert_new(
+    # The stay is kept as social services recorded it: a transfer ends it only once it
+    # takes effect (2 a kap. 10 § SoL; ``Responsibility.stay_on``), which the copy
+    # reads from the transfer's day, not from when the event arrives.
+    await insert_new(
         uow.session,
         TransferCopyRow,
         {
@@ -82,14 +85,6 @@ async def _on_transferred(uow: UnitOfWork, payload: EventPayload, envelope: Even
             "effective_on": payload.effective_on,
         },
     )
-    # As social services' own record: a transfer ends the stay (2 a kap. 10 § SoL),
-    # so the old municipality of stay no longer works in the case here either.
-    # The events of a case arrive in order (one topic, keyed by the case); a
-    # transfer seen before was applied then, and a later stay must survive it.
-    row = await uow.session.get(ResponsibilityCopyRow, payload.case_id)
-    if added and row is not None:
-        row.stay = stay_after_transfer(row.stay, payload.to_municipality)
-        uow.session.add(row)
 
 
 _HANDLERS: dict[str, EventHandler] = {

@@ -12,12 +12,15 @@ from alembic import op
 
 
 def end_stays_ended_by_a_transfer(record: str, transfers: str) -> None:
-    """A transfer ends the municipality of stay (2 a kap. 10 § SoL;
-    ``municipal_responsibility.stay_after_transfer``), which records made before
-    that rule still held: the stay is cleared where it is not where the latest
-    transfer moves the case (in ``Transfer.order``). A stay recorded anew after
-    a transfer cannot be told from an old one and is cleared too: the
-    responsible municipality records it again. Not undone on a downgrade."""
+    """A transfer ends the municipality of stay (2 a kap. 10 § SoL), which records made
+    before that rule still held: the stay is cleared where it is not where the
+    latest transfer moves the case (in ``Transfer.order``). A stay recorded anew
+    after a transfer cannot be told from an old one and is cleared too: the
+    responsible municipality records it again. Not undone on a downgrade.
+
+    Kept for the migrations that ran it: the rule is now read, not written
+    (``Responsibility.stay_on``: the stay acts until a transfer elsewhere has
+    taken effect), and a recorded stay is left as it was recorded."""
     held = sa.table(record, sa.column("case_id"), sa.column("stay"))
     moves = sa.table(
         transfers,

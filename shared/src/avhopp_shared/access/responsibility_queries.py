@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, Table, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Executable, Table, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from avhopp_shared.municipal_responsibility import Responsibility, Transfer
@@ -60,7 +60,8 @@ def responsible_cases(
     record: Table, transfers: Table, municipality: str, today: date, case_id: Any
 ) -> ColumnElement[bool]:
     """``case_id`` is one of the cases this municipality works in today (as
-    ``Responsibility.may_act``: the responsible municipality, or that of stay)."""
+    ``Responsibility.may_act``: the responsible municipality, or that of stay
+    until a transfer elsewhere has taken effect)."""
     latest = (
         select(transfers.c.to_municipality)
         .where(transfers.c.case_id == record.c.case_id, transfers.c.effective_on <= today)
@@ -69,7 +70,14 @@ def responsible_cases(
         .scalar_subquery()
     )
     responsible = func.coalesce(latest, record.c.residence)
+    # ``Responsibility.stay_on``: the stay acts until a transfer to another
+    # municipality has taken effect (2 a kap. 10 § SoL), not from when it is recorded.
+    stay_ended = exists().where(
+        transfers.c.case_id == record.c.case_id,
+        transfers.c.effective_on <= today,
+        transfers.c.to_municipality != record.c.stay,
+    )
     cases = select(record.c.case_id).where(
-        or_(responsible == municipality, record.c.stay == municipality)
+        or_(responsible == municipality, and_(record.c.stay == municipality, ~stay_ended))
     )
     return case_id.in_(cases)  # type: ignore[no-any-return]

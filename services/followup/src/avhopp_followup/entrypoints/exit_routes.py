@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
-from avhopp_followup.entrypoints.access_scope import READS, WRITES
+from avhopp_followup.entrypoints.access_scope import READS, SCOPE
 from avhopp_followup.service_layer.exits import abort_by_person, close, exit_of
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
@@ -18,6 +18,12 @@ from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["exit"], responses=problem_responses(401, 403) | NOT_FOUND)
+
+#: Recording that the exit was aborted or closed ends the case's exit process, a
+#: decision about the case itself: the responsible municipality's, never the
+#: municipality of stay's, which acts only in an acute situation (2 a kap. 2-3 §§
+#: SoL; PROCESS.md steps 12-13 are no acute help).
+RESPONSIBLE_WRITES = SCOPE.dependency(acute=False)
 
 
 class ExitAbortIn(BaseModel):
@@ -120,7 +126,7 @@ async def get_exit(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JS
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ExitPublic),
     responses=problem_responses(409, 422),
-    dependencies=[requires("exit.write"), WRITES],
+    dependencies=[requires("exit.write"), RESPONSIBLE_WRITES],
     summary="Record that the person aborted the exit, with the reason",
     operation_id="abortExit",
 )
@@ -144,7 +150,7 @@ async def post_abort(
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ExitPublic),
     responses=problem_responses(409, 422),
-    dependencies=[requires("exit.write"), WRITES],
+    dependencies=[requires("exit.write"), RESPONSIBLE_WRITES],
     summary="Record the closing conversation and the person's own view of the process",
     operation_id="recordClosing",
 )

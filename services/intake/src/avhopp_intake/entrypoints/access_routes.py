@@ -19,7 +19,9 @@ Who may change them protects the person first:
   records"), and under OSL it is the disclosing authority that applies a
   secrecy-breaking provision such as 10 kap. 18 a § OSL. It is recorded by
   the agency that owns every category it opens, and never names the recorder
-  among its recipients (``policies/actions/legal_basis.rego``).
+  among its recipients (``policies/actions/legal_basis.rego``); for social
+  services, by the municipality responsible for the case, whose records they
+  are, not by the municipality of stay (2 a kap. 2-3 §§ SoL: acute help only).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from avhopp_intake.entrypoints.access_schemas import (
     TeamMemberIn,
     TeamMemberPublic,
 )
-from avhopp_intake.entrypoints.municipality_scope import SCOPE, WRITES
+from avhopp_intake.entrypoints.municipality_scope import RESPONSIBLE_WRITES, SCOPE, WRITES
 from avhopp_intake.service_layer.access_grants import (
     approve_break_glass,
     change_team,
@@ -173,11 +175,16 @@ def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> l
     return []
 
 
+# RESPONSIBLE_WRITES: the records a legal basis opens are the responsible
+# municipality's, and under OSL only the authority holding them applies a
+# secrecy-breaking provision to them. The municipality of stay gives acute help
+# (2 a kap. 2-3 §§ SoL); in acute danger it has break-glass below, which is
+# time-limited, audited and reviewed, not a standing opening of another's case.
 @router.post(
     "/cases/{case_id}/legal-bases",
     status_code=status.HTTP_201_CREATED,
     response_model=LegalBasisPublic,
-    dependencies=[requires("legal_basis.write"), WRITES],
+    dependencies=[requires("legal_basis.write"), RESPONSIBLE_WRITES],
     summary="Record a legal basis that allows an exchange without consent",
     operation_id="recordLegalBasis",
 )
@@ -203,6 +210,9 @@ async def post_legal_basis(
     return LegalBasisPublic(**recorded.model_dump())
 
 
+# WRITES, the municipality of stay included: break-glass is for acute danger, which
+# is what the municipality of stay answers for (2 a kap. 2-3 §§ SoL), and it is
+# only the caller's own time-limited, audited read, flagged for review.
 @router.post(
     "/cases/{case_id}/break-glass",
     status_code=status.HTTP_201_CREATED,
@@ -227,6 +237,9 @@ async def post_break_glass(
     return BreakGlassPublic(**granted.model_dump())
 
 
+# WRITES, the municipality of stay included: a grant is reviewed by a second person
+# of the requester's own authority (``approve_break_glass``), so the municipality
+# of stay reviews the grants its own staff took in acute danger.
 @router.post(
     "/cases/{case_id}/break-glass/{grant_id}/approval",
     response_model=BreakGlassPublic,

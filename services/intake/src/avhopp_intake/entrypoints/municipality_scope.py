@@ -12,5 +12,6 @@ WRITES = SCOPE.dependency()
 READS = SCOPE.dependency(reading=True)
 #: For what only the responsible municipality decides, never the municipality of
 #: stay (2 a kap. SoL): consent is recorded and withdrawn by the municipality
-#: responsible for the case (policies/actions/actions.rego, ``consent.write``).
+#: responsible for the case (policies/actions/actions.rego, ``consent.write``),
+#: and a legal basis opens its records, which only it may do under OSL.
 RESPONSIBLE_WRITES = SCOPE.dependency(acute=False)

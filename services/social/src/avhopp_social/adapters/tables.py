@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from avhopp_shared.db.types import UtcDateTime
@@ -160,6 +160,12 @@ class ResponsibilityRecord(SQLModel, table=True):
 
 class TransferRecord(SQLModel, table=True):
     __tablename__ = "social_responsibility_transfer"
+    # Transfers take effect one after another, each on a day of its own
+    # (``domain.responsibility.transfer``); the index keeps it so even for
+    # requests in flight together (migration 0024).
+    __table_args__ = (
+        Index("uq_social_responsibility_transfer_day", "case_id", "effective_on", unique=True),
+    )
 
     transfer_id: str = Field(sa_column=Column(String(36), primary_key=True))
     case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))

@@ -20,11 +20,7 @@ from dataclasses import replace
 from datetime import date
 
 from avhopp_shared.errors import Conflict, InvalidInput
-from avhopp_shared.municipal_responsibility import (
-    Responsibility,
-    Transfer,
-    stay_after_transfer,
-)
+from avhopp_shared.municipal_responsibility import Responsibility, Transfer
 
 __all__ = [
     "InvalidResponsibility",
@@ -77,7 +73,10 @@ def transfer(
     received_on: date,
     reads_transfers: bool,
 ) -> Responsibility:
-    """The responsibility with one more transfer; it ends the stay (``stay_after_transfer``).
+    """The responsibility with one more transfer. It ends the stay on its effective day,
+    not now (``Responsibility.stay_on``): until the transfer takes effect nothing
+    has moved, and the municipality of stay still answers in an acute situation
+    (2 a kap. 2-3 §§ SoL).
 
     Transfers take effect one after another, each on a later day than the one
     before: responsibility moves at the start of a day, so two moves the same
@@ -92,19 +91,22 @@ def transfer(
     may read the case's transfers (``protected_location``, the case team's):
     see ``_refuse_a_move_to_the_responsible``."""
     _refuse_dates(requested_on, decided_on, effective_on, today=today, received_on=received_on)
-    _refuse_out_of_order(current, effective_on)
-    # A caller off the case team knows only the municipality responsible today
-    # (its own: only it may move the case, ``RESPONSIBLE_WRITES``); the one
-    # responsible when the transfer takes effect may be a pending transfer's
-    # destination, the new home town.
-    known_on = effective_on if reads_transfers else today
-    _refuse_a_move_to_the_responsible(current, to_municipality, known_on)
+    if reads_transfers:
+        _refuse_out_of_order(current, effective_on)
+        _refuse_a_move_to_the_responsible(current, to_municipality, effective_on)
+    else:
+        # A caller off the case team knows only the municipality responsible today
+        # (its own: only it may move the case, ``RESPONSIBLE_WRITES``); the one
+        # responsible when the transfer takes effect may be a pending transfer's
+        # destination, the new home town. And that refusal comes first: were the
+        # order checked before it, a move to its own municipality would be refused
+        # on ``effective_on`` up to the pending transfer's day and on
+        # ``to_municipality`` after it, telling that day (``protected_location``)
+        # to anyone who tries one day after another.
+        _refuse_a_move_to_the_responsible(current, to_municipality, today)
+        _refuse_out_of_order(current, effective_on)
     moved = Transfer(transfer_id, to_municipality, requested_on, decided_on, effective_on)
-    return replace(
-        current,
-        stay=stay_after_transfer(current.stay, to_municipality),
-        transfers=(*current.transfers, moved),
-    )
+    return replace(current, transfers=(*current.transfers, moved))
 
 
 def _refuse_dates(

@@ -21,7 +21,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.action_plan import ActionPlan, Measure, Responsible
-from avhopp_social.entrypoints.municipality_scope import READS, WRITES
+from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.action_plans import plan_history, record_plan
 
 router = APIRouter(tags=["action plan"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -159,12 +159,15 @@ class ActionPlanPublic(BaseModel):
         )
 
 
+# RESPONSIBLE_WRITES: the individual action plan is made after the decision for the
+# whole course of the exit (PROCESS.md step 9): not acute help, so not the
+# municipality of stay's (2 a kap. 2-3 §§ SoL).
 @router.post(
     "/cases/{case_id}/action-plans",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ActionPlanPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write"), WRITES],
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Record a new version of the individual action plan",
     operation_id="recordActionPlan",
 )

@@ -67,6 +67,9 @@ class ChildPublic(BaseModel):
     task_id: str | None = Field(description="The task the concern opened, if any")
 
 
+# WRITES, the municipality of stay included: a concern for a child must be reported
+# at once (14 kap. 1 § SoL), and where the person and the children stay is where
+# it is seen; it opens a task for the responsible municipality's assessment.
 @router.post(
     "/cases/{case_id}/children",
     status_code=status.HTTP_201_CREATED,

@@ -92,6 +92,10 @@ class CommissionPublic(BaseModel):
         )
 
 
+# WRITES, the municipality of stay included: acute aid it decides, protected
+# housing above all, is carried out by a provider it commissions, and the
+# deciding board says what that provider may receive (PROCESS.md step 10;
+# 2 a kap. 2-3 §§ SoL).
 @router.post(
     "/cases/{case_id}/commissions",
     status_code=status.HTTP_201_CREATED,

@@ -109,6 +109,9 @@ class AidDecisionPublic(BaseModel):
         )
 
 
+# WRITES, the municipality of stay included: aid is the acute help it answers for
+# (2 a kap. 2-3 §§ SoL), such as protected housing or financial aid while the
+# person waits for the responsible municipality's decisions (PROCESS.md step 7).
 @router.post(
     "/cases/{case_id}/aid-decisions",
     status_code=status.HTTP_201_CREATED,

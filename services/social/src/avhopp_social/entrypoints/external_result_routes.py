@@ -25,11 +25,15 @@ from avhopp_social.domain.external_assessment import (
     HealthInstrument,
     RiskInstrument,
 )
-from avhopp_social.entrypoints.municipality_scope import READS, WRITES
+from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.external_results import record_result, results_of
 
 router = APIRouter(tags=["assessments"], responses=problem_responses(401, 403) | NOT_FOUND)
-WRITE = [requires("aid_decision.write"), WRITES]
+# RESPONSIBLE_WRITES: HCR-20, ASI, RBM-B and the youth instruments are part of
+# the investigation (PROCESS.md step 3), which the responsible municipality
+# makes (11 kap. 1 § SoL); the municipality of stay gives acute help only
+# (2 a kap. 2-3 §§ SoL).
+WRITE = [requires("aid_decision.write"), RESPONSIBLE_WRITES]
 READ = [requires("investigation.read"), READS]
 
 

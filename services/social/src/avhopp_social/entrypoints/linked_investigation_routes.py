@@ -19,7 +19,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.linked_investigation import LinkedInvestigation, Relation
-from avhopp_social.entrypoints.municipality_scope import READS, WRITES
+from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.linked_investigations import (
     linked_investigations,
     open_linked_investigation,
@@ -89,12 +89,14 @@ class LinkedInvestigationPublic(BaseModel):
         )
 
 
+# RESPONSIBLE_WRITES: opening an investigation (11 kap. 1 § SoL) is the responsible
+# municipality's; the municipality of stay gives acute help only (2 a kap. 2-3 §§ SoL).
 @router.post(
     "/cases/{case_id}/linked-investigations",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(LinkedInvestigationPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write"), WRITES],
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Open an investigation of a family member's own needs, linked to the case",
     operation_id="openLinkedInvestigation",
 )

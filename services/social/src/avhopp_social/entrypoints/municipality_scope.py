@@ -16,9 +16,12 @@ from avhopp_social.service_layer.responsibility import may_work_in, responsible_
 
 SCOPE = MunicipalityScope(may_work_in)
 require_municipality = SCOPE.require
+#: The responsible municipality and the municipality of stay: only for the acute
+#: help the stay answers for (2 a kap. 2-3 §§ SoL; each use says why).
 WRITES = SCOPE.dependency()
 READS = SCOPE.dependency(reading=True)
-#: Where the responsibility itself moves: never the municipality of stay alone.
+#: The responsible municipality only: where the responsibility itself moves, and
+#: everything that is not acute help (the investigation, the plan, assessments).
 RESPONSIBLE_WRITES = SCOPE.dependency(acute=False)
 
 

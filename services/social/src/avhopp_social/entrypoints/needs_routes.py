@@ -19,7 +19,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.needs_mapping import NeedsMapping, OtherNeed, Rated, Rating, RbmArea
-from avhopp_social.entrypoints.municipality_scope import READS, WRITES
+from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.needs_mappings import mapping_history, record_mapping
 
 router = APIRouter(tags=["needs mapping"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -94,12 +94,15 @@ class NeedsMappingPublic(BaseModel):
         )
 
 
+# RESPONSIBLE_WRITES: the needs mapping is the investigation (PROCESS.md step 3,
+# 11 kap. 1 § SoL), the responsible municipality's; the municipality of stay
+# gives acute help only (2 a kap. 2-3 §§ SoL).
 @router.post(
     "/cases/{case_id}/needs-mappings",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(NeedsMappingPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write"), WRITES],
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Record a needs mapping: each RBM area rated and noted",
     operation_id="recordNeedsMapping",
 )

@@ -124,7 +124,8 @@ class ResponsibilityPublic(BaseModel):
         return cls(
             case_id=held.case_id,
             residence_municipality=held.residence,
-            stay_municipality=held.stay,
+            # Until a transfer elsewhere takes effect (``Responsibility.stay_on``).
+            stay_municipality=held.stay_on(today),
             responsible_municipality=held.responsible_on(today),
             acute_responsible_municipality=held.acute_responsible_on(today),
             transfers=[
@@ -150,7 +151,8 @@ class ResponsibilityPublic(BaseModel):
         "The residence is the municipality that received the application, recorded when "
         "the case opened; naming another is refused (409): responsibility moves only by a "
         "transfer. The municipality of stay (`null` clears it) is another municipality "
-        "than the responsible one (422); a transfer ends it."
+        "than the responsible one (422); a transfer to another municipality ends it on "
+        "the day the transfer takes effect."
     ),
     operation_id="recordResponsibility",
 )

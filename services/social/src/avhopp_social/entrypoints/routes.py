@@ -22,7 +22,11 @@ from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.investigation import Investigation, InvestigationStatus, NeedArea
-from avhopp_social.entrypoints.municipality_scope import READS, WRITES, municipality_cases
+from avhopp_social.entrypoints.municipality_scope import (
+    READS,
+    RESPONSIBLE_WRITES,
+    municipality_cases,
+)
 from avhopp_social.service_layer.handlers import (
     get_investigation,
     list_investigations,
@@ -173,12 +177,15 @@ class ScopePublic(BaseModel):
     recorded_at: datetime
 
 
+# RESPONSIBLE_WRITES: starting the investigation and choosing its areas with the
+# person (11 kap. 1 § SoL) is the responsible municipality's; the municipality of
+# stay gives acute help only (2 a kap. 2-3 §§ SoL).
 @scope_router.post(
     "/cases/{case_id}/investigation/scope",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ScopePublic),
     responses=NOT_FOUND | problem_responses(422),
-    dependencies=[requires("aid_decision.write"), WRITES],
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Start the investigation with the areas chosen with the person (in and out)",
     operation_id="startInvestigation",
 )

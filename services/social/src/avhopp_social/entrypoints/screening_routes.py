@@ -21,7 +21,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.screening import Instrument, Sex
-from avhopp_social.entrypoints.municipality_scope import READS, WRITES
+from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.screenings import Screening, record_screening, screenings_of
 
 router = APIRouter(tags=["screenings"], responses=problem_responses(401, 403) | NOT_FOUND)
@@ -100,12 +100,15 @@ class ScreeningPublic(BaseModel):
         )
 
 
+# RESPONSIBLE_WRITES: AUDIT and DUDIT are instruments of the investigation
+# (PROCESS.md step 3), the responsible municipality's (11 kap. 1 § SoL); the
+# municipality of stay gives acute help only (2 a kap. 2-3 §§ SoL).
 @router.post(
     "/cases/{case_id}/screenings",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ScreeningPublic),
     responses=problem_responses(422),
-    dependencies=[requires("aid_decision.write"), WRITES],
+    dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Score an AUDIT or DUDIT (an answer out of range is refused naming the item)",
     operation_id="recordScreening",
 )

@@ -136,7 +136,10 @@ async def post_completion(
     outcome = body.outcome if body else None
     async with uow:
         case_id = await task_case(uow, task_id)
-        await require_municipality(uow, case_id, access.caller, reading=False)
+        # Only the responsible municipality: completing a task records an individual
+        # assessment of the case (continue, adjust the plan, abort; PROCESS.md step
+        # 11), no acute help of the municipality of stay's (2 a kap. 2-3 §§ SoL).
+        await require_municipality(uow, case_id, access.caller, reading=False, acute=False)
         task = await complete_task(uow, task_id, outcome)
         disclosure = await access.disclose(task.case_id, TaskPublic.of(task))
     return disclosed_response(disclosure)

@@ -33,6 +33,17 @@ _record = ResponsibilityRecord.__table__  # type: ignore[attr-defined]
 _transfers = TransferRecord.__table__  # type: ignore[attr-defined]
 
 
+async def _locked(uow: UnitOfWork, case_id: str) -> ResponsibilityRecord:
+    """The case's responsibility record, locked for the rest of the transaction
+    (``FOR UPDATE`` on PostgreSQL; SQLite's transactions already run one at a time):
+    the stay and the transfers are checked against what is on record, and a
+    change made meanwhile by another request would pass unseen."""
+    record = await uow.session.get(ResponsibilityRecord, case_id, with_for_update=True)
+    if record is None:
+        raise NotFound("responsibility", case_id)
+    return record
+
+
 async def _held(uow: UnitOfWork, case_id: str) -> Responsibility | None:
     connection = await uow.session.connection()
     return await read_responsibility(connection, _record, _transfers, case_id)
@@ -67,9 +78,7 @@ async def record_stay(
     The residence was recorded when the case opened and is only confirmed here
     (``with_stay``); the municipality of stay is set or cleared."""
     await require_investigation(uow, case_id)
-    record = await uow.session.get(ResponsibilityRecord, case_id)
-    if record is None:
-        raise NotFound("responsibility", case_id)
+    record = await _locked(uow, case_id)
     held = with_stay(
         await responsibility_of(uow, case_id), residence=residence, stay=stay, today=today
     )
@@ -96,6 +105,10 @@ async def transfer_responsibility(
 ) -> Responsibility:
     """Inside an open unit of work; the caller commits. ``reads_transfers``: whether
     the caller may read the case's transfers (``domain.responsibility.transfer``)."""
+    # Locked before the transfers are read: each transfer takes effect on a day of
+    # its own, checked against those on record, and two requests in flight
+    # together would each pass that check without seeing the other's.
+    await _locked(uow, case_id)
     moved = transfer(
         await responsibility_of(uow, case_id),
         transfer_id=str(uuid.uuid4()),
@@ -108,12 +121,8 @@ async def transfer_responsibility(
         reads_transfers=reads_transfers,
     )
     latest = moved.transfers[-1]
-    # The transfer ends the stay (2 a kap. 10 § SoL); the services keeping a copy
-    # apply the same rule on ``responsibility.transferred``.
-    record = await uow.session.get(ResponsibilityRecord, case_id)
-    assert record is not None  # ``responsibility_of`` found it
-    record.stay = moved.stay
-    uow.session.add(record)
+    # The stay is left as recorded: the transfer ends it only once it takes effect
+    # (``Responsibility.stay_on``), here and in the copies other services keep.
     uow.emit(
         ResponsibilityTransferred(
             case_id=case_id,
