@@ -4,6 +4,10 @@ A transfer ends the stay (2 a kap. 10 § SoL); records made before that rule
 still held one. Social services' record (0020) and the copies intake (0015)
 and follow-up (0014) keep are cleared alike, so that every service agrees.
 
+And the one that keeps the day a stay was recorded (social services' 0025,
+intake's and follow-up's 0018): stays recorded before it keep no day and are
+read as before.
+
 And the one that moves responsibility events not yet published off the topic
 police read (social services' 0021).
 """
@@ -17,13 +21,17 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import Table, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from avhopp_shared.access.responsibility_queries import read_responsibility
+from avhopp_shared.access.responsibility_tables import ResponsibilityCopyRow, TransferCopyRow
 from avhopp_shared.db.engine import create_engine
 from avhopp_shared.db.migrate import alembic_config
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.municipal_responsibility import Responsibility
+from avhopp_social.adapters.tables import ResponsibilityRecord, TransferRecord
 from tests.fixtures.postgres import CreateDatabases
 
 #: service → (revision before, record table, transfer table)
@@ -45,6 +53,18 @@ async def _upgrade(engine: AsyncEngine, service: str, revision: str) -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(upgrade)
+
+
+async def _downgrade(engine: AsyncEngine, service: str, revision: str) -> None:
+    package = importlib.import_module(f"avhopp_{service}")
+    config = alembic_config(Path(package.__file__ or "").parent / "migrations")
+
+    def downgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade)
 
 
 async def _stays_after_the_migration(engine: AsyncEngine, service: str) -> dict[str, str | None]:
@@ -187,3 +207,75 @@ async def test_unsent_responsibility_events_leave_the_topic_police_read_on_migra
     assert read[E1][2].data == recorded
     assert read[E1][2].id == E1
     assert read[E2][2].data == transferred
+
+
+_COPY: tuple[Table, Table] = (ResponsibilityCopyRow.__table__, TransferCopyRow.__table__)  # type: ignore[attr-defined]
+_SOCIAL: tuple[Table, Table] = (ResponsibilityRecord.__table__, TransferRecord.__table__)  # type: ignore[attr-defined]
+#: service → (revision before the stay's day was kept, record and transfer tables)
+BEFORE_STAY_SINCE = {
+    "social": ("0024", _SOCIAL),
+    "intake": ("0017", _COPY),
+    "followup": ("0017", _COPY),
+}
+
+
+async def _stay_across_the_stay_since_migration(
+    engine: AsyncEngine, service: str
+) -> tuple[Responsibility, list[str]]:
+    """The stay recorded before the migration as read after it, and the record's
+    columns once downgraded again."""
+    before, (record, transfers) = BEFORE_STAY_SINCE[service]
+    try:
+        await _upgrade(engine, service, before)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    f"INSERT INTO {record.name} (case_id, residence, stay) VALUES ('c-1', :r, :s)"
+                ),
+                {"r": MALMO, "s": UMEA},
+            )
+            await connection.execute(
+                text(
+                    f"INSERT INTO {transfers.name} (transfer_id, case_id, to_municipality, "
+                    "requested_on, decided_on, effective_on) VALUES ('t-1', 'c-1', :to, :e, :e, :e)"
+                ),
+                {"to": LUND, "e": date(2026, 11, 1)},
+            )
+        await _upgrade(engine, service, "head")
+        async with engine.connect() as connection:
+            held = await read_responsibility(connection, record, transfers, "c-1")
+        await _downgrade(engine, service, before)
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda sync: [column["name"] for column in inspect(sync).get_columns(record.name)]
+            )
+    finally:
+        await engine.dispose()
+    assert held is not None
+    return held, columns
+
+
+def _check_stay_across(held: Responsibility, columns: list[str]) -> None:
+    # No day known: the stay is kept as recorded and read as it was, ended by the move.
+    assert (held.stay, held.stay_since) == (UMEA, None)
+    assert held.stay_on(date(2026, 10, 31)) == UMEA
+    assert held.stay_on(date(2026, 11, 1)) is None
+    assert "stay_since" not in columns
+    assert "stay" in columns
+
+
+@pytest.mark.parametrize("service", sorted(BEFORE_STAY_SINCE))
+async def test_stays_recorded_before_their_day_was_kept_are_read_as_before_on_sqlite(
+    service: str, tmp_path: Path
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'stay-since.db'}")
+    _check_stay_across(*await _stay_across_the_stay_since_migration(engine, service))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("service", sorted(BEFORE_STAY_SINCE))
+async def test_stays_recorded_before_their_day_was_kept_are_read_as_before_on_postgresql(
+    service: str, create_pg_databases: CreateDatabases
+) -> None:
+    engine = create_engine(create_pg_databases([service])[service])
+    _check_stay_across(*await _stay_across_the_stay_since_migration(engine, service))

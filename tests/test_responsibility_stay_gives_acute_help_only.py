@@ -17,6 +17,7 @@ from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_access_grants import STAY, _as, _case_with_a_stay, _legal_bases, _legal_basis
+from tests.test_followup_phases_and_reports import followed_case
 from tests.test_social_municipality import social_case
 
 MALMO, LUND = "1280", "1281"
@@ -154,3 +155,48 @@ async def test_the_municipality_of_stay_reports_a_concern_for_a_child_but_the_re
     assert done_by_the_stay.status_code == 403, done_by_the_stay.text
     assert done.status_code == 200, done.text
     assert done.json()["done_at"] is not None
+
+
+async def test_the_municipality_of_stay_neither_schedules_nor_holds_follow_up_meetings_nor_moves_phases(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # Following up the exit (PROCESS.md step 11) is the responsible municipality's.
+    p = embedded_platform
+    case_id = await followed_case(p)
+    stay = await p.clients["social"].post(
+        f"/cases/{case_id}/responsibility",
+        json={"residence_municipality": MALMO, "stay_municipality": LUND},
+    )
+    assert stay.status_code == 201, stay.text
+
+    async def followup_knows_the_stay() -> bool:
+        where = f"WHERE case_id = '{case_id}' AND stay = '{LUND}'"
+        return await count_rows(p.runtime("followup"), "access_responsibility", where) == 1
+
+    assert await wait_until(followup_knows_the_stay)
+    followup, lund = p.clients["followup"], p.auth("social-lund")
+    meetings, phases = f"/cases/{case_id}/meetings", f"/cases/{case_id}/phases"
+    day = today_in_sweden().isoformat()
+    meeting = {"kind": "security_follow_up", "scheduled_on": day}
+    held = {"held_on": day, "notes": "No sign the new town is known"}
+    acute = {"phase": "acute", "entered_on": day}
+
+    scheduled_by_the_stay = await followup.post(meetings, json=meeting, headers=lund)
+    scheduled = await followup.post(meetings, json=meeting)
+    assert scheduled.status_code == 201, scheduled.text
+    meeting_id = scheduled.json()["meeting_id"]
+    held_by_the_stay = await followup.post(f"{meetings}/{meeting_id}/held", json=held, headers=lund)
+    phase_by_the_stay = await followup.post(phases, json=acute, headers=lund)
+    read_by_the_stay = await followup.get(meetings, headers=lund)
+    held_by_the_responsible = await followup.post(f"{meetings}/{meeting_id}/held", json=held)
+    phase_by_the_responsible = await followup.post(phases, json=acute)
+
+    assert scheduled_by_the_stay.status_code == 403, scheduled_by_the_stay.text
+    assert held_by_the_stay.status_code == 403, held_by_the_stay.text
+    assert phase_by_the_stay.status_code == 403, phase_by_the_stay.text
+    # It still reads them: it may have to act in the case acutely.
+    assert read_by_the_stay.status_code == 200, read_by_the_stay.text
+    assert [m["held_on"] for m in read_by_the_stay.json()] == [None]
+    assert held_by_the_responsible.status_code == 200, held_by_the_responsible.text
+    assert phase_by_the_responsible.status_code == 201, phase_by_the_responsible.text
+    assert phase_by_the_responsible.json()["phase"] == "acute"

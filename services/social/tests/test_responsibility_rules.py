@@ -261,7 +261,82 @@ def test_after_a_transfer_the_residence_may_be_the_municipality_of_stay() -> Non
     # The person staying in the old home town again: it answers only acutely now.
     moved = _move(Responsibility("c-1", MALMO, None), effective_on=TODAY)
 
-    assert with_stay(moved, residence=MALMO, stay=MALMO, today=TODAY).stay == MALMO
+    staying = with_stay(moved, residence=MALMO, stay=MALMO, today=TODAY)
+
+    assert staying.stay == MALMO
+    assert staying.stay_on(TODAY) == MALMO
+    assert staying.acute_responsible_on(TODAY) == MALMO
+    assert staying.may_act(MALMO, TODAY)
+    assert not staying.may_act(MALMO, TODAY, acute=False)
+    assert staying.responsible_on(TODAY) == UMEA
+
+
+def test_a_stay_recorded_after_a_transfer_took_effect_acts_acutely() -> None:
+    # Malmö handed the case to Lund from 1 December; on 10 December Lund records
+    # that the person stays in Umeå, in an acute situation.
+    moved = _move(Responsibility("c-1", MALMO, None), to_municipality=LUND)
+    day = date(2026, 12, 10)
+
+    staying = with_stay(moved, residence=MALMO, stay=UMEA, today=day)
+
+    assert staying.stay_since == day
+    assert staying.stay_on(day) == UMEA
+    assert staying.acute_responsible_on(day) == UMEA
+    assert staying.may_act(UMEA, day)
+    assert not staying.may_act(UMEA, day, acute=False)
+    assert staying.may_act(LUND, day, acute=False)
+
+
+def test_a_stay_recorded_after_one_transfer_ends_when_the_next_takes_effect() -> None:
+    moved = _move(Responsibility("c-1", MALMO, None), to_municipality=LUND)
+    staying = with_stay(moved, residence=MALMO, stay=UMEA, today=date(2026, 12, 10))
+    onward = _move(
+        staying,
+        transfer_id="t-2",
+        to_municipality=GBG,
+        today=date(2026, 12, 10),
+        decided_on=date(2026, 12, 10),
+        effective_on=date(2027, 1, 1),
+    )
+
+    assert onward.stay_on(date(2026, 12, 31)) == UMEA
+    assert onward.may_act(UMEA, date(2026, 12, 31))
+    assert onward.stay_on(date(2027, 1, 1)) is None
+    assert not onward.may_act(UMEA, date(2027, 1, 1))
+
+
+def test_a_stay_with_no_recorded_day_is_ended_by_any_transfer_in_effect() -> None:
+    # Recorded before the day was kept: it cannot be told from a stay the move ended.
+    lund = Transfer("t-1", LUND, date(2026, 11, 1), date(2026, 11, 1), date(2026, 11, 5))
+    held = Responsibility("c-1", MALMO, UMEA, (lund,))
+
+    assert held.stay_on(date(2026, 11, 4)) == UMEA
+    assert held.stay_on(TODAY) is None
+    assert not held.may_act(UMEA, TODAY)
+
+
+def test_a_transfer_recorded_after_the_stay_and_in_effect_by_its_day_ends_it_at_once() -> None:
+    # The same day: by days alone the transfer would look older than the stay.
+    staying = with_stay(Responsibility("c-1", MALMO, None), residence=MALMO, stay=LUND, today=TODAY)
+
+    moved = _move(staying, effective_on=TODAY)
+    to_the_stay = _move(staying, to_municipality=LUND, effective_on=TODAY)
+    later = _move(staying)  # from 2026-12-01
+
+    assert (moved.stay, moved.stay_since) == (None, None)
+    assert not moved.may_act(LUND, TODAY)
+    assert (to_the_stay.stay, to_the_stay.stay_since) == (LUND, TODAY)
+    assert (later.stay, later.stay_since) == (LUND, TODAY)
+    assert later.may_act(LUND, date(2026, 11, 30))
+    assert not later.may_act(LUND, date(2026, 12, 1))
+
+
+def test_a_cleared_stay_keeps_no_day() -> None:
+    staying = with_stay(Responsibility("c-1", MALMO, None), residence=MALMO, stay=LUND, today=TODAY)
+
+    cleared = with_stay(staying, residence=MALMO, stay=None, today=TODAY)
+
+    assert (cleared.stay, cleared.stay_since) == (None, None)
 
 
 def test_the_residence_on_record_is_not_rewritten_a_move_is_a_transfer() -> None:

@@ -46,6 +46,24 @@ class Transfer:
         return (self.effective_on, self.decided_on, self.requested_on, self.transfer_id)
 
 
+def stay_ended_on_recording(stay: str | None, stay_since: date | None, transfer: Transfer) -> bool:
+    """Whether recording ``transfer`` ends the stay on record at once.
+
+    ``Responsibility.stay_on`` tells apart by day what came first, which a day
+    cannot always do: a transfer recorded after the stay but taking effect on
+    or before the day the stay was recorded (the same day, or dated back) would
+    look older than the stay and leave it acting in a case that has moved on.
+    It has taken effect already (``stay_since`` is no later than today), so it
+    ends the stay now, unless it moves the case to the stay itself. A stay
+    with no recorded day is ended by it anyway."""
+    return (
+        stay is not None
+        and stay_since is not None
+        and transfer.to_municipality != stay
+        and transfer.effective_on <= stay_since
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Responsibility:
     case_id: str
@@ -53,6 +71,9 @@ class Responsibility:
     #: The municipality of stay as recorded; whether it still acts is ``stay_on``.
     stay: str | None
     transfers: tuple[Transfer, ...] = ()
+    #: The Swedish day the stay was recorded on; None for a stay recorded before
+    #: that day was kept (and for no stay).
+    stay_since: date | None = None
 
     def latest_transfer(self) -> Transfer | None:
         """The transfer taking effect last, in effect yet or not."""
@@ -66,23 +87,30 @@ class Responsibility:
 
     def stay_on(self, day: date) -> str | None:
         """The municipality of stay on ``day``: until a transfer to another municipality
-        has taken effect by then.
+        that took effect after the stay was recorded has taken effect by then.
 
         A transfer ends the stay (the person has settled where responsibility
         moves, 2 a kap. 10 § SoL), but only on its effective day: before it,
         nothing has moved, and the person still stays where the stay answers in
         an acute situation (2 a kap. 2-3 §§ SoL). A transfer to the stay itself
         ends nothing; that municipality answers for the case from then on anyway.
-        ``responsibility_queries.responsible_cases`` is the same rule in SQL.
 
-        The record keeps no day the stay was recorded on, so a stay recorded
-        after such a transfer had already taken effect is ended by it as well."""
+        Nor does a transfer that had taken effect when the stay was recorded
+        (``stay_since``): the stay was recorded by the municipality responsible
+        after it, for a person who moved on after settling, in acute need where
+        they are now. A stay with no recorded day cannot be told from one that
+        such a transfer should end, and is ended by every transfer in effect.
+        ``responsibility_queries.responsible_cases`` is the same rule in SQL."""
         if self.stay is None:
             return None
-        ended = any(
-            t.effective_on <= day and t.to_municipality != self.stay for t in self.transfers
-        )
+        ended = any(self._ends_the_stay(t) and t.effective_on <= day for t in self.transfers)
         return None if ended else self.stay
+
+    def _ends_the_stay(self, transfer: Transfer) -> bool:
+        """Whether ``transfer`` ends the stay once it takes effect (``stay_on``)."""
+        if transfer.to_municipality == self.stay:
+            return False
+        return self.stay_since is None or transfer.effective_on > self.stay_since
 
     def acute_responsible_on(self, day: date) -> str:
         """In an acute situation, the municipality of stay (2 a kap. SoL)."""

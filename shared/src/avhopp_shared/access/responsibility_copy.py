@@ -27,7 +27,11 @@ from avhopp_shared.events.responsibility_events import (
     ResponsibilityTransferred,
 )
 from avhopp_shared.messaging.inbox import EventHandler
-from avhopp_shared.municipal_responsibility import Responsibility
+from avhopp_shared.municipal_responsibility import (
+    Responsibility,
+    Transfer,
+    stay_ended_on_recording,
+)
 from avhopp_shared.uow import UnitOfWork
 
 _copy = ResponsibilityCopyRow.__table__  # type: ignore[attr-defined]
@@ -64,7 +68,9 @@ async def _on_recorded(uow: UnitOfWork, payload: EventPayload, envelope: EventEn
     row = await uow.session.get(ResponsibilityCopyRow, payload.case_id)
     if row is None:
         row = ResponsibilityCopyRow(case_id=payload.case_id, residence=payload.residence)
-    row.residence, row.stay = payload.residence, payload.stay
+    # An event published before the day was sent leaves it None: the stay is then
+    # read by the rule of then, ended by every transfer in effect.
+    row.residence, row.stay, row.stay_since = payload.residence, payload.stay, payload.stay_since
     uow.session.add(row)
 
 
@@ -73,7 +79,7 @@ async def _on_transferred(uow: UnitOfWork, payload: EventPayload, envelope: Even
     # The stay is kept as social services recorded it: a transfer ends it only once it
     # takes effect (2 a kap. 10 § SoL; ``Responsibility.stay_on``), which the copy
     # reads from the transfer's day, not from when the event arrives.
-    await insert_new(
+    added = await insert_new(
         uow.session,
         TransferCopyRow,
         {
@@ -85,6 +91,21 @@ async def _on_transferred(uow: UnitOfWork, payload: EventPayload, envelope: Even
             "effective_on": payload.effective_on,
         },
     )
+    # Unless it had taken effect by the stay's day: social services ended the stay
+    # on recording it, and so does the copy. The events of a case arrive in order
+    # (one topic, keyed by the case); a transfer seen before was applied then, and
+    # a stay recorded after it must survive its redelivery.
+    row = await uow.session.get(ResponsibilityCopyRow, payload.case_id)
+    moved = Transfer(
+        payload.transfer_id,
+        payload.to_municipality,
+        payload.requested_on,
+        payload.decided_on,
+        payload.effective_on,
+    )
+    if added and row is not None and stay_ended_on_recording(row.stay, row.stay_since, moved):
+        row.stay, row.stay_since = None, None
+        uow.session.add(row)
 
 
 _HANDLERS: dict[str, EventHandler] = {

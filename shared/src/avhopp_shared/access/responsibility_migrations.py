@@ -44,3 +44,19 @@ def end_stays_ended_by_a_transfer(record: str, transfers: str) -> None:
         .where(held.c.stay.is_not(None), held.c.stay != sa.func.coalesce(latest, held.c.stay))
         .values(stay=None)
     )
+
+
+def add_stay_since(record: str) -> None:
+    """The day the stay was recorded (``Responsibility.stay_since``): a stay recorded
+    after a transfer had taken effect acts; one before it ends on its day. Stays
+    already recorded keep it empty, their day unknown, and are read by the rule
+    they were recorded under: ended by every transfer in effect."""
+    with op.batch_alter_table(record) as batch:
+        batch.add_column(sa.Column("stay_since", sa.Date(), nullable=True))
+
+
+def drop_stay_since(record: str) -> None:
+    """Undoes ``add_stay_since``. A stay recorded after a transfer took effect ends on
+    the downgrade, as the code it goes back to reads it."""
+    with op.batch_alter_table(record) as batch:
+        batch.drop_column("stay_since")

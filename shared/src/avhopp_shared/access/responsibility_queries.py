@@ -1,7 +1,7 @@
 """Reading a municipal responsibility, and the cases a municipality works in, from any
 pair of tables shaped like it: social services' own record, or the copy other
-services keep (``responsibility_tables``). Both have ``case_id``, ``residence`` and
-``stay``; their transfers ``transfer_id``, ``case_id``, ``to_municipality``,
+services keep (``responsibility_tables``). Both have ``case_id``, ``residence``,
+``stay`` and ``stay_since``; their transfers ``transfer_id``, ``case_id``, ``to_municipality``,
 ``requested_on``, ``decided_on`` and ``effective_on``.
 
 Transfers are ordered as ``Transfer.order`` orders them, here and in Python
@@ -26,6 +26,7 @@ def _held(record: Table, transfers: Table) -> Executable:
         select(
             record.c.residence,
             record.c.stay,
+            record.c.stay_since,
             transfers.c.transfer_id,
             transfers.c.to_municipality,
             transfers.c.requested_on,
@@ -51,9 +52,9 @@ async def read_responsibility(
     rows = (await connection.execute(_held(record, transfers), {"case_id": case_id})).all()
     if not rows:
         return None
-    residence, stay = rows[0][0], rows[0][1]
-    moves = tuple(Transfer(*row[2:]) for row in rows if row[2] is not None)
-    return Responsibility(case_id, residence, stay, moves)
+    residence, stay, stay_since = rows[0][0], rows[0][1], rows[0][2]
+    moves = tuple(Transfer(*row[3:]) for row in rows if row[3] is not None)
+    return Responsibility(case_id, residence, stay, moves, stay_since)
 
 
 def responsible_cases(
@@ -61,7 +62,8 @@ def responsible_cases(
 ) -> ColumnElement[bool]:
     """``case_id`` is one of the cases this municipality works in today (as
     ``Responsibility.may_act``: the responsible municipality, or that of stay
-    until a transfer elsewhere has taken effect)."""
+    until a transfer elsewhere, taking effect after the stay was recorded, has
+    taken effect)."""
     latest = (
         select(transfers.c.to_municipality)
         .where(transfers.c.case_id == record.c.case_id, transfers.c.effective_on <= today)
@@ -71,11 +73,14 @@ def responsible_cases(
     )
     responsible = func.coalesce(latest, record.c.residence)
     # ``Responsibility.stay_on``: the stay acts until a transfer to another
-    # municipality has taken effect (2 a kap. 10 § SoL), not from when it is recorded.
+    # municipality has taken effect (2 a kap. 10 § SoL), not from when it is recorded;
+    # one in effect when the stay was recorded does not end it, and a stay with no
+    # recorded day is ended by any.
     stay_ended = exists().where(
         transfers.c.case_id == record.c.case_id,
         transfers.c.effective_on <= today,
         transfers.c.to_municipality != record.c.stay,
+        or_(record.c.stay_since.is_(None), transfers.c.effective_on > record.c.stay_since),
     )
     cases = select(record.c.case_id).where(
         or_(responsible == municipality, and_(record.c.stay == municipality, ~stay_ended))

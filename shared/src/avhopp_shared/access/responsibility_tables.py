@@ -21,6 +21,8 @@ class ResponsibilityCopyRow(SQLModel, table=True):
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     residence: str = Field(sa_column=Column(String(4), nullable=False))
     stay: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
+    #: The Swedish day social services recorded the stay (``Responsibility.stay_since``).
+    stay_since: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
 
 
 class TransferCopyRow(SQLModel, table=True):

@@ -29,6 +29,11 @@ class ResponsibilityRecorded(EventPayload):
     case_id: str
     residence: str
     stay: str | None
+    #: The Swedish day the stay was recorded: the transfers in effect by then do not
+    #: end it (``Responsibility.stay_on``). None without a stay, and in events
+    #: published before it was sent, which the copies read by the rule of then.
+    #: ``protected_location`` as the stay is: it dates the move to the new town.
+    stay_since: date | None = None
 
 
 class ResponsibilityTransferred(EventPayload):

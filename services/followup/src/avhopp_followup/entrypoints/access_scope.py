@@ -17,8 +17,14 @@ from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web.municipality_scope import MunicipalityScope
 
 SCOPE = MunicipalityScope(may_work_in)
-WRITES = SCOPE.dependency()
+#: The responsible municipality and the municipality of stay: the latter may have to
+#: act in the case acutely (2 a kap. 2-3 §§ SoL), and reads it for that.
 READS = SCOPE.dependency(reading=True)
+#: The responsible municipality only, for every write here: following up an exit
+#: (meetings, phases, how it ends; PROCESS.md steps 11-13) is the responsible
+#: municipality's, not the acute help the municipality of stay gives (2 a kap.
+#: 2-3 §§ SoL).
+RESPONSIBLE_WRITES = SCOPE.dependency(acute=False)
 
 
 async def require_commissioned(uow: UnitOfWork, case_id: str, caller: Caller) -> None:

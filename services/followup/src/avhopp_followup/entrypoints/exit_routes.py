@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
-from avhopp_followup.entrypoints.access_scope import READS, SCOPE
+from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES
 from avhopp_followup.service_layer.exits import abort_by_person, close, exit_of
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
@@ -18,12 +18,6 @@ from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 
 router = APIRouter(tags=["exit"], responses=problem_responses(401, 403) | NOT_FOUND)
-
-#: Recording that the exit was aborted or closed ends the case's exit process, a
-#: decision about the case itself: the responsible municipality's, never the
-#: municipality of stay's, which acts only in an acute situation (2 a kap. 2-3 §§
-#: SoL; PROCESS.md steps 12-13 are no acute help).
-RESPONSIBLE_WRITES = SCOPE.dependency(acute=False)
 
 
 class ExitAbortIn(BaseModel):
@@ -121,6 +115,9 @@ async def get_exit(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JS
     return disclosed_response(disclosure)
 
 
+# RESPONSIBLE_WRITES (both below): recording that the exit was aborted or closed ends
+# the case's exit process, a decision about the case itself (PROCESS.md steps 12-13),
+# never the municipality of stay's, which acts only in an acute situation.
 @router.post(
     "/cases/{case_id}/exit/abortion",
     status_code=status.HTTP_201_CREATED,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.adapters.tables import MeetingRecord
 from avhopp_followup.domain.meetings import Meeting, MeetingKind
-from avhopp_followup.entrypoints.access_scope import READS, WRITES, cases_of
+from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES, cases_of
 from avhopp_followup.service_layer.meetings import (
     meetings_of,
     overdue_meetings,
@@ -120,12 +120,16 @@ class MeetingPublic(BaseModel):
         )
 
 
+# RESPONSIBLE_WRITES (both below): scheduling the follow-up and recording what it
+# found is following up the exit (PROCESS.md step 11), the responsible
+# municipality's; the municipality of stay gives acute help only (2 a kap. 2-3 §§
+# SoL) and reads the meetings for it.
 @router.post(
     "/cases/{case_id}/meetings",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(MeetingPublic),
     responses=problem_responses(422),
-    dependencies=[requires("exit.write"), WRITES],
+    dependencies=[requires("exit.write"), RESPONSIBLE_WRITES],
     summary="Schedule a follow-up meeting (a review, or a security follow-up)",
     operation_id="scheduleMeeting",
 )
@@ -150,7 +154,7 @@ async def post_meeting(
     "/cases/{case_id}/meetings/{meeting_id}/held",
     response_model=disclosed_model(MeetingPublic),
     responses=problem_responses(409, 422),
-    dependencies=[requires("exit.write"), WRITES],
+    dependencies=[requires("exit.write"), RESPONSIBLE_WRITES],
     summary="Record that the meeting was held, and what it found",
     operation_id="recordMeetingHeld",
 )

@@ -12,7 +12,7 @@ from avhopp_followup.adapters.tables import PhaseEntryRecord
 from avhopp_followup.domain.phases import CasePhases, Phase
 from avhopp_followup.entrypoints.access_scope import (
     READS,
-    WRITES,
+    RESPONSIBLE_WRITES,
     cases_of,
     require_commissioned,
 )
@@ -138,12 +138,16 @@ async def get_phases(
     return disclosed_response(disclosure)
 
 
+# RESPONSIBLE_WRITES: moving the case from one phase of the exit to the next is
+# following it up (PROCESS.md step 11), the responsible municipality's, never the
+# municipality of stay's (2 a kap. 2-3 §§ SoL: acute help only); a provider is
+# held to its commissions below.
 @router.post(
     "/cases/{case_id}/phases",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(PhasesPublic),
     responses=problem_responses(422),
-    dependencies=[requires("phase.write"), WRITES],
+    dependencies=[requires("phase.write"), RESPONSIBLE_WRITES],
     summary="Move the case to another phase (one step; skipping or going back needs a reason)",
     operation_id="changePhase",
 )

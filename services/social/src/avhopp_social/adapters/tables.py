@@ -156,6 +156,8 @@ class ResponsibilityRecord(SQLModel, table=True):
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     residence: str = Field(sa_column=Column(String(4), nullable=False))
     stay: str | None = Field(default=None, sa_column=Column(String(4), nullable=True))
+    #: The Swedish day the stay was recorded (``Responsibility.stay_since``; 0025).
+    stay_since: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
 
 
 class TransferRecord(SQLModel, table=True):

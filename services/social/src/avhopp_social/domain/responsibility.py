@@ -20,7 +20,11 @@ from dataclasses import replace
 from datetime import date
 
 from avhopp_shared.errors import Conflict, InvalidInput
-from avhopp_shared.municipal_responsibility import Responsibility, Transfer
+from avhopp_shared.municipal_responsibility import (
+    Responsibility,
+    Transfer,
+    stay_ended_on_recording,
+)
 
 __all__ = [
     "InvalidResponsibility",
@@ -43,12 +47,16 @@ class ResidenceRecorded(Conflict):
 def with_stay(
     current: Responsibility, *, residence: str, stay: str | None, today: date
 ) -> Responsibility:
-    """The municipality of stay recorded (or cleared, ``None``) on the existing record.
+    """The municipality of stay recorded (or cleared, ``None``) on the existing record,
+    with ``today`` as the day it was recorded.
 
     ``residence`` must be the one on record. The stay is another municipality
     than the responsible one: it answers only in an acute situation (2 a kap.
     2-3 §§ SoL), and the responsible municipality needs no second title (one
-    that would survive its own transfer of the case)."""
+    that would survive its own transfer of the case). Its day keeps it acting
+    past the transfers that had taken effect when it was recorded
+    (``Responsibility.stay_on``): recorded again, even unchanged, it is the
+    responsible municipality's word of where the person stays now."""
     if residence != current.residence:
         raise ResidenceRecorded(
             "the residence municipality is recorded once; responsibility moves by a "
@@ -58,7 +66,7 @@ def with_stay(
         raise InvalidResponsibility(
             "stay_municipality", "the responsible municipality is not also the municipality of stay"
         )
-    return replace(current, stay=stay)
+    return replace(current, stay=stay, stay_since=None if stay is None else today)
 
 
 def transfer(
@@ -76,7 +84,8 @@ def transfer(
     """The responsibility with one more transfer. It ends the stay on its effective day,
     not now (``Responsibility.stay_on``): until the transfer takes effect nothing
     has moved, and the municipality of stay still answers in an acute situation
-    (2 a kap. 2-3 §§ SoL).
+    (2 a kap. 2-3 §§ SoL). One that had taken effect by the day the stay was
+    recorded ends it now (``stay_ended_on_recording``).
 
     Transfers take effect one after another, each on a later day than the one
     before: responsibility moves at the start of a day, so two moves the same
@@ -106,6 +115,8 @@ def transfer(
         _refuse_a_move_to_the_responsible(current, to_municipality, today)
         _refuse_out_of_order(current, effective_on)
     moved = Transfer(transfer_id, to_municipality, requested_on, decided_on, effective_on)
+    if stay_ended_on_recording(current.stay, current.stay_since, moved):
+        return replace(current, stay=None, stay_since=None, transfers=(*current.transfers, moved))
     return replace(current, transfers=(*current.transfers, moved))
 
 

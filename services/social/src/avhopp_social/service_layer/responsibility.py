@@ -82,11 +82,16 @@ async def record_stay(
     held = with_stay(
         await responsibility_of(uow, case_id), residence=residence, stay=stay, today=today
     )
-    record.stay = held.stay
+    record.stay, record.stay_since = held.stay, held.stay_since
     uow.session.add(record)
     await uow.session.flush()
     uow.emit(
-        ResponsibilityRecorded(case_id=case_id, residence=held.residence, stay=held.stay),
+        ResponsibilityRecorded(
+            case_id=case_id,
+            residence=held.residence,
+            stay=held.stay,
+            stay_since=held.stay_since,
+        ),
         case_id=case_id,
     )
     return held
@@ -108,7 +113,7 @@ async def transfer_responsibility(
     # Locked before the transfers are read: each transfer takes effect on a day of
     # its own, checked against those on record, and two requests in flight
     # together would each pass that check without seeing the other's.
-    await _locked(uow, case_id)
+    record = await _locked(uow, case_id)
     moved = transfer(
         await responsibility_of(uow, case_id),
         transfer_id=str(uuid.uuid4()),
@@ -122,7 +127,11 @@ async def transfer_responsibility(
     )
     latest = moved.transfers[-1]
     # The stay is left as recorded: the transfer ends it only once it takes effect
-    # (``Responsibility.stay_on``), here and in the copies other services keep.
+    # (``Responsibility.stay_on``), here and in the copies other services keep;
+    # unless it had taken effect by the stay's day, which the copies apply alike on
+    # ``responsibility.transferred`` (``stay_ended_on_recording``).
+    record.stay, record.stay_since = moved.stay, moved.stay_since
+    uow.session.add(record)
     uow.emit(
         ResponsibilityTransferred(
             case_id=case_id,
