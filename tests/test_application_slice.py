@@ -63,7 +63,9 @@ async def test_an_application_opens_the_case_in_all_four_services(
 
     timeline = await platform.eventually("followup", f"/cases/{case_id}/timeline")
     assert timeline.status_code == 200, timeline.text
-    assert [e["milestone"] for e in timeline.json()["entries"]] == ["application_received"]
+    # The application, and the consent to police it came with.
+    milestones = sorted(e["milestone"] for e in timeline.json()["entries"])
+    assert milestones == ["application_received", "consent_granted"]
     assert datetime.fromisoformat(timeline.json()["started_at"]) == received_at
 
     queue = await platform.clients["threat"].get("/threat-assessment-tasks")
