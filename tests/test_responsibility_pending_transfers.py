@@ -11,24 +11,22 @@ case team.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import avhopp_shared.municipal_responsibility as municipal_responsibility
-from avhopp_shared.access.responsibility_queries import read_responsibility, responsible_cases
 from avhopp_shared.access.responsibility_tables import ResponsibilityCopyRow, TransferCopyRow
 from avhopp_shared.db.engine import create_engine
 from avhopp_shared.municipal_responsibility import SWEDISH_TIME, today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.fixtures.postgres import CreateDatabases
+from tests.fixtures.responsibility_copies import Answers, who_acts
 from tests.test_responsibility_between_municipalities import _gbg, _intake_copy_has, _works_in
 from tests.test_social_municipality import social_case
 from tests.test_social_transfer_fixes import _bearer, _on_the_team
@@ -176,34 +174,12 @@ async def _fill(engine: AsyncEngine) -> None:
                 )
 
 
-def _grid() -> Iterator[tuple[str, str, date]]:
-    for case_id in CASES:
-        for municipality in (MALMO, LUND, GBG):
-            for day in DAYS:
-                yield case_id, municipality, day
-
-
-async def _acting(engine: AsyncEngine) -> dict[tuple[str, str, date], tuple[bool, bool]]:
-    """(case, municipality, day) → (the single case's answer, the listing's)."""
-    record = ResponsibilityCopyRow.__table__  # type: ignore[attr-defined]
-    transfers = TransferCopyRow.__table__  # type: ignore[attr-defined]
+async def _acting(engine: AsyncEngine) -> Answers:
     await _fill(engine)
-    answers = {}
-    async with engine.connect() as connection:
-        for case_id, municipality, day in _grid():
-            held = await read_responsibility(connection, record, transfers, case_id)
-            assert held is not None
-            listed = await connection.scalar(
-                select(literal(1)).where(
-                    responsible_cases(record, transfers, municipality, day, literal(case_id))
-                )
-            )
-            answers[case_id, municipality, day] = (held.may_act(municipality, day), listed == 1)
-    await engine.dispose()
-    return answers
+    return await who_acts(engine, CASES, (MALMO, LUND, GBG), DAYS)
 
 
-def _check(answers: dict[tuple[str, str, date], tuple[bool, bool]]) -> None:
+def _check(answers: Answers) -> None:
     assert [key for key, (one, listed) in answers.items() if one != listed] == []
     lund = {(case_id, day): answers[case_id, LUND, day][0] for case_id in CASES for day in DAYS}
     # Lund stays acting until the transfer to Göteborg takes effect, not from its decision.

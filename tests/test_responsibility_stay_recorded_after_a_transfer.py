@@ -10,24 +10,22 @@ the copies intake and follow-up keep; a single case and a listing agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import avhopp_shared.municipal_responsibility as municipal_responsibility
-from avhopp_shared.access.responsibility_queries import read_responsibility, responsible_cases
 from avhopp_shared.access.responsibility_tables import ResponsibilityCopyRow, TransferCopyRow
 from avhopp_shared.db.engine import create_engine
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.fixtures.postgres import CreateDatabases
+from tests.fixtures.responsibility_copies import Answers, who_acts
 from tests.test_responsibility_between_municipalities import (
     _gbg,
     _intake_copy_has,
@@ -223,36 +221,12 @@ async def _fill(engine: AsyncEngine) -> None:
                 )
 
 
-def _grid() -> Iterator[tuple[str, str, date]]:
-    for case_id in CASES:
-        for municipality in (MALMO, LUND, GBG, UMEA):
-            for day in DAYS:
-                yield case_id, municipality, day
-
-
-async def _acting(engine: AsyncEngine) -> dict[tuple[str, str, date], tuple[bool, bool]]:
-    """(case, municipality, day) → (the single case's answer, the listing's)."""
-    record = ResponsibilityCopyRow.__table__  # type: ignore[attr-defined]
-    transfers = TransferCopyRow.__table__  # type: ignore[attr-defined]
+async def _acting(engine: AsyncEngine) -> Answers:
     await _fill(engine)
-    answers = {}
-    try:
-        async with engine.connect() as connection:
-            for case_id, municipality, day in _grid():
-                held = await read_responsibility(connection, record, transfers, case_id)
-                assert held is not None
-                listed = await connection.scalar(
-                    select(literal(1)).where(
-                        responsible_cases(record, transfers, municipality, day, literal(case_id))
-                    )
-                )
-                answers[case_id, municipality, day] = (held.may_act(municipality, day), listed == 1)
-    finally:
-        await engine.dispose()
-    return answers
+    return await who_acts(engine, CASES, (MALMO, LUND, GBG, UMEA), DAYS)
 
 
-def _check(answers: dict[tuple[str, str, date], tuple[bool, bool]]) -> None:
+def _check(answers: Answers) -> None:
     assert [key for key, (one, listed) in answers.items() if one != listed] == []
     umea = {case_id: [answers[case_id, UMEA, day][0] for day in DAYS] for case_id in CASES}
     assert umea == {
