@@ -9,7 +9,8 @@ the consent events the gate itself runs on (ids and codes only), pass as they ar
 
 from __future__ import annotations
 
-from avhopp_shared.access.categories import DEFAULT_PURPOSE
+from avhopp_shared.access import audit
+from avhopp_shared.access.categories import DEFAULT_PURPOSE, Category
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
@@ -17,6 +18,7 @@ from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.police_events import ThreatLevelChanged
 from avhopp_shared.messaging.inbox import EventGate, EventHandler
 from avhopp_shared.uow import UnitOfWork
 
@@ -29,6 +31,15 @@ OWNER_NOTICE_TYPES = frozenset({ProtectedLocationRead.event_type})
 #: The reason audited for a category the publisher left out of this agency's copy
 #: (access.event_audiences): no grant could ever open it to this agency's services.
 LEFT_OUT_BY_PUBLISHER = "not receivable by this agency: left out by the publisher"
+#: Access events that carry a fact about the person, not only ids and codes:
+#: the threat level, which every service keeps whatever the consent, because
+#: at "high" the new home town narrows to the case team
+#: (policies/access/threat_level.rego). Kept without the gate, so each
+#: delivery to another agency is audited as what it is (ACCESS.md, "Audit":
+#: every event delivered to another agency).
+KEPT_FOR_ENFORCEMENT = {ThreatLevelChanged.event_type: (ThreatLevelChanged, Category.THREAT)}
+#: The basis such an entry names, in the shape of a decision's bases.
+ENFORCEMENT_BASIS = {"rule": "access_state", "basis": "policies/access/threat_level.rego"}
 
 
 def disclosed(payload: EventPayload, *names: str) -> bool:
@@ -64,10 +75,42 @@ def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
             or envelope.type in OWNER_NOTICE_TYPES
             or envelope.acting_agency == recipient.agency
         ):
+            if envelope.type in KEPT_FOR_ENFORCEMENT and envelope.acting_agency != recipient.agency:
+                await _audit_kept(gate, recipient, purpose, uow, envelope)
             return payload
         return await _seen(gate, recipient, purpose, uow, payload, envelope)
 
     return decide
+
+
+async def _audit_kept(
+    gate: DisclosureGate,
+    recipient: Caller,
+    purpose: str,
+    uow: UnitOfWork,
+    envelope: EventEnvelope,
+) -> None:
+    """The audit entry of an access event kept to enforce access, in the inbox's transaction:
+    if it cannot be written, nothing of the event is kept (fail closed)."""
+    model, kept = KEPT_FOR_ENFORCEMENT[envelope.type]
+    category = kept.value
+    record = audit.AuditRecord(
+        channel="event",
+        client_id=recipient.client_id,
+        user=recipient.user,
+        agency=recipient.agency.value,
+        organisation=recipient.organisation,
+        case_id=envelope.subject,
+        resource=model.__name__,
+        purpose=purpose,
+        disclosed=[category],
+        withheld={},
+        bases={category: ENFORCEMENT_BASIS},
+        decision_id=f"access-state:{envelope.id}",
+        policy_revision=gate.engine.revision,
+        note=f"event {envelope.type} {envelope.id}: kept to enforce access only",
+    )
+    await audit.append(uow.session, record, gate.clock())
 
 
 def gated_observer(gate: DisclosureGate, recipient: Caller, observer: EventHandler) -> EventHandler:
