@@ -249,3 +249,37 @@ async def test_a_single_case_and_a_listing_agree_on_a_stay_recorded_after_a_tran
     create_pg_databases: CreateDatabases,
 ) -> None:
     _check(await _acting(create_engine(create_pg_databases(["copy"])["copy"])))
+
+
+async def test_the_case_team_reads_the_day_the_stay_was_recorded(
+    embedded_platform: RunningPlatform,
+) -> None:
+    p = embedded_platform
+    case_id = await social_case(p)
+    stay = await p.clients["social"].post(
+        f"/cases/{case_id}/responsibility",
+        json={"residence_municipality": MALMO, "stay_municipality": LUND},
+    )
+    assert stay.status_code == 201, stay.text
+    # The default clients act as this caseworker of Malmö, named to the team
+    # by a colleague; the town is the team's.
+    caseworker = {"agency": "social", "organisation": MALMO, "user": "socialsekreterare-1"}
+    colleague = p.issuer.mint(
+        {"sub": "ss-2", "client_id": "social-test", "agency": "social", "organisation": MALMO}
+        | {"user": "ss-2"}
+    )
+    added = await p.clients["intake"].post(
+        f"/cases/{case_id}/team-members",
+        json=caseworker,
+        headers={"Authorization": f"Bearer {colleague}"},
+    )
+    assert added.status_code == 201, added.text
+
+    async def stay_shown() -> bool:
+        held = await p.clients["social"].get(f"/cases/{case_id}/responsibility")
+        return held.status_code == 200 and held.json().get("stay_municipality") == LUND
+
+    assert await wait_until(stay_shown)
+    held = (await p.clients["social"].get(f"/cases/{case_id}/responsibility")).json()
+    # The day a transfer in effect before it would not end the stay (stay_on).
+    assert held["stay_since"] == today_in_sweden().isoformat()

@@ -97,6 +97,7 @@ class ResponsibilityPublic(BaseModel):
                     "case_id": "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f",
                     "residence_municipality": "1280",
                     "stay_municipality": "2480",
+                    "stay_since": "2026-08-20",
                     "responsible_municipality": "2480",
                     "acute_responsible_municipality": "2480",
                     "transfers": [
@@ -115,6 +116,9 @@ class ResponsibilityPublic(BaseModel):
     case_id: str
     residence_municipality: str
     stay_municipality: str | None
+    #: The day the stay was recorded (null for a stay recorded before that day
+    #: was kept): a transfer that had already taken effect then does not end it.
+    stay_since: date | None
     responsible_municipality: str
     acute_responsible_municipality: str
     transfers: list[TransferPublic]
@@ -125,7 +129,8 @@ class ResponsibilityPublic(BaseModel):
             case_id=held.case_id,
             residence_municipality=held.residence,
             # Until a transfer elsewhere takes effect (``Responsibility.stay_on``).
-            stay_municipality=held.stay_on(today),
+            stay_municipality=(stay := held.stay_on(today)),
+            stay_since=held.stay_since if stay is not None else None,
             responsible_municipality=held.responsible_on(today),
             acute_responsible_municipality=held.acute_responsible_on(today),
             transfers=[
