@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import update
 
-from avhopp_shared.access import audit
+from avhopp_shared.access import audit, audit_anchor
 from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.event_audiences import EventAudiences
 from avhopp_shared.access.gate import DisclosureGate
@@ -34,7 +34,15 @@ def main(
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the API, consume and publish events")
     commands.add_parser("migrate", help="bring the database schema to head")
-    commands.add_parser("verify-audit", help="check the audit chain; exit 1 if broken")
+    verify = commands.add_parser("verify-audit", help="check the audit chain; exit 1 if broken")
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        type=audit_anchor.parse_anchor,
+        metavar="ID:HASH",
+        help="a head kept outside the database (the 'audit chain head' log line); repeatable",
+    )
     commands.add_parser("replay-dead-letters", help="apply the events set aside again")
     again = commands.add_parser(
         "republish", help="publish one of this service's events again to one agency"
@@ -49,7 +57,7 @@ def main(
         asyncio.run(_migrate(definition))
         return
     if args.command == "verify-audit":
-        raise SystemExit(asyncio.run(verify_audit(definition.settings)))
+        raise SystemExit(asyncio.run(verify_audit(definition.settings, dict(args.anchor))))
     if args.command == "replay-dead-letters":
         raise SystemExit(asyncio.run(replay_dead_letters(definition)))
     if args.command == "republish":
@@ -71,16 +79,22 @@ async def _migrate(definition: ServiceDefinition) -> None:
         await engine.dispose()
 
 
-async def verify_audit(settings: ServiceSettings) -> int:
-    """Walk the service's audit chain; print the first broken entry. Exit status 0 = intact."""
+async def verify_audit(settings: ServiceSettings, anchors: Mapping[int, str] | None = None) -> int:
+    """Walk the service's audit chain; print the first broken entry. Exit status 0 = intact.
+
+    ``anchors`` ({entry id: hash}): heads kept outside the database, which
+    must still be in the chain (``audit.verify_chain``)."""
     engine = create_engine(settings.resolved_database_url)
     try:
         async with session_factory(engine)() as session:
-            report = await audit.verify_chain(audit.entries_in_order(session))
+            report = await audit.verify_chain(audit.entries_in_order(session), anchors)
     finally:
         await engine.dispose()
     if report.intact:
-        print(f"{settings.service_name}: audit chain intact, {report.entries} entries")
+        print(
+            f"{settings.service_name}: audit chain intact, {report.entries} entries, "
+            f"{len(anchors or {})} anchors; head {audit_anchor.anchor_text(report)}"
+        )
         return 0
     print(
         f"{settings.service_name}: audit chain broken at entry {report.first_broken_id}: "

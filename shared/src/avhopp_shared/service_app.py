@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from avhopp_shared.access.audit_anchor import AuditHeadLog
 from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.event_audiences import EventAudiences
 from avhopp_shared.access.event_gate import event_gate, gated_observer, service_caller
@@ -171,9 +172,12 @@ async def service_runtime(
         if shared_bus is None:
             await bus.start()
         await relay.start()
+        head_log = AuditHeadLog(engine, settings.service_name, settings.audit_anchor_seconds)
+        await head_log.start()
         try:
             yield runtime
         finally:
+            await head_log.stop()
             await relay.stop()
             if shared_bus is None:
                 await bus.stop()

@@ -73,6 +73,14 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     relay_batch_size: int = Field(default=500, ge=1)
     relay_poll_seconds: float = Field(default=1.0, gt=0)
+    audit_anchor_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "How often the audit chain's head is written to the log when it has moved: "
+            "the anchor verify-audit --anchor checks (access.audit_anchor)."
+        ),
+    )
     relay_backoff_initial_seconds: float = Field(default=0.1, gt=0)
     relay_backoff_max_seconds: float = Field(default=15.0, gt=0)
     consumer_backoff_max_seconds: float = Field(default=15.0, gt=0)

@@ -155,16 +155,31 @@ class ChainReport:
     entries: int
     first_broken_id: int | None
     problem: str | None
+    #: The newest entry walked (its id and hash): what to keep outside the
+    #: database as an anchor (``audit_anchor``).
+    head_id: int | None = None
+    head_hash: str = GENESIS
 
     @property
     def intact(self) -> bool:
         return self.first_broken_id is None
 
 
-async def verify_chain(rows: AsyncIterator[AuditEntryRow]) -> ChainReport:
-    """Walk the entries in id order; report the first whose hash or link does not hold."""
+async def verify_chain(
+    rows: AsyncIterator[AuditEntryRow], anchors: Mapping[int, str] | None = None
+) -> ChainReport:
+    """Walk the entries in id order; report the first whose hash or link does not hold.
+
+    ``anchors`` ({entry id: entry hash}) are heads kept outside the database
+    (``audit_anchor``): the chain alone cannot tell that its newest entries
+    were removed, as what is left still links up; an anchored entry that is
+    gone, or no longer carries its hash, can.
+    """
+    anchors = anchors or {}
     previous = GENESIS
     count = 0
+    head_id: int | None = None
+    unseen = set(anchors)
     async for row in rows:
         count += 1
         assert row.id is not None
@@ -173,8 +188,16 @@ async def verify_chain(rows: AsyncIterator[AuditEntryRow]) -> ChainReport:
         fields = {name: getattr(row, name) for name in _HASHED_FIELDS}
         if entry_hash(previous, fields) != row.entry_hash:
             return ChainReport(count, row.id, "content does not match its hash")
+        if anchors.get(row.id, row.entry_hash) != row.entry_hash:
+            return ChainReport(count, row.id, "does not match the hash anchored for it")
+        unseen.discard(row.id)
         previous = row.entry_hash
-    return ChainReport(count, None, None)
+        head_id = row.id
+    if unseen:
+        # Past the head: the newest entries were cut off. Within the chain: an
+        # entry was taken out and everything after it chained anew.
+        return ChainReport(count, min(unseen), "anchored entry is gone: entries were removed")
+    return ChainReport(count, None, None, head_id, previous)
 
 
 async def entries_in_order(
