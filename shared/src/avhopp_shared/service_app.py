@@ -20,7 +20,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from avhopp_shared.access.audit_anchor import AuditHeadLog
 from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.event_audiences import EventAudiences
-from avhopp_shared.access.event_gate import event_gate, gated_observer, service_caller
+from avhopp_shared.access.event_gate import (
+    KEPT_FOR_ENFORCEMENT,
+    audited_keep,
+    event_gate,
+    gated_observer,
+    service_caller,
+)
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.purge import Purger, withdrawal_handler
@@ -113,6 +119,8 @@ def build_consumer(
         ConsentWithdrawn.event_type: withdrawal_handler(gate, recipient, definition.purgers),
         **definition.consumes,
     }
+    for event_type in KEPT_FOR_ENFORCEMENT:
+        handlers[event_type] = audited_keep(gate, recipient, handlers[event_type])
     for event_type, observer in definition.observes.items():
         handlers[event_type] = _then(
             handlers.get(event_type), gated_observer(gate, recipient, observer)

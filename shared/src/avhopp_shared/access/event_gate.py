@@ -75,12 +75,31 @@ def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
             or envelope.type in OWNER_NOTICE_TYPES
             or envelope.acting_agency == recipient.agency
         ):
-            if envelope.type in KEPT_FOR_ENFORCEMENT and envelope.acting_agency != recipient.agency:
-                await _audit_kept(gate, recipient, purpose, uow, envelope)
             return payload
         return await _seen(gate, recipient, purpose, uow, payload, envelope)
 
     return decide
+
+
+def audited_keep(gate: DisclosureGate, recipient: Caller, keep: EventHandler) -> EventHandler:
+    """``keep`` (an access-state handler of ``KEPT_FOR_ENFORCEMENT``), then the audit entry
+    of what another agency's event left here, in the inbox's transaction: if it cannot
+    be written, nothing of the event is kept (fail closed).
+
+    The entry comes after the state change, as a REST write's disclosure comes
+    after its change: both take the case's state row before the audit chain's
+    lock, never the other way round, so neither waits on the other in a deadlock.
+    """
+    purpose = DEFAULT_PURPOSE[recipient.agency.value].value
+
+    async def keep_and_audit(
+        uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+    ) -> None:
+        await keep(uow, payload, envelope)
+        if envelope.acting_agency != recipient.agency:
+            await _audit_kept(gate, recipient, purpose, uow, envelope)
+
+    return keep_and_audit
 
 
 async def _audit_kept(
@@ -90,8 +109,6 @@ async def _audit_kept(
     uow: UnitOfWork,
     envelope: EventEnvelope,
 ) -> None:
-    """The audit entry of an access event kept to enforce access, in the inbox's transaction:
-    if it cannot be written, nothing of the event is kept (fail closed)."""
     model, kept = KEPT_FOR_ENFORCEMENT[envelope.type]
     category = kept.value
     record = audit.AuditRecord(
