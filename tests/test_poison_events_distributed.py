@@ -135,3 +135,37 @@ async def test_an_application_postgresql_refuses_as_data_is_set_aside_in_each_se
 
 async def _all_set_aside(runtime: ServiceRuntime) -> bool:
     return await count_rows(runtime, "inbox_dead_letter") >= PARTITIONS
+
+
+async def test_a_copy_missing_a_field_it_does_not_say_was_withheld_is_set_aside_at_once_in_each_service_and_holds_back_no_application(
+    kafka_broker: TansuBroker,
+    create_pg_databases: CreateDatabases,
+    tmp_path: Path,
+) -> None:
+    async with distributed(kafka_broker, create_pg_databases, tmp_path) as (platform, _):
+        assert await wait_until(partial(all_partitions_assigned, platform), timeout=60)
+
+        def missing_a_field(partition: int) -> EventEnvelope:
+            # The application withheld, and the age (not withheld) missing as well:
+            # no consumer can read it, on any delivery.
+            whole = application_envelope(f"poison-{partition}")
+            data = {k: v for k, v in whole.data.items() if k != "applicant_under_18"}
+            return whole.model_copy(update={"withheld": "application", "data": data})
+
+        poisons = await poison_every_partition(kafka_broker, missing_a_field)
+
+        assert await a_genuine_application_reaches_social(platform)
+        for service in CONSUMERS:
+            runtime = platform.runtime(service)
+            assert await wait_until(partial(_all_set_aside, runtime), timeout=30), service
+            letters = await count_rows(
+                runtime,
+                "inbox_dead_letter",
+                f"WHERE attempts = 1 AND consumer = '{runtime.settings.consumer_group}' "
+                "AND error LIKE '%applicant_under_18 is missing%'",
+            )
+            assert letters == PARTITIONS, service
+            poison_ids = "', '".join(p.id for p in poisons)
+            assert await count_rows(runtime, "inbox", f"WHERE event_id IN ('{poison_ids}')") == 0, (
+                service
+            )

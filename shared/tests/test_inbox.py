@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +11,7 @@ from avhopp_shared.db.engine import session_factory
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.inbox import InboxConsumer
-from avhopp_shared.messaging.tables import OutboxMessage
+from avhopp_shared.messaging.tables import DeadLetter, OutboxMessage
 from avhopp_shared.uow import UnitOfWork
 from tests.fixtures.events import application_envelope
 
@@ -84,12 +86,87 @@ async def test_a_failed_effect_leaves_no_inbox_row_so_the_event_comes_again(
     assert await _count(engine, "outbox") == 1
 
 
-async def test_an_unreadable_payload_is_dropped_rather_than_blocking_the_partition(
-    engine: AsyncEngine,
+@pytest.fixture
+async def with_dead_letters(engine: AsyncEngine) -> AsyncEngine:
+    """The messaging database with the dead-letter table as well."""
+    async with engine.begin() as connection:
+        await connection.run_sync(DeadLetter.__table__.create)  # type: ignore[attr-defined]
+    return engine
+
+
+async def _dead_letters(engine: AsyncEngine) -> list[Any]:
+    async with engine.connect() as connection:
+        return list(
+            (
+                await connection.execute(
+                    text("SELECT event_id, attempts, error, envelope FROM inbox_dead_letter")
+                )
+            ).all()
+        )
+
+
+async def test_an_unreadable_payload_is_set_aside_as_a_dead_letter_rather_than_blocking_the_partition(
+    with_dead_letters: AsyncEngine,
 ) -> None:
+    engine = with_dead_letters
     handler = EffectCounter()
-    await _consumer(engine, handler)(_envelope(data={"case_id": "case-1"}))
+    unreadable = _envelope(data={"case_id": "case-1"})
+
+    await _consumer(engine, handler)(unreadable)  # returns: the bus goes on
+
     assert handler.calls == 0
+    assert await _count(engine, "inbox") == 0
+    [letter] = await _dead_letters(engine)
+    assert (letter.event_id, letter.attempts) == (unreadable.id, 1)
+    assert letter.error.startswith("ValidationError: ApplicationReceived: ")
+    assert "received_at: Field required" in letter.error
+    assert EventEnvelope.from_json_bytes(letter.envelope) == unreadable
+
+
+async def test_an_unreadable_payload_delivered_again_is_not_set_aside_a_second_time(
+    with_dead_letters: AsyncEngine,
+) -> None:
+    consumer = _consumer(with_dead_letters, EffectCounter())
+    unreadable = _envelope(data={"case_id": "case-1"})
+
+    await consumer(unreadable)
+    await consumer(unreadable)
+    await consumer.handle_batch([unreadable, unreadable])
+
+    assert len(await _dead_letters(with_dead_letters)) == 1
+
+
+async def test_a_batch_sets_aside_what_it_cannot_read_and_applies_the_rest(
+    with_dead_letters: AsyncEngine,
+) -> None:
+    engine = with_dead_letters
+    handler = EffectCounter()
+    consumer = _consumer(engine, handler)
+    unreadable = application_envelope("case-2").model_copy(update={"schema_version": 2})
+
+    await consumer.handle_batch(
+        [application_envelope("case-1"), unreadable, application_envelope("case-3")]
+    )
+
+    assert await _emitted_cases(engine) == ["case-1", "case-3"]
+    assert await _count(engine, "inbox") == 2
+    [letter] = await _dead_letters(engine)
+    assert letter.event_id == unreadable.id
+    assert "schema version 2 is newer than this consumer reads (1)" in letter.error
+
+
+async def test_when_a_batch_fails_what_it_could_not_read_is_not_set_aside_either(
+    with_dead_letters: AsyncEngine,
+) -> None:
+    engine = with_dead_letters
+    consumer = _consumer(engine, EffectCounter(fail=True))
+    unreadable = _envelope(data={"case_id": "case-1"})
+
+    with pytest.raises(RuntimeError):
+        await consumer.handle_batch([unreadable, application_envelope("case-2")])
+
+    # One transaction: the bus hands them over again, one at a time.
+    assert await _dead_letters(engine) == []
     assert await _count(engine, "inbox") == 0
 
 

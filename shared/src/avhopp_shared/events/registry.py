@@ -96,16 +96,40 @@ class UnknownEventType(ValueError):
     pass
 
 
+class UnreadablePayload(ValueError):
+    """A payload of a known type that this release cannot read as its model: a copy
+    missing a field it does not say was withheld, or one of a newer schema version.
+
+    The message names fields and versions, never a value (it is logged and kept
+    with a dead letter).
+    """
+
+
+class NewerSchemaVersion(UnreadablePayload):
+    def __init__(self, event_type: str, version: int, known: int) -> None:
+        super().__init__(
+            f"{event_type}: schema version {version} is newer than this consumer reads ({known})"
+        )
+
+
 def parse_payload(envelope: EventEnvelope) -> EventPayload:
     """The payload, validated; for a copy cut by its publisher, the fields it holds.
 
     A copy that names withheld categories (access.event_audiences) may lack the
     fields of those, and of those only: they are absent from the payload
     returned (reading one raises), as from one the consuming gate cut.
+
+    An envelope of a newer schema version than the model's is refused unread,
+    even when its data would validate: a new version may give a field a new
+    meaning, which read under the old one would be guessed at. One of an older
+    version is read with today's model: a version only adds optional fields, so
+    what validates means what it meant.
     """
     model = EVENT_TYPES.get(RENAMED_EVENT_TYPES.get(envelope.type, envelope.type))
     if model is None:
         raise UnknownEventType(envelope.type)
+    if envelope.schema_version > model.schema_version:
+        raise NewerSchemaVersion(envelope.type, envelope.schema_version, model.schema_version)
     withheld = envelope.withheld_categories
     if not withheld:
         return model.model_validate(envelope.data)
@@ -113,7 +137,7 @@ def parse_payload(envelope: EventEnvelope) -> EventPayload:
     for name in model.model_fields.keys() - envelope.data.keys():
         required = model.model_fields[name].is_required()
         if required and catalogue.category_of(model, name) not in withheld:
-            raise ValueError(
+            raise UnreadablePayload(
                 f"{envelope.type}: {name} is missing, and its category is not withheld"
             )
     # Keyed by the model's own fields only (at most one model per subset of them);

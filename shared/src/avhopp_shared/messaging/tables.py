@@ -79,10 +79,14 @@ class InboxMessage(SQLModel, table=True):
 
 
 class DeadLetter(SQLModel, table=True):
-    """An event the database refused as data, set aside so that its partition goes on.
+    """An event the consumer cannot apply, set aside so that its partition goes on.
 
-    Written in a transaction of its own after the consumer gave up on the event;
-    the envelope is kept whole (JSON, every character escaped to ASCII, so that
+    Two kinds: an event the database refused as data, written in a transaction
+    of its own after the consumer gave up on it; and an event the consumer
+    cannot read (a newer schema version, fields it does not know or lacks),
+    written on its first delivery in the consumer's own transaction and with no
+    inbox row, so that a replay after an upgrade still applies it. The envelope
+    is kept whole (JSON, every character escaped to ASCII, so that
     whatever the database refused in it can be stored here) for a replay once
     the cause is fixed. The text columns come from the wire unchecked, hence
     unbounded.
