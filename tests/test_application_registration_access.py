@@ -17,10 +17,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
-from tests.fixtures.people import application_body
+from tests.fixtures.people import POLICE_CONSENT, application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 
 PROBLEM = "application/problem+json"
@@ -294,3 +296,53 @@ async def test_social_services_sending_an_application_to_another_municipality_se
     assert first.json()["case_id"] not in lund.text
     assert "location" not in lund.headers
     assert await count_rows(embedded_platform.runtime("intake"), "intake_case") == 2
+
+
+async def test_police_reading_a_re_application_under_consent_never_learn_the_earlier_case(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # The earlier case: no consent to police, so police may not even know it exists.
+    earlier_body = application_body(random.Random(31), consents=[])
+    earlier = await _post(embedded_platform, "social-malmo", earlier_body)
+    assert earlier.status_code == 201, earlier.text
+    earlier_id = earlier.json()["case_id"]
+    # The same person applies again, consenting to police for this case only.
+    again = await _post(
+        embedded_platform,
+        "social-malmo",
+        _same_person(earlier_body, application_body(random.Random(32), consents=[POLICE_CONSENT])),
+    )
+    assert again.status_code == 201, again.text
+    case_id = again.json()["case_id"]
+    # Social services, whose cases both are, see the link (an "application" fact).
+    assert again.json()["previous_case_id"] == earlier_id
+    exit_ = await embedded_platform.eventually("followup", f"/cases/{case_id}/exit")
+    assert exit_.json()["earlier_case_id"] == earlier_id
+
+    earlier_read = await embedded_platform.get_as("police-syd", "intake", f"/cases/{earlier_id}")
+    again_read = await embedded_platform.get_as("police-syd", "intake", f"/cases/{case_id}")
+    police_exit = await embedded_platform.get_as("police-syd", "followup", f"/cases/{case_id}/exit")
+    async with embedded_platform.runtime("intake").engine.connect() as connection:
+        copies = (
+            await connection.execute(
+                text(
+                    "SELECT topic, payload FROM outbox WHERE key = :case "
+                    "AND event_type = 'case.application_received' ORDER BY topic"
+                ),
+                {"case": case_id},
+            )
+        ).all()
+
+    assert earlier_read.status_code == 404  # police may see nothing of the earlier case ...
+    assert again_read.status_code == 200, again_read.text
+    assert police_exit.status_code == 200, police_exit.text
+    # ... so reading the new case, or how its exit stands, does not tell them it exists.
+    assert earlier_id not in again_read.text
+    assert "previous_case_id" not in again_read.json()
+    assert earlier_id not in police_exit.text
+    # Nor does police's copy of the event announcing the new case.
+    police_copy = {
+        topic: EventEnvelope.from_json_bytes(bytes(payload)) for topic, payload in copies
+    }["avhopp.for-police.case"]
+    assert "previous_case_id" not in police_copy.data
+    assert "application" in (police_copy.withheld or "").split()

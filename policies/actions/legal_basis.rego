@@ -37,6 +37,24 @@ legal_basis_gaps contains "a legal basis to a provider must name the provider or
 }
 
 # METADATA
+# title: Categories a legal basis could never open to its recipient
+# description: >-
+#   The categories whose cell for the recipient's agency is "none" (ACCESS.md,
+#   baseline matrix: "–"; README: no legal basis opens a "none" cell): recorded,
+#   such a legal basis would open nothing there, yet be announced and audited
+#   as opening it. Not a gap of the caller's authority but a request that
+#   cannot be met, so reported apart (intake answers 422 naming the
+#   categories). A category the matrix does not know is "none" too. (Defined
+#   before the rule that reads it, as the gaps are.)
+legal_basis_closed contains category if {
+	column := lib.column(input.recipient.agency)
+	categories := input.categories
+	is_array(categories)
+	some category in categories
+	object.get(column, category, "none") == "none"
+}
+
+# METADATA
 # title: A legal basis the caller may record
 # description: >-
 #   ACCESS.md, "Consent records": an exchange without consent needs a recorded
@@ -49,13 +67,15 @@ legal_basis_gaps contains "a legal basis to a provider must name the provider or
 #   himself, this way. Another organisation of the same agency (another
 #   municipality, an authority of its own) may be named. A provider recipient
 #   names its organisation: the board's disclosure decision (ACCESS.md,
-#   "decided") is for one provider, and so is a legal basis to one. Input
-#   {"caller", "recipient", "categories"}; an input of another shape has no
-#   answer, and the caller refuses.
+#   "decided") is for one provider, and so is a legal basis to one. And it
+#   names no category its recipient can never be given ("closed": its cell is
+#   "none"). Input {"caller", "recipient", "categories"}; answer {"allowed",
+#   "gaps", "closed"}; an input of another shape has no answer, and the
+#   caller refuses.
 # custom:
 #   short_name: legal_basis_record
 #   failure_msg: not a legal basis the caller may record
-legal_basis_record := {"allowed": count(gaps) == 0, "gaps": gaps} if {
+legal_basis_record := {"allowed": count(gaps) + count(closed) == 0, "gaps": gaps, "closed": closed} if {
 	is_object(input.caller)
 	is_string(input.caller.agency)
 	is_object(input.recipient)
@@ -63,4 +83,5 @@ legal_basis_record := {"allowed": count(gaps) == 0, "gaps": gaps} if {
 	is_array(input.categories)
 	count(input.categories) > 0
 	gaps := legal_basis_gaps
+	closed := legal_basis_closed
 }

@@ -15,84 +15,111 @@ self_named := "a legal basis cannot name the agency recording it as recipient"
 
 no_provider_named := "a legal basis to a provider must name the provider organisation"
 
-# [allowed, gaps (sorted)] for a legal basis the caller records.
+# [allowed, gaps (sorted), closed (sorted)] for a legal basis the caller records: closed
+# lists the categories the recipient can never be given (its cell is "none").
 cases := [
 	{
 		"name": "social services open their case reference to police",
 		"caller": fixtures.social, "recipient": to_police, "categories": ["case_ref", "identity"],
-		"want": [true, []],
+		"want": [true, [], []],
 	},
 	{
 		"name": "police open their threat picture to social services",
 		"caller": fixtures.police, "recipient": to_social, "categories": ["threat", "placement"],
-		"want": [true, []],
+		"want": [true, [], []],
 	},
 	{
 		"name": "police open social services' case reference to themselves",
 		"caller": fixtures.police, "recipient": to_police, "categories": ["case_ref"],
-		"want": [false, [self_named, not_police_owned("case_ref")]],
+		"want": [false, [self_named, not_police_owned("case_ref")], []],
 	},
 	{
 		"name": "police open their own unit a category they own",
 		"caller": fixtures.police, "recipient": {"agency": "police", "organisation": "polisen-syd"}, "categories": ["threat"],
-		"want": [false, [self_named]],
+		"want": [false, [self_named], []],
 	},
 	{
 		"name": "police open social services' records to a provider",
 		"caller": fixtures.police, "recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "categories": ["health", "threat"],
-		"want": [false, [not_police_owned("health")]],
+		"want": [false, [not_police_owned("health")], []],
 	},
 	{
 		"name": "social services open police's threat picture to themselves",
 		"caller": fixtures.social, "recipient": to_social, "categories": ["threat"],
-		"want": [false, [self_named, "threat is not a record social owns"]],
+		"want": [false, [self_named, "threat is not a record social owns"], []],
 	},
 	{
 		"name": "social services open their records to their own municipality",
 		"caller": fixtures.social, "recipient": {"agency": "social", "organisation": "malmo"}, "categories": ["case_ref"],
-		"want": [false, [self_named]],
+		"want": [false, [self_named], []],
 	},
 	{
 		"name": "social services open their case reference to another municipality",
 		"caller": fixtures.social, "recipient": {"agency": "social", "organisation": "lund"}, "categories": ["case_ref"],
-		"want": [true, []],
+		"want": [true, [], []],
 	},
 	{
 		# The new home town is a team cell for both: no one owns it, the team is the way to it.
 		"name": "no one records a legal basis for the new home town",
 		"caller": fixtures.social, "recipient": to_police, "categories": ["protected_location"],
-		"want": [false, ["protected_location is not a record social owns"]],
+		"want": [false, ["protected_location is not a record social owns"], []],
 	},
 	{
 		"name": "social services open the person's identity to one provider",
 		"caller": fixtures.social, "recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "categories": ["identity", "contact"],
-		"want": [true, []],
+		"want": [true, [], []],
 	},
 	# ACCESS.md, "decided": the board decides for "this provider", one organisation;
 	# a legal basis to the provider agency as a whole would name every provider.
 	{
 		"name": "social services open the person's identity to every provider",
 		"caller": fixtures.social, "recipient": {"agency": "provider", "organisation": null}, "categories": ["identity", "contact"],
-		"want": [false, [no_provider_named]],
+		"want": [false, [no_provider_named], []],
 	},
 	{
 		"name": "police open their threat picture to a provider named by no organisation",
 		"caller": fixtures.police, "recipient": {"agency": "provider"}, "categories": ["threat"],
-		"want": [false, [no_provider_named]],
+		"want": [false, [no_provider_named], []],
 	},
 	{
 		"name": "a provider named by something other than an organisation",
 		"caller": fixtures.police, "recipient": {"agency": "provider", "organisation": ["skyddat-boende-ab"]}, "categories": ["threat"],
-		"want": [false, [no_provider_named]],
+		"want": [false, [no_provider_named], []],
+	},
+	# ACCESS.md, baseline matrix: a "–" cell; README: no legal basis opens a "none" cell.
+	{
+		"name": "social services open their health records to police, who are never given them",
+		"caller": fixtures.social, "recipient": to_police, "categories": ["health"],
+		"want": [false, [], ["health"]],
+	},
+	{
+		"name": "social services open the case reference and finances to police",
+		"caller": fixtures.social, "recipient": to_police, "categories": ["case_ref", "finances"],
+		"want": [false, [], ["finances"]],
+	},
+	{
+		"name": "police open criminal history to a provider, who is never given it",
+		"caller": fixtures.police, "recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "categories": ["criminal_history", "threat"],
+		"want": [false, [], ["criminal_history"]],
+	},
+	{
+		"name": "police open social services' health records to probation",
+		"caller": fixtures.police, "recipient": {"agency": "probation", "organisation": null}, "categories": ["health"],
+		"want": [false, [not_police_owned("health")], ["health"]],
+	},
+	{
+		"name": "social services open the action plan to probation, whose cell is consent",
+		"caller": fixtures.social, "recipient": {"agency": "probation", "organisation": null}, "categories": ["action_plan"],
+		"want": [true, [], []],
 	},
 	{
 		"name": "a category the matrix does not know",
 		"caller": fixtures.social, "recipient": to_police, "categories": ["shoe_size"],
-		"want": [false, ["shoe_size is not a record social owns"]],
+		"want": [false, ["shoe_size is not a record social owns"], ["shoe_size"]],
 	},
 ]
 
-record(case) := [answer.allowed, sort(answer.gaps)] if {
+record(case) := [answer.allowed, sort(answer.gaps), sort(answer.closed)] if {
 	answer := actions.legal_basis_record with input as {"caller": case.caller, "recipient": case.recipient, "categories": case.categories}
 }
 

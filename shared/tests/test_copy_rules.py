@@ -17,7 +17,11 @@ from avhopp_shared.events.access_events import (
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn
 from avhopp_shared.events.followup_events import IncidentReported
-from avhopp_shared.events.social_events import AidDecided, InterventionsDecided
+from avhopp_shared.events.social_events import (
+    AidDecided,
+    IndividualAssessmentMade,
+    InterventionsDecided,
+)
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 PROVIDER = "behandlingshem-syd"
@@ -75,6 +79,34 @@ def test_police_learn_of_a_decision_over_their_records_and_only_of_those_categor
         "health",
         "protected_location",
     ]
+
+
+def test_police_never_learn_the_treatment_provider_from_a_decision_that_cannot_open_their_records() -> (
+    None
+):
+    # ACCESS.md, baseline matrix: criminal history is police's own, and "none" for every
+    # provider: no decision opens it to one, so none of police's records is at stake.
+    copies = _copies(_decision(["case_ref", "health", "criminal_history"]))
+
+    assert set(copies) == {"social"}
+    assert copies["social"].data["categories"] == ["case_ref", "health", "criminal_history"]
+
+
+def test_police_learn_of_a_decision_only_for_their_records_a_provider_can_be_given() -> None:
+    copies = _copies(_decision(["case_ref", "criminal_history", "threat"]))
+
+    assert copies["police"].data["categories"] == ["case_ref", "threat"]
+
+
+def test_a_decision_counts_for_police_only_by_what_the_policy_lets_a_provider_be_given() -> None:
+    data = _decision(["case_ref", "threat"]).model_dump(mode="json")
+    held = {"threat"}
+
+    def closed_to_provider(agency: str) -> frozenset[str]:
+        return frozenset({"threat"} if agency == "provider" else ())
+
+    assert copy_for(DisclosureDecided, data, "police", held, lambda _: frozenset()) == data
+    assert copy_for(DisclosureDecided, data, "police", held, closed_to_provider) is None
 
 
 def test_a_grant_over_the_case_reference_alone_reaches_no_other_agency() -> None:
@@ -159,8 +191,11 @@ def test_a_withdrawal_reaches_every_agency() -> None:
 def test_a_grant_over_a_whole_category_counts_for_an_agency_holding_only_a_part_of_it() -> None:
     data = _decision(["case_ref", "followup"]).model_dump(mode="json")
 
-    assert copy_for(DisclosureDecided, data, "x", {"followup_detail"}) == data
-    assert copy_for(DisclosureDecided, data, "x", {"health"}) is None
+    def nothing_closed(_: str) -> frozenset[str]:
+        return frozenset()
+
+    assert copy_for(DisclosureDecided, data, "x", {"followup_detail"}, nothing_closed) == data
+    assert copy_for(DisclosureDecided, data, "x", {"health"}, nothing_closed) is None
 
 
 def test_police_get_no_copy_of_an_aid_decision_of_which_they_could_keep_only_the_reference() -> (
@@ -232,3 +267,25 @@ def test_police_learn_of_an_incident_only_when_it_concerns_security() -> None:
 
     assert set(_copies(incident(True))) == {"police", "social"}
     assert set(_copies(incident(False))) == {"social"}
+
+
+def _assessment(trigger: str) -> IndividualAssessmentMade:
+    return IndividualAssessmentMade(
+        case_id="c-1",
+        task_id="t-1",
+        trigger=trigger,
+        outcome="continue",
+        assessed_on=date(2026, 11, 26),
+    )
+
+
+def test_police_get_no_copy_of_social_services_assessment_of_a_providers_incident() -> None:
+    # That an incident was assessed tells that one happened (copy_rules, "Incidents").
+    assert set(_copies(_assessment("assess_incident"))) == {"social"}
+
+
+def test_police_still_learn_how_social_services_assessed_the_relapse_they_reported() -> None:
+    copies = _copies(_assessment("assess_relapse"))
+
+    assert set(copies) == {"police", "social"}
+    assert copies["police"].data["outcome"] == "continue"

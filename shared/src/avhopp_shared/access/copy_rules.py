@@ -22,9 +22,14 @@ agency's copy of a grant event carries a grant only where the agency needs it:
 - otherwise the agency gets no copy: nothing its services hold is at stake.
 
 A grant over ``case_ref`` alone opens nothing an agency's own records hold
-beyond the case's reference, so it is not enough to be sent. Withdrawals name
-only ids and are sent to every agency; one about a grant an agency never got
-changes nothing there.
+beyond the case's reference, so it is not enough to be sent. Nor is a
+disclosure decision over a category nothing ever opens to a provider (its
+cell is "none", ``data.avhopp.access.never_opened``): a board deciding on
+``criminal_history`` for a treatment provider opens none of police's records
+to it (ACCESS.md, baseline matrix: a provider's ``criminal_history`` is "none"),
+yet the copy would tell police who treats the person. Withdrawals name only ids
+and are sent to every agency; one about a grant an agency never got changes
+nothing there.
 
 **Events for the case owner.** The access alert (someone read the new home
 town) names the reader: read by the municipality of stay or a provider, that
@@ -35,7 +40,11 @@ perhaps the municipality of stay) and changes no decision anywhere
 
 **Incidents.** Police learn of a provider's serious incident only when it
 concerns the person's security (PROCESS.md step 11); social services assess
-every one.
+every one. Their individual assessment of an incident tells that one
+happened, so police get none of those either, whether or not the incident
+concerned security (police's services have no use for it: they consume no
+assessment); only the assessment of a relapse, which police reported
+themselves (seed 002, "Uppföljning"), may reach them.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ from avhopp_shared.events.access_events import (
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted
 from avhopp_shared.events.followup_events import IncidentReported
+from avhopp_shared.events.social_events import IndividualAssessmentMade
 
 #: The agency that owns every case: the application is made to social services,
 #: and the responsible municipality's social services run it (PROCESS.md, actors).
@@ -77,19 +87,35 @@ ONLY_FOR: dict[type[BaseModel], frozenset[str]] = {
     BreakGlassApproved: frozenset(),
 }
 
+#: The trigger of social services' assessment of a relapse police reported (their
+#: task kind ``assess_relapse``, services/social domain/tasks.py); every other
+#: trigger (``assess_incident``: a provider's incident) stays with social services.
+RELAPSE_ASSESSMENT = "assess_relapse"
+
 #: Events a given agency gets only when the event says so.
 ONLY_WHEN: dict[tuple[type[EventPayload], str], Callable[[Mapping[str, Any]], bool]] = {
     (IncidentReported, "police"): lambda data: data.get("concerns_security") is True,
+    (IndividualAssessmentMade, "police"): lambda data: data.get("trigger") == RELAPSE_ASSESSMENT,
 }
+
+#: Who a grant opens categories to, by agency, where some categories can never
+#: be opened to it: a disclosure decision is for a provider (ACCESS.md, "decided").
+OPENS_TO: dict[type[EventPayload], str] = {DisclosureDecided: "provider"}
 
 
 def copy_for(
-    model: type[EventPayload], data: Mapping[str, Any], audience: str, held: Collection[str]
+    model: type[EventPayload],
+    data: Mapping[str, Any],
+    audience: str,
+    held: Collection[str],
+    never_opened: Callable[[str], Collection[str]],
 ) -> dict[str, Any] | None:
     """``audience``'s copy of ``data`` (a dump of ``model``) before the catalogue cuts
     it, for an agency other than the publisher; None: it gets no copy.
 
-    ``held`` is what ``audience``'s services hold themselves.
+    ``held`` is what ``audience``'s services hold themselves; ``never_opened`` gives
+    the categories nothing opens to an agency (the policy's
+    ``data.avhopp.access.never_opened``, asked of the publishing service's engine).
     """
     only_for = ONLY_FOR.get(model)
     if only_for is not None and audience not in only_for:
@@ -102,7 +128,11 @@ def copy_for(
         return dict(data)
     categories: list[str] = data["categories"]
     named = audience in grantees(data)
-    enforced = [c for c in categories if c != Category.CASE_REF and _held(c, held)]
+    opened = categories
+    if model in OPENS_TO:
+        closed = never_opened(OPENS_TO[model])
+        opened = [c for c in categories if c not in closed]
+    enforced = [c for c in opened if c != Category.CASE_REF and _held(c, held)]
     if enforced:
         if named:
             return dict(data)

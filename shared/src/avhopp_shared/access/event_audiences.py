@@ -37,12 +37,16 @@ from avhopp_shared.access.copy_rules import copy_for
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.topics import AUDIENCES, topic_for
+from avhopp_shared.policy.agency_categories import (
+    HELD_RULE,
+    NEVER_OPENED_RULE,
+    RECEIVABLE_RULE,
+    categories_for,
+)
 from avhopp_shared.policy.bundle import load_bundle
-from avhopp_shared.policy.engine import PolicyEngine, PolicyError
+from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.policy.regorus_engine import RegorusEngine
 
-RECEIVABLE_RULE = "data.avhopp.access.receivable"
-HELD_RULE = "data.avhopp.access.held"
 _REFERENCE_ONLY = frozenset({Category.CASE_REF})
 
 
@@ -94,7 +98,7 @@ class EventAudiences:
                 copies.append(EventCopy(audience, topic, dict(data), ()))
                 continue
             receivable = self.receivable(audience)
-            kept = copy_for(model, data, audience, self.held(audience))
+            kept = copy_for(model, data, audience, self.held(audience), self.never_opened)
             if kept is None:
                 continue
             left_out = self._catalogue.categories_in(model, kept) - receivable
@@ -116,16 +120,17 @@ class EventAudiences:
         """The categories whose records ``agency``'s services hold themselves."""
         return self._categories(HELD_RULE, agency)
 
+    def never_opened(self, agency: str) -> frozenset[str]:
+        """The categories nothing ever opens to ``agency`` (its "none" cells)."""
+        return self._categories(NEVER_OPENED_RULE, agency)
+
     def _categories(self, rule: str, agency: str) -> frozenset[str]:
         revision = str(self._engine.revision)
         key = (rule, revision, agency)
         found = self._answers.get(key)
         if found is not None:
             return found
-        answer = self._engine.evaluate(rule, {"agency": agency})
-        if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
-            raise PolicyError(f"{rule} for {agency!r} is not a list of categories")
-        found = frozenset(answer)
+        found = categories_for(self._engine, rule, agency)
         with self._lock:
             self._answers[key] = found
         return found

@@ -9,6 +9,7 @@ the same authority (agency and organisation) or stays flagged for review
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,9 +53,20 @@ def request_break_glass(
     legal_basis: str,
     duration: timedelta,
     now: datetime,
+    never_opened: Collection[str],
 ) -> BreakGlass:
+    """``never_opened``: the categories nothing opens to the requester's agency (the
+    policy's "none" cells). Break-glass never opens one (ACCESS.md, baseline matrix;
+    policies/README.md), so a request naming one is refused rather than granted, shown
+    to the case owner and audited as opening what it cannot."""
     if not categories:
         raise InvalidInput("categories", "must name at least one")
+    closed = sorted(c.value for c in categories if c.value in never_opened)
+    if closed:
+        raise InvalidInput(
+            "categories",
+            f"{', '.join(closed)}: never given to {requested_by.agency}, not even by break-glass",
+        )
     if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:
         raise InvalidInput(
             "justification",

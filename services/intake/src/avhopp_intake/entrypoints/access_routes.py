@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -53,9 +54,11 @@ from avhopp_intake.service_layer.access_grants import (
 )
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.access_events import LegalBasisRecorded
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.policy.access_decision import action_allowed
+from avhopp_shared.policy.agency_categories import NEVER_OPENED_RULE, categories_for
 from avhopp_shared.policy.engine import FATAL_EXCEPTIONS
 from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
 from avhopp_shared.uow import UnitOfWork
@@ -153,7 +156,12 @@ async def _keeps_team(request: Request, uow: UnitOfWork, case_id: str, caller: C
 
 def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> list[str]:
     """Why the caller may not record this legal basis; empty when it may. Fails closed:
-    a policy that gives no answer refuses."""
+    a policy that gives no answer refuses.
+
+    Raises :class:`InvalidInput` (422, ``categories``) when the caller may, but a
+    category is one the recipient can never be given (its cell is "none"; ACCESS.md,
+    baseline matrix): recorded, it would open nothing, yet be announced and audited as
+    opening it (``closed`` in ``policies/actions/legal_basis.rego``)."""
     runtime: ServiceRuntime = request.app.state.runtime
     policy_input: dict[str, Any] = {
         "caller": caller.as_policy_input(),
@@ -171,8 +179,22 @@ def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> l
         gaps = answer.get("gaps") if isinstance(answer, dict) else None
         if isinstance(gaps, list) and gaps and all(isinstance(gap, str) for gap in gaps):
             return sorted(gaps)
+        closed = answer.get("closed") if isinstance(answer, dict) else None
+        if isinstance(closed, list) and closed and all(isinstance(c, str) for c in closed):
+            raise InvalidInput("categories", _never_given(sorted(closed), body.recipient.agency))
         return ["not a legal basis the caller may record"]
     return []
+
+
+def _never_given(categories: Collection[str], agency: str) -> str:
+    return f"{', '.join(categories)}: never given to {agency} (ACCESS.md, baseline matrix)"
+
+
+def _never_opened(request: Request, agency: str) -> frozenset[str]:
+    """The categories nothing opens to ``agency`` (``data.avhopp.access.never_opened``).
+    A policy that gives no answer fails the request (503), as any disclosure then would."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    return categories_for(runtime.policy, NEVER_OPENED_RULE, agency)
 
 
 # RESPONSIBLE_WRITES: the records a legal basis opens are the responsible
@@ -193,7 +215,8 @@ async def post_legal_basis(
 ) -> LegalBasisPublic:
     """Recorded by the agency that owns every category it opens, never for itself: the
     disclosing authority applies the secrecy-breaking provision (e.g. 10 kap. 18 a § OSL)
-    to its own records. Anything else is refused (403), naming each gap."""
+    to its own records. Anything else is refused (403), naming each gap; a category the
+    recipient can never be given (its cell is "none") is refused as input (422)."""
     gaps = _legal_basis_gaps(request, caller, body)
     if gaps:
         raise Forbidden("; ".join(gaps))
@@ -222,8 +245,11 @@ async def post_legal_basis(
     operation_id="requestBreakGlass",
 )
 async def post_break_glass(
-    case_id: CaseId, body: BreakGlassIn, uow: UnitOfWorkDep, caller: CallerDep
+    request: Request, case_id: CaseId, body: BreakGlassIn, uow: UnitOfWorkDep, caller: CallerDep
 ) -> BreakGlassPublic:
+    """A category the requester's agency can never be given (its cell is "none") is
+    refused (422): the grant would open nothing, yet tell the case owner and the audit
+    that it did."""
     grant = request_break_glass(
         case_id=case_id,
         requested_by=_named(caller),
@@ -232,6 +258,7 @@ async def post_break_glass(
         legal_basis=body.legal_basis,
         duration=timedelta(minutes=body.minutes),
         now=utcnow(),
+        never_opened=_never_opened(request, caller.agency.value),
     )
     granted = await grant_break_glass(uow, grant, caller)
     return BreakGlassPublic(**granted.model_dump())
