@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
-from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.policy.agency_categories import DECIDABLE_RULE, categories_for
+from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -49,7 +50,9 @@ class CommissionIn(BaseModel):
     disclosed_categories: list[Category] = Field(
         default_factory=list,
         description="What the board decides the provider may receive (with the person's "
-        "consent); nothing else reaches the provider.",
+        "consent); nothing else reaches the provider. Only categories a provider can be "
+        "given (a 'decided' cell of the matrix, ACCESS.md), and protected_location only "
+        "to housing the provider runs.",
     )
     decided_on: Day
 
@@ -96,6 +99,16 @@ class CommissionPublic(BaseModel):
 # housing above all, is carried out by a provider it commissions, and the
 # deciding board says what that provider may receive (PROCESS.md step 10;
 # 2 a kap. 2-3 §§ SoL).
+def _decidable_for_providers(request: Request) -> frozenset[Category]:
+    """What a disclosure decision can open to a provider: its "decided" cells, as the
+    service's policy says (``data.avhopp.access.decidable``; a municipality may change
+    the matrix without touching code). No answer refuses the commission (503)."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    answer = categories_for(runtime.policy, DECIDABLE_RULE, "provider")
+    known = {category.value for category in Category}
+    return frozenset(Category(c) for c in answer if c in known)
+
+
 @router.post(
     "/cases/{case_id}/commissions",
     status_code=status.HTTP_201_CREATED,
@@ -117,6 +130,7 @@ async def post_commission(
             provider_organisation=body.provider_organisation,
             disclosed_categories=body.disclosed_categories,
             known_providers=settings.providers,
+            decidable=_decidable_for_providers(request),
             by=access.caller.recorded_as,
             decided_on=body.decided_on,
             # The Swedish date (README: days are Swedish days, Europe/Stockholm).

@@ -13,10 +13,11 @@ from avhopp_shared.access.state_handlers import apply_access_event
 from avhopp_shared.events.access_events import DisclosureDecided
 from avhopp_shared.events.social_events import ProviderCommissioned
 from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.aid_decision_repository import AidDecisionRepository
 from avhopp_social.adapters.tables import CommissionRecord
 from avhopp_social.domain.aid_decision import AidType
 from avhopp_social.domain.commission import Commission, commission
-from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.service_layer.known_case import received_on, require_investigation
 
 
 async def commission_provider(
@@ -27,12 +28,14 @@ async def commission_provider(
     provider_organisation: str,
     disclosed_categories: Collection[Category],
     known_providers: Collection[str],
+    decidable: Collection[Category],
     by: str,
     decided_on: date,
     today: date,
 ) -> Commission:
-    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    await require_investigation(uow, case_id)
+    """Inside an open unit of work; the caller commits (with the answer's audit entry).
+    ``decidable``: what a disclosure decision can open to a provider (the matrix)."""
+    received = await received_on(uow, case_id)
     made = commission(
         commission_id=str(uuid.uuid4()),
         case_id=case_id,
@@ -40,9 +43,14 @@ async def commission_provider(
         provider_organisation=provider_organisation,
         disclosed_categories=disclosed_categories,
         known_providers=known_providers,
+        decidable=decidable,
+        # Checked against the board's decisions on this case's aid: never
+        # carrying out aid it refused (domain.commission._refused).
+        decisions=await AidDecisionRepository(uow.session).for_case(case_id),
         decided_by=by,
         decided_on=decided_on,
         today=today,
+        received_on=received,
     )
     uow.session.add(
         CommissionRecord(

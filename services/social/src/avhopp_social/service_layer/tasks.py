@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from avhopp_shared.errors import Conflict, NotFound
@@ -89,8 +90,17 @@ async def complete_task(
     if record.done_at is not None:
         raise Conflict("the task is already done")
     done = complete(_task(record), outcome, utcnow())
-    record.done_at, record.outcome = done.done_at, outcome.value if outcome else None
-    uow.session.add(record)
+    # Done once, in one conditional update: two completions in flight together
+    # (a double click, a retry on another replica) both read the task open, and
+    # each would otherwise record and announce its own, contradicting,
+    # assessment. The one that finds the task done already is refused (409).
+    completed = await uow.session.exec(
+        update(TaskRecord)
+        .where(col(TaskRecord.task_id) == task_id, col(TaskRecord.done_at).is_(None))
+        .values(done_at=done.done_at, outcome=outcome.value if outcome else None)
+    )
+    if not completed.rowcount:
+        raise Conflict("the task is already done")
     if done.outcome is not None and done.done_at is not None:
         uow.emit(
             IndividualAssessmentMade(
