@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.fixtures.consents import consent_social_to_police_records
+from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import TODAY, invalid
-from tests.test_police_case import _open_case
+from tests.test_police_case import ANSWERS, _open_case
 
 
 async def test_the_person_aborts_with_a_reason_and_a_later_application_links_to_the_case(
@@ -112,3 +113,39 @@ async def test_a_police_abort_ends_the_exit_and_its_reason_arrives_only_under_th
     # Without a consent covering police's case reference, follow-up learns nothing.
     unseen = (await followup.get(f"/cases/{without}/exit")).json()
     assert unseen["status"] == "ongoing"
+
+
+async def test_police_reopening_their_aborted_case_lets_their_later_completion_end_the_exit(
+    embedded_platform: RunningPlatform,
+) -> None:
+    case_id = await _open_case(embedded_platform)
+    await consent_social_to_police_records(embedded_platform, case_id)
+    threat = embedded_platform.clients["threat"]
+    followup = embedded_platform.clients["followup"]
+    runtime = embedded_platform.runtime("followup")
+    isu_row = f"WHERE case_id = '{case_id}' AND outcome = "
+
+    async def exit_is(status: str) -> bool:
+        read = (await followup.get(f"/cases/{case_id}/exit")).json()
+        return bool(read["status"] == status) and (
+            await count_rows(runtime, "followup_isu_case", isu_row + f"'{status}'") == 1
+        )
+
+    aborted = await threat.post(
+        f"/cases/{case_id}/police-case/abort", json={"reason": "Stopped attending"}
+    )
+    assert aborted.status_code == 200, aborted.text
+    assert await wait_until(lambda: exit_is("aborted"))
+    reopened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    assert reopened.status_code == 201, reopened.text
+
+    # A new attempt: the exit, and ISU's outcome, go on again.
+    assert await wait_until(lambda: exit_is("ongoing"))
+    resumed = (await followup.get(f"/cases/{case_id}/exit")).json()
+    assert (resumed["ended_on"], resumed["aborted_by"], resumed["reason"]) == (None, None, None)
+    completed = await threat.post(
+        f"/cases/{case_id}/police-case/completion", json={"plan_carried_out": True}
+    )
+    assert completed.status_code in (200, 201), completed.text
+    # The exit reads as the threat service and the timeline say: completed.
+    assert await wait_until(lambda: exit_is("completed"))

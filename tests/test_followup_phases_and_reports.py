@@ -49,6 +49,31 @@ async def commission(platform: RunningPlatform, case_id: str, provider: str) -> 
     assert await wait_until(known)
 
 
+async def provider_consent(platform: RunningPlatform, case_id: str, provider: str) -> str:
+    """The person's consent to the provider's reading the case reference, once the
+    provider reads the case's phases here (a commission must be known too: the board's
+    disclosure decision, ACCESS.md "decided"). The consent's id."""
+    given = await platform.clients["intake"].post(
+        f"/cases/{case_id}/consents",
+        json={
+            "recipients": [{"agency": "provider", "organisation": provider}],
+            "categories": ["case_ref"],
+            "purposes": ["intervention"],
+            "method": "written",
+            "document_reference": "Synthetic consent form, provider",
+        },
+    )
+    assert given.status_code == 201, given.text
+    path = f"/cases/{case_id}/phases"
+
+    async def reads() -> bool:
+        read = await platform.get_as(PROVIDER_CLIENT[provider], "followup", path)
+        return read.status_code == 200
+
+    assert await wait_until(reads)
+    return str(given.json()["consent_id"])
+
+
 def report(**overrides: Any) -> dict[str, Any]:
     day = TODAY.isoformat()
     body: dict[str, Any] = {
@@ -61,6 +86,26 @@ def report(**overrides: Any) -> dict[str, Any]:
         "absences": [],
     }
     return body | overrides
+
+
+async def incident_task(platform: RunningPlatform, case_id: str, incident: dict[str, Any]) -> str:
+    """The housing provider, commissioned, reports ``incident`` (serious); the id of
+    social services' task to assess it, once it is open."""
+    await commission(platform, case_id, HOUSING)
+    reported = await platform.clients["followup"].post(
+        f"/cases/{case_id}/provider-reports",
+        json=report(incidents=[incident]),
+        headers=platform.auth(PROVIDER_CLIENT[HOUSING]),
+    )
+    assert reported.status_code == 201, reported.text
+    social = platform.clients["social"]
+    tasks = f"/tasks?case_id={case_id}&kind=assess_incident"
+
+    async def task_open() -> bool:
+        return len((await social.get(tasks)).json()) == 1
+
+    assert await wait_until(task_open)
+    return str((await social.get(tasks)).json()[0]["task_id"])
 
 
 async def test_a_case_starts_in_initial_contact_and_moves_one_phase_at_a_time_unless_explained(
@@ -341,3 +386,30 @@ async def test_a_serious_incident_is_announced_and_a_minor_one_is_not(
     assert reported.status_code == 201, reported.text
     where = f"WHERE key = '{case_id}' AND event_type = 'followup.incident_reported'"
     assert await count_events(embedded_platform.runtime("followup"), where) == 1
+
+
+async def test_a_report_listing_work_dated_before_the_commission_is_refused_naming_each_item(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # The provider reports its own work in the case, which begins with its commission
+    # (PROCESS.md step 10): nothing it lists can have happened before that.
+    case_id = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    before = (TODAY - timedelta(days=1)).isoformat()
+
+    sent = await embedded_platform.clients["followup"].post(
+        f"/cases/{case_id}/provider-reports",
+        json=report(
+            contacts=[{"kind": "meeting", "on": "1900-01-01", "minutes": 60}],
+            treatment_sessions=[{"kind": "cbt", "on": before, "minutes": 60}],
+            absences=[{"first_day": "1900-01-01", "last_day": TODAY.isoformat(), "reason": "Ill"}],
+        ),
+        headers=embedded_platform.auth(PROVIDER_CLIENT[HOUSING]),
+    )
+
+    assert invalid(sent) == ["contacts.0.on", "treatment_sessions.0.on", "absences.0.first_day"]
+    where = f"WHERE case_id = '{case_id}'"
+    assert (
+        await count_rows(embedded_platform.runtime("followup"), "followup_provider_report", where)
+        == 0
+    )

@@ -14,6 +14,7 @@ from tests.test_followup_phases_and_reports import (
     TODAY,
     commission,
     followed_case,
+    provider_consent,
 )
 
 
@@ -27,6 +28,7 @@ async def test_police_with_the_usual_consent_read_the_phases_but_not_which_provi
     platform = embedded_platform
     case_id = await followed_case(platform)
     await commission(platform, case_id, HOUSING)
+    await provider_consent(platform, case_id, HOUSING)
     path = f"/cases/{case_id}/phases"
     moved = await platform.clients["followup"].post(
         path,
@@ -54,6 +56,7 @@ async def test_police_with_a_followup_consent_read_the_meetings_but_not_the_prov
     platform = embedded_platform
     consent = POLICE_CONSENT | {"categories": ["case_ref", "identity", "followup"]}
     case_id = await followed_case(platform, consents=[consent])
+    await commission(platform, case_id, HOUSING)
     made = await platform.clients["followup"].post(
         f"/cases/{case_id}/meetings",
         json={"kind": "review", "scheduled_on": TODAY.isoformat(), "with_provider": HOUSING},
@@ -104,3 +107,28 @@ async def test_a_consent_to_a_provider_is_noted_in_the_timeline_without_naming_i
     # The entry is `case_ref`, which police read under the usual consent: it says
     # that a consent was given, never to whom (a provider is `interventions`).
     assert granted == [("case_ref", "Consent given")]
+
+
+async def test_a_phase_a_provider_recorded_reads_on_police_timeline_as_social_services(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # The phase entry is `case_ref`, which police read under the usual consent;
+    # "reported by provider" would tell them a provider is commissioned.
+    platform = embedded_platform
+    case_id = await followed_case(platform)
+    await commission(platform, case_id, HOUSING)
+    await provider_consent(platform, case_id, HOUSING)
+    moved = await platform.clients["followup"].post(
+        f"/cases/{case_id}/phases",
+        json={"phase": "acute", "entered_on": TODAY.isoformat()},
+        headers=platform.auth(PROVIDER_CLIENT[HOUSING]),
+    )
+    assert moved.status_code == 201, moved.text
+
+    police = await platform.get_as("police-syd", "followup", f"/cases/{case_id}/timeline")
+
+    assert police.status_code == 200, police.text
+    entries = police.json()["entries"]
+    phased = [e for e in entries if e["milestone"] == "phase_changed"]
+    assert [(e["reported_by"], e["summary"]) for e in phased] == [("social", "Phase: acute")]
+    assert all(e["reported_by"] != "provider" for e in entries), entries

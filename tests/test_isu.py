@@ -8,6 +8,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from avhopp_followup.domain.isu_catalogue import INTERVENTIONS, NEEDS
+from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import (
@@ -144,3 +145,46 @@ async def test_isu_is_for_social_services_and_refuses_a_period_that_ends_before_
     assert invalid(backwards) == ["last_day"]
     assert invalid(too_long) == ["last_day"]
     assert police.status_code == 403
+
+
+async def test_one_person_applying_again_five_times_is_one_person_in_isu(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # ISU is individual-based (004 Del 2): a cell counts persons, and one person's
+    # re-applications (each linked to the case before) are one person, or a cell about
+    # one person would be released as five.
+    platform = embedded_platform
+    followup = platform.clients["followup"]
+    body = application_body()
+    previous = None
+    for _ in range(5):
+        made = await platform.submit(body)
+        assert made.status_code == 201, made.text
+        case_id = made.json()["case_id"]
+        assert made.json()["previous_case_id"] == previous
+        previous = case_id
+        await platform.eventually("followup", f"/cases/{case_id}/exit")
+        moved = await followup.post(
+            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+        )
+        assert moved.status_code == 201, moved.text
+        aborted = await followup.post(
+            f"/cases/{case_id}/exit/abortion",
+            json={
+                "aborted_on": TODAY.isoformat(),
+                "reason": "Changed their mind",
+                "social_support_continues": False,
+            },
+        )
+        assert aborted.status_code == 201, aborted.text
+    for _ in range(6):  # six other persons, their exits going on
+        await followed_case(platform)
+
+    isu = (await followup.get("/statistics/isu", params=PERIOD | {"municipality": "1280"})).json()
+
+    # Seven persons: six ongoing, one who aborted (five times over).
+    assert isu["applications"] == 7, isu
+    outcomes = {c["label"]: c for c in isu["outcomes"]["cells"]}
+    assert outcomes["aborted"]["suppressed"] is True, outcomes
+    initial = {m["label"]: m for m in isu["phase_durations"]}["initial_contact"]
+    assert initial["suppressed"] is True, initial

@@ -4,11 +4,20 @@ the security follow-up recorded (PROCESS.md step 11)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import text
 
+from tests.fixtures.people import POLICE_CONSENT
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_followup_phases_and_reports import TODAY, followed_case, invalid
+from tests.test_followup_phases_and_reports import (
+    CONTACT,
+    HOUSING,
+    TODAY,
+    commission,
+    followed_case,
+    invalid,
+)
 
 
 async def test_the_plans_review_date_becomes_a_review_meeting(
@@ -107,3 +116,93 @@ async def test_a_meeting_without_the_person_and_with_a_blank_provider_meets_nobo
 
     assert blank.headers["content-type"] == "application/problem+json"
     assert invalid(blank) == ["with_person"]
+
+
+async def test_a_meeting_recorded_as_held_before_the_case_began_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # Follow-up follows the case (PROCESS.md step 11): as an abort dated before the
+    # case began is refused, so is a meeting held before it.
+    case_id = await followed_case(embedded_platform)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/meetings"
+    made = await followup.post(path, json={"kind": "review", "scheduled_on": TODAY.isoformat()})
+    assert made.status_code == 201, made.text
+    meeting_id = made.json()["meeting_id"]
+
+    held = await followup.post(
+        f"{path}/{meeting_id}/held",
+        json={"held_on": "1900-01-01", "notes": "Needs changed: debt counselling next"},
+    )
+    timeline = (await followup.get(f"/cases/{case_id}/timeline")).json()["entries"]
+    meeting = (await followup.get(path)).json()
+
+    assert invalid(held) == ["held_on"]
+    assert "the case began on" in held.json()["invalid-params"][0]["reason"]
+    assert "follow_up_meeting" not in [e["milestone"] for e in timeline]
+    assert [m["held_on"] for m in meeting] == [None]
+
+
+async def test_a_meeting_with_a_provider_not_commissioned_for_the_case_is_refused(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # The provider of "conversations with the person and the provider" (PROCESS.md
+    # step 11) carries out the interventions: one commissioned for the case (step 10).
+    case_id = await followed_case(embedded_platform)
+    await commission(embedded_platform, case_id, HOUSING)
+    followup = embedded_platform.clients["followup"]
+    path = f"/cases/{case_id}/meetings"
+
+    def with_provider(provider: str) -> dict[str, Any]:
+        day = TODAY.isoformat()
+        return {
+            "kind": "review",
+            "scheduled_on": day,
+            "with_person": False,
+            "with_provider": provider,
+        }
+
+    unknown = await followup.post(path, json=with_provider("okand-utforare-ab"))
+    not_commissioned = await followup.post(path, json=with_provider(CONTACT))
+    commissioned = await followup.post(path, json=with_provider(HOUSING))
+    listed = (await followup.get(path)).json()
+
+    assert invalid(unknown) == invalid(not_commissioned) == ["with_provider"]
+    reason = not_commissioned.json()["invalid-params"][0]["reason"]
+    assert reason == "not a provider commissioned for the case", reason
+    assert commissioned.status_code == 201, commissioned.text
+    assert [m["with_provider"] for m in listed] == [HOUSING]
+
+
+async def test_police_read_a_meeting_with_only_a_provider_as_they_read_one_with_the_person(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # A meeting meets the person or a provider: "not with the person" would tell
+    # police a provider works with the person, which is `interventions`, closed to
+    # them (ACCESS.md) even under a consent to `followup`.
+    platform = embedded_platform
+    consent = POLICE_CONSENT | {"categories": ["case_ref", "identity", "followup"]}
+    case_id = await followed_case(platform, consents=[consent])
+    await commission(platform, case_id, HOUSING)
+    path = f"/cases/{case_id}/meetings"
+    day = TODAY.isoformat()
+    meetings = [
+        {"kind": "review", "scheduled_on": day, "with_person": True},
+        {"kind": "review", "scheduled_on": day, "with_person": False, "with_provider": HOUSING},
+    ]
+    for meeting in meetings:
+        made = await platform.clients["followup"].post(path, json=meeting)
+        assert made.status_code == 201, made.text
+
+    police = await platform.get_as("police-syd", "followup", path)
+    social = (await platform.clients["followup"].get(path)).json()
+
+    assert police.status_code == 200, police.text
+    seen = [{k: v for k, v in m.items() if k != "meeting_id"} for m in police.json()]
+    assert len(seen) == 2 and seen[0] == seen[1], seen
+    assert all("with_person" not in m and "with_provider" not in m for m in seen), seen
+    # Social services, who commissioned the provider, read who each meeting meets.
+    assert sorted((m["with_person"], m["with_provider"]) for m in social) == [
+        (False, HOUSING),
+        (True, None),
+    ]

@@ -9,7 +9,13 @@ from tests.fixtures.database import count_rows
 from tests.fixtures.people import POLICE_CONSENT
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
-from tests.test_followup_phases_and_reports import TODAY, followed_case
+from tests.test_followup_phases_and_reports import (
+    HOUSING,
+    TODAY,
+    commission,
+    followed_case,
+    incident_task,
+)
 from tests.test_threat_assessments import assessment
 
 
@@ -103,7 +109,8 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
         "consent_granted",
         "threat_level_changed",
     ]
-    assert {w["category"] for w in police.json()["withheld"]} == {"decisions"}
+    # Nor that there is one: the answer names no entry's category as withheld.
+    assert police.json()["withheld"] == []
 
 
 async def test_the_consents_given_with_the_application_are_on_the_timeline_once_each(
@@ -119,3 +126,65 @@ async def test_the_consents_given_with_the_application_are_on_the_timeline_once_
 
     assert read.status_code == 200, read.text
     assert milestones(read).count("consent_granted") == 2
+
+
+async def test_police_cannot_tell_from_the_timeline_whether_a_provider_was_commissioned(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # That a provider works with the person is `interventions`, closed to police
+    # (ACCESS.md): the answer's `withheld` must not name the category of an entry
+    # they may not see, or it tells them there is one.
+    platform = embedded_platform
+    without = await followed_case(platform)
+    commissioned = await followed_case(platform)
+    await commission(platform, commissioned, HOUSING)
+
+    reads = {
+        case_id: await platform.get_as("police-syd", "followup", f"/cases/{case_id}/timeline")
+        for case_id in (without, commissioned)
+    }
+
+    assert all(read.status_code == 200 for read in reads.values())
+    withheld = {case_id: read.json()["withheld"] for case_id, read in reads.items()}
+    assert withheld[commissioned] == withheld[without] == [], withheld
+    # Social services, who may see it, read the commission's entry.
+    social = await platform.clients["followup"].get(f"/cases/{commissioned}/timeline")
+    assert "provider_commissioned" in milestones(social)
+
+
+async def test_police_do_not_read_on_the_timeline_that_an_incident_was_assessed(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # An incident is `interventions` ("provider reports, attendance, incidents",
+    # ACCESS.md), closed to police even under a consent to `followup`; they learn of
+    # one only when it concerns security (PROCESS.md step 11), and never from social
+    # services' assessment of it.
+    platform = embedded_platform
+    consent = POLICE_CONSENT | {"categories": ["case_ref", "identity", "followup"]}
+    case_id = await followed_case(platform, consents=[consent])
+    incident = {
+        "occurred_on": TODAY.isoformat(),
+        "severity": "serious",
+        "concerns_security": False,
+        "description": "Relapsed into drinking over the weekend",
+    }
+    task_id = await incident_task(platform, case_id, incident)
+    social = platform.clients["social"]
+    done = await social.post(f"/tasks/{task_id}/completion", json={"outcome": "continue"})
+    assert done.status_code == 200, done.text
+    path = f"/cases/{case_id}/timeline"
+
+    async def noted() -> bool:
+        return "assessment_made" in milestones(await platform.clients["followup"].get(path))
+
+    assert await wait_until(noted)
+    police = await platform.get_as("police-syd", "followup", path)
+    own = await platform.clients["followup"].get(path)
+
+    assert police.status_code == 200, police.text
+    assert "assessment_made" not in milestones(police), police.json()
+    assert police.json()["withheld"] == [], police.json()
+    assessed = [e for e in own.json()["entries"] if e["milestone"] == "assessment_made"]
+    assert [(e["category"], e["summary"]) for e in assessed] == [
+        ("interventions", "Individual assessment after an incident: continue")
+    ]

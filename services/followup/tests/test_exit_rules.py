@@ -14,6 +14,8 @@ from avhopp_followup.domain.exit import (
     abort,
     complete,
     record_closing,
+    require_followed,
+    resume,
 )
 from avhopp_shared.errors import Conflict
 
@@ -86,3 +88,47 @@ def test_a_second_closing_conversation_does_not_replace_the_persons_view() -> No
     closed = record_closing(ended, conversation_on=TODAY, person_view="Worth it", today=TODAY)
     with pytest.raises(Conflict):
         record_closing(closed, conversation_on=TODAY, person_view="Other", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("ended", "followed"),
+    [
+        (Exit("c-1"), True),
+        (_abort(Exit("c-1"), social_support_continues=True), True),
+        (_abort(Exit("c-1"), social_support_continues=False), False),
+        # Police say nothing of social services' support, which may go on without them.
+        (_abort(Exit("c-1"), by=AbortedBy.POLICE, social_support_continues=None), True),
+        (complete(Exit("c-1"), on=TODAY), False),
+    ],
+)
+def test_a_case_is_still_followed_while_its_exit_goes_on_or_support_continues_after_an_abort(
+    ended: Exit, followed: bool
+) -> None:
+    assert ended.still_followed is followed
+
+
+def test_a_phase_change_is_refused_once_the_exit_ended_with_nothing_going_on() -> None:
+    require_followed(_abort(Exit("c-1"), social_support_continues=True))
+    with pytest.raises(Conflict, match="aborted"):
+        require_followed(_abort(Exit("c-1"), social_support_continues=False))
+    with pytest.raises(Conflict, match="completed"):
+        require_followed(complete(Exit("c-1"), on=TODAY))
+
+
+def test_an_exit_police_aborted_goes_on_when_police_open_their_case_again() -> None:
+    by_police = _abort(Exit("c-1"), by=AbortedBy.POLICE)
+    resumed = resume(by_police)
+    assert (resumed.status, resumed.ended_on, resumed.aborted_by, resumed.reason) == (
+        ExitStatus.ONGOING,
+        None,
+        None,
+        None,
+    )
+    # Police's later completion then lands.
+    assert complete(resumed, on=TODAY).status is ExitStatus.COMPLETED
+
+
+def test_an_exit_the_person_aborted_or_police_completed_is_not_police_to_reopen() -> None:
+    for ended in (_abort(Exit("c-1")), complete(Exit("c-1"), on=TODAY), Exit("c-1")):
+        with pytest.raises(Conflict):
+            resume(ended)

@@ -15,6 +15,8 @@ from avhopp_followup.domain.provider_report import (
     InvalidReport,
     ProviderReport,
     Severity,
+    TreatmentKind,
+    TreatmentSession,
     check_report,
     resent,
 )
@@ -114,3 +116,23 @@ def test_text_made_of_spaces_is_refused_naming_each_field() -> None:
         "absences.0.reason",
         "activities.1",
     ]
+
+
+def test_what_a_report_lists_from_before_the_commission_is_refused_naming_each_field() -> None:
+    before = COMMISSIONED - timedelta(days=1)
+    report = replace(
+        REPORT,
+        contacts=(Contact(ContactType.MEETING, before, 60),),
+        treatment_sessions=(TreatmentSession(TreatmentKind.CBT, date(1900, 1, 1), 60),),
+        incidents=(Incident(before, Severity.MINOR, False, "late"),),
+        absences=(Absence(date(1900, 1, 1), TODAY, "ill"),),
+    )
+    with pytest.raises(InvalidReport) as refused:
+        check_report(report, TODAY, commissioned_on=COMMISSIONED)
+    assert [field for field, _ in refused.value.problems] == [
+        "contacts.0.on",
+        "treatment_sessions.0.on",
+        "incidents.0.occurred_on",
+        "absences.0.first_day",
+    ]
+    assert str(COMMISSIONED) in refused.value.reason

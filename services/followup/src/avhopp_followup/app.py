@@ -15,7 +15,11 @@ from avhopp_followup.entrypoints import (
 )
 from avhopp_followup.entrypoints.routes import router
 from avhopp_followup.service_layer.commissions import on_provider_commissioned
-from avhopp_followup.service_layer.exits import on_exit_completed, on_police_case_aborted
+from avhopp_followup.service_layer.exits import (
+    on_exit_completed,
+    on_police_case_aborted,
+    on_police_case_opened,
+)
 from avhopp_followup.service_layer.handlers import on_application_received
 from avhopp_followup.service_layer.isu_facts import ISU_HANDLERS
 from avhopp_followup.service_layer.meetings import on_action_plan_updated
@@ -31,7 +35,7 @@ from avhopp_shared.access.purge import Purger
 from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
 from avhopp_shared.bus.base import Bus
 from avhopp_shared.events.case_events import ApplicationReceived
-from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted, PoliceCaseOpened
 from avhopp_shared.events.social_events import ActionPlanUpdated, ProviderCommissioned
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 
@@ -54,6 +58,7 @@ def definition(settings: FollowupSettings | None = None) -> ServiceDefinition:
         consumes={
             ApplicationReceived.event_type: on_application_received,
             ProviderCommissioned.event_type: on_provider_commissioned,
+            PoliceCaseOpened.event_type: on_police_case_opened,
             PoliceCaseAborted.event_type: on_police_case_aborted,
             ExitCompleted.event_type: on_exit_completed,
             ActionPlanUpdated.event_type: on_action_plan_updated,

@@ -14,6 +14,10 @@ class IsuCaseRow(SQLModel, table=True):
     __table_args__ = (Index("ix_followup_isu_case_applied", "applied_on", "municipality"),)
 
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    #: A re-application (``previous_case_id``): the person's first case known here,
+    #: the root of the chain of cases linked back. None for a first application,
+    #: whose own id is the person's key (``isu_persons.person``): ISU counts persons.
+    first_case_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
     #: The municipality that received the application.
     municipality: str = Field(sa_column=Column(String(4), nullable=False))
     applied_on: date = Field(sa_column=Column(Date(), nullable=False))

@@ -44,6 +44,17 @@ class Exit:
     person_view: str | None = None
     earlier_case_id: str | None = None
 
+    @property
+    def still_followed(self) -> bool:
+        """Ongoing, or aborted without social services saying their support ends
+        (PROCESS.md step 12: after an abort their support may go on): the case still
+        moves through its phases and its reviews are still due. A police abort leaves
+        that support unrecorded (None), and social services record no abort after it,
+        so it stays followed: ending their work there is not police's to decide."""
+        return self.status is ExitStatus.ONGOING or (
+            self.status is ExitStatus.ABORTED and self.social_support_continues is not False
+        )
+
 
 def abort(
     current: Exit,
@@ -83,6 +94,14 @@ def complete(current: Exit, *, on: date) -> Exit:
     return replace(current, status=ExitStatus.COMPLETED, ended_on=on)
 
 
+def resume(current: Exit) -> Exit:
+    """Police opened their case again after aborting it: the exit they ended goes on.
+    What social services recorded themselves (a closing conversation) stays."""
+    if current.status is not ExitStatus.ABORTED or current.aborted_by is not AbortedBy.POLICE:
+        raise Conflict("only an exit police aborted goes on when police open their case again")
+    return replace(current, status=ExitStatus.ONGOING, ended_on=None, aborted_by=None, reason=None)
+
+
 def record_closing(current: Exit, *, conversation_on: date, person_view: str, today: date) -> Exit:
     if current.status is ExitStatus.ONGOING or current.ended_on is None:
         raise Conflict("the closing conversation follows an ended exit")
@@ -98,3 +117,13 @@ def record_closing(current: Exit, *, conversation_on: date, person_view: str, to
     if not view:
         raise InvalidExit("person_view", "record the person's own view of the process")
     return replace(current, closing_conversation_on=conversation_on, person_view=view)
+
+
+def require_followed(current: Exit) -> None:
+    """What only a case still followed up does (a phase change) is refused once its
+    exit has ended with nothing going on: completed, or aborted without support."""
+    if current.still_followed:
+        return
+    if current.status is ExitStatus.COMPLETED:
+        raise Conflict(f"the exit was completed on {current.ended_on}")
+    raise Conflict(f"the exit was aborted on {current.ended_on}, with no support going on")

@@ -1,6 +1,11 @@
 """ISU, individual-based systematic follow-up: the work with defectors at group level
 (004 Del 2, "Individbaserad systematisk uppföljning (ISU)").
 
+Every count is of persons (``service_layer/isu_query.py``): a person who
+applied again, each re-application a case linked to the one before, is one
+person, counted once in each cell; "the applications" below are the persons
+who applied in the period, each once.
+
 What is released is never about a person: every cell counting fewer than
 :data:`THRESHOLD` persons is suppressed, and so is whatever else would let a
 suppressed cell be worked out from a released total. A *group* is a set of
@@ -150,7 +155,7 @@ class Measure:
 class RawFigures:
     """What the facts count, before anything is released."""
 
-    outcomes: Mapping[str, int]  # ongoing / completed / aborted: adds up to the applications
+    outcomes: Mapping[str, int]  # ongoing / completed / aborted: adds up to the persons
     relapsed: int
     needs: Mapping[str, int]
     interventions: Mapping[str, tuple[int, int]]  # name → (decided, decided and carried out)

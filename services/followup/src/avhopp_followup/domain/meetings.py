@@ -9,6 +9,7 @@ its date is overdue. A security follow-up records how the security stands.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -53,13 +54,21 @@ def schedule(
     with_provider: str | None,
     scheduled_by: str,
     today: date,
+    commissioned: Collection[str] = frozenset(),
     plan_version: int | None = None,
 ) -> Meeting:
+    """``commissioned``: the providers commissioned for the case, the only ones a
+    meeting may be with."""
     if scheduled_on < today:
         raise InvalidMeeting("scheduled_on", "a meeting is scheduled for today or later")
     provider = _named(with_provider)
     if not with_person and provider is None:
         raise InvalidMeeting("with_person", "a follow-up meets the person, the provider or both")
+    if provider is not None and provider not in commissioned:
+        # The provider of PROCESS.md step 11's "conversations with the person and the
+        # provider" is the one carrying out the interventions: commissioned for the
+        # case (step 10). Any other name is a typo or a provider with no part in it.
+        raise InvalidMeeting("with_provider", "not a provider commissioned for the case")
     return Meeting(
         meeting_id,
         case_id,
@@ -78,13 +87,17 @@ def _named(provider: str | None) -> str | None:
     return text or None
 
 
-def hold(meeting: Meeting, *, held_on: date, notes: str, today: date) -> Meeting:
+def hold(meeting: Meeting, *, held_on: date, notes: str, today: date, began_on: date) -> Meeting:
     """The meeting took place: when, and what it found (a security follow-up: how the
-    security stands)."""
+    security stands). ``began_on``: the day the case began (its application arrived)."""
     if meeting.held_on is not None:
         raise Conflict("the meeting is already recorded as held")
     if held_on > today:
         raise InvalidMeeting("held_on", "a meeting cannot be held in the future")
+    if held_on < began_on:
+        # Follow-up follows the case (PROCESS.md step 11): before it began there was
+        # nothing to follow up, and the timeline would open with the meeting.
+        raise InvalidMeeting("held_on", f"the case began on {began_on}")
     text = notes.strip()
     if not text:
         raise InvalidMeeting("notes", "say what the meeting found")

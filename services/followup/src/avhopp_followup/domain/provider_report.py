@@ -95,9 +95,9 @@ class ProviderReport:
 
 
 def check_report(report: ProviderReport, today: date, *, commissioned_on: date) -> ProviderReport:
-    """Every date in the report has happened; absences end after they start; no text is
-    blank; the week is one of the provider's own in the case (``commissioned_on``: its
-    first commission)."""
+    """Every date in the report has happened, none before the provider's first
+    commission (``commissioned_on``); absences end after they start; no text is blank;
+    the week is one of the provider's own in the case."""
     _check_week(report.week_starting, today, commissioned_on)
     dated: list[tuple[str, date]] = [
         *((f"contacts.{i}.on", c.on) for i, c in enumerate(report.contacts)),
@@ -107,6 +107,13 @@ def check_report(report: ProviderReport, today: date, *, commissioned_on: date) 
         *((f"absences.{i}.last_day", a.last_day) for i, a in enumerate(report.absences)),
     ]
     future = [(field, "must not be in the future") for field, day in dated if day > today]
+    # What the provider reports is its own work in the case, which begins with its
+    # commission (``_check_week``): nothing it lists can have happened before that.
+    before = [
+        (field, f"must not be before the provider was commissioned ({commissioned_on})")
+        for field, day in dated
+        if day < commissioned_on
+    ]
     backwards = [
         (f"absences.{i}.last_day", "must not be before first_day")
         for i, a in enumerate(report.absences)
@@ -120,7 +127,7 @@ def check_report(report: ProviderReport, today: date, *, commissioned_on: date) 
         *((f"activities.{i}", activity) for i, activity in enumerate(report.activities)),
     ]
     empty = [(field, "must say something") for field, text in blank if not text.strip()]
-    problems = future + backwards + empty
+    problems = future + before + backwards + empty
     if problems:
         (field, reason), *rest = problems
         raise InvalidReport(field, reason, also=rest)

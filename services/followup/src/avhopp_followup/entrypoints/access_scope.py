@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, false
 
 from avhopp_followup.service_layer.commissions import commissioned_cases, is_commissioned
+from avhopp_shared.access.categories import Category
 from avhopp_shared.access.responsibility_copy import may_work_in, responsible_cases
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import Forbidden
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
+from avhopp_shared.web.disclosure import Access
 from avhopp_shared.web.municipality_scope import MunicipalityScope
 
 SCOPE = MunicipalityScope(may_work_in)
@@ -33,6 +35,21 @@ async def require_commissioned(uow: UnitOfWork, case_id: str, caller: Caller) ->
         uow, case_id, caller.organisation
     ):
         raise Forbidden("the provider is not commissioned for this case")
+
+
+async def require_case_ref(access: Access, case_id: str) -> None:
+    """403 unless the caller may see the case's reference, as a read would (the gate).
+
+    A write that checks the case's state answers with it when it refuses ("the case
+    entered acute on ..."): its phase, dates and status, all ``case_ref`` (ACCESS.md,
+    "Data categories"). A provider reads that only while the board's decision and
+    the person's consent cover it (ACCESS.md, "decided"), and a withdrawal "takes
+    effect at once for every later read" (ACCESS.md, "Consent records"): a caller
+    the gate no longer shows the case is refused as any writer outside the case is
+    (403, ``municipality_scope``), before anything about the case is checked.
+    """
+    if not await access.may_see(case_id, Category.CASE_REF):
+        raise Forbidden("the case is not open to this caller")
 
 
 def cases_of(caller: Caller, column: Any) -> ColumnElement[bool] | None:

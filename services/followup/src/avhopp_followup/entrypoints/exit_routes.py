@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES
-from avhopp_followup.service_layer.exits import abort_by_person, close, exit_of
+from avhopp_followup.service_layer.exit_records import exit_of
+from avhopp_followup.service_layer.exits import abort_by_person, close
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires

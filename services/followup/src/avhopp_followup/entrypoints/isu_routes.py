@@ -148,7 +148,13 @@ class IsuReportPublic(BaseModel):
         ),
     )
     threshold: int = Field(description="Cells counting fewer persons are suppressed")
-    applications: int | None = None
+    applications: int | None = Field(
+        default=None,
+        description=(
+            "The persons who applied in the period, each once however many times they "
+            "applied (a re-application links the earlier case)"
+        ),
+    )
     outcomes: IsuGroupPublic
     relapse: IsuGroupPublic
     needs: list[IsuCellPublic] = Field(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_followup.adapters.tables import MeetingRecord
 from avhopp_followup.domain.meetings import Meeting, MeetingKind
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES, cases_of
+from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.meetings import (
     meetings_of,
     overdue_meetings,
@@ -55,7 +56,11 @@ class MeetingIn(BaseModel):
     with_person: bool = True
     # A provider organisation: ``interventions`` ("provider commissions", ACCESS.md),
     # not ``followup``, which police may read under a consent (catalogue.json).
-    with_provider: str | None = Field(default=None, max_length=200)
+    with_provider: str | None = Field(
+        default=None,
+        max_length=200,
+        description="A provider commissioned for the case (422 otherwise)",
+    )
 
 
 class HeldIn(BaseModel):
@@ -104,7 +109,9 @@ class MeetingPublic(BaseModel):
     overdue: bool
 
     @classmethod
-    def of(cls, meeting: Meeting, today: date) -> MeetingPublic:
+    def of(cls, meeting: Meeting, today: date, *, followed: bool) -> MeetingPublic:
+        """``followed``: the case is still followed up (``Exit.still_followed``); a
+        meeting of an exit that has ended is due to nobody, as on ``/meetings/overdue``."""
         return cls(
             meeting_id=meeting.meeting_id,
             case_id=meeting.case_id,
@@ -116,7 +123,7 @@ class MeetingPublic(BaseModel):
             held_on=meeting.held_on,
             notes=meeting.notes,
             plan_version=meeting.plan_version,
-            overdue=meeting.overdue(today),
+            overdue=followed and meeting.overdue(today),
         )
 
 
@@ -146,7 +153,9 @@ async def post_meeting(
             with_provider=body.with_provider,
             by=access.caller.recorded_as,
         )
-        disclosure = await access.disclose(case_id, MeetingPublic.of(made, today_in_sweden()))
+        # Scheduled for today or later: not overdue, whatever the exit.
+        public = MeetingPublic.of(made, today_in_sweden(), followed=True)
+        disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
 
@@ -163,7 +172,9 @@ async def post_held(
 ) -> JSONResponse:
     async with uow:
         held = await record_held(uow, case_id, meeting_id, held_on=body.held_on, notes=body.notes)
-        disclosure = await access.disclose(case_id, MeetingPublic.of(held, today_in_sweden()))
+        # Held: not overdue, whatever the exit.
+        public = MeetingPublic.of(held, today_in_sweden(), followed=True)
+        disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure)
 
 
@@ -178,8 +189,9 @@ async def get_meetings(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -
     today = today_in_sweden()
     async with uow:
         found = await meetings_of(uow, case_id)
+        followed = (await exit_of(uow, case_id)).still_followed if found else True
         disclosures = await access.disclose_each(
-            [(case_id, MeetingPublic.of(m, today)) for m in found]
+            [(case_id, MeetingPublic.of(m, today, followed=followed)) for m in found]
         )
     return disclosed_list_response(disclosures)
 
@@ -206,7 +218,8 @@ async def get_overdue(
         disclosures = await disclosed_page(
             access,
             lambda size, skip: overdue_meetings(uow, today, within, size, skip),
-            lambda found: (found.case_id, MeetingPublic.of(found, today)),
+            # Only meetings of cases still followed up are listed (overdue_meetings).
+            lambda found: (found.case_id, MeetingPublic.of(found, today, followed=True)),
             limit=limit,
             offset=offset,
             filtered_on=[Category.FOLLOWUP],

@@ -14,8 +14,10 @@ from avhopp_followup.entrypoints.access_scope import (
     READS,
     RESPONSIBLE_WRITES,
     cases_of,
+    require_case_ref,
     require_commissioned,
 )
+from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
 from avhopp_followup.settings import FollowupSettings
 from avhopp_shared.access.categories import Category
@@ -101,12 +103,16 @@ class PhasesPublic(BaseModel):
     history: list[PhaseEntryPublic]
 
     @classmethod
-    def of(cls, phases: CasePhases, today: date, settings: FollowupSettings) -> PhasesPublic:
+    def of(
+        cls, phases: CasePhases, today: date, settings: FollowupSettings, *, followed: bool
+    ) -> PhasesPublic:
+        """``followed``: the case is still followed up (``Exit.still_followed``); a case
+        whose exit has ended is nobody's to look at, as on ``/phases/acute-overdue``."""
         return cls(
             case_id=phases.case_id,
             phase=phases.current.phase,
             entered_on=phases.current.entered_on,
-            acute_overdue=phases.acute_overdue(today, settings.acute_expected),
+            acute_overdue=followed and phases.acute_overdue(today, settings.acute_expected),
             history=[
                 PhaseEntryPublic(
                     phase=e.phase,
@@ -133,7 +139,8 @@ async def get_phases(
     settings: FollowupSettings = request.app.state.settings
     async with uow:
         phases = await phases_of(uow, case_id)
-        public = PhasesPublic.of(phases, today_in_sweden(), settings)
+        followed = (await exit_of(uow, case_id)).still_followed
+        public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=followed)
         disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure)
 
@@ -141,14 +148,17 @@ async def get_phases(
 # RESPONSIBLE_WRITES: moving the case from one phase of the exit to the next is
 # following it up (PROCESS.md step 11), the responsible municipality's, never the
 # municipality of stay's (2 a kap. 2-3 §§ SoL: acute help only); a provider is
-# held to its commissions below.
+# held to its commissions below, and to what the gate shows it of the case.
 @router.post(
     "/cases/{case_id}/phases",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(PhasesPublic),
-    responses=problem_responses(422),
+    responses=problem_responses(409, 422),
     dependencies=[requires("phase.write"), RESPONSIBLE_WRITES],
     summary="Move the case to another phase (one step; skipping or going back needs a reason)",
+    description="A provider moves only a case it is commissioned for and whose reference "
+    "it may read (the board's decision and the person's consent): 403 otherwise, before "
+    "the change is checked, as a refusal names the current phase.",
     operation_id="changePhase",
 )
 async def post_phase(
@@ -157,6 +167,9 @@ async def post_phase(
     settings: FollowupSettings = request.app.state.settings
     async with uow:  # the change, its event and the answer's audit entry commit together
         await require_commissioned(uow, case_id, access.caller)
+        # Refused changes name the current phase and its day (``change_phase``) and
+        # the exit's end (``require_followed``): ``case_ref``, asked for first.
+        await require_case_ref(access, case_id)
         phases = await record_phase_change(
             uow,
             case_id,
@@ -164,9 +177,9 @@ async def post_phase(
             entered_on=body.entered_on,
             reason=body.reason,
             by=access.caller.recorded_as,
-            reporter=access.caller.agency.value,
         )
-        public = PhasesPublic.of(phases, today_in_sweden(), settings)
+        # Recorded only while the case is followed up (409 otherwise).
+        public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=True)
         disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
@@ -200,7 +213,7 @@ async def get_acute_overdue(
             lambda size, skip: acute_overdue(
                 uow, today, settings.acute_expected, within, size, skip
             ),
-            lambda found: (found.case_id, PhasesPublic.of(found, today, settings)),
+            lambda found: (found.case_id, PhasesPublic.of(found, today, settings, followed=True)),
             limit=limit,
             offset=offset,
             filtered_on=[Category.CASE_REF],

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.domain.timeline import CaseTimeline, Milestone
 from avhopp_followup.entrypoints.access_scope import READS
-from avhopp_followup.entrypoints.timeline_parts import by_holder, merged
+from avhopp_followup.entrypoints.timeline_parts import by_holder, entry_categories, merged
 from avhopp_followup.service_layer.handlers import get_timeline
 from avhopp_shared.access.categories import Category
 from avhopp_shared.service_app import UnitOfWorkDep
@@ -104,4 +104,7 @@ async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) 
             [(case_id, TimelinePublic.of(part)) for _, part in parts],
             owners=[holder for holder, _ in parts],
         )
-    return disclosed_response(merged(disclosures))
+    # The timeline's own fields (its case id, when it started) are ``case_ref``, as
+    # any answer about the case is: only that category may be named as withheld.
+    unnamed = entry_categories(timeline) - {Category.CASE_REF.value}
+    return disclosed_response(merged(disclosures, unnamed))

@@ -33,8 +33,21 @@ def by_holder(timeline: CaseTimeline) -> list[tuple[Owner | None, CaseTimeline]]
     ]
 
 
-def merged(disclosures: list[Disclosure]) -> Disclosure:
-    """One view: the entries of every part in order, each withheld category named once."""
+def entry_categories(timeline: CaseTimeline) -> frozenset[str]:
+    """The categories the timeline's entries carry, each entry its own."""
+    return frozenset(entry.category.value for entry in timeline.entries)
+
+
+def merged(disclosures: list[Disclosure], unnamed: frozenset[str] = frozenset()) -> Disclosure:
+    """One view: the entries of every part in order, each withheld category named once.
+
+    ``unnamed``: categories the answer must not name as withheld, the entries'
+    own (``entry_categories``). A reader sees the entries it may see "and nothing
+    of the others, not even that they exist" (domain/timeline.py): naming the
+    category of one it may not see would tell that there is one (``interventions``
+    tells police a provider is commissioned, itself closed to them, ACCESS.md).
+    The audit entry of each part still names them (``disclose_each``).
+    """
     entries = sorted(
         (e for d in disclosures for e in d.data.get("entries", [])),
         key=lambda e: (e["occurred_at"][:10], e["recorded_at"]),
@@ -50,7 +63,7 @@ def merged(disclosures: list[Disclosure]) -> Disclosure:
             withheld.setdefault(category, reason)
     disclosed = frozenset().union(*(d.disclosed for d in disclosures))
     # A category withheld in one part but shown in another was shown.
-    withheld = {c: r for c, r in withheld.items() if c not in disclosed}
+    withheld = {c: r for c, r in withheld.items() if c not in disclosed and c not in unnamed}
     return Disclosure(
         data=data,
         disclosed=disclosed,

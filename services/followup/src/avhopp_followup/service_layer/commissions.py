@@ -42,6 +42,16 @@ async def is_commissioned(uow: UnitOfWork, case_id: str, organisation: str) -> b
     return found.first() is not None
 
 
+async def commissioned_providers(uow: UnitOfWork, case_id: str) -> frozenset[str]:
+    """The provider organisations commissioned for the case, as far as this service knows."""
+    found = await uow.session.exec(
+        select(CommissionRecord.provider_organisation).where(
+            col(CommissionRecord.case_id) == case_id
+        )
+    )
+    return frozenset(found.all())
+
+
 async def first_commissioned(uow: UnitOfWork, case_id: str, organisation: str) -> date | None:
     """The day the provider was first commissioned for the case; None if it never was."""
     found = await uow.session.exec(

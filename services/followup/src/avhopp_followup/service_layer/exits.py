@@ -14,19 +14,20 @@ from avhopp_followup.domain.exit import (
     abort,
     complete,
     record_closing,
+    resume,
 )
 from avhopp_followup.domain.timeline import Milestone
-from avhopp_followup.service_layer.isu_facts import exit_ended
+from avhopp_followup.service_layer.exit_records import exit_from_record, exit_of
+from avhopp_followup.service_layer.isu_facts import exit_ended, exit_resumed
 from avhopp_followup.service_layer.phases import case_began
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.db.insert_new import insert_new
-from avhopp_shared.errors import NotFound
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.followup_events import ExitAborted
-from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted, PoliceCaseOpened
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 
@@ -46,27 +47,6 @@ async def start_exit(uow: UnitOfWork, case_id: str, earlier_case_id: str | None)
             "earlier_case_id": earlier_case_id,
         },
     )
-
-
-def _exit(r: ExitRecord) -> Exit:
-    return Exit(
-        case_id=r.case_id,
-        status=ExitStatus(r.status),
-        ended_on=r.ended_on,
-        aborted_by=AbortedBy(r.aborted_by) if r.aborted_by else None,
-        reason=r.reason,
-        social_support_continues=r.social_support_continues,
-        closing_conversation_on=r.closing_conversation_on,
-        person_view=r.person_view,
-        earlier_case_id=r.earlier_case_id,
-    )
-
-
-async def exit_of(uow: UnitOfWork, case_id: str) -> Exit:
-    record = await uow.session.get(ExitRecord, case_id)
-    if record is None:
-        raise NotFound("exit", case_id)
-    return _exit(record)
 
 
 async def _save(uow: UnitOfWork, changed: Exit) -> None:
@@ -160,6 +140,27 @@ async def on_police_case_aborted(
     await exit_ended(uow, aborted.case_id, ExitStatus.ABORTED)
 
 
+async def on_police_case_opened(
+    uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+) -> None:
+    """Police opened their case again after aborting it (a new attempt, PROCESS.md step
+    12): the exit police ended goes on, so police's later completion or abort lands
+    here, and ISU counts it as ongoing meanwhile. An exit the person aborted, or
+    police completed, stays as it ended: neither is police's to reopen (the person
+    applies again, a new case linked to this one)."""
+    assert isinstance(payload, PoliceCaseOpened)
+    record = await uow.session.get(ExitRecord, envelope.subject)
+    if (
+        record is None
+        or not disclosed(payload, "opened_on")
+        or record.status != ExitStatus.ABORTED.value
+        or record.aborted_by != AbortedBy.POLICE.value
+    ):
+        return
+    await _save(uow, resume(exit_from_record(record)))
+    await exit_resumed(uow, record.case_id)
+
+
 async def on_exit_completed(
     uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
 ) -> None:
@@ -179,4 +180,4 @@ async def _current(uow: UnitOfWork, case_id: str) -> Exit | None:
         if record is None:
             log.warning("exit event for a case not followed here: %s", case_id)
         return None
-    return _exit(record)
+    return exit_from_record(record)

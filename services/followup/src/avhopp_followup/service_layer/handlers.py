@@ -26,7 +26,9 @@ async def on_application_received(
     received_on = today_in_sweden(payload.received_at)
     await start_case_phases(uow, payload.case_id, received_on)
     await start_exit(uow, payload.case_id, payload.previous_case_id)
-    await start_isu_case(uow, payload.case_id, payload.municipality, received_on)
+    await start_isu_case(
+        uow, payload.case_id, payload.municipality, received_on, payload.previous_case_id
+    )
     await record_receiving_municipality(uow, payload.case_id, payload.municipality)
     await note_consents_before_the_timeline(uow, payload.case_id)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from avhopp_followup.adapters.isu_tables import IsuCaseRow, IsuInterventionRow, IsuNeedRow
@@ -30,19 +31,47 @@ _PHASE_DAYS = {
 
 
 async def start_isu_case(
-    uow: UnitOfWork, case_id: str, municipality: str, applied_on: date
+    uow: UnitOfWork,
+    case_id: str,
+    municipality: str,
+    applied_on: date,
+    previous_case_id: str | None,
 ) -> None:
-    await insert_new(
+    """``previous_case_id``: the case a re-application follows. ISU counts persons
+    (004 Del 2, individual-based), and every case of one chain is the same person's."""
+    first = await _first_case(uow, previous_case_id)
+    if not await insert_new(
         uow.session,
         IsuCaseRow,
         {
             "case_id": case_id,
+            "first_case_id": first,
             "municipality": municipality,
             "applied_on": applied_on,
             "outcome": ExitStatus.ONGOING.value,
             "relapsed": False,
         },
-    )
+    ):
+        return
+    if first is not None:
+        # A re-application of this case that arrived before it (its own event came
+        # later) was keyed by this case: it is the same person as the chain's first.
+        await uow.session.exec(
+            update(IsuCaseRow)
+            .where(col(IsuCaseRow.first_case_id) == case_id)
+            .values(first_case_id=first)
+        )
+
+
+async def _first_case(uow: UnitOfWork, previous_case_id: str | None) -> str | None:
+    """The first case of the chain a re-application joins: the earlier case's own first,
+    or the earlier case itself (also when this service never heard of it)."""
+    if previous_case_id is None:
+        return None
+    earlier = await _case(uow, previous_case_id)
+    if earlier is None or earlier.first_case_id is None:
+        return previous_case_id
+    return earlier.first_case_id
 
 
 async def _case(uow: UnitOfWork, case_id: str) -> IsuCaseRow | None:
@@ -64,6 +93,11 @@ async def exit_ended(uow: UnitOfWork, case_id: str, status: ExitStatus) -> None:
     if row is not None:
         row.outcome = status.value
         uow.session.add(row)
+
+
+async def exit_resumed(uow: UnitOfWork, case_id: str) -> None:
+    """Police opened their case again: the exit police ended is ongoing once more."""
+    await exit_ended(uow, case_id, ExitStatus.ONGOING)
 
 
 async def intervention(

@@ -12,6 +12,9 @@ from sqlmodel import col, select
 from avhopp_followup.adapters.tables import MeetingRecord
 from avhopp_followup.domain.meetings import Meeting, MeetingKind, hold, schedule
 from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.commissions import commissioned_providers
+from avhopp_followup.service_layer.exit_records import followed_cases
+from avhopp_followup.service_layer.phases import case_began
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.errors import NotFound
@@ -64,7 +67,8 @@ async def schedule_meeting(
     with_provider: str | None,
     by: str,
 ) -> Meeting:
-    """Inside an open unit of work; the caller commits."""
+    """Inside an open unit of work; the caller commits. A named provider must be one
+    commissioned for the case, as this service's copy of the commissions has it."""
     made = schedule(
         meeting_id=str(uuid.uuid4()),
         case_id=case_id,
@@ -74,6 +78,7 @@ async def schedule_meeting(
         with_provider=with_provider,
         scheduled_by=by,
         today=today_in_sweden(),
+        commissioned=await commissioned_providers(uow, case_id),
     )
     _store(uow, made)
     return made
@@ -86,7 +91,13 @@ async def record_held(
     record = await uow.session.get(MeetingRecord, meeting_id)
     if record is None or record.case_id != case_id:
         raise NotFound("meeting", meeting_id)
-    held = hold(_meeting(record), held_on=held_on, notes=notes, today=today_in_sweden())
+    held = hold(
+        _meeting(record),
+        held_on=held_on,
+        notes=notes,
+        today=today_in_sweden(),
+        began_on=await case_began(uow, case_id),
+    )
     record.held_on, record.notes = held.held_on, held.notes
     uow.session.add(record)
     kind = "Security follow-up" if held.kind is MeetingKind.SECURITY_FOLLOW_UP else "Review"
@@ -114,9 +125,12 @@ async def meetings_of(uow: UnitOfWork, case_id: str) -> Sequence[Meeting]:
 async def overdue_meetings(
     uow: UnitOfWork, today: date, within: ColumnElement[bool] | None, limit: int, offset: int
 ) -> Sequence[Meeting]:
-    """Not held by their date; the longest overdue first."""
+    """Not held by their date, in cases still followed up (``Exit.still_followed``: a
+    review of an exit that has ended is due to nobody); the longest overdue first."""
     query = select(MeetingRecord).where(
-        col(MeetingRecord.held_on).is_(None), col(MeetingRecord.scheduled_on) < today
+        col(MeetingRecord.held_on).is_(None),
+        col(MeetingRecord.scheduled_on) < today,
+        col(MeetingRecord.case_id).in_(followed_cases()),
     )
     if within is not None:
         query = query.where(within)

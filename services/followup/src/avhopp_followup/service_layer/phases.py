@@ -9,11 +9,14 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from avhopp_followup.adapters.tables import PhaseEntryRecord
+from avhopp_followup.domain.exit import require_followed
 from avhopp_followup.domain.phases import CasePhases, Phase, PhaseEntry, change_phase, start_phases
 from avhopp_followup.domain.timeline import Milestone
+from avhopp_followup.service_layer.exit_records import exit_of, followed_cases
 from avhopp_followup.service_layer.isu_facts import phase_left
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
+from avhopp_shared.auth.caller import Agency
 from avhopp_shared.db.insert_row import insert_row
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
@@ -97,9 +100,11 @@ async def record_phase_change(
     entered_on: date,
     reason: str | None,
     by: str,
-    reporter: str,
 ) -> CasePhases:
-    """``by`` names who recorded it; ``reporter`` their agency (the timeline's reporter)."""
+    """``by`` names who recorded it (kept with the phase, ``interventions`` when a
+    provider: phase_routes.PhaseEntryPublic). Refused (409) once the exit has ended
+    with nothing going on: the case no longer moves through the exit's phases."""
+    require_followed(await exit_of(uow, case_id))
     now = utcnow()
     changed = change_phase(
         await phases_of(uow, case_id),
@@ -120,7 +125,12 @@ async def record_phase_change(
         category=Category.CASE_REF,
         summary=f"Phase: {to.value.replace('_', ' ')}",
         occurred=entered_on,
-        reported_by=reporter,
+        # The entry is ``case_ref``, which police read under the usual consent. Only a
+        # commissioned provider records a phase besides social services, and that a
+        # provider works with the person is ``interventions``, closed to police
+        # (ACCESS.md): the phase is noted as the board's, who hold the case's record
+        # and commissioned the provider (PROCESS.md step 10).
+        reported_by=Agency.SOCIAL.value,
     )
     uow.emit(PhaseChanged(case_id=case_id, phase=to.value, entered_on=entered_on), case_id=case_id)
     return changed
@@ -134,7 +144,8 @@ async def acute_overdue(
     limit: int,
     offset: int,
 ) -> Sequence[CasePhases]:
-    """Cases whose latest phase is acute, entered longer ago than expected; longest first.
+    """Cases still followed up (``Exit.still_followed``) whose latest phase is acute,
+    entered longer ago than expected; longest first.
 
     ``limit`` and ``offset`` count rows: the route cuts its page from the rows
     the caller may be shown (``avhopp_shared.web.listing``).
@@ -144,6 +155,7 @@ async def acute_overdue(
         col(PhaseEntryRecord.id).in_(latest),
         col(PhaseEntryRecord.phase) == Phase.ACUTE.value,
         col(PhaseEntryRecord.entered_on) < today - expected,
+        col(PhaseEntryRecord.case_id).in_(followed_cases()),
     )
     if within is not None:
         query = query.where(within)

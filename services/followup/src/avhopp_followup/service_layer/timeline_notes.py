@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from avhopp_followup.adapters.timeline_repository import TimelineRepository
 from avhopp_followup.domain.timeline import Milestone, TimelineEntry
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.copy_rules import RELAPSE_ASSESSMENT
 from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.access.tables import ConsentGrantRow
 from avhopp_shared.auth.caller import Agency
@@ -121,9 +122,18 @@ def _relapse(p: EventPayload, e: EventEnvelope) -> Note:
 
 def _assessment(p: EventPayload, e: EventEnvelope) -> Note:
     assert isinstance(p, IndividualAssessmentMade)
-    trigger = "relapse" if p.trigger == "assess_relapse" else "incident"
-    summary = f"Individual assessment after a {trigger}: {p.outcome.replace('_', ' ')}"
-    return Milestone.ASSESSMENT_MADE, Category.FOLLOWUP, summary, _day(p.assessed_on)
+    outcome = p.outcome.replace("_", " ")
+    if p.trigger == RELAPSE_ASSESSMENT:
+        summary = f"Individual assessment after a relapse: {outcome}"
+        return Milestone.ASSESSMENT_MADE, Category.FOLLOWUP, summary, _day(p.assessed_on)
+    # Any other trigger is a provider's incident, and the entry tells that one
+    # happened: ``interventions`` ("provider reports, attendance, incidents",
+    # ACCESS.md), closed to police, who learn of an incident only when it concerns
+    # security (PROCESS.md step 11), and then from the incident, not from this.
+    # Police's copies of the event leave these assessments out for the same reason
+    # (``avhopp_shared.access.copy_rules``).
+    summary = f"Individual assessment after an incident: {outcome}"
+    return Milestone.ASSESSMENT_MADE, Category.INTERVENTIONS, summary, _day(p.assessed_on)
 
 
 def _police_abort(p: EventPayload, e: EventEnvelope) -> Note:

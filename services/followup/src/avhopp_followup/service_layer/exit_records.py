@@ -1,0 +1,50 @@
+"""Reading how a case's exit stands, for whatever depends on it (phases, worklists)."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from avhopp_followup.adapters.tables import ExitRecord
+from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
+from avhopp_shared.errors import NotFound
+from avhopp_shared.uow import UnitOfWork
+
+
+def exit_from_record(r: ExitRecord) -> Exit:
+    return Exit(
+        case_id=r.case_id,
+        status=ExitStatus(r.status),
+        ended_on=r.ended_on,
+        aborted_by=AbortedBy(r.aborted_by) if r.aborted_by else None,
+        reason=r.reason,
+        social_support_continues=r.social_support_continues,
+        closing_conversation_on=r.closing_conversation_on,
+        person_view=r.person_view,
+        earlier_case_id=r.earlier_case_id,
+    )
+
+
+async def exit_of(uow: UnitOfWork, case_id: str) -> Exit:
+    record = await uow.session.get(ExitRecord, case_id)
+    if record is None:
+        raise NotFound("exit", case_id)
+    return exit_from_record(record)
+
+
+def followed_cases() -> SelectOfScalar[str]:
+    """The cases still followed up, as ``Exit.still_followed`` says, for a worklist's
+    ``case_id IN (...)``: an ended exit is nobody's work any more."""
+    return select(col(ExitRecord.case_id)).where(
+        or_(
+            col(ExitRecord.status) == ExitStatus.ONGOING.value,
+            and_(
+                col(ExitRecord.status) == ExitStatus.ABORTED.value,
+                or_(
+                    col(ExitRecord.social_support_continues).is_(None),
+                    col(ExitRecord.social_support_continues).is_(True),
+                ),
+            ),
+        )
+    )
