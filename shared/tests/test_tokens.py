@@ -181,6 +181,10 @@ REJECTED = [
     rejected(lambda k: k.sign(claims(agency="tax-agency")), "agency", "unknown agency"),
     rejected(lambda k: k.sign(claims(organisation=None)), "organisation", "no organisation"),
     rejected(lambda k: k.sign(claims(client_id="")), "client_id", "empty client_id"),
+    rejected(
+        lambda k: k.sign(claims(organisation="o" * 201)), "organisation claim is longer", "long org"
+    ),
+    rejected(lambda k: k.sign(claims(user="u" * 201)), "user claim is longer", "long user"),
     rejected(lambda k: k.sign(claims(), kid="rsa-1"), "algorithm", "ES256 on an RSA key's kid"),
     rejected(lambda k: k.sign(claims()) + ".x.y", "malformed", "five parts (JWE shape)"),
     rejected(lambda k: "not-a-token", "malformed", "not a JWT at all"),

@@ -215,6 +215,15 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
     return Caller(client_id=client_id, agency=Agency(agency), organisation=organisation, user=user)
 
 
+#: The longest identity claim kept: the audit trail and the access-state tables
+#: store who acted in columns of this length. A longer claim is refused here,
+#: where it is the token's fault (401), not met later as a storage fault on
+#: every governed request (503).
+MAX_CLAIM_LENGTH = 200
+
+
 def _text_claim(claims: dict[str, Any], name: str) -> str | None:
     value = claims.get(name)
+    if isinstance(value, str) and len(value) > MAX_CLAIM_LENGTH:
+        raise InvalidToken(f"token's {name} claim is longer than {MAX_CLAIM_LENGTH} characters")
     return value if isinstance(value, str) and value.strip() else None
