@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, String
+from sqlalchemy import Boolean, Column, Date, Index, Integer, String, text
 from sqlmodel import Field, SQLModel
 
 
 class IsuCaseRow(SQLModel, table=True):
     __tablename__ = "followup_isu_case"
-    __table_args__ = (Index("ix_followup_isu_case_applied", "applied_on", "municipality"),)
+    __table_args__ = (
+        Index("ix_followup_isu_case_applied", "applied_on", "municipality"),
+        # The few re-applications, found at once: ISU folds only their chains
+        # (isu_persons.chained), and every query asks which cases they name.
+        Index(
+            "ix_followup_isu_case_first_case",
+            "first_case_id",
+            postgresql_where=text("first_case_id IS NOT NULL"),
+            sqlite_where=text("first_case_id IS NOT NULL"),
+        ),
+    )
 
     case_id: str = Field(sa_column=Column(String(36), primary_key=True))
     #: A re-application (``previous_case_id``): the person's first case known here,

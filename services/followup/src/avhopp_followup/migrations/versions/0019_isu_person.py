@@ -42,6 +42,13 @@ def _first_cases(links: dict[str, str]) -> dict[str, str]:
 def upgrade() -> None:
     with op.batch_alter_table("followup_isu_case") as batch:
         batch.add_column(sa.Column("first_case_id", sa.String(36), nullable=True))
+    op.create_index(
+        "ix_followup_isu_case_first_case",
+        "followup_isu_case",
+        ["first_case_id"],
+        postgresql_where=sa.text("first_case_id IS NOT NULL"),
+        sqlite_where=sa.text("first_case_id IS NOT NULL"),
+    )
     bind = op.get_bind()
     links = {row.case_id: row.earlier_case_id for row in bind.execute(_LINKS)}
     found = _first_cases(links)
@@ -50,5 +57,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_followup_isu_case_first_case", table_name="followup_isu_case")
     with op.batch_alter_table("followup_isu_case") as batch:
         batch.drop_column("first_case_id")
