@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 from avhopp_shared.db.engine import create_engine, session_factory
+from avhopp_shared.events import registry
 from avhopp_shared.events.case_events import ApplicationReceived, EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.registry import NewerSchemaVersion, UnreadablePayload, parse_payload
@@ -174,3 +175,70 @@ async def test_an_event_set_aside_unread_is_applied_by_replay_once_the_consumer_
     assert await _rows(engine, "SELECT event_id FROM inbox") == [(newer.id,)]
     [(replayed_at,)] = await _rows(engine, "SELECT replayed_at FROM inbox_dead_letter")
     assert replayed_at is not None
+
+
+def _of_a_newer_release(case_id: str = "c-1") -> EventEnvelope:
+    """An event of a type a newer release publishes; this release has no model for it."""
+    return application_envelope(case_id).model_copy(update={"type": "case.newly_invented"})
+
+
+async def test_an_event_of_a_type_this_release_does_not_know_is_set_aside_not_skipped(
+    engine: AsyncEngine,
+) -> None:
+    handler = Applied()
+    consumer = _consumer(engine, handler, own_agency="social")
+    unknown = _of_a_newer_release()
+
+    await consumer(unknown)
+    await consumer(unknown)  # delivered again: set aside once
+
+    [(event_id, error)] = await _rows(engine, "SELECT event_id, error FROM inbox_dead_letter")
+    assert (event_id, error) == (
+        unknown.id,
+        "case.newly_invented: an event type this release does not know",
+    )
+    assert handler.cases == []
+
+
+async def test_a_known_type_this_consumer_does_not_handle_is_skipped_without_a_dead_letter(
+    engine: AsyncEngine,
+) -> None:
+    consumer = _consumer(engine, Applied(), own_agency="social")
+    known = application_envelope("c-1").model_copy(update={"type": "case.consent_withdrawn"})
+
+    await consumer(known)
+
+    assert await _rows(engine, "SELECT event_id FROM inbox_dead_letter") == []
+
+
+async def test_an_event_of_an_unknown_type_is_applied_by_replay_once_the_consumer_handles_it(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unknown = _of_a_newer_release()
+    await _consumer(engine, Applied(), own_agency="social")(unknown)
+
+    # The upgrade: the release knows the type, and this consumer handles it.
+    monkeypatch.setitem(registry.EVENT_TYPES, "case.newly_invented", ApplicationReceived)
+    handler = Applied()
+
+    def new_uow() -> UnitOfWork:
+        return UnitOfWork(session_factory(engine), source="/avhopp/test", acting_agency="social")
+
+    upgraded = InboxConsumer(GROUP, new_uow, {"case.newly_invented": handler}, own_agency="social")
+    report = await upgraded.replay_dead_letters()
+
+    assert (report.replayed, report.failed) == ([unknown.id], [])
+    assert handler.cases == ["c-1"]
+
+
+async def test_a_dead_letter_of_a_type_an_upgraded_consumer_does_not_handle_is_done_with(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consumer = _consumer(engine, Applied(), own_agency="social")
+    unknown = _of_a_newer_release()
+    await consumer(unknown)
+
+    monkeypatch.setitem(registry.EVENT_TYPES, "case.newly_invented", ApplicationReceived)
+    report = await consumer.replay_dead_letters()
+
+    assert (report.replayed, report.failed) == ([unknown.id], [])

@@ -96,6 +96,11 @@ class UnknownEventType(ValueError):
     pass
 
 
+def known_event_type(event_type: str) -> bool:
+    """Whether this release has a model for ``event_type`` (under its name or a former one)."""
+    return RENAMED_EVENT_TYPES.get(event_type, event_type) in EVENT_TYPES
+
+
 class UnreadablePayload(ValueError):
     """A payload of a known type that this release cannot read as its model: a copy
     missing a field it does not say was withheld, or one of a newer schema version.

@@ -20,7 +20,8 @@ again, as a fault of the infrastructure is: a fix of the code lets it through.
 
 An event this consumer cannot read (a payload its model refuses, a copy
 missing a field it does not say was withheld, a schema version newer than the
-model's, as during a rolling upgrade) would be refused the same way on every
+model's, or a type this release does not know at all, as during a rolling
+upgrade) would be refused the same way on every
 delivery: it is set aside at once, unread, and the consumer goes on. No
 inbox row is written for it: replayed once the consumer reads it, or
 published again by its sender where its data was not kept, it must then take
@@ -43,7 +44,12 @@ from sqlmodel import col, select
 
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
-from avhopp_shared.events.registry import UnknownEventType, UnreadablePayload, parse_payload
+from avhopp_shared.events.registry import (
+    UnknownEventType,
+    UnreadablePayload,
+    known_event_type,
+    parse_payload,
+)
 from avhopp_shared.messaging.tables import DeadLetter, InboxMessage
 from avhopp_shared.trace import child_of, current_traceparent
 from avhopp_shared.uow import UnitOfWork
@@ -142,7 +148,15 @@ class InboxConsumer:
         unread: list[_Unread] = []
         for envelope in envelopes:
             handler = self._handlers.get(envelope.type)
-            if handler is None or envelope.source == self._own_source:
+            if envelope.source == self._own_source:
+                continue
+            if handler is None:
+                if not known_event_type(envelope.type):
+                    # A type a newer release publishes (its sender upgraded first):
+                    # set aside, so that this service, once upgraded, applies it by
+                    # replay; skipped, it would be gone for good. A type this release
+                    # knows and does not handle is no business of this consumer.
+                    unread.append(_Unread(envelope, _unknown_type(envelope.type)))
                 continue
             try:
                 payload = parse_payload(envelope)
@@ -513,6 +527,11 @@ def _log_fields(
         "attempts": attempts,
         "error": _error_name(exc),
     }
+
+
+def _unknown_type(event_type: str) -> str:
+    # The type comes from the wire: kept short, as any text of a dead letter's reason.
+    return f"{event_type[:100]}: an event type this release does not know"
 
 
 def _unreadable_reason(refused: UnreadablePayload | ValidationError) -> str:
