@@ -206,3 +206,32 @@ async def test_police_read_a_meeting_with_only_a_provider_as_they_read_one_with_
         (False, HOUSING),
         (True, None),
     ]
+
+
+async def test_police_do_not_read_the_action_plan_version_from_its_review_meeting(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # The plan and its versions are `action_plan`, closed to police (ACCESS.md);
+    # the timeline hides the plan's own entry, and the meeting it schedules must too.
+    platform = embedded_platform
+    consent = POLICE_CONSENT | {"categories": ["case_ref", "identity", "followup"]}
+    case_id = await followed_case(platform, consents=[consent])
+    plan = await platform.clients["social"].post(
+        f"/cases/{case_id}/action-plans",
+        json={
+            "goals": ["A life without crime in the new town"],
+            "measures": [{"description": "Weekly support talks", "responsible": "social"}],
+            "review_on": (TODAY + timedelta(days=30)).isoformat(),
+            "persons_view": "Wants work training",
+        },
+    )
+    assert plan.status_code == 201, plan.text
+    path = f"/cases/{case_id}/meetings"
+
+    async def scheduled() -> bool:
+        return bool((await platform.get_as("police-syd", "followup", path)).json())
+
+    assert await wait_until(scheduled)
+    [meeting] = (await platform.get_as("police-syd", "followup", path)).json()
+    assert meeting["kind"] == "review"
+    assert "plan_version" not in meeting, meeting

@@ -275,3 +275,43 @@ async def test_just_after_midnight_in_sweden_today_is_the_swedish_date_for_trans
 
     assert moved_today.status_code == 201, moved_today.text
     assert (lund_write.status_code, malmo_write.status_code) == (201, 403), lund_write.text
+
+
+async def test_a_police_officer_on_the_case_team_reads_where_the_case_moves_but_not_the_decision_dates(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # ACCESS.md: responsibility between municipalities is `decisions`, "none" for
+    # police; their `team` cell opens the new home town, so where and from when,
+    # not when social services were asked and decided (as the transfer's event says).
+    p = embedded_platform
+    case_id = await social_case(p, received_at=_received_days_ago(3))
+    colleague = p.issuer.mint(
+        {"sub": "ss-2", "client_id": "social-test", "agency": "social", "organisation": MALMO}
+        | {"user": "ss-2"}
+    )
+    added = await p.clients["intake"].post(
+        f"/cases/{case_id}/team-members",
+        json={"agency": "police", "organisation": "polisen-region-syd", "user": "samordnare-1"},
+        headers={"Authorization": f"Bearer {colleague}"},
+    )
+    assert added.status_code == 201, added.text
+    today = today_in_sweden()
+    moved = await p.clients["social"].post(
+        f"/cases/{case_id}/responsibility/transfers",
+        json=_transfer(
+            LUND,
+            requested=today - timedelta(days=2),
+            decided=today - timedelta(days=1),
+            effective=today,
+        ),
+    )
+    assert moved.status_code == 201, moved.text
+    path = f"/cases/{case_id}/responsibility"
+
+    async def transfers_shown() -> bool:
+        read = await p.get_as("police-syd", "social", path)
+        return read.status_code == 200 and bool(read.json().get("transfers"))
+
+    assert await wait_until(transfers_shown)
+    [transfer] = (await p.get_as("police-syd", "social", path)).json()["transfers"]
+    assert transfer == {"to_municipality": LUND, "effective_on": today.isoformat()}
