@@ -23,31 +23,12 @@ from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.tables import DeadLetter, OutboxMessage, outbox_row
 from avhopp_shared.service_app import ServiceRuntime
 from tests.fixtures.database import count_rows
-from tests.fixtures.events import application_envelope
+from tests.fixtures.events import application_envelope, police_application_copy
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 
 _outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
 _dead_letters = DeadLetter.__table__  # type: ignore[attr-defined]
-
-
-def _police_copy_missing_a_field(case_id: str) -> EventEnvelope:
-    """Police's copy of an application: the application left out (``withheld``), and
-    ``applicant_under_18`` (not of a withheld category) missing as well."""
-    return EventEnvelope(
-        source="/avhopp/intake",
-        type=ApplicationReceived.event_type,
-        subject=case_id,
-        schema_version=1,
-        acting_agency="social",
-        withheld="application",
-        data={
-            "case_id": case_id,
-            "received_at": "2026-11-26T10:00:00+00:00",
-            "out_of_hours": False,
-            "municipality": "1280",
-        },
-    )
 
 
 async def _letters(runtime: ServiceRuntime, event_id: str) -> list[tuple[str, bytes, object]]:
@@ -66,7 +47,7 @@ async def test_a_copy_missing_a_field_it_does_not_say_was_withheld_is_set_aside_
     embedded_platform: RunningPlatform,
 ) -> None:
     intake, threat = embedded_platform.runtime("intake"), embedded_platform.runtime("threat")
-    bad = _police_copy_missing_a_field(str(uuid.uuid4()))
+    bad = police_application_copy(str(uuid.uuid4()), missing=("applicant_under_18",))
     async with intake.engine.begin() as connection:
         await connection.execute(
             insert(_outbox).values(**outbox_row(bad, "avhopp.for-police.case"))

@@ -26,28 +26,9 @@ from avhopp_shared.events.registry import NewerSchemaVersion, UnreadablePayload,
 from avhopp_shared.messaging.inbox import InboxConsumer
 from avhopp_shared.messaging.tables import DeadLetter, InboxMessage, OutboxMessage
 from avhopp_shared.uow import UnitOfWork
-from tests.fixtures.events import application_envelope
+from tests.fixtures.events import application_envelope, police_application_copy
 
 GROUP = "avhopp.test"
-
-
-def _police_copy(case_id: str = "c-1") -> EventEnvelope:
-    """Police's copy of an application: the application itself left out (``withheld``)."""
-    return EventEnvelope(
-        source="/avhopp/intake",
-        type=ApplicationReceived.event_type,
-        subject=case_id,
-        schema_version=1,
-        acting_agency="social",
-        withheld="application",
-        data={
-            "case_id": case_id,
-            "received_at": "2026-11-26T10:00:00+00:00",
-            "out_of_hours": False,
-            "municipality": "1280",
-            "applicant_under_18": False,
-        },
-    )
 
 
 # -- reading: the registry ----------------------------------------------------------------
@@ -79,7 +60,7 @@ def test_an_event_of_an_older_schema_version_is_read_with_todays_model(
 
 
 def test_a_copy_missing_a_field_it_does_not_say_was_withheld_cannot_be_read() -> None:
-    copy = _police_copy()
+    copy = police_application_copy()
     missing = copy.model_copy(
         update={"data": {k: v for k, v in copy.data.items() if k != "applicant_under_18"}}
     )
@@ -129,7 +110,7 @@ async def test_the_reason_an_event_was_set_aside_names_the_field_but_not_the_val
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level("ERROR", logger="avhopp.inbox")
-    copy = _police_copy()
+    copy = police_application_copy()
     wrong = copy.model_copy(update={"data": {**copy.data, "municipality": "Hemliga gatan 1"}})
 
     await _consumer(engine, Applied(), own_agency="police")(wrong)
