@@ -25,6 +25,7 @@ from avhopp_followup.service_layer.provider_reports import reports_of, submit_re
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
@@ -210,7 +211,7 @@ async def post_report(
     )
     async with uow:  # the report, its incident events and the answer's audit entry: together
         await require_commissioned(uow, case_id, caller)
-        submitted = await submit_report(uow, report, now.date())
+        submitted = await submit_report(uow, report, today_in_sweden(now))
         disclosure = await access.disclose(
             case_id,
             ProviderReportPublic.of(submitted.report),

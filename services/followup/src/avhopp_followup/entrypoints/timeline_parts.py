@@ -11,11 +11,13 @@ are merged back into one chronological view.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from avhopp_followup.domain.timeline import CaseTimeline
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.municipal_responsibility import today_in_sweden
 
 #: Agencies whose reported entries stay theirs here.
 _OTHER_AGENCIES = ("police", "probation", "sis")
@@ -38,6 +40,14 @@ def entry_categories(timeline: CaseTimeline) -> frozenset[str]:
     return frozenset(entry.category.value for entry in timeline.entries)
 
 
+def swedish_day(occurred_at: str) -> date:
+    """The Swedish day of an entry (README: days are Swedish days). A day-only entry
+    is stored as the day's first moment in UTC, which falls on the same Swedish day;
+    a moment such as 23:30 UTC is already the next day in Sweden, so sorting by the
+    UTC date would put it before the entries of the day it happened on."""
+    return today_in_sweden(datetime.fromisoformat(occurred_at))
+
+
 def merged(disclosures: list[Disclosure], unnamed: frozenset[str] = frozenset()) -> Disclosure:
     """One view: the entries of every part in order, each withheld category named once.
 
@@ -50,7 +60,7 @@ def merged(disclosures: list[Disclosure], unnamed: frozenset[str] = frozenset())
     """
     entries = sorted(
         (e for d in disclosures for e in d.data.get("entries", [])),
-        key=lambda e: (e["occurred_at"][:10], e["recorded_at"]),
+        key=lambda e: (swedish_day(e["occurred_at"]), e["recorded_at"]),
     )
     data: dict[str, Any] = {}
     for d in disclosures:

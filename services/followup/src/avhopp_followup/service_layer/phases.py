@@ -21,6 +21,7 @@ from avhopp_shared.db.insert_row import insert_row
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.followup_events import PhaseChanged
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.uow import UnitOfWork
 
 #: Narrows a listing to some cases (a municipality's, a provider's).
@@ -112,7 +113,7 @@ async def record_phase_change(
         entered_on=entered_on,
         reason=reason,
         recorded_by=by,
-        today=now.date(),
+        today=today_in_sweden(now),
         now=now,
     )
     await _add(uow, case_id, changed.current)
