@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_social_municipality import social_case
 
-TODAY = utcnow().date()
+TODAY = today_in_sweden()
 HOUSING, CONTACT = "skyddat-boende-ab", "kontaktpersoner-ab"
 PROVIDER_CLIENT = {HOUSING: "provider-skyddat-boende", CONTACT: "provider-kontakt"}
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import InterventionsDecided
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.events import envelope_of
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_threat_assessments import assessment, known_case
 
-TODAY = utcnow().date()
+TODAY = today_in_sweden()
 ANSWERS = {"motivated": True, "conditions_form_signed_on": TODAY.isoformat(), "witness": False}
 
 

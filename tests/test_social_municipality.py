@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
@@ -193,7 +193,7 @@ async def test_a_referral_from_another_agency_must_name_the_receiving_municipali
 async def test_an_applicant_under_18_opens_the_youth_path_and_an_adult_does_not(
     embedded_platform: RunningPlatform,
 ) -> None:
-    today = utcnow().date()
+    today = today_in_sweden()
     minor = {"given_name": "Alex", "family_name": "Test", "personal_identity_number": ""}
     minor["personal_identity_number"] = born_on(date(today.year - 16, 3, 1))
     young = await social_case(embedded_platform, applicant=minor)

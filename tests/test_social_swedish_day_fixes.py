@@ -15,7 +15,13 @@ import avhopp_social.service_layer.tasks as social_tasks
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
-from tests.test_followup_phases_and_reports import HOUSING, PROVIDER_CLIENT, commission, report
+from tests.test_followup_phases_and_reports import (
+    HOUSING,
+    PROVIDER_CLIENT,
+    TODAY,
+    commission,
+    report,
+)
 from tests.test_social_municipality import social_case
 
 #: 23:30 UTC today: 00:30 (winter) or 01:30 (summer) tomorrow in Stockholm.
@@ -132,7 +138,7 @@ async def test_an_assessment_made_just_after_swedish_midnight_is_dated_the_swedi
     case_id = await _case(p)
     await commission(p, case_id, HOUSING)
     incident = {
-        "occurred_on": UTC_TODAY.isoformat(),
+        "occurred_on": TODAY.isoformat(),
         "severity": "serious",
         "concerns_security": True,
         "description": "Someone from the former network waited outside",

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 
-TODAY = utcnow().date()
+TODAY = today_in_sweden()
 
 
 def assessment(level: str = "high", **overrides: Any) -> dict[str, Any]:

@@ -3,8 +3,10 @@ those who may see its category (ACCESS.md), and withheld without a trace otherwi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import POLICE_CONSENT
 from tests.fixtures.platform import RunningPlatform, wait_until
@@ -95,7 +97,8 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
     assert social.json()["withheld"] == []
     entries = with_consent.json()["entries"]
     # By day, then in the order recorded (many things are dated by the day alone).
-    days = [e["occurred_at"][:10] for e in entries]
+    # Swedish days (README): 23:30 UTC is already the next day in Sweden.
+    days = [today_in_sweden(datetime.fromisoformat(e["occurred_at"])) for e in entries]
     assert days == sorted(days)
     [threat] = [e for e in entries if e["milestone"] == "threat_level_changed"]
     assert (threat["category"], threat["summary"]) == ("threat", "Threat level low, local handling")

@@ -124,7 +124,7 @@ def _refuse_before_application(
     nor the aid it grants comes before the application was received (the
     investigation opens on it, 11 kap. 1 § SoL). The reason names no date:
     validation errors never echo a value (README, "Errors")."""
-    reason = "comes after the application was received"
+    reason = "cannot come before the application was received"
     early = [
         field
         for field, day in (("decided_on", decided_on), ("valid_from", valid_from))

@@ -74,7 +74,7 @@ def commission(
     elif decided_on < received_on:
         # As for aid decisions (aid_decision._refuse_before_application): the
         # commission carries out aid decided on the application, 4 kap. 1 § SoL.
-        problems.append(("decided_on", "comes after the application was received"))
+        problems.append(("decided_on", "cannot come before the application was received"))
     if _refused(intervention, decisions):
         problems.append(("intervention", "the board refused this aid"))
     problems.extend(_disclosure_problems(intervention, disclosed_categories, decidable))

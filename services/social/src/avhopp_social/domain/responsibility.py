@@ -128,7 +128,7 @@ def _refuse_dates(
     days = {"requested_on": requested_on, "decided_on": decided_on, "effective_on": effective_on}
     early = [field for field, day in days.items() if day < received_on]
     if early:
-        reason = "a transfer comes after the application was received"
+        reason = "a transfer cannot come before the application was received"
         raise InvalidResponsibility(early[0], reason, also=[(field, reason) for field in early[1:]])
     if not requested_on <= decided_on <= effective_on:
         raise InvalidResponsibility(
