@@ -54,3 +54,15 @@ def test_a_status_out_of_order_or_a_date_out_of_range_is_refused() -> None:
         change_status(mail, MeasureStatus.ENDED, date(2026, 10, 1), TODAY)
 
     assert (wrong_step.value.field, too_early.value.field) == ("status", "on")
+
+
+def test_a_granted_measure_cannot_end_before_it_was_decided() -> None:
+    applied = _start("m-1", MeasureKind.PROTECTED_REGISTRATION)
+    granted = change_status(applied, MeasureStatus.GRANTED, date(2026, 11, 10), TODAY)
+
+    with pytest.raises(InvalidMeasure) as before_decision:
+        change_status(granted, MeasureStatus.ENDED, date(2026, 11, 9), TODAY)
+    ended = change_status(granted, MeasureStatus.ENDED, date(2026, 11, 10), TODAY)
+
+    assert before_decision.value.field == "on"
+    assert ended.ended_on == date(2026, 11, 10)

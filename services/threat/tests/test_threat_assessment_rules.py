@@ -109,3 +109,14 @@ def test_a_review_is_due_on_and_after_its_date() -> None:
 
     assert not assessment.review_due(date(2026, 12, 19))
     assert assessment.review_due(date(2026, 12, 20))
+
+
+def test_a_reassessment_dated_before_the_current_one_is_refused_and_the_same_day_is_not() -> None:
+    current, _ = _assess(level=ThreatLevel.HIGH, assessed_on=date(2026, 11, 10))
+
+    with pytest.raises(InvalidAssessment) as older:
+        _assess(current, level=ThreatLevel.LOW, assessed_on=date(2026, 11, 9))
+    same_day, _ = _assess(current, level=ThreatLevel.LOW, assessed_on=date(2026, 11, 10))
+
+    assert older.value.field == "assessed_on"
+    assert (same_day.version, same_day.level) == (2, ThreatLevel.LOW)

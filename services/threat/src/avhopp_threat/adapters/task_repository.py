@@ -47,8 +47,13 @@ class TaskRepository:
             record.status = TaskStatus.ASSESSED.value
             self._session.add(record)
 
-    async def get(self, case_id: str) -> ThreatAssessmentTask | None:
-        record = await self._session.get(AssessmentTaskRecord, case_id)
+    async def get(self, case_id: str, *, for_update: bool = False) -> ThreatAssessmentTask | None:
+        """The case's task; ``for_update`` locks its row until the transaction ends
+        (PostgreSQL; SQLite writers are one at a time anyway). Every case police know
+        of has exactly one, so its row is what a write of the case's versioned records
+        locks: two in flight together are then made one after the other, the second
+        counting its version from the first's (``require_known_case``)."""
+        record = await self._session.get(AssessmentTaskRecord, case_id, with_for_update=for_update)
         return _to_domain(record) if record else None
 
     async def queue(

@@ -92,5 +92,16 @@ def change_status(
     if on > today or on < measure.started_on:
         raise InvalidMeasure("on", "the date must fall between the start and today")
     if status is MeasureStatus.ENDED:
+        _require_ended_after_decision(measure, on)
         return replace(measure, status=status, ended_on=on)
     return replace(measure, status=status, decided_on=on)
+
+
+def _require_ended_after_decision(measure: ProtectiveMeasure, on: date) -> None:
+    """A granted measure ends no earlier than the Tax Agency granted it (PROCESS.md
+    step 10: protected personal data is applied for, then decided): ended before its
+    decision, the measure's dates would run backwards and the time it protected the
+    person could not be told. A measure police put in place at once has no decision
+    and ends no earlier than it started (checked above)."""
+    if measure.decided_on is not None and on < measure.decided_on:
+        raise InvalidMeasure("on", "a measure cannot end before it was decided")

@@ -141,6 +141,19 @@ def _require_comparable_networks(
         raise InvalidAssessment(*problems[0], also=problems[1:])
 
 
+def _require_not_older(previous: ThreatAssessment | None, assessed_on: date) -> None:
+    """A reassessment becomes the subject's current assessment, so it must be the later
+    judgement: the level varies over time and is assessed again (PROCESS.md step 5;
+    004 Del 2), and the latest assessment is the one that counts. One dated before
+    the current one would replace a newer judgement with an older one (a lower
+    level, say) and move access and the rival-check map with it. The same day is a
+    judgement made again that day."""
+    if previous is not None and assessed_on < previous.assessed_on:
+        raise InvalidAssessment(
+            "assessed_on", "a reassessment cannot be dated before the current assessment"
+        )
+
+
 def handling_level(level: ThreatLevel) -> HandlingLevel | None:
     # 004 Del 2: low ⇒ local defector coordination, high ⇒ regional level.
     return {
@@ -180,6 +193,7 @@ def assess(
     """
     if assessed_on > today:
         raise InvalidAssessment("assessed_on", "an assessment cannot be dated in the future")
+    _require_not_older(previous, assessed_on)
     if level is not ThreatLevel.NONE:
         if not threat_picture.strip():
             raise InvalidAssessment("threat_picture", "a threat needs its threat picture")

@@ -30,6 +30,7 @@ from avhopp_threat.domain.threat_assessment import (
     ThreatActor,
     ThreatLevel,
 )
+from avhopp_threat.entrypoints.record_reads import disclosed_record
 from avhopp_threat.entrypoints.schemas import ThreatAssessmentIn, ThreatAssessmentPublic
 from avhopp_threat.service_layer.assessments import (
     RecordAssessment,
@@ -114,7 +115,9 @@ async def get_current(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) ->
     async with uow:
         assessment = await current_assessment(uow, case_id)
         disclosure = await access.disclose(case_id, ThreatAssessmentPublic.of(assessment, today))
-    return disclosed_response(disclosure)
+    # Shown its reference alone (no threat, no criminal_history), the reader gets
+    # the same 404 as for a case police never assessed (``disclosed_record``).
+    return disclosed_record(disclosure)
 
 
 @router.get(

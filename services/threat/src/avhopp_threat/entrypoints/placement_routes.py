@@ -30,6 +30,7 @@ from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.placement import TownJudgement
 from avhopp_threat.domain.rival_check import MAX_PROPOSED_TOWNS
+from avhopp_threat.entrypoints.record_reads import disclosed_record
 from avhopp_threat.entrypoints.schemas import (
     PlacementAssessmentIn,
     PlacementAssessmentPublic,
@@ -164,7 +165,10 @@ async def get_rival_check(
             rival_flags=[RivalFlagPublic.of(flag) for flag in flags],
         )
         disclosure = await access.disclose(case_id, public)
-    return disclosed_response(disclosure)
+    # The check's own fields are placement data (catalogue): a caller it is
+    # withheld from gets a 404, not a stub that would still say the case has a
+    # current threat assessment to check against (``disclosed_record``).
+    return disclosed_record(disclosure)
 
 
 @router.post(

@@ -12,13 +12,13 @@ from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
     disclosed_model,
-    disclosed_response,
     requires,
 )
 from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
+from avhopp_threat.entrypoints.record_reads import disclosed_record
 from avhopp_threat.service_layer.handlers import get_task, task_queue
 
 router = APIRouter(
@@ -59,7 +59,10 @@ async def read_assessment(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep
     async with uow:  # the read and its audit entry: one transaction
         task = await get_task(uow, case_id)
         disclosure = await access.disclose(case_id, AssessmentTaskPublic.of(task))
-    return disclosed_response(disclosure)
+    # The task's own fields (its status: pending or assessed; its priority) are
+    # threat data (catalogue): a reader without that category gets the 404 of a
+    # case police hold no task for, not a stub (``disclosed_record``).
+    return disclosed_record(disclosure)
 
 
 @router.get(

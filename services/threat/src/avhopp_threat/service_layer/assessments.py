@@ -41,16 +41,23 @@ class RecordAssessment:
     next_review_on: date | None
 
 
-async def require_known_case(uow: UnitOfWork, case_id: str) -> None:
-    """Police work only on cases they know of: through the application and a consent."""
-    if await TaskRepository(uow.session).get(case_id) is None:
+async def require_known_case(uow: UnitOfWork, case_id: str, *, for_update: bool = False) -> None:
+    """Police work only on cases they know of: through the application and a consent.
+
+    ``for_update``: the write about to be made stores the case's next version of a
+    record (an assessment, a placement assessment) or its one placement, counted from
+    what it reads. Two such writes in flight together would both count the same
+    version and the later would fail on its key (a 503 for a plain retry or double
+    click); locking the case's task first makes them one after the other, each
+    reading what the one before stored."""
+    if await TaskRepository(uow.session).get(case_id, for_update=for_update) is None:
         raise NotFound("case", case_id)
 
 
 async def record_assessment(
     uow: UnitOfWork, case_id: str, command: RecordAssessment, by: str, today: date
 ) -> ThreatAssessment:
-    await require_known_case(uow, case_id)
+    await require_known_case(uow, case_id, for_update=True)
     assessments = AssessmentRepository(uow.session)
     subject = PERSON if command.relative is None else f"relative:{command.relative.relative_id}"
     assessment, change = assess(
@@ -105,9 +112,15 @@ async def record_assessment(
 
 async def refresh_presences(uow: UnitOfWork, case_id: str) -> None:
     """What the case now puts on the map for other cases' rival checks (``presences``);
-    nothing once its police case is closed."""
+    nothing once its police case is closed.
+
+    The police case is locked first (``PoliceRecords.police_case``): a reassessment
+    or placement written while an abort or completion is in flight then waits for
+    it and decides on its outcome. Read unlocked, it would see the case still open
+    and put it back on the map after the closing took it off, and every other
+    case's rival check would count a closed case."""
     records = PoliceRecords(uow.session)
-    police_case = await records.police_case(case_id)
+    police_case = await records.police_case(case_id, for_update=True)
     presences = PresenceRepository(uow.session)
     if police_case is not None and police_case.status is not CaseStatus.OPEN:
         await presences.forget_case(case_id)

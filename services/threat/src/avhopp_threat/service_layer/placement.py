@@ -149,7 +149,8 @@ async def rival_check(
 async def record_placement_assessment(
     uow: UnitOfWork, case_id: str, towns: Sequence[TownJudgement], reader: Reader
 ) -> CheckedPlacement:
-    await require_known_case(uow, case_id)
+    # Locked: its version is counted from the ones stored (``require_known_case``).
+    await require_known_case(uow, case_id, for_update=True)
     threat = await _current_threat(uow, case_id)
     assessment = assess_placement(case_id, towns, reader.caller.recorded_as, utcnow())
     version = await PoliceRecords(uow.session).add_placement_assessment(assessment)
@@ -177,7 +178,9 @@ async def placement_assessments(
 async def record_placement(
     uow: UnitOfWork, case_id: str, municipality_code: str, placed_on: date, by: str, today: date
 ) -> Placement:
-    await require_known_case(uow, case_id)
+    # Locked: a first placement in flight with another would insert the same key
+    # (``require_known_case``); made in turn, the later one replaces the earlier.
+    await require_known_case(uow, case_id, for_update=True)
     placement = place(case_id, municipality_code, placed_on, by, today)
     await PoliceRecords(uow.session).save_placement(placement)
     await refresh_presences(uow, case_id)
