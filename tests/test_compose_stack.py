@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -33,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DEPLOY = ROOT / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
+DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
+IMAGE_WORKDIR = "/app"
 TOPICS_FILE = DEPLOY / "kafka" / "topics.yaml"
 CREATE_TOPICS = DEPLOY / "kafka" / "create-topics.sh"
 POSTGRES_INIT = DEPLOY / "postgres" / "init"
@@ -48,6 +51,7 @@ TEST_ENV = {
     **{f"AVHOPP_{name.upper()}_DB_PASSWORD": f"{name}-test-pw" for name in SERVICES},
     "AVHOPP_AUTH_ISSUER": "https://idp.test/realms/avhopp",
     "AVHOPP_AUTH_JWKS_URL": "https://idp.test/realms/avhopp/certs",
+    "AVHOPP_SOCIAL_KNOWN_PROVIDERS": "skyddat-boende-ab,kontaktpersoner-ab",
 }
 
 REQUIRED_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]+\}")
@@ -159,6 +163,78 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
             keyword, _, rest = line.partition(" ")
             instructions.append((keyword.upper(), rest.strip()))
     return instructions
+
+
+def stages() -> dict[str, list[tuple[str, str]]]:
+    """The Dockerfile's instructions by stage name (``FROM … AS name``)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] = []
+    for keyword, rest in dockerfile_instructions():
+        if keyword == "FROM":
+            current = found.setdefault(rest.split()[-1], [])
+        else:
+            current.append((keyword, rest))
+    return found
+
+
+def dockerignore_patterns() -> list[re.Pattern[str]]:
+    """The ignore file's patterns (no ``!`` exceptions are used), as regular expressions
+    on a context-relative path; a pattern that matches a folder excludes all in it."""
+    patterns = []
+    for line in DOCKERIGNORE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        assert not line.startswith("!"), "exceptions are not modelled here"
+        text = re.escape(line.strip("/"))
+        text = text.replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
+        text = text.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        patterns.append(re.compile(rf"{text}(?:/.*)?"))
+    return patterns
+
+
+def in_context(relative: str) -> bool:
+    """Whether BuildKit sends ``relative`` (a path from the repository root) to the build."""
+    return not any(pattern.fullmatch(relative) for pattern in dockerignore_patterns())
+
+
+def image_env(stage: str = "runtime") -> dict[str, str]:
+    """The literal ``ENV`` values of a stage (those naming no variable)."""
+    found = {}
+    for keyword, rest in stages()[stage]:
+        if keyword == "ENV":
+            for key, value in re.findall(r'(\w+)=("[^"]*"|\S+)', rest):
+                if "$" not in value:
+                    found[key] = value.strip('"')
+    return found
+
+
+def lay_out_image(target: Path, service: str) -> Path:
+    """``/app`` of ``service``'s image under ``target``: the build stage's ``COPY`` lines
+    (the runtime stage copies ``/app`` whole), minus what the ignore file leaves out.
+    uv installs the workspace members editable, so the sources stay where they are."""
+    app = target / IMAGE_WORKDIR.strip("/")
+    app.mkdir(parents=True)
+    for keyword, rest in stages()["build"]:
+        if keyword != "COPY" or rest.startswith("--from"):
+            continue
+        *sources, destination = rest.replace("${SERVICE}", service).split()
+        for source in sources:
+            _copy_into_image(source, app / destination, app, len(sources) > 1)
+    return app
+
+
+def _copy_into_image(source: str, destination: Path, app: Path, into_folder: bool) -> None:
+    origin = ROOT / source
+    if destination.as_posix().endswith("/") or into_folder or destination == app / ".":
+        destination = destination / origin.name
+    files = [origin] if origin.is_file() else sorted(p for p in origin.rglob("*") if p.is_file())
+    for path in files:
+        relative = path.relative_to(ROOT).as_posix()
+        if in_context(relative):
+            placed = destination / path.relative_to(origin) if path != origin else destination
+            placed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, placed)
 
 
 def workspace_members() -> list[Path]:
@@ -611,6 +687,48 @@ def test_the_settings_read_the_compose_environment_as_a_production_kafka_service
     assert settings.consumer_group == f"avhopp.{name}"
 
 
+def _social_compose_environment(
+    services: dict[str, Any], monkeypatch: pytest.MonkeyPatch, without: str | None = None
+) -> None:
+    """The process environment of the compose stack's social service, ``without`` one
+    of its variables (left unset in .env and dropped from the service's environment)."""
+    for key in list(os.environ):
+        if key.startswith("AVHOPP_"):
+            monkeypatch.delenv(key)
+    env = {k: v for k, v in TEST_ENV.items() if k != without}
+    for key, value in environment_of(services["social"]).items():
+        if key != without:
+            monkeypatch.setenv(key, interpolate(value, env))
+
+
+def test_social_services_in_the_stack_know_the_providers_they_may_commission(
+    services: dict[str, Any], monkeypatch: pytest.MonkeyPatch, compose: dict[str, Any]
+) -> None:
+    from avhopp_social.settings import SocialSettings
+
+    # In production the demo providers never stand in: without the list every
+    # commission is refused on provider_organisation.
+    assert "AVHOPP_SOCIAL_KNOWN_PROVIDERS" in required_variables(compose)
+    _social_compose_environment(services, monkeypatch)
+    assert SocialSettings().providers == {"skyddat-boende-ab", "kontaktpersoner-ab"}
+    config = k8s_find("ConfigMap", "avhopp-social")["data"]
+    assert config["AVHOPP_SOCIAL_KNOWN_PROVIDERS"].strip()
+    assert "AVHOPP_SOCIAL_KNOWN_PROVIDERS" in (ROOT / "README.md").read_text()
+
+
+def test_social_services_refuse_to_start_in_production_without_known_providers(
+    services: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from avhopp_social.settings import SocialSettings
+
+    _social_compose_environment(services, monkeypatch, without="AVHOPP_SOCIAL_KNOWN_PROVIDERS")
+    with pytest.raises(ValueError, match="AVHOPP_SOCIAL_KNOWN_PROVIDERS must be set in production"):
+        SocialSettings()
+    monkeypatch.setenv("AVHOPP_SOCIAL_KNOWN_PROVIDERS", "")
+    with pytest.raises(ValueError, match="AVHOPP_SOCIAL_KNOWN_PROVIDERS must be set in production"):
+        SocialSettings()
+
+
 def test_the_services_are_built_from_one_dockerfile_and_run_modules_that_exist(
     services: dict[str, Any],
 ) -> None:
@@ -730,6 +848,56 @@ def test_the_dockerfile_installs_the_workspace_from_the_lockfile() -> None:
         assert not re.search(r"\bpip install|uv add", run), f"install bypassing uv.lock: {run}"
     for name in SERVICES:
         assert any(re.search(rf"\b{name}\b", run) for run in runs), f"SERVICE={name} rejected"
+
+
+def test_the_runtime_image_carries_the_policies_and_names_them() -> None:
+    # Every service and migrate job evaluates policies/ and reads its field
+    # catalogue at start (ACCESS.md: no disclosure without a policy decision).
+    build = stages()["build"]
+    assert any(
+        keyword == "COPY" and rest.split() == ["policies", "policies"] for keyword, rest in build
+    ), "the build stage does not copy policies/"
+    assert ("COPY", "--from=build /app /app") in stages()["runtime"]
+    for name in ("data/matrix.json", "data/catalogue.json", "data/actions.json"):
+        assert in_context(f"policies/{name}"), f"the ignore file leaves out policies/{name}"
+    rego = [p.relative_to(ROOT).as_posix() for p in (ROOT / "policies").rglob("*.rego")]
+    assert any(in_context(path) for path in rego if not path.endswith("_test.rego"))
+    assert image_env()["AVHOPP_POLICIES_DIR"] == f"{IMAGE_WORKDIR}/policies"
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_a_service_laid_out_as_in_its_image_finds_its_policies_and_catalogue(
+    name: str, services: dict[str, Any], tmp_path: Path
+) -> None:
+    app = lay_out_image(tmp_path, name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AVHOPP_")}
+    env |= {k: v for k, v in image_env().items() if k.startswith("AVHOPP_")}
+    # The image names /app/policies; here /app is a folder under tmp_path.
+    env["AVHOPP_POLICIES_DIR"] = str(app / "policies")
+    for key, value in environment_of(services[name]).items():
+        env[key] = interpolate(value, TEST_ENV)
+    env["PYTHONPATH"] = os.pathsep.join([f"{app}/shared/src", f"{app}/services/{name}/src"])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # What `python -m avhopp_<svc> serve` and `... migrate` read before they open
+    # any connection: the settings, the policy engine, the field catalogue and the
+    # event audiences a migration cuts events by.
+    code = f"""
+import avhopp_shared
+assert avhopp_shared.__file__.startswith({str(app)!r}), avhopp_shared.__file__
+from avhopp_{name}.app import definition
+from avhopp_shared.access.event_audiences import platform_audiences
+from avhopp_shared.security_wiring import field_catalogue, policy_engine
+settings = definition().settings
+policy_engine(settings)
+field_catalogue(settings)
+platform_audiences()
+print("started")
+"""
+    ran = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=app, capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr.strip().splitlines()[-1:]
+    assert ran.stdout.strip() == "started"
 
 
 # ------------------------------------------------------------------ Kubernetes

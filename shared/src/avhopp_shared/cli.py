@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from avhopp_shared.access import audit, audit_anchor
-from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.event_audiences import EventAudiences
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
@@ -21,7 +20,7 @@ from avhopp_shared.db.migrate import upgrade_to_head
 from avhopp_shared.events.topics import AUDIENCES, audience_prefix
 from avhopp_shared.logging_setup import configure_logging
 from avhopp_shared.messaging.tables import OutboxMessage
-from avhopp_shared.security_wiring import policy_engine
+from avhopp_shared.security_wiring import field_catalogue, policy_engine
 from avhopp_shared.service_app import ServiceDefinition, build_consumer
 from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
@@ -74,7 +73,9 @@ def main(
 async def _migrate(definition: ServiceDefinition) -> None:
     engine = create_engine(definition.settings.resolved_database_url)
     try:
-        await upgrade_to_head(engine, definition.migrations)
+        await upgrade_to_head(
+            engine, definition.migrations, policies_dir=definition.settings.policies_dir
+        )
     finally:
         await engine.dispose()
 
@@ -118,7 +119,7 @@ async def replay_dead_letters(definition: ServiceDefinition) -> int:
     try:
         policy = policy_engine(settings)
         sessions = session_factory(engine)
-        audiences = EventAudiences(policy, platform_catalogue())
+        audiences = EventAudiences(policy, field_catalogue(settings))
 
         def new_uow() -> UnitOfWork:
             return UnitOfWork(
@@ -128,7 +129,7 @@ async def replay_dead_letters(definition: ServiceDefinition) -> int:
                 audiences=audiences,
             )
 
-        gate = DisclosureGate(policy, platform_catalogue(), Owner(definition.owner_agency))
+        gate = DisclosureGate(policy, field_catalogue(settings), Owner(definition.owner_agency))
         consumer = build_consumer(definition, new_uow, gate)
         if consumer is None:
             print(f"{settings.service_name}: consumes no events, so has no dead letters")

@@ -9,10 +9,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from avhopp_shared.access.catalogue import Catalogue, platform_catalogue
 from avhopp_shared.auth.jwks import KeySource, RemoteKeySource
 from avhopp_shared.auth.local_issuer import LocalIssuer
 from avhopp_shared.auth.tokens import TokenValidator
-from avhopp_shared.policy.bundle import default_policies_dir, load_bundle
+from avhopp_shared.policy.bundle import load_bundle, policies_dir
 from avhopp_shared.policy.cache import CachedEngine
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.policy.opa_engine import OpaEngine
@@ -72,5 +73,9 @@ def _engine(kind: str, policies_dir: Path, opa_url: str | None) -> PolicyEngine:
 
 
 def policy_engine(settings: ServiceSettings) -> PolicyEngine:
-    policies_dir = (settings.policies_dir or default_policies_dir()).resolve()
-    return _engine(settings.policy_engine, policies_dir, settings.opa_url)
+    return _engine(settings.policy_engine, policies_dir(settings.policies_dir), settings.opa_url)
+
+
+def field_catalogue(settings: ServiceSettings) -> Catalogue:
+    """The field catalogue beside the policies ``policy_engine`` evaluates (one folder)."""
+    return platform_catalogue(policies_dir(settings.policies_dir))

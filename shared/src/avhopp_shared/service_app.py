@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.audit_anchor import AuditHeadLog
-from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.access.event_audiences import EventAudiences
 from avhopp_shared.access.event_gate import (
     KEPT_FOR_ENFORCEMENT,
@@ -45,7 +44,12 @@ from avhopp_shared.heap import startup_objects_frozen
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
 from avhopp_shared.messaging.relay import OutboxRelay
 from avhopp_shared.policy.engine import PolicyEngine
-from avhopp_shared.security_wiring import local_issuer_for, policy_engine, token_validator
+from avhopp_shared.security_wiring import (
+    field_catalogue,
+    local_issuer_for,
+    policy_engine,
+    token_validator,
+)
 from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
@@ -153,7 +157,8 @@ async def service_runtime(
         backoff_max_seconds=settings.relay_backoff_max_seconds,
     )
     policy = policy_engine(settings)
-    gate = DisclosureGate(policy, platform_catalogue(), Owner(definition.owner_agency))
+    catalogue = field_catalogue(settings)
+    gate = DisclosureGate(policy, catalogue, Owner(definition.owner_agency))
     runtime = ServiceRuntime(
         settings,
         definition.owner_agency,
@@ -164,11 +169,11 @@ async def service_runtime(
         None,
         policy,
         gate,
-        EventAudiences(policy, platform_catalogue()),
+        EventAudiences(policy, catalogue),
     )
     try:
         if settings.should_auto_migrate:
-            await upgrade_to_head(engine, definition.migrations)
+            await upgrade_to_head(engine, definition.migrations, policies_dir=settings.policies_dir)
         runtime.consumer = build_consumer(definition, runtime.new_uow, gate)
         if runtime.consumer is not None:
             # Only the agency's own copies: what another agency's services

@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from avhopp_shared.access.categories import Category, Part
-from avhopp_shared.policy.bundle import default_policies_dir
+from avhopp_shared.policy.bundle import policies_dir
 
 
 def nested_model(annotation: Any) -> type[BaseModel] | None:
@@ -104,7 +104,8 @@ class Catalogue:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalogue:
-        path = path or default_policies_dir() / "data" / "catalogue.json"
+        """``path``, or ``data/catalogue.json`` of the policies folder (``policies_dir``)."""
+        path = path or catalogue_path()
         return cls(json.loads(path.read_text())["catalogue"])
 
     def category_of(self, model: type[BaseModel], field: str) -> Classification | None:
@@ -187,6 +188,16 @@ def _items(value: Any) -> list[Mapping[str, Any]]:
     return []
 
 
+def catalogue_path(directory: Path | None = None) -> Path:
+    """The catalogue in ``directory`` or, without one, in the process's policies folder."""
+    return policies_dir(directory) / "data" / "catalogue.json"
+
+
 @cache
-def platform_catalogue() -> Catalogue:
-    return Catalogue.load()
+def platform_catalogue(directory: Path | None = None) -> Catalogue:
+    """The catalogue beside the policies the engine evaluates: ``directory`` (a
+    service's ``policies_dir`` setting) or, without one, ``AVHOPP_POLICIES_DIR``
+    or the repository's ``policies/`` (``policy.bundle.policies_dir``). A
+    catalogue from another folder than the matrix would classify fields the
+    matrix does not know."""
+    return Catalogue.load(catalogue_path(directory))

@@ -29,6 +29,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from avhopp_shared.access.catalogue import Catalogue, platform_catalogue
@@ -43,7 +44,7 @@ from avhopp_shared.policy.agency_categories import (
     RECEIVABLE_RULE,
     categories_for,
 )
-from avhopp_shared.policy.bundle import load_bundle
+from avhopp_shared.policy.bundle import load_bundle, policies_dir
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.policy.regorus_engine import RegorusEngine
 
@@ -137,9 +138,12 @@ class EventAudiences:
 
 
 @cache
-def platform_audiences() -> EventAudiences:
-    """The policies in ``policies/``, evaluated in process, for what has no service's
+def platform_audiences(directory: Path | None = None) -> EventAudiences:
+    """The policies in ``directory`` or, without one, in ``AVHOPP_POLICIES_DIR`` or
+    the repository's ``policies/`` (``policy.bundle.policies_dir``, as the
+    service's engine finds them), evaluated in process, for what has no service's
     engine at hand (a migration, the event contract, a unit of work built without
     one): it reads no service settings, which a migration runs before, and never
     depends on a running OPA server."""
-    return EventAudiences(RegorusEngine(load_bundle()), platform_catalogue())
+    folder = policies_dir(directory)
+    return EventAudiences(RegorusEngine(load_bundle(folder)), platform_catalogue(folder))

@@ -24,11 +24,21 @@ def alembic_config(script_location: Path) -> Config:
     return config
 
 
-async def upgrade_to_head(engine: AsyncEngine, script_location: Path) -> None:
+#: Where a migration finds the service's ``policies_dir`` setting (``None``: the
+#: process's policies folder, ``policy.bundle.policies_dir``).
+POLICIES_DIR_ATTRIBUTE = "policies_dir"
+
+
+async def upgrade_to_head(
+    engine: AsyncEngine, script_location: Path, *, policies_dir: Path | None = None
+) -> None:
+    """Migrate to head; a migration that cuts events by the policies reads those in
+    ``policies_dir`` (the service's setting), as the running service does."""
     config = alembic_config(script_location)
 
     def upgrade(connection: Connection) -> None:
         config.attributes["connection"] = connection
+        config.attributes[POLICIES_DIR_ATTRIBUTE] = policies_dir
         command.upgrade(config, "head")
 
     async with _one_at_a_time, engine.begin() as connection:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -140,7 +141,8 @@ def split_unsent_events_by_audience() -> None:
         .where(outbox.c.published_at.is_(None), ~outbox.c.topic.startswith(TOPIC_PREFIX + "for-"))
         .order_by(outbox.c.id)
     ).all()
-    audiences = platform_audiences()
+    # The service's own policies folder, as its running units of work use (db.migrate).
+    audiences = platform_audiences(_configured_policies_dir())
     for row in rows:
         envelope = EventEnvelope.from_json_bytes(bytes(row.payload))
         try:
@@ -165,6 +167,15 @@ def split_unsent_events_by_audience() -> None:
         bind.execute(
             sa.insert(outbox), [outbox_row(copy.of(envelope), copy.topic) for copy in copies]
         )
+
+
+def _configured_policies_dir() -> Path | None:
+    """The service's ``policies_dir`` setting, as ``db.migrate.upgrade_to_head`` hands it on."""
+    from avhopp_shared.db.migrate import POLICIES_DIR_ATTRIBUTE
+
+    config = op.get_context().config
+    found = config.attributes.get(POLICIES_DIR_ATTRIBUTE) if config is not None else None
+    return found if isinstance(found, Path) else None
 
 
 def _outbox_table() -> sa.Table:

@@ -13,7 +13,12 @@ from avhopp_shared.policy.access_decision import (
     action_allowed,
     decide_access,
 )
-from avhopp_shared.policy.bundle import PolicyBundle, default_policies_dir, load_bundle
+from avhopp_shared.policy.bundle import (
+    PolicyBundle,
+    default_policies_dir,
+    load_bundle,
+    policies_dir,
+)
 from avhopp_shared.policy.cache import CachedEngine
 from avhopp_shared.policy.engine import PolicyEngine, PolicyError, UndefinedRule
 from avhopp_shared.policy.opa_engine import OpaEngine
@@ -35,4 +40,5 @@ __all__ = [
     "decide_access",
     "default_policies_dir",
     "load_bundle",
+    "policies_dir",
 ]

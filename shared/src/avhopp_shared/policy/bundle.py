@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ from typing import Any
 from avhopp_shared.policy.engine import PolicyError
 
 SETTINGS_MOUNT = ("avhopp", "settings")
+#: The platform-wide setting naming the policies folder (ServiceSettings.policies_dir
+#: reads it too): an image carries its policies beside the code, not above a package.
+POLICIES_DIR_VARIABLE = "AVHOPP_POLICIES_DIR"
 TEST_SUFFIX = "_test.rego"
 
 
@@ -46,12 +50,27 @@ def default_policies_dir() -> Path:
         candidate = parent / "policies"
         if (candidate / "data").is_dir():
             return candidate
-    raise PolicyError(f"no policies/ folder above {Path(__file__).resolve()}")
+    raise PolicyError(
+        f"no policies/ folder above {Path(__file__).resolve()}; set {POLICIES_DIR_VARIABLE}"
+    )
+
+
+def policies_dir(configured: Path | None = None) -> Path:
+    """The one policies folder of this process, for the engine, the field catalogue
+    and the event audiences alike: ``configured`` (a service's ``policies_dir``
+    setting), else ``AVHOPP_POLICIES_DIR``, else ``default_policies_dir()``.
+
+    A migration reads no service settings, so the variable is read here as well:
+    a service and its migrations cut events by the same policies."""
+    if configured is None:
+        named = os.environ.get(POLICIES_DIR_VARIABLE, "").strip()
+        configured = Path(named) if named else None
+    return (configured or default_policies_dir()).resolve()
 
 
 def load_bundle(directory: Path | None = None, *, include_tests: bool = False) -> PolicyBundle:
     """Reads every ``.rego`` file (``*_test.rego`` only with ``include_tests``) and ``data/*.json``."""
-    root = (directory or default_policies_dir()).resolve()
+    root = policies_dir(directory)
     if not root.is_dir():
         raise PolicyError(f"policies folder {root} does not exist")
     rego = sorted(
