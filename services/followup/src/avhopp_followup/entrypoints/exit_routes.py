@@ -13,6 +13,7 @@ from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.exits import abort_by_person, close
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
 from avhopp_shared.web.params import NOT_FOUND, CaseId
@@ -24,15 +25,15 @@ router = APIRouter(tags=["exit"], responses=problem_responses(401, 403) | NOT_FO
 class ExitAbortIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
-                    "aborted_on": "2026-11-20",
+                    "aborted_on": day(today),
                     "reason": "The person moved back to the former town",
                     "social_support_continues": True,
                 }
             ]
-        },
+        ),
     )
 
     aborted_on: Day
@@ -45,14 +46,14 @@ class ExitAbortIn(BaseModel):
 class ClosingIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
-                    "conversation_on": "2026-11-25",
+                    "conversation_on": day(today),
                     "person_view": "Hard at first; the contact person made the difference",
                 }
             ]
-        },
+        ),
     )
 
     conversation_on: Day

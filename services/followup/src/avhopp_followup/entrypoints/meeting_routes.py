@@ -21,6 +21,7 @@ from avhopp_followup.service_layer.meetings import (
 from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -39,16 +40,16 @@ router = APIRouter(tags=["follow-up meetings"], responses=problem_responses(401,
 class MeetingIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "kind": "review",
-                    "scheduled_on": "2026-12-15",
+                    "scheduled_on": day(today, 14),
                     "with_person": True,
                     "with_provider": "skyddat-boende-ab",
                 }
             ]
-        },
+        ),
     )
 
     kind: MeetingKind
@@ -66,9 +67,9 @@ class MeetingIn(BaseModel):
 class HeldIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [{"held_on": "2026-12-15", "notes": "Needs changed: debt counselling next"}]
-        },
+        json_schema_extra=dated_examples(
+            lambda today: [{"held_on": day(today), "notes": "Needs changed: debt counselling next"}]
+        ),
     )
 
     held_on: Day

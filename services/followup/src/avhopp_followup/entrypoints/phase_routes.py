@@ -23,6 +23,7 @@ from avhopp_followup.settings import FollowupSettings
 from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -43,7 +44,9 @@ _EXAMPLE_CASE = "9f1c2d3e-4b5a-4c6d-8e7f-1a2b3c4d5e6f"
 class PhaseChangeIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"phase": "acute", "entered_on": "2026-11-20"}]},
+        json_schema_extra=dated_examples(
+            lambda today: [{"phase": "acute", "entered_on": day(today)}]
+        ),
     )
 
     phase: Phase

@@ -27,6 +27,7 @@ from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day, week_start
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -70,26 +71,34 @@ class AbsenceIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-_EXAMPLE: dict[str, Any] = {
-    "week_starting": "2026-11-16",
-    "schedule": "Mon-Fri 9-15 work training; Tue and Thu evenings group sessions",
-    "contacts": [{"kind": "meeting", "on": "2026-11-16", "minutes": 60}],
-    "activities": ["work training", "gym"],
-    "treatment_sessions": [{"kind": "relapse_prevention", "on": "2026-11-18", "minutes": 90}],
-    "incidents": [
-        {
-            "occurred_on": "2026-11-19",
-            "severity": "serious",
-            "concerns_security": True,
-            "description": "An unknown car waited outside the housing for an hour",
-        }
-    ],
-    "absences": [],
-}
+def _example(today: date) -> dict[str, Any]:
+    """A report of this week (it looks back: nothing in it after today)."""
+    return {
+        "week_starting": week_start(today),
+        "schedule": "Mon-Fri 9-15 work training; Tue and Thu evenings group sessions",
+        "contacts": [{"kind": "meeting", "on": day(today), "minutes": 60}],
+        "activities": ["work training", "gym"],
+        "treatment_sessions": [{"kind": "relapse_prevention", "on": day(today), "minutes": 90}],
+        "incidents": [
+            {
+                "occurred_on": day(today),
+                "severity": "serious",
+                "concerns_security": True,
+                "description": "An unknown car waited outside the housing for an hour",
+            }
+        ],
+        "absences": [],
+    }
+
+
+#: The answer's example: a report of the week of 16 November 2026.
+_EXAMPLE = _example(date(2026, 11, 19))
 
 
 class ProviderReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=dated_examples(lambda today: [_example(today)])
+    )
 
     week_starting: Day
     schedule: str = Field(max_length=5000, description="The weekly schedule agreed with the person")

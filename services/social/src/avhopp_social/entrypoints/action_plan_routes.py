@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -29,16 +30,16 @@ router = APIRouter(tags=["action plan"], responses=problem_responses(401, 403) |
 
 class MeasureIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "description": "Protected housing",
                     "responsible": "provider",
                     "organisation": "skyddat-boende-ab",
-                    "due_on": "2026-12-01",
+                    "due_on": day(today, 14),
                 }
             ]
-        }
+        )
     )
 
     description: str = Field(max_length=2000)
@@ -52,8 +53,8 @@ class MeasureIn(BaseModel):
 
 class ActionPlanIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "goals": ["A safe home in a new town", "Work or studies within six months"],
                     "measures": [
@@ -64,11 +65,11 @@ class ActionPlanIn(BaseModel):
                         },
                         {"description": "Weekly support talks", "responsible": "social"},
                     ],
-                    "review_on": "2027-02-20",
+                    "review_on": day(today, 92),
                     "persons_view": "Wants to start studying as soon as possible",
                 }
             ]
-        }
+        )
     )
 
     goals: list[str] = Field(min_length=1, max_length=50)

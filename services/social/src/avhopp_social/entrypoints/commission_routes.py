@@ -12,6 +12,7 @@ from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.policy.agency_categories import DECIDABLE_RULE, categories_for
 from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -33,16 +34,16 @@ router = APIRouter(tags=["commissioning"], responses=problem_responses(401, 403)
 
 class CommissionIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "intervention": "protected_housing",
                     "provider_organisation": "skyddat-boende-ab",
                     "disclosed_categories": ["case_ref", "identity", "threat"],
-                    "decided_on": "2026-11-20",
+                    "decided_on": day(today),
                 }
             ]
-        }
+        )
     )
 
     intervention: AidType

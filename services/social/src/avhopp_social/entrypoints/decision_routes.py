@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -37,18 +38,18 @@ router = APIRouter(tags=["aid decisions"], responses=problem_responses(401, 403)
 
 class AidDecisionIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "aid_type": "protected_housing",
                     "outcome": "granted",
                     "reasons": "A high threat: the person cannot stay at home",
-                    "valid_from": "2026-11-20",
-                    "valid_to": "2027-02-20",
-                    "decided_on": "2026-11-20",
+                    "valid_from": day(today),
+                    "valid_to": day(today, 92),
+                    "decided_on": day(today),
                 }
             ]
-        }
+        )
     )
 
     aid_type: AidType

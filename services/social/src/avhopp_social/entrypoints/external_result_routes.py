@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -45,16 +46,16 @@ class _Result(BaseModel):
 
 class HealthResultIn(_Result):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "instrument": "hcr_20",
-                    "assessed_on": "2026-11-10",
+                    "assessed_on": day(today),
                     "assessor": "Psykiatrimottagningen Lund",
                     "summary": "Moderate risk of violence; lower with a stable home",
                 }
             ]
-        }
+        )
     )
 
     instrument: HealthInstrument
@@ -62,16 +63,16 @@ class HealthResultIn(_Result):
 
 class RiskResultIn(_Result):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "instrument": "rbm_b",
-                    "assessed_on": "2026-11-10",
+                    "assessed_on": day(today),
                     "assessor": "Frivården Malmö",
                     "summary": "High needs in associates and substance use; motivated to change",
                 }
             ]
-        }
+        )
     )
 
     instrument: RiskInstrument

@@ -17,6 +17,7 @@ from avhopp_shared.access.categories import Category
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -51,16 +52,16 @@ class ResponsibilityIn(BaseModel):
 
 class TransferIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "to_municipality": "2480",
-                    "requested_on": "2026-09-01",
-                    "decided_on": "2026-09-15",
-                    "effective_on": "2026-10-01",
+                    "requested_on": day(today),
+                    "decided_on": day(today),
+                    "effective_on": day(today, 14),
                 }
             ]
-        }
+        )
     )
 
     to_municipality: str = Field(description=_MUNICIPALITY)

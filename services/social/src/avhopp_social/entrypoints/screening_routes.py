@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import UnitOfWorkDep
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -29,16 +30,16 @@ router = APIRouter(tags=["screenings"], responses=problem_responses(401, 403) | 
 
 class ScreeningIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "instrument": "audit",
                     "answers": [2, 2, 1, 0, 0, 0, 1, 0, 0, 2],
                     "sex": "male",
-                    "administered_on": "2026-11-20",
+                    "administered_on": day(today),
                 }
             ]
-        }
+        )
     )
 
     instrument: Instrument

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.municipalities import municipality_by_code
+from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_threat.domain.placement import Placement, PlacementAssessment
 from avhopp_threat.domain.police_case import CaseStatus, PoliceCase
@@ -48,8 +49,8 @@ class RelativeIn(BaseModel):
 
 class ThreatAssessmentIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "level": "high",
                     "threat_picture": "Threats from the former network since the person left",
@@ -59,11 +60,11 @@ class ThreatAssessmentIn(BaseModel):
                     ],
                     "networks": ["Nätverk 017"],
                     "affiliations": ["Nätverk 044"],
-                    "assessed_on": "2026-11-20",
-                    "next_review_on": "2026-12-20",
+                    "assessed_on": day(today),
+                    "next_review_on": day(today, 30),
                 }
             ]
-        }
+        )
     )
 
     level: ThreatLevel = Field(
@@ -149,16 +150,16 @@ class ThreatAssessmentPublic(BaseModel):
 
 class RegisterCheckIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda today: [
                 {
                     "purpose": "follow_up",
                     "registers": ["belastningsregistret", "misstankeregistret"],
-                    "checked_on": "2026-11-20",
+                    "checked_on": day(today),
                     "hit": False,
                 }
             ]
-        }
+        )
     )
 
     purpose: CheckPurpose
@@ -196,9 +197,9 @@ class RegisterCheckPublic(BaseModel):
 
 class ProtectiveMeasureIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"kind": "skyddad_folkbokforing", "started_on": "2026-11-20"}]
-        }
+        json_schema_extra=dated_examples(
+            lambda today: [{"kind": "skyddad_folkbokforing", "started_on": day(today)}]
+        )
     )
 
     kind: MeasureKind
@@ -207,6 +208,11 @@ class ProtectiveMeasureIn(BaseModel):
 
 
 class MeasureStatusIn(BaseModel):
+    # The Tax Agency granting the protected registration of ProtectiveMeasureIn's example.
+    model_config = ConfigDict(
+        json_schema_extra=dated_examples(lambda today: [{"status": "granted", "on": day(today)}])
+    )
+
     status: MeasureStatus
     on: Day
 
@@ -237,11 +243,11 @@ class ProtectiveMeasurePublic(BaseModel):
 
 class PoliceCaseIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"motivated": True, "conditions_form_signed_on": "2026-11-18", "witness": False}
+        json_schema_extra=dated_examples(
+            lambda today: [
+                {"motivated": True, "conditions_form_signed_on": day(today), "witness": False}
             ]
-        }
+        )
     )
 
     """The coordinator's answers to the conditions the records cannot tell."""
@@ -254,10 +260,20 @@ class PoliceCaseIn(BaseModel):
 
 
 class AbortIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"reason": "Back in contact with the network; support goes on without police"}
+            ]
+        }
+    )
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class CompletionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"plan_carried_out": True}]})
+
     plan_carried_out: bool
 
 
@@ -382,7 +398,9 @@ class RivalCheckPublic(BaseModel):
 
 class PlacementIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"municipality": "2480", "placed_on": "2026-11-20"}]}
+        json_schema_extra=dated_examples(
+            lambda today: [{"municipality": "2480", "placed_on": day(today)}]
+        )
     )
 
     municipality: str = Field(min_length=1, max_length=100, description=_MUNICIPALITY)
