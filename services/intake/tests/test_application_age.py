@@ -6,7 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from avhopp_intake.domain.application import Applicant, Application
+from avhopp_intake.domain.application import (
+    Applicant,
+    Application,
+    require_received_after_birth,
+)
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.case_events import AppliedFor, Channel, ReferralSource
 
 #: Born 21 November 2008: 18 from Swedish midnight on 21 November 2026.
@@ -59,3 +64,27 @@ def test_in_summer_the_swedish_day_begins_two_hours_before_utc_midnight(
     at: str, under_18: bool
 ) -> None:
     assert _received(at, JUNE).applicant_under_18 is under_18
+
+
+def test_an_application_received_before_the_applicant_was_born_is_refused_naming_received_at() -> (
+    None
+):
+    # A 51-year-old's application dated 1950 would be announced as from a child.
+    with pytest.raises(InvalidInput) as refused:
+        require_received_after_birth(datetime.fromisoformat("1950-01-01T00:00:00+00:00"), NOVEMBER)
+
+    assert refused.value.field == "received_at"
+
+
+@pytest.mark.parametrize(
+    "at",
+    ["2008-11-21T00:30:00+01:00", "2008-11-20T23:30:00+00:00"],
+    ids=["swedish-birthday-morning", "utc-evening-before-is-the-swedish-birthday"],
+)
+def test_an_application_received_on_the_swedish_day_of_birth_is_accepted(at: str) -> None:
+    require_received_after_birth(datetime.fromisoformat(at), NOVEMBER)
+
+
+def test_an_application_received_the_swedish_day_before_the_birth_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        require_received_after_birth(datetime.fromisoformat("2008-11-20T22:59:59+00:00"), NOVEMBER)

@@ -66,3 +66,41 @@ def test_a_recorder_outside_social_services_cannot_name_social_services_without_
         _consent(Recipient(agency="social"), by=police)
 
     assert refused.value.field == "recipients"
+
+
+@pytest.mark.parametrize("organisation", ["Lund", "LUND", " 1281", "1281"])
+def test_a_municipality_named_by_name_or_padded_code_is_recorded_by_its_code(
+    organisation: str,
+) -> None:
+    consent = _consent(Recipient(agency="social", organisation=organisation))
+
+    assert consent.recipients == (Recipient(agency="social", organisation="1281"),)
+
+
+@pytest.mark.parametrize("organisation", ["9999", "Lundby", "malmo"])
+def test_social_services_of_no_municipality_are_refused_naming_the_recipient(
+    organisation: str,
+) -> None:
+    police = Recipient(agency="police")
+
+    with pytest.raises(ConsentRuleBroken) as refused:
+        _consent(police, Recipient(agency="social", organisation=organisation))
+
+    assert refused.value.field == "recipients.1.organisation"
+    assert organisation not in refused.value.reason
+
+
+def test_a_municipality_named_once_by_name_and_once_by_code_is_a_repeat() -> None:
+    with pytest.raises(ConsentRuleBroken) as refused:
+        _consent(
+            Recipient(agency="social", organisation="Lund"),
+            Recipient(agency="social", organisation="1281"),
+        )
+
+    assert refused.value.field == "recipients"
+
+
+def test_an_organisation_is_read_without_surrounding_spaces() -> None:
+    assert Recipient(agency="police", organisation=" polisen-region-syd ").organisation == (
+        "polisen-region-syd"
+    )

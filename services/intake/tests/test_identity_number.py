@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from avhopp_intake.domain.identity import (
     InvalidIdentityNumber,
@@ -10,6 +11,7 @@ from avhopp_intake.domain.identity import (
     birth_date_of,
     normalise_identity_number,
 )
+from avhopp_intake.entrypoints.schemas import ApplicationCreate
 from avhopp_shared.municipal_responsibility import today_in_sweden
 
 
@@ -88,15 +90,62 @@ def test_a_short_form_dated_earlier_this_year_is_this_years_birth() -> None:
 
 
 @pytest.mark.parametrize(
-    ("born", "read_as"),
-    [(date(1926, 11, 26), date(1926, 11, 26)), (date(1926, 11, 27), date(1826, 11, 27))],
+    ("today", "born", "read_as"),
+    [
+        (TODAY, date(1926, 11, 26), date(1926, 11, 26)),
+        (date(2101, 5, 1), date(2001, 5, 2), date(1901, 5, 2)),
+    ],
     ids=["a-hundredth-birthday-today", "turning-a-hundred-tomorrow"],
 )
 def test_a_short_form_with_a_plus_is_a_person_of_a_hundred_or_more(
-    born: date, read_as: date
+    today: date, born: date, read_as: date
 ) -> None:
     written = _written(born, "+", century=False)
-    assert normalise_identity_number(written, today=TODAY) == _written(read_as)
+    assert normalise_identity_number(written, today=today) == _written(read_as)
+
+
+@pytest.mark.parametrize(
+    "born", [date(1, 1, 1), date(1850, 1, 1), date(1899, 12, 31)], ids=["year-1", "1850", "1899"]
+)
+def test_an_identity_number_of_someone_born_before_1900_is_refused(born: date) -> None:
+    # Personnummer came in 1947, and every date the API takes lies in 1900..3000.
+    written = (
+        f"{born.year:04d}{born.strftime('%m%d')}123{_check_digit(born.strftime('%y%m%d') + '123')}"
+    )
+
+    with pytest.raises(InvalidIdentityNumber, match="1900"):
+        normalise_identity_number(written, today=TODAY)
+
+
+def test_a_short_form_with_a_plus_read_as_a_birth_before_1900_is_refused() -> None:
+    # On 26 November 2026, "261127+" is someone turning 200 tomorrow: born 1826.
+    written = _written(date(1926, 11, 27), "+", century=False)
+
+    with pytest.raises(InvalidIdentityNumber, match="1900"):
+        normalise_identity_number(written, today=TODAY)
+
+
+def test_an_identity_number_born_on_the_first_day_of_1900_is_accepted() -> None:
+    assert normalise_identity_number(_written(date(1900, 1, 1)), today=TODAY) == _written(
+        date(1900, 1, 1)
+    )
+
+
+def test_an_application_for_someone_born_in_year_one_is_refused_naming_the_number() -> None:
+    born = date(1, 1, 1)
+    written = f"00010101123{_check_digit(born.strftime('%y%m%d') + '123')}"
+    body = {
+        "channel": "phone",
+        "referral_source": "self",
+        "applied_for": ["protected_housing"],
+        "out_of_hours": False,
+        "applicant": {"given_name": "A", "family_name": "B", "personal_identity_number": written},
+    }
+
+    with pytest.raises(ValidationError) as refused:
+        ApplicationCreate.model_validate(body)
+
+    assert [e["loc"] for e in refused.value.errors()] == [("applicant", "personal_identity_number")]
 
 
 def test_a_short_form_of_29_february_in_a_century_without_it_is_refused() -> None:

@@ -23,7 +23,11 @@ from avhopp_shared.events.case_events import EventPayload
 class Recipient(BaseModel):
     """An agency, or one organisation within it when ``organisation`` is set."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Surrounding spaces are stripped as the value is read: a gate compares the
+    # organisation with the caller's as written (policies/lib/match.rego), so
+    # "polisen-region-syd " would be recorded, reported active and open nothing.
+    # An organisation of spaces only names no one and is refused like an empty one.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     agency: str = Field(pattern="^(police|social|provider|probation|sis)$")
     organisation: str | None = Field(default=None, min_length=1, max_length=200)

@@ -96,6 +96,23 @@ class BreakGlassApprovalRow(SQLModel, table=True):
     approved_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
+class BreakGlassRequestRow(SQLModel, table=True):
+    """Why a break-glass grant was taken: the acute danger as the requester explained it,
+    and the provision relied on, for the second person who reviews it.
+
+    Intake's own: the grant row every service keeps (``access_break_glass``) and
+    the event announcing it carry neither. The justification describes the
+    person's danger, which no other service needs to enforce a grant.
+    """
+
+    __tablename__ = "intake_break_glass_request"
+
+    grant_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    justification: str = Field(sa_column=Column(Text, nullable=False))
+    legal_basis: str = Field(sa_column=Column(String(200), nullable=False))
+
+
 class LocationReadRecord(SQLModel, table=True):
     """An alert that someone read the new home town: the case owner's own notice of it
     (ACCESS.md, case team), kept from ``case.protected_location_read``."""

@@ -6,7 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from avhopp_intake.domain.identity import age_on
+from avhopp_intake.domain.identity import age_on, birth_date_of
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.case_events import (
     ApplicationReceived,
     AppliedFor,
@@ -64,6 +65,16 @@ class Application:
             applicant_under_18=self.applicant_under_18,
             previous_case_id=self.previous_case_id,
         )
+
+
+def require_received_after_birth(received_at: datetime, personal_identity_number: str) -> None:
+    """An application arrives on or after the Swedish day its applicant was born.
+
+    One dated earlier is a date written in error: stored, the case would be
+    announced as a child's (``applicant_under_18`` counts a negative age as under
+    18) and sent down the youth path (004 Del 4)."""
+    if today_in_sweden(received_at) < birth_date_of(personal_identity_number):
+        raise InvalidInput("received_at", "must not be before the applicant's birth date")
 
 
 def new_case_id() -> str:

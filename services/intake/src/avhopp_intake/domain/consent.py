@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from avhopp_intake.domain.recipients import by_municipality_code, for_municipality
 from avhopp_shared.access.categories import Category, Purpose
 from avhopp_shared.errors import Conflict, InvalidInput
 from avhopp_shared.events.consent_events import ConsentGranted, ConsentWithdrawn, Recipient
+from avhopp_shared.municipalities import UnknownMunicipality
 
 
 class ConsentMethod(StrEnum):
@@ -130,7 +132,10 @@ def record_consent(
         )
     if valid_to is not None and valid_to <= valid_from:
         raise ConsentRuleBroken("valid_to", "must be after valid_from")
-    recipients = tuple(_social_services_of_recorder(r, recorded_by) for r in recipients)
+    recipients = tuple(
+        _social_services_of_recorder(_named_municipality(index, r), recorded_by)
+        for index, r in enumerate(recipients)
+    )
     if valid_to is not None and valid_to <= recorded_at:
         # A consent that has already ended allows nothing: recording it would
         # only leave an "expired" record that looks like a consent once given
@@ -161,6 +166,17 @@ def record_consent(
     )
 
 
+def _named_municipality(index: int, recipient: Recipient) -> Recipient:
+    """A social-services recipient's municipality, by code or exact name, kept as its
+    code: that is the organisation of its social services' callers. Any other value
+    would match no one, yet the consent be reported active (``recipients.N.organisation``
+    refused instead)."""
+    try:
+        return by_municipality_code(recipient, f"recipients.{index}.organisation")
+    except UnknownMunicipality as unknown:
+        raise ConsentRuleBroken(unknown.field, unknown.reason) from None
+
+
 def _social_services_of_recorder(recipient: Recipient, recorded_by: RecordedBy) -> Recipient:
     """A social-services recipient naming no municipality is the recording municipality.
 
@@ -178,4 +194,4 @@ def _social_services_of_recorder(recipient: Recipient, recorded_by: RecordedBy) 
         raise ConsentRuleBroken(
             "recipients", "a social-services recipient must name its municipality"
         )
-    return recipient.model_copy(update={"organisation": recorded_by.organisation})
+    return for_municipality(recipient, recorded_by.organisation)

@@ -15,13 +15,21 @@ from avhopp_shared.municipal_responsibility import today_in_sweden
 _WRITTEN = re.compile(r"[0-9]{10}|[0-9]{12}|[0-9]{6}[-+][0-9]{4}|[0-9]{8}[-+][0-9]{4}")
 
 
+#: No one applying was born earlier: personnummer were introduced in 1947, for
+#: people then living, and every date the API takes lies in 1900..3000
+#: (avhopp_shared.web.dates). A birth in year 1 or 1850 is a number written in error,
+#: which would be stored and announced as someone's age.
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
 class InvalidIdentityNumber(ValueError):
     pass
 
 
 def normalise_identity_number(raw: str, today: date | None = None) -> str:
     """Return the 12-digit form ``YYYYMMDDNNNN``; raise if the date or the Luhn check digit is
-    wrong, or the person would be born after ``today`` (the Swedish day when left out).
+    wrong, or the person would be born after ``today`` (the Swedish day when left out)
+    or before 1900.
 
     Co-ordination numbers (samordningsnummer, day + 60) are accepted: people
     without a Swedish registration can apply too.
@@ -49,6 +57,8 @@ def normalise_identity_number(raw: str, today: date | None = None) -> str:
         ) from exc
     if born > today:
         raise InvalidIdentityNumber("the birth date must not be in the future")
+    if born < EARLIEST_BIRTH:
+        raise InvalidIdentityNumber("the birth date must not be before 1900")
     return f"{year:04d}{number.month}{number.day}{number.num}{number.check}"
 
 

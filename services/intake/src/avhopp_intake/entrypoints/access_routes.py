@@ -35,9 +35,11 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from avhopp_intake.domain.access_grants import Person, request_break_glass
+from avhopp_intake.domain.recipients import SOCIAL, by_municipality_code, for_municipality
 from avhopp_intake.entrypoints.access_schemas import (
     BreakGlassIn,
     BreakGlassPublic,
+    BreakGlassReviewPublic,
     LegalBasisIn,
     LegalBasisPublic,
     TeamMemberIn,
@@ -45,6 +47,7 @@ from avhopp_intake.entrypoints.access_schemas import (
 )
 from avhopp_intake.entrypoints.municipality_scope import RESPONSIBLE_WRITES, SCOPE, WRITES
 from avhopp_intake.service_layer.access_grants import (
+    AwaitingReview,
     approve_break_glass,
     change_team,
     grant_break_glass,
@@ -52,11 +55,14 @@ from avhopp_intake.service_layer.access_grants import (
     leave_team,
     record_legal_basis,
 )
+from avhopp_shared.access.responsibility_copy import responsibility_copy
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.auth.dependencies import CallerDep, Forbidden
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.access_events import LegalBasisRecorded
+from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.policy.access_decision import action_allowed
 from avhopp_shared.policy.agency_categories import NEVER_OPENED_RULE, categories_for
 from avhopp_shared.policy.engine import FATAL_EXCEPTIONS
@@ -216,7 +222,13 @@ async def post_legal_basis(
     """Recorded by the agency that owns every category it opens, never for itself: the
     disclosing authority applies the secrecy-breaking provision (e.g. 10 kap. 18 a § OSL)
     to its own records. Anything else is refused (403), naming each gap; a category the
-    recipient can never be given (its cell is "none") is refused as input (422)."""
+    recipient can never be given (its cell is "none") is refused as input (422). A
+    social-services recipient is one municipality: named by code or name, or else the
+    municipality responsible for the case today."""
+    # Decided on, and recorded, with the municipality it names: the policy then
+    # weighs exactly what every gate will match.
+    recipient = await _recipient_municipality(uow, case_id, body.recipient)
+    body = body.model_copy(update={"recipient": recipient})
     gaps = _legal_basis_gaps(request, caller, body)
     if gaps:
         raise Forbidden("; ".join(gaps))
@@ -231,6 +243,24 @@ async def post_legal_basis(
     )
     await record_legal_basis(uow, case_id, recorded, body.note, caller)
     return LegalBasisPublic(**recorded.model_dump())
+
+
+async def _recipient_municipality(uow: UnitOfWork, case_id: str, recipient: Recipient) -> Recipient:
+    """A social-services recipient as one municipality, by its code.
+
+    Named by code or exact name, it is kept as the code (anything else is refused,
+    422 ``recipient.organisation``: it would match no caller and open nothing).
+    Naming none, it is the municipality responsible for the case today: police
+    opening their threat picture to "social services" open it to those working
+    the case, not to every municipality, between which secrecy holds (OSL); a
+    recipient without an organisation is the whole agency to every gate
+    (policies/lib/match.rego). ``NotFound`` for a case intake does not hold."""
+    named = by_municipality_code(recipient, "recipient.organisation")
+    if named.agency != SOCIAL or named.organisation is not None:
+        return named
+    async with uow:
+        held = await responsibility_copy(uow, case_id)
+    return for_municipality(named, held.responsible_on(today_in_sweden()))
 
 
 # WRITES, the municipality of stay included: break-glass is for acute danger, which
@@ -284,14 +314,27 @@ async def post_approval(
 
 @router.get(
     "/break-glass-reviews",
-    response_model=list[BreakGlassPublic],
+    response_model=list[BreakGlassReviewPublic],
     dependencies=[requires("break_glass.approve")],
     summary="Break-glass grants still waiting for a second person's review, oldest first",
     operation_id="listBreakGlassReviews",
 )
-async def get_reviews(uow: UnitOfWorkDep, caller: CallerDep) -> list[BreakGlassPublic]:
+async def get_reviews(uow: UnitOfWorkDep, caller: CallerDep) -> list[BreakGlassReviewPublic]:
+    """Each with its justification and the provision relied on: the second person
+    judges whether the danger was acute and the provision applies, not only who
+    looked (ACCESS.md, "Consent records": break-glass is justified and reviewed)."""
     # Each authority reviews its own people's grants (four eyes within it): a
     # municipality's social services, a police region. Only they may approve
     # them, and secrecy holds between authorities.
-    grants = await grants_awaiting_review(uow, caller.agency.value, caller.organisation)
-    return [BreakGlassPublic.model_validate(g, from_attributes=True) for g in grants]
+    waiting = await grants_awaiting_review(uow, caller.agency.value, caller.organisation)
+    return [_for_review(w) for w in waiting]
+
+
+def _for_review(waiting: AwaitingReview) -> BreakGlassReviewPublic:
+    grant = BreakGlassPublic.model_validate(waiting.grant, from_attributes=True)
+    request = waiting.request
+    return BreakGlassReviewPublic(
+        **grant.model_dump(),
+        justification=request.justification if request else None,
+        legal_basis=request.legal_basis if request else None,
+    )

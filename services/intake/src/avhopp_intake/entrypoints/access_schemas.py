@@ -15,6 +15,16 @@ from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.web.dates import Timestamp
 
 _Name = Field(min_length=1, max_length=200)
+
+
+def no_repeats(value: list[Category]) -> list[Category]:
+    """A category named twice is a request written in error: refused, not read as once
+    (as a consent's is, ``domain/consent.py``)."""
+    if len(set(value)) != len(value):
+        raise ValueError("must not repeat an item")
+    return value
+
+
 #: Break-glass is time-limited to a few hours (ACCESS.md): the domain's limit, in minutes.
 MAX_MINUTES = int(MAX_BREAK_GLASS.total_seconds() // 60)
 
@@ -60,7 +70,14 @@ class LegalBasisIn(BaseModel):
     )
 
     reference: str = Field(min_length=3, max_length=200)
-    recipient: Recipient
+    recipient: Recipient = Field(
+        description=(
+            "An agency, or one organisation of it. Social services are one municipality "
+            "(secrecy holds between municipalities, OSL): `organisation` is its code or "
+            "exact name, recorded as the code; left out, the municipality responsible "
+            "for the case today."
+        )
+    )
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
     valid_to: Timestamp | None = Field(
         default=None,
@@ -70,6 +87,8 @@ class LegalBasisIn(BaseModel):
         ),
     )
     note: str = Field(min_length=1, max_length=4000, description="Why the provision applies here.")
+
+    _categories_once = field_validator("categories")(no_repeats)
 
     @field_validator("valid_to")
     @classmethod
@@ -114,6 +133,8 @@ class BreakGlassIn(BaseModel):
         ge=1, le=MAX_MINUTES, description=f"How long the access lasts; at most {MAX_MINUTES}."
     )
 
+    _categories_once = field_validator("categories")(no_repeats)
+
 
 class BreakGlassPublic(BaseModel):
     case_id: str
@@ -126,6 +147,20 @@ class BreakGlassPublic(BaseModel):
     expires_at: datetime
     review_required: bool
     approved_by: str | None = None
+
+
+class BreakGlassReviewPublic(BreakGlassPublic):
+    """A grant waiting for review, with what the second person weighs: the acute danger
+    as the requester explained it and the provision relied on (ACCESS.md, "Consent
+    records": justified, audited, reviewed). Only in the review list, to the
+    requester's own authority; never in an event."""
+
+    justification: str | None = Field(
+        default=None, description="None only for a grant taken before it was kept here"
+    )
+    legal_basis: str | None = Field(
+        default=None, description="None only for a grant taken before it was kept here"
+    )
 
 
 class AccessAlertPublic(BaseModel):

@@ -16,7 +16,10 @@ from avhopp_intake.service_layer.consents import (
     withdraw_consent,
 )
 from avhopp_shared.auth.caller import Caller
+from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.policy.agency_categories import NEVER_OPENED_RULE, categories_for
+from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -53,6 +56,22 @@ def consent_command(body: ConsentCreate) -> RecordConsent:
     )
 
 
+def refuse_never_given(policy: PolicyEngine, body: ConsentCreate, prefix: str = "") -> None:
+    """422 (``{prefix}categories``) for a category nothing ever opens to a recipient's
+    agency (its cell is "none"; ACCESS.md, baseline matrix), as for a legal basis and
+    break-glass: recorded, the consent would open nothing there, yet be reported
+    active and announced to every service as opening it. A policy that gives no
+    answer fails the request (503), as any disclosure then would."""
+    for agency in sorted({recipient.agency for recipient in body.recipients}):
+        never = categories_for(policy, NEVER_OPENED_RULE, agency)
+        closed = sorted(category.value for category in body.categories if category.value in never)
+        if closed:
+            raise InvalidInput(
+                f"{prefix}categories",
+                f"{', '.join(closed)}: never given to {agency} (ACCESS.md, baseline matrix)",
+            )
+
+
 @router.post(
     "/cases/{case_id}/consents",
     status_code=status.HTTP_201_CREATED,
@@ -65,6 +84,7 @@ def consent_command(body: ConsentCreate) -> RecordConsent:
 async def post_consent(
     case_id: CaseId, body: ConsentCreate, uow: UnitOfWorkDep, access: AccessDep, response: Response
 ) -> JSONResponse:
+    refuse_never_given(access.runtime.policy, body)
     async with uow:  # the consent, its event and the answer's audit entry commit together
         consent = await grant_consent(
             uow, case_id, consent_command(body), recorded_by(access.caller), utcnow()

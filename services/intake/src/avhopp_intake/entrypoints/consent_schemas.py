@@ -36,9 +36,11 @@ class ConsentCreate(BaseModel):
         max_length=20,
         description=(
             "Who may receive: an agency, or one organisation of it. A social-services "
-            "recipient without an `organisation` is recorded as the municipality that "
+            "recipient is one municipality: its `organisation` is the municipality's code "
+            "or exact name, recorded as the code; without one, the municipality that "
             "records the consent: the person consents to the social services working the "
-            "case, not to every municipality's (secrecy holds between municipalities, OSL)."
+            "case, not to every municipality's (secrecy holds between municipalities, OSL). "
+            "A category never given to a recipient's agency is refused."
         ),
     )
     categories: list[Category] = Field(min_length=1, max_length=len(Category))
@@ -84,7 +86,13 @@ class ConsentCreate(BaseModel):
 
 
 class WithdrawalCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"reason": "The person withdrew the consent by phone to the caseworker"}]
+        },
+    )
 
     reason: str | None = Field(default=None, max_length=4000)
 

@@ -10,7 +10,11 @@ from fastapi.responses import JSONResponse
 
 from avhopp_intake.adapters.case_repository import IdempotencyKey
 from avhopp_intake.domain.application import Applicant
-from avhopp_intake.entrypoints.consent_routes import consent_command, recorded_by
+from avhopp_intake.entrypoints.consent_routes import (
+    consent_command,
+    recorded_by,
+    refuse_never_given,
+)
 from avhopp_intake.entrypoints.municipality_scope import SCOPE
 from avhopp_intake.entrypoints.schemas import ApplicationCreate, CasePublic
 from avhopp_intake.service_layer.register_application import (
@@ -111,6 +115,8 @@ async def post_application(
     if body.consents:
         # Refused before anything is staged: nothing of the application is kept.
         require_consent_writer(access, municipality)
+    for index, consent in enumerate(body.consents):
+        refuse_never_given(access.runtime.policy, consent, f"consents.{index}.")
     command = RegisterApplication(
         received_at=body.received_at or utcnow(),
         channel=body.channel,

@@ -42,7 +42,38 @@ class ApplicantIn(BaseModel):
 
 
 class ApplicationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # The example leaves ``received_at`` out (it is then now), so it stays valid on
+    # any day; its consent names no end for the same reason.
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "channel": "phone",
+                    "referral_source": "self",
+                    "applied_for": ["protected_housing", "financial_aid"],
+                    "out_of_hours": False,
+                    "summary": "Wants to leave a criminal network; fears for own safety",
+                    "municipality": "1280",
+                    "applicant": {
+                        "given_name": "Exempel",
+                        "family_name": "Testsson",
+                        "personal_identity_number": "19811218-9876",
+                    },
+                    "consents": [
+                        {
+                            "recipients": [{"agency": "police"}],
+                            "categories": ["case_ref", "identity"],
+                            "purposes": ["protection"],
+                            "method": "written",
+                            "document_reference": "Dnr 2026-1234, consent form p. 2",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
 
     channel: Channel
     referral_source: ReferralSource
@@ -52,7 +83,10 @@ class ApplicationCreate(BaseModel):
     )
     received_at: Timestamp | None = Field(
         default=None,
-        description="When the application arrived; defaults to now. Must carry a timezone.",
+        description=(
+            "When the application arrived; defaults to now. Must carry a timezone, and "
+            "not be before the applicant's birth date."
+        ),
     )
     summary: str | None = Field(default=None, max_length=4000)
     municipality: str | None = Field(

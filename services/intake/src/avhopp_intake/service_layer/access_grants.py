@@ -4,13 +4,15 @@ state and written to the audit trail in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
 
 from avhopp_intake.adapters.case_repository import CaseRepository
-from avhopp_intake.adapters.tables import BreakGlassApprovalRow
+from avhopp_intake.adapters.tables import BreakGlassApprovalRow, BreakGlassRequestRow
 from avhopp_intake.domain.access_grants import BreakGlass, Person, check_approver
+from avhopp_intake.domain.recipients import require_a_municipality
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.state_handlers import apply_access_event
@@ -25,14 +27,29 @@ from avhopp_shared.events.access_events import (
     TeamMemberRemoved,
 )
 from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.consent_events import ConsentGranted
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
 
 
 async def announce(uow: UnitOfWork, payload: EventPayload, case_id: str) -> None:
-    """Inside an open unit of work: intake's own gate state, and the event for everyone else."""
+    """Inside an open unit of work: intake's own gate state, and the event for everyone else.
+
+    Every consent and legal basis intake records passes here (a consent's record
+    commits with its event), so here it is refused, and the whole unit of work
+    with it, if a social-services recipient names no municipality."""
+    _require_municipalities(payload)
     await apply_access_event(uow.session, payload)
     uow.emit(payload, case_id=case_id)
+
+
+def _require_municipalities(payload: EventPayload) -> None:
+    # Recorded without one, it would open the case to every municipality's social
+    # services, though secrecy holds between them (OSL; policies/lib/match.rego).
+    if isinstance(payload, ConsentGranted):
+        require_a_municipality(payload.recipients, "recipients")
+    elif isinstance(payload, LegalBasisRecorded):
+        require_a_municipality([payload.recipient], "recipient")
 
 
 async def _audit(
@@ -157,6 +174,16 @@ async def grant_break_glass(uow: UnitOfWork, grant: BreakGlass, by: Caller) -> B
     async with uow:
         await _require_case(uow, grant.case_id)
         await announce(uow, granted, grant.case_id)
+        # Kept apart for the second person, not in the event: the danger described is the
+        # person's, and no other service needs it to enforce the grant.
+        uow.session.add(
+            BreakGlassRequestRow(
+                grant_id=grant.grant_id,
+                case_id=grant.case_id,
+                justification=grant.justification,
+                legal_basis=grant.legal_basis,
+            )
+        )
         note = f"break-glass until {grant.expires_at.isoformat()} under {grant.legal_basis}: {grant.justification}"
         categories = [c.value for c in grant.categories]
         await _audit(uow, by, grant.case_id, "break_glass", categories, note, grant.grant_id)
@@ -208,18 +235,32 @@ async def approve_break_glass(
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class AwaitingReview:
+    """A grant flagged for review, with why it was taken (None for a grant taken
+    before intake kept that apart from the audit trail)."""
+
+    grant: BreakGlassRow
+    request: BreakGlassRequestRow | None
+
+
 async def grants_awaiting_review(
     uow: UnitOfWork, agency: str, organisation: str | None = None
-) -> Sequence[BreakGlassRow]:
+) -> Sequence[AwaitingReview]:
     """The agency's grants flagged for review; with ``organisation``, only its own."""
-    query = select(BreakGlassRow).where(
-        BreakGlassRow.agency == agency, col(BreakGlassRow.review_required).is_(True)
+    query = (
+        select(BreakGlassRow, BreakGlassRequestRow)
+        .outerjoin(
+            BreakGlassRequestRow,
+            col(BreakGlassRequestRow.grant_id) == col(BreakGlassRow.grant_id),
+        )
+        .where(BreakGlassRow.agency == agency, col(BreakGlassRow.review_required).is_(True))
     )
     if organisation is not None:
         query = query.where(BreakGlassRow.organisation == organisation)
     async with uow:
         result = await uow.session.exec(query.order_by(col(BreakGlassRow.valid_from)))
-        rows = list(result.all())
+        rows = [AwaitingReview(grant, request) for grant, request in result.all()]
         # Detached before the read-only transaction is rolled back, so they keep their values.
         uow.session.expunge_all()
         return rows

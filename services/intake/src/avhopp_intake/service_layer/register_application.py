@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from avhopp_intake.adapters.case_repository import CaseRepository, IdempotencyKey, KeyedCase
-from avhopp_intake.domain.application import Applicant, Application, new_case_id
+from avhopp_intake.domain.application import (
+    Applicant,
+    Application,
+    new_case_id,
+    require_received_after_birth,
+)
 from avhopp_intake.domain.consent import ConsentRecord, ConsentRuleBroken, RecordedBy
 from avhopp_intake.service_layer.consents import RecordConsent, new_consent, store_granted
 from avhopp_shared.access.responsibility_copy import record_receiving_municipality
@@ -53,6 +58,7 @@ async def register_application(uow: UnitOfWork, command: RegisterApplication) ->
     The caller commits: the route answers with a disclosure, and the case, its
     events and the answer's audit entry commit together or not at all.
     """
+    require_received_after_birth(command.received_at, command.applicant.personal_identity_number)
     cases = CaseRepository(uow.session)
     key = command.idempotency
     if key is not None:
