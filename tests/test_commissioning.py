@@ -185,3 +185,42 @@ async def _counted(
     platform: RunningPlatform, service: str, table: str, where: str, *, expected: int
 ) -> bool:
     return await count_rows(platform.runtime(service), table, where) == expected
+
+
+async def test_a_commissioned_provider_reads_its_own_commission_and_no_other_providers(
+    embedded_platform: RunningPlatform,
+) -> None:
+    # ACCESS.md: provider commissions are `interventions`, the provider's "own"; it
+    # needs to know what it was commissioned for and what it may receive. Another
+    # provider on the same case is someone else's engagement.
+    p = embedded_platform
+    case_id = await known_case(p)
+    await _provider_consent(p, case_id)
+    made = await _commission(p, case_id, ["case_ref", "threat"])
+    assert made.status_code == 201, made.text
+    other = await p.clients["social"].post(
+        f"/cases/{case_id}/commissions",
+        json={
+            "intervention": "contact_person",
+            "provider_organisation": "kontaktpersoner-ab",
+            "disclosed_categories": [],
+            "decided_on": TODAY.isoformat(),
+        },
+    )
+    assert other.status_code == 201, other.text
+    path = f"/cases/{case_id}/commissions"
+
+    own = await p.get_as("provider-skyddat-boende", "social", path)
+    contact = await p.get_as("provider-kontakt", "social", path)
+    social = await p.clients["social"].get(path)
+
+    assert own.status_code == 200, own.text
+    [commission] = own.json()
+    assert commission["commission_id"] == made.json()["commission_id"]
+    assert (commission["intervention"], commission["provider_organisation"]) == (
+        "protected_housing",
+        PROVIDER,
+    )
+    assert commission["disclosed_categories"] == ["case_ref", "threat"]
+    assert [c["intervention"] for c in contact.json()] == ["contact_person"]
+    assert len(social.json()) == 2

@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.auth.caller import Agency
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.policy.agency_categories import DECIDABLE_RULE, categories_for
 from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
@@ -145,11 +147,25 @@ async def post_commission(
     "/cases/{case_id}/commissions",
     response_model=list[disclosed_model(CommissionPublic)],  # type: ignore[misc]
     dependencies=[requires("investigation.read"), READS],
-    summary="The providers commissioned for the case",
+    summary="The providers commissioned for the case; a provider reads only its own",
     operation_id="listCommissions",
 )
 async def get_commissions(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
+    caller = access.caller
     async with uow:
         found = await commissions_of(uow, case_id)
-        disclosures = await access.disclose_each([(case_id, CommissionPublic.of(c)) for c in found])
+        if caller.agency is Agency.PROVIDER:
+            # ACCESS.md: a provider commission is `interventions`, "own" for the
+            # provider too: it reads what it was commissioned for and what the
+            # board decided it may receive, as the party to it. Another provider's
+            # commission on the case is not its own, and is not shown at all.
+            mine = [c for c in found if c.provider_organisation == caller.organisation]
+            disclosures = await access.disclose_each(
+                [(case_id, CommissionPublic.of(c)) for c in mine],
+                owner=Owner(Agency.PROVIDER.value, caller.organisation),
+            )
+        else:
+            disclosures = await access.disclose_each(
+                [(case_id, CommissionPublic.of(c)) for c in found]
+            )
     return disclosed_list_response(disclosures)
