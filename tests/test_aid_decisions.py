@@ -119,7 +119,11 @@ async def test_the_action_plan_is_versioned_and_a_measure_without_an_actor_is_re
     body: dict[str, Any] = {
         "goals": ["A safe home in a new town"],
         "measures": [
-            {"description": "Protected housing", "responsible": "provider", "organisation": "x"},
+            {
+                "description": "Protected housing",
+                "responsible": "provider",
+                "organisation": "skyddat-boende-ab",
+            },
             {"description": "Weekly support talks", "responsible": "social"},
         ],
         "review_on": (TODAY + timedelta(days=60)).isoformat(),

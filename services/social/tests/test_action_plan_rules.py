@@ -22,6 +22,7 @@ def _plan(previous: Any = None, **overrides: Any) -> Any:
         "recorded_by": "caseworker-1",
         "today": TODAY,
         "recorded_at": datetime(2026, 11, 20, 9, tzinfo=UTC),
+        "known_providers": frozenset({"skyddat-boende-ab"}),
     } | overrides
     return plan(previous, **values)
 
@@ -40,6 +41,12 @@ def test_a_changed_plan_is_the_next_version() -> None:
         ({"measures": ()}, "measures"),
         ({"measures": (Measure("Talks", "nobody"),)}, "measures.0.responsible"),
         ({"measures": (Measure("Housing", "provider"),)}, "measures.0.organisation"),
+        (
+            {
+                "measures": (Measure("Talks", "social"), Measure("Housing", "provider", "boende")),
+            },
+            "measures.1.organisation",
+        ),
         ({"measures": (Measure(" ", "social"),)}, "measures.0.description"),
         ({"review_on": TODAY}, "review_on"),
     ],

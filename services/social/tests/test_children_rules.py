@@ -44,7 +44,7 @@ def test_no_concern_no_task(concern: str | None) -> None:
     assert task is None
 
 
-@pytest.mark.parametrize("year", [2008, 2027])
+@pytest.mark.parametrize("year", [2007, 2027])
 def test_a_birth_year_outside_childhood_is_refused(year: int) -> None:
     with pytest.raises(InvalidChild) as refused:
         record_child(
@@ -58,6 +58,21 @@ def test_a_birth_year_outside_childhood_is_refused(year: int) -> None:
         )
 
     assert refused.value.field == "birth_year"
+
+
+def test_a_child_born_eighteen_calendar_years_ago_is_accepted_as_still_under_18() -> None:
+    # Born in December 2008, 17 years old on 20 November 2026 (14 kap. 1 § SoL).
+    child, _ = record_child(
+        child_id="k-1",
+        task_id="t-1",
+        case_id="c-1",
+        birth_year=2008,
+        lives_with_person=False,
+        concern=None,
+        now=NOW,
+    )
+
+    assert child.birth_year == 2008
 
 
 def test_a_child_born_this_year_in_sweden_is_accepted_just_after_swedish_new_year() -> None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
-from avhopp_social.domain.screening import Instrument, InvalidAnswers, Sex, score
+from avhopp_social.domain.investigation import NeedArea, Scope
+from avhopp_social.domain.screening import (
+    Instrument,
+    InvalidAnswers,
+    InvalidScreening,
+    Sex,
+    check_screening,
+    score,
+)
 
 A = Instrument.AUDIT
 D = Instrument.DUDIT
@@ -79,3 +89,17 @@ def test_an_answer_the_instrument_does_not_have_is_refused_naming_the_item(
         score(instrument, answers, Sex.MALE)
 
     assert refused.value.field == field
+
+
+def test_a_screening_of_an_area_left_out_before_the_application_names_both_fields() -> None:
+    scope = Scope("c", (NeedArea.HOUSING,), (NeedArea.SUBSTANCE_USE,), "s", datetime.now(UTC))
+    with pytest.raises(InvalidScreening) as refused:
+        check_screening(
+            Instrument.DUDIT,
+            date(2026, 1, 1),
+            today=date(2026, 11, 20),
+            received_on=date(2026, 3, 1),
+            scope=scope,
+        )
+
+    assert [field for field, _ in refused.value.problems] == ["administered_on", "instrument"]

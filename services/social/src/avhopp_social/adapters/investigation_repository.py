@@ -11,7 +11,12 @@ from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.case_events import AppliedFor
 from avhopp_social.adapters.case_filter import CaseFilter
 from avhopp_social.adapters.tables import InvestigationRecord, ScopeRecord
-from avhopp_social.domain.investigation import Investigation, InvestigationStatus, Scope
+from avhopp_social.domain.investigation import (
+    Investigation,
+    InvestigationStatus,
+    NeedArea,
+    Scope,
+)
 
 
 class InvestigationRepository:
@@ -35,9 +40,24 @@ class InvestigationRepository:
             },
         )
 
-    async def get(self, case_id: str) -> Investigation | None:
-        record = await self._session.get(InvestigationRecord, case_id)
+    async def get(self, case_id: str, *, for_update: bool = False) -> Investigation | None:
+        """With ``for_update``, the row stays locked until the transaction ends: writes
+        of one case that each add the next version of a record take turns on it."""
+        record = await self._session.get(InvestigationRecord, case_id, with_for_update=for_update)
         return _to_domain(record) if record else None
+
+    async def scope(self, case_id: str) -> Scope | None:
+        """The scope as last chosen with the person; None before it has been chosen."""
+        kept = await self._session.get(ScopeRecord, case_id)
+        if kept is None:
+            return None
+        return Scope(
+            case_id=kept.case_id,
+            areas_in=tuple(NeedArea(a) for a in kept.areas_in),
+            areas_out=tuple(NeedArea(a) for a in kept.areas_out),
+            recorded_by=kept.recorded_by,
+            recorded_at=kept.recorded_at,
+        )
 
     async def list_by_deadline(
         self,

@@ -8,6 +8,7 @@ own view is written down. A changed plan is a new version; earlier ones stay.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, get_args
@@ -56,8 +57,10 @@ def plan(
     recorded_by: str,
     today: date,
     recorded_at: datetime,
+    known_providers: Collection[str],
 ) -> ActionPlan:
-    """The next version of the case's plan."""
+    """The next version of the case's plan; ``known_providers`` are those the
+    municipality may commission (as for a commission, domain.commission)."""
     kept_goals = tuple(goal.strip() for goal in goals if goal.strip())
     if not kept_goals:
         raise InvalidPlan("goals", "a plan states at least one goal")
@@ -70,10 +73,8 @@ def plan(
             raise InvalidPlan(
                 f"measures.{index}.responsible", "every measure names the actor responsible"
             )
-        if measure.responsible == "provider" and not (measure.organisation or "").strip():
-            raise InvalidPlan(
-                f"measures.{index}.organisation", "a provider's measure names the provider"
-            )
+        if measure.responsible == "provider":
+            _refuse_unknown_provider(index, measure, known_providers)
     if review_on <= today:
         raise InvalidPlan("review_on", "the review must be a date still to come")
     return ActionPlan(
@@ -86,3 +87,14 @@ def plan(
         recorded_by=recorded_by,
         recorded_at=recorded_at,
     )
+
+
+def _refuse_unknown_provider(index: int, measure: Measure, known: Collection[str]) -> None:
+    field = f"measures.{index}.organisation"
+    if not (measure.organisation or "").strip():
+        raise InvalidPlan(field, "a provider's measure names the provider")
+    if measure.organisation not in known:
+        # The measure names the provider "as commissioned", and only a known provider
+        # is commissioned (domain.commission); the reason never echoes the name, as a
+        # provider's name can tell where the person is placed.
+        raise InvalidPlan(field, "not a known provider")

@@ -44,7 +44,9 @@ def record_child(
     # The Swedish year: the new year begins at Swedish midnight (README: days are
     # Swedish days), an hour or two before the UTC one.
     year = today_in_sweden(now).year
-    if not year - 18 < birth_year <= year:
+    # 14 kap. 1 § SoL concerns every child under 18: someone born 18 calendar years
+    # ago is still 17 until that birthday, which a birth year alone cannot rule out.
+    if not year - 18 <= birth_year <= year:
         raise InvalidChild("birth_year", "a child was born within the last 18 years")
     text = concern.strip() if concern else None
     child = Child(child_id, case_id, birth_year, lives_with_person, text or None)

@@ -117,6 +117,13 @@ class Scope:
     recorded_by: str
     recorded_at: datetime
 
+    def leaves_out(self, area: NeedArea) -> bool:
+        """The person and the board agreed not to look into ``area``: nothing is
+        screened or rated there (004 Del 2, "Inleder utredning"). An area named
+        neither in nor out is not refused: the scope may grow as the
+        investigation goes, and a new scope is chosen with the person then."""
+        return area in self.areas_out
+
 
 def choose_scope(
     investigation: Investigation,

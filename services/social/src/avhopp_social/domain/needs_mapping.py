@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from avhopp_shared.errors import InvalidInput
+from avhopp_social.domain.investigation import NeedArea, Scope
 
 
 class RbmArea(StrEnum):
@@ -77,8 +78,11 @@ def map_needs(
     other_needs: Mapping[OtherNeed, Rated],
     mapped_by: str,
     recorded_at: datetime,
+    scope: Scope | None,
 ) -> NeedsMapping:
-    """Every one of the eight areas is rated and noted; other needs where they apply."""
+    """Every one of the eight areas is rated and noted; other needs where they apply,
+    and only within the investigation's ``scope`` (None: not chosen yet)."""
+    _refuse_outside_scope(other_needs, scope)
     for area in RbmArea:
         if area not in risk_areas:
             raise InvalidMapping(f"risk_areas.{area.value}", "each of the eight areas is rated")
@@ -92,3 +96,22 @@ def map_needs(
         mapped_by=mapped_by,
         recorded_at=recorded_at,
     )
+
+
+def _refuse_outside_scope(other_needs: Mapping[OtherNeed, Rated], scope: Scope | None) -> None:
+    """004 Del 2, "Inleder utredning": which needs are investigated is decided with the
+    person, and an investigation is never wider than the matter; a need the scope
+    leaves out is not rated. Each other need is the scope's area of the same name.
+
+    Before any scope is recorded nothing is refused: the scope may not be agreed yet.
+    The eight RBM areas are not checked against the scope: the method rates every one
+    of them (PROCESS.md, "Needs and interventions"), so a scope leaving out, say,
+    substance use would otherwise leave no mapping possible; it is the screenings
+    and the other needs that the scope keeps out."""
+    if scope is None:
+        return
+    outside = [need for need in other_needs if scope.leaves_out(NeedArea(need.value))]
+    if outside:
+        reason = "left out of the investigation's scope"
+        first, *also = (f"other_needs.{need.value}" for need in outside)
+        raise InvalidMapping(first, reason, also=[(field, reason) for field in also])

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from avhopp_shared.errors import InvalidInput
+from avhopp_social.domain.investigation import NeedArea, Scope
 
 _FIVE_STEPS = frozenset({0, 1, 2, 3, 4})
 _THREE_STEPS = frozenset({0, 2, 4})
@@ -40,6 +42,18 @@ class InvalidAnswers(InvalidInput):
     """Answers an instrument does not have; ``field`` names the item (422)."""
 
 
+class InvalidScreening(InvalidInput):
+    """A screening the rules refuse; ``field`` names it (422)."""
+
+
+#: The need each instrument looks into (PROCESS.md step 3: AUDIT alcohol, DUDIT
+#: drugs): both are substance use, the scope's ``substance_use``.
+AREA: dict[Instrument, NeedArea] = {
+    Instrument.AUDIT: NeedArea.SUBSTANCE_USE,
+    Instrument.DUDIT: NeedArea.SUBSTANCE_USE,
+}
+
+
 #: Per instrument, the allowed scores of each item in order.
 ITEMS: dict[Instrument, tuple[frozenset[int], ...]] = {
     Instrument.AUDIT: (_FIVE_STEPS,) * 8 + (_THREE_STEPS,) * 2,
@@ -58,6 +72,36 @@ class Score:
     above_cutoff: bool
     #: DUDIT 25 or more: probable heavy dependence; AUDIT: zone IV.
     probable_dependence: bool
+
+
+def check_screening(
+    instrument: Instrument,
+    administered_on: date,
+    *,
+    today: date,
+    received_on: date,
+    scope: Scope | None,
+) -> None:
+    """Refuses a screening outside the investigation: dated in the future or before
+    the application was received (``received_on``, the Swedish day), or of an area
+    the scope chosen with the person leaves out. Every rule broken is named at once;
+    the reasons are fixed texts (README, "Errors")."""
+    problems: list[tuple[str, str]] = []
+    if administered_on > today:
+        problems.append(("administered_on", "cannot be in the future"))
+    elif administered_on < received_on:
+        # As aid decisions and commissions: the instrument belongs to the
+        # investigation the application opened (11 kap. 1 § SoL).
+        problems.append(("administered_on", "cannot come before the application was received"))
+    # Before any scope is recorded nothing is refused: the scope may not be agreed
+    # yet, and the investigation has not started (domain.investigation.choose_scope).
+    if scope is not None and scope.leaves_out(AREA[instrument]):
+        # 004 Del 2, "Inleder utredning": which needs are investigated is decided
+        # with the person, and an investigation is never wider than the matter.
+        problems.append(("instrument", "its area was left out of the investigation's scope"))
+    if problems:
+        (field, reason), *also = problems
+        raise InvalidScreening(field, reason, also=also)
 
 
 def score(instrument: Instrument, answers: Sequence[int], sex: Sex) -> Score:

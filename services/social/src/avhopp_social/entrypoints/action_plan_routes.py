@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,7 @@ from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.action_plan import ActionPlan, Measure, Responsible
 from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.action_plans import plan_history, record_plan
+from avhopp_social.settings import SocialSettings
 
 router = APIRouter(tags=["action plan"], responses=problem_responses(401, 403) | NOT_FOUND)
 
@@ -173,8 +174,9 @@ class ActionPlanPublic(BaseModel):
     operation_id="recordActionPlan",
 )
 async def post_plan(
-    case_id: CaseId, body: ActionPlanIn, uow: UnitOfWorkDep, access: AccessDep
+    case_id: CaseId, body: ActionPlanIn, request: Request, uow: UnitOfWorkDep, access: AccessDep
 ) -> JSONResponse:
+    settings: SocialSettings = request.app.state.settings
     measures = tuple(
         Measure(m.description, m.responsible, m.organisation, m.due_on) for m in body.measures
     )
@@ -189,6 +191,8 @@ async def post_plan(
             by=access.caller.recorded_as,
             # The Swedish date (README: days are Swedish days, Europe/Stockholm).
             today=today_in_sweden(),
+            # The providers a commission may name (domain.commission): the same list.
+            known_providers=settings.providers,
         )
         disclosure = await access.disclose(case_id, ActionPlanPublic.of(made))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlmodel import col, select
@@ -12,7 +12,7 @@ from avhopp_shared.events.social_events import ActionPlanUpdated
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import ActionPlanRecord
 from avhopp_social.domain.action_plan import ActionPlan, Measure, plan
-from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.service_layer.known_case import lock_investigation, require_investigation
 
 
 async def _versions(uow: UnitOfWork, case_id: str) -> Sequence[ActionPlan]:
@@ -55,9 +55,12 @@ async def record_plan(
     persons_view: str,
     by: str,
     today: date,
+    known_providers: Collection[str],
 ) -> ActionPlan:
-    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    await require_investigation(uow, case_id)
+    """Inside an open unit of work; the caller commits (with the answer's audit entry).
+    ``known_providers``: those the municipality may commission (settings.providers)."""
+    # Versions written at once take turns, each the next one (known_case.lock_investigation).
+    await lock_investigation(uow, case_id)
     earlier = await _versions(uow, case_id)
     made = plan(
         earlier[0] if earlier else None,
@@ -69,6 +72,7 @@ async def record_plan(
         recorded_by=by,
         today=today,
         recorded_at=utcnow(),
+        known_providers=known_providers,
     )
     uow.session.add(
         ActionPlanRecord(

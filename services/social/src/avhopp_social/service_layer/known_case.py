@@ -22,3 +22,14 @@ async def received_on(uow: UnitOfWork, case_id: str) -> date:
     if investigation is None:
         raise NotFound("investigation", case_id)
     return today_in_sweden(investigation.received_at)
+
+
+async def lock_investigation(uow: UnitOfWork, case_id: str) -> None:
+    """Locks the case's investigation row until the unit of work ends (unknown cases are
+    :class:`NotFound`). Two versions of a record written at once (a retry on another
+    replica, two caseworkers) would each read the same newest version and collide on
+    the next one (503); in turn, each is the next version (PROCESS.md step 9: a
+    changed plan is a new version, earlier ones stay)."""
+    investigation = await InvestigationRepository(uow.session).get(case_id, for_update=True)
+    if investigation is None:
+        raise NotFound("investigation", case_id)

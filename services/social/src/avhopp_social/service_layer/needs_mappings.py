@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.social_events import NeedsMapped
 from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import NeedsMappingRecord
 from avhopp_social.domain.needs_mapping import (
     NeedsMapping,
@@ -19,7 +20,7 @@ from avhopp_social.domain.needs_mapping import (
     RbmArea,
     map_needs,
 )
-from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.service_layer.known_case import lock_investigation, require_investigation
 
 
 def _rated(stored: Mapping[str, Any]) -> Rated:
@@ -56,6 +57,8 @@ async def record_mapping(
     by: str,
 ) -> NeedsMapping:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    # Versions written at once take turns, each the next one (known_case.lock_investigation).
+    await lock_investigation(uow, case_id)
     earlier = await _versions(uow, case_id)
     made = map_needs(
         earlier[0] if earlier else None,
@@ -64,6 +67,8 @@ async def record_mapping(
         other_needs=other_needs,
         mapped_by=by,
         recorded_at=utcnow(),
+        # The scope as chosen with the person now (PROCESS.md step 3).
+        scope=await InvestigationRepository(uow.session).scope(case_id),
     )
     uow.session.add(
         NeedsMappingRecord(

@@ -9,11 +9,11 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from avhopp_shared.errors import InvalidInput
 from avhopp_shared.uow import UnitOfWork
+from avhopp_social.adapters.investigation_repository import InvestigationRepository
 from avhopp_social.adapters.tables import ScreeningRecord
-from avhopp_social.domain.screening import Instrument, Score, Sex, score
-from avhopp_social.service_layer.known_case import require_investigation
+from avhopp_social.domain.screening import Instrument, Score, Sex, check_screening, score
+from avhopp_social.service_layer.known_case import received_on, require_investigation
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +39,14 @@ async def record_screening(
     today: date,
 ) -> Screening:
     """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
-    await require_investigation(uow, case_id)
-    if administered_on > today:
-        raise InvalidInput("administered_on", "cannot be in the future")
+    check_screening(
+        instrument,
+        administered_on,
+        today=today,
+        received_on=await received_on(uow, case_id),
+        # The scope as chosen with the person now (PROCESS.md step 3).
+        scope=await InvestigationRepository(uow.session).scope(case_id),
+    )
     result = Screening(
         result_id=str(uuid.uuid4()),
         case_id=case_id,
