@@ -26,6 +26,7 @@ from avhopp_shared.access.event_gate import (
     gated_observer,
     service_caller,
 )
+from avhopp_shared.access.expiry_sweep import ExpirySweeper, ExpirySweepLoop
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.purge import Purger, withdrawal_handler
@@ -91,6 +92,9 @@ class ServiceRuntime:
     policy: PolicyEngine
     gate: DisclosureGate
     audiences: EventAudiences
+    # Purges what grants ended by time brought (access.expiry_sweep); None for a
+    # service that keeps no other agency's copies.
+    expiry_sweeper: ExpirySweeper | None = None
 
     def new_uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -187,15 +191,35 @@ async def service_runtime(
         await relay.start()
         head_log = AuditHeadLog(engine, settings.service_name, settings.audit_anchor_seconds)
         await head_log.start()
+        expiry_sweep = _expiry_sweep(definition, runtime)
+        if expiry_sweep is not None:
+            await expiry_sweep.start()
         try:
             yield runtime
         finally:
+            if expiry_sweep is not None:
+                await expiry_sweep.stop()
             await head_log.stop()
             await relay.stop()
             if shared_bus is None:
                 await bus.stop()
     finally:
         await engine.dispose()
+
+
+def _expiry_sweep(definition: ServiceDefinition, runtime: ServiceRuntime) -> ExpirySweepLoop | None:
+    """The sweep of grants that end by time, for a service that keeps copies of another
+    agency's records (it has purgers); None for one that keeps none."""
+    if not definition.purgers:
+        return None
+    settings = definition.settings
+    sweeper = runtime.expiry_sweeper = ExpirySweeper(
+        runtime.new_uow,
+        runtime.gate,
+        service_caller(settings.service_name, definition.owner_agency),
+        definition.purgers,
+    )
+    return ExpirySweepLoop(sweeper, settings.service_name, settings.access_expiry_sweep_seconds)
 
 
 def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) -> FastAPI:

@@ -73,6 +73,14 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     relay_batch_size: int = Field(default=500, ge=1)
     relay_poll_seconds: float = Field(default=1.0, gt=0)
+    access_expiry_sweep_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How often a service purges what it holds under consents, legal bases and "
+            "break-glass grants that have ended by time (access.expiry_sweep)."
+        ),
+    )
     audit_anchor_seconds: float = Field(
         default=60.0,
         gt=0,

@@ -9,7 +9,15 @@ copies came from: they are that agency's records, and asking as the service's
 own agency would find them "own" and keep them. What it may no longer receive,
 it purges through the service's purger for the category, and the purge goes
 into the audit trail. If the policy cannot answer, everything covered is
-purged: fail closed.
+purged: fail closed. A grant that ends by time is purged the same way
+(``purge_what_is_lost``, run by ``expiry_sweep``).
+
+The policy is asked about every category the service keeps copies of from that
+agency, and each purger is told what is still allowed: a copy drawn from more
+than one category (follow-up's ISU relapse fact, social services' open relapse
+task: police's relapse is ``followup``, its case id ``case_ref``) stays while
+another consent still covers one of them. Only what the service may no longer
+receive is purged.
 
 A purger removes only copies of another agency's records, about the one case,
 never the service's own records (ACCESS.md's "own" cells): a service that
@@ -44,7 +52,10 @@ from avhopp_shared.uow import UnitOfWork
 log = logging.getLogger("avhopp.purge")
 
 #: Removes what a service holds of one category about one case; returns rows affected.
-PurgeCopies = Callable[[UnitOfWork, str], Awaitable[int]]
+#: The third argument is what the service may still receive from the same agency about
+#: the case: a copy drawn from several categories stays while one of them still covers it
+#: (purge only what the service may no longer receive: ACCESS.md, "Consent records").
+PurgeCopies = Callable[[UnitOfWork, str, frozenset[str]], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,33 @@ class Purger:
         Agency(self.source)  # a name that is no agency fails at once
 
 
-async def nothing_kept(uow: UnitOfWork, case_id: str) -> int:
+async def nothing_kept(uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]) -> int:
     """For a category a service is delivered but keeps nothing of: nothing to remove,
     and the withdrawal is still on the record for it."""
     return 0
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A grant that has ended for this service (a consent withdrawn or past its
+    ``valid_to``, a legal basis past its ``valid_to``, a break-glass grant past its
+    ``expires_at``), and how its purge goes on the record."""
+
+    case_id: str
+    #: "consent", "legal_basis" or "break_glass", and the grant's id.
+    kind: str
+    grant_id: str
+    categories: tuple[str, ...]
+    #: The audit entry's resource and the reason each purged category is withheld.
+    resource: str
+    reason: str
+    #: How it ended, in the audit note: "withdrawn", "ended".
+    how: str
+
+    @property
+    def named(self) -> str:
+        """The grant as the audit note names it, e.g. ``consent <id>``."""
+        return f"{self.kind.replace('_', ' ')} {self.grant_id}"
 
 
 class PurgerForOwnRecords(ValueError):
@@ -86,55 +120,84 @@ def withdrawal_handler(
         consent = await uow.session.get(ConsentGrantRow, payload.consent_id)
         if consent is None or not any(_names(r, recipient) for r in consent.recipients):
             return
-        covered = list(dict.fromkeys(consent.categories))
-        await _report_unpurgeable(uow, recipient, payload, [c for c in covered if c not in purgers])
-        by_source: dict[str, list[str]] = {}
-        for category in covered:
-            if category in purgers:
-                by_source.setdefault(purgers[category].source, []).append(category)
-        if not by_source:
-            return
-        now = utcnow()
-        state = await access_state(uow.session, payload.case_id)
-        for source, categories in by_source.items():
-            decision = gate.decision(
-                recipient=recipient,
-                purpose=DEFAULT_PURPOSE[recipient.agency.value].value,
+        await purge_what_is_lost(
+            uow,
+            gate,
+            recipient,
+            purgers,
+            Ending(
                 case_id=payload.case_id,
-                categories=categories,
-                state=state,
-                now=now,
-                owner=Owner(source),
-            )
-            lost = [c for c in categories if c not in decision.allowed]
-            if not lost:
-                continue
-            purged = {c: await purgers[c].purge(uow, payload.case_id) for c in lost}
-            await audit.append(
-                uow.session,
-                audit.AuditRecord(
-                    channel="purge",
-                    client_id=recipient.client_id,
-                    user=None,
-                    agency=recipient.agency.value,
-                    organisation=recipient.organisation,
-                    case_id=payload.case_id,
-                    resource="consent withdrawal",
-                    purpose="-",
-                    disclosed=[],
-                    withheld={c: "consent withdrawn" for c in lost},
-                    bases={},
-                    decision_id=decision.decision_id,
-                    policy_revision=decision.revision,
-                    note=(
-                        f"consent {payload.consent_id} withdrawn; purged rows {purged} "
-                        f"received from {source}"
-                    ),
-                ),
-                now,
-            )
+                kind="consent",
+                grant_id=payload.consent_id,
+                categories=tuple(consent.categories),
+                resource="consent withdrawal",
+                reason="consent withdrawn",
+                how="withdrawn",
+            ),
+        )
 
     return on_withdrawn
+
+
+async def purge_what_is_lost(
+    uow: UnitOfWork,
+    gate: DisclosureGate,
+    recipient: Caller,
+    purgers: Mapping[str, Purger],
+    ending: Ending,
+) -> None:
+    """Purges each category the ended grant covered that the service may no longer
+    receive about the case, deciding on the access state as it is now: another consent,
+    a legal basis or a break-glass grant still in force keeps what it covers (ACCESS.md,
+    "Consent records"). Each purge is audited."""
+    covered = list(dict.fromkeys(ending.categories))
+    await _report_unpurgeable(uow, recipient, ending, [c for c in covered if c not in purgers])
+    by_source: dict[str, list[str]] = {}
+    for category in covered:
+        if category in purgers:
+            by_source.setdefault(purgers[category].source, []).append(category)
+    if not by_source:
+        return
+    now = utcnow()
+    state = await access_state(uow.session, ending.case_id)
+    for source, categories in by_source.items():
+        # Asked for every category the service keeps copies of from the source, not only
+        # the ended grant's: a purger keeps a copy another category still brings in.
+        asked = [c for c, p in purgers.items() if p.source == source]
+        decision = gate.decision(
+            recipient=recipient,
+            purpose=DEFAULT_PURPOSE[recipient.agency.value].value,
+            case_id=ending.case_id,
+            categories=asked,
+            state=state,
+            now=now,
+            owner=Owner(source),
+        )
+        still_allowed = frozenset(decision.allowed)
+        lost = [c for c in categories if c not in still_allowed]
+        if not lost:
+            continue
+        purged = {c: await purgers[c].purge(uow, ending.case_id, still_allowed) for c in lost}
+        await audit.append(
+            uow.session,
+            audit.AuditRecord(
+                channel="purge",
+                client_id=recipient.client_id,
+                user=None,
+                agency=recipient.agency.value,
+                organisation=recipient.organisation,
+                case_id=ending.case_id,
+                resource=ending.resource,
+                purpose="-",
+                disclosed=[],
+                withheld={c: ending.reason for c in lost},
+                bases={},
+                decision_id=decision.decision_id,
+                policy_revision=decision.revision,
+                note=f"{ending.named} {ending.how}; purged rows {purged} received from {source}",
+            ),
+            now,
+        )
 
 
 def _check(recipient: Caller, purgers: Mapping[str, Purger]) -> None:
@@ -166,21 +229,23 @@ def _names(recipient: dict[str, object], caller: Caller) -> bool:
 
 
 async def _report_unpurgeable(
-    uow: UnitOfWork, recipient: Caller, payload: ConsentWithdrawn, categories: list[str]
+    uow: UnitOfWork, recipient: Caller, ending: Ending, categories: list[str]
 ) -> None:
     """Logs, as an error, each covered category without a purger that the service was
     delivered about the case: it may hold copies that the withdrawal does not reach."""
     if not categories:
         return
-    received = await _received(uow, recipient, payload.case_id)
+    received = await _received(uow, recipient, ending.case_id)
     missing = sorted(c for c in categories if c in received)
     if missing:
         log.error(
-            "consent withdrawn, but no purger for categories this service received",
+            "%s %s, but no purger for categories this service received",
+            ending.kind.replace("_", " "),
+            ending.how,
             extra={
                 "consumer": recipient.client_id,
-                "case_id": payload.case_id,
-                "consent_id": payload.consent_id,
+                "case_id": ending.case_id,
+                f"{ending.kind}_id": ending.grant_id,
                 "categories": missing,
             },
         )

@@ -136,3 +136,15 @@ class DisclosureDecisionRow(SQLModel, table=True):
     case_id: str = Field(sa_column=Column(String(36), nullable=False))
     provider_organisation: str = Field(sa_column=Column(String(200), nullable=False))
     categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ExpirySweptRow(SQLModel, table=True):
+    """A consent, legal basis or break-glass grant whose end in time this service has
+    swept (access.expiry_sweep): the row is the claim, so the sweep runs once per grant,
+    whichever replica takes it."""
+
+    __tablename__ = "access_expiry_swept"
+
+    kind: str = Field(sa_column=Column(String(20), primary_key=True))
+    grant_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    swept_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -63,12 +63,17 @@ async def _own_relapse_assessment(uow: UnitOfWork, case_id: str) -> bool:
     return found.first() is not None
 
 
-async def purge_police_case_reference(uow: UnitOfWork, case_id: str) -> int:
+async def purge_police_case_reference(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
     """``case_ref``: police's milestones on the timeline (their case opened, aborted, the
     exit completed); the exit's end as police set it, back to ongoing as it stands
     without the consent (social services' closing conversation, their own, stays); and
     the ISU facts drawn from police's records: the outcome police ended the exit with,
-    and a relapse police reported unless social services assessed one themselves."""
+    and a relapse police reported unless social services assessed one themselves, or
+    ``followup`` still brings police's relapse reports in (another consent covers it: the
+    relapse is police's ``followup``, policies/data/catalogue.json, and its entry stays
+    on the timeline, so the fact drawn from it stays too)."""
     rows = await _forget_police_entries(uow, case_id, Category.CASE_REF)
     isu = await uow.session.get(IsuCaseRow, case_id)
     exit_record = await uow.session.get(ExitRecord, case_id)
@@ -82,6 +87,8 @@ async def purge_police_case_reference(uow: UnitOfWork, case_id: str) -> int:
         if isu is not None:
             isu.outcome = ExitStatus.ONGOING.value
             uow.session.add(isu)
+    if Category.FOLLOWUP.value in still_allowed:
+        return rows
     return rows + await _forget_police_relapse(uow, case_id, isu)
 
 
@@ -95,7 +102,9 @@ async def _forget_police_relapse(uow: UnitOfWork, case_id: str, isu: IsuCaseRow 
     return 1
 
 
-async def purge_police_followup(uow: UnitOfWork, case_id: str) -> int:
+async def purge_police_followup(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
     """``followup``: police's relapse reports on the timeline and the ISU relapse fact
     drawn from them (a relapse report is ``followup``, so a consent covering only it
     brought the relapse in), and police's reason for aborting, which then reads as it
@@ -114,6 +123,6 @@ async def purge_police_followup(uow: UnitOfWork, case_id: str) -> int:
     return rows
 
 
-async def purge_police_threat(uow: UnitOfWork, case_id: str) -> int:
+async def purge_police_threat(uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]) -> int:
     """``threat``: the threat level changes police reported, on the timeline."""
     return await _forget_police_entries(uow, case_id, Category.THREAT)

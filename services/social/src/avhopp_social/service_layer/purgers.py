@@ -14,16 +14,24 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from avhopp_shared.access.categories import Category
 from avhopp_shared.uow import UnitOfWork
 from avhopp_social.adapters.tables import TaskRecord
 from avhopp_social.domain.tasks import TaskKind, relapse_task
 
 
-async def purge_police_relapse_reports(uow: UnitOfWork, case_id: str) -> int:
+async def purge_police_relapse_reports(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
     """``case_ref``: an open relapse task exists only because police's report on the case
-    reached social services under the consent, so it goes. One already done holds social
+    reached social services under a consent, so it goes once neither ``case_ref`` nor
+    ``followup`` brings police's relapse reports in: while another consent still covers
+    ``followup`` (the relapse itself, policies/data/catalogue.json), social services may
+    still receive the report, and the task it opened stays. One already done holds social
     services' own individual assessment and stays (its quote of police's check goes with
     ``followup``)."""
+    if Category.FOLLOWUP.value in still_allowed:
+        return 0
     result = await uow.session.exec(
         delete(TaskRecord).where(
             col(TaskRecord.case_id) == case_id,
@@ -34,7 +42,9 @@ async def purge_police_relapse_reports(uow: UnitOfWork, case_id: str) -> int:
     return int(result.rowcount or 0)
 
 
-async def purge_police_check_quotes(uow: UnitOfWork, case_id: str) -> int:
+async def purge_police_check_quotes(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
     """``followup``: the id and date of police's register check leave every relapse task
     of the case, which then reads as it does when the check is not disclosed."""
     tasks = await uow.session.exec(

@@ -48,12 +48,14 @@ async def on_interventions_decided(
         )
 
 
-async def purge_case_reference(uow: UnitOfWork, case_id: str) -> int:
+async def purge_case_reference(uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]) -> int:
     """Police hold a pending task only because a consent let them know of the case."""
     return await TaskRepository(uow.session).delete_pending(case_id)
 
 
-async def purge_interventions_decision(uow: UnitOfWork, case_id: str) -> int:
+async def purge_interventions_decision(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
     """*That* social services decided came under the consent covering ``decision_summary``:
     withdrawn, police no longer hold it, and the police case's condition on it is unmet
     again (ACCESS.md, "Consent records"). A police case already opened on it stays:

@@ -59,7 +59,9 @@ async def security_incidents(
     return rows.all()
 
 
-async def purge_security_incidents(uow: UnitOfWork, case_id: str) -> int:
+async def purge_security_incidents(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
     """The consent they came under was withdrawn: police no longer hold them."""
     result = await uow.session.exec(
         delete(SecurityIncidentRecord).where(col(SecurityIncidentRecord.case_id) == case_id)
