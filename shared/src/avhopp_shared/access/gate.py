@@ -9,6 +9,7 @@ disclosed at all (ACCESS.md, "Audit"; fail closed).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,6 +25,7 @@ from avhopp_shared.access import audit
 from avhopp_shared.access.catalogue import Catalogue
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.policy_input import AccessState, Owner, access_input, decision_time
+from avhopp_shared.access.state_hold import HeldAccessState
 from avhopp_shared.access.state_read import access_state
 from avhopp_shared.access.state_versions import StateCache, changed_here, version_of
 from avhopp_shared.auth.caller import Caller
@@ -35,6 +37,8 @@ from avhopp_shared.uow import UnitOfWork
 
 #: How long a decision may take before it counts as a deny.
 DECISION_TIMEOUT_SECONDS = 0.5
+
+log = logging.getLogger("avhopp.access")
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,8 @@ class DisclosureGate:
         """
         holder = owner or self.owner
         wanted = frozenset(categories)
+        if isinstance(state, HeldAccessState):
+            return self._held(case_id, sorted(wanted), state)
 
         def input() -> dict[str, Any]:
             return access_input(
@@ -274,6 +280,25 @@ class DisclosureGate:
         moment = decision_time(int(now.timestamp()), state.policy_items.boundaries)
         key = (self._scope, case_id, version, recipient, purpose, holder, moment, wanted)
         return decide_access(self.engine, input, DECISION_TIMEOUT_SECONDS, key=key)
+
+    def _held(self, case_id: str, wanted: list[str], state: HeldAccessState) -> AccessDecision:
+        """Every category withheld, naming the hold (``state_hold``): an access event of
+        the case awaits, and who may see it is not known here (fail closed). Not asked
+        of the policy nor cached: lifting the hold bumps the case's version anyway."""
+        decision_id = uuid4().hex
+        log.warning(
+            "disclosure denied: the access state of the case is on hold (%s)",
+            state.hold_reason,
+            extra={
+                "case_id": case_id,
+                "event_id": state.event_id,
+                "event_type": state.event_type,
+                "decision_id": decision_id,
+            },
+        )
+        return AccessDecision(
+            {}, dict.fromkeys(wanted, state.hold_reason), decision_id, str(self.engine.revision)
+        )
 
 
 def alert_protected_location_read(

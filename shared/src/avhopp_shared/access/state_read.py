@@ -1,7 +1,8 @@
 """Reads one case's access state in one query, for the gate's rare cache misses.
 
-The consents, team, legal bases, break-glass grants, disclosure decisions and
-threat level of a case come back as the rows of one ``UNION ALL`` over the six tables, each table's columns put
+The consents, team, legal bases, break-glass grants, disclosure decisions,
+threat level and holds (``state_hold``) of a case come back as the rows of one
+``UNION ALL`` over the seven tables, each table's columns put
 in the place of the shared column that holds them (null where a table has
 none), instead of one query per table: a miss happens on the first read of a
 case and after every change to it, so on a busy event path it is frequent.
@@ -36,6 +37,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_shared.access.policy_input import AccessState
+from avhopp_shared.access.state_hold import AccessStateHoldRow, held_state
 from avhopp_shared.access.tables import (
     BreakGlassRow,
     ConsentGrantRow,
@@ -116,6 +118,11 @@ def _query() -> Executable:
             _table(DisclosureDecisionRow),
             {"id": "decision_id", "organisation": "provider_organisation"} | _same("categories"),
         ),
+        _branch(
+            "hold",
+            _table(AccessStateHoldRow),
+            {"id": "event_id", "status": "event_type", "reference": "reason", "added_at": "since"},
+        ),
     )
     # A fixed order, so that equal states give equal policy inputs.
     return query.order_by(column("kind"), column("valid_from"), column("id"), column("user"))
@@ -182,12 +189,23 @@ def _disclosure_decision(case_id: str, row: Row[Any]) -> DisclosureDecisionRow:
     )
 
 
+def _hold(case_id: str, row: Row[Any]) -> AccessStateHoldRow:
+    return AccessStateHoldRow(
+        event_id=row.id,
+        case_id=case_id,
+        event_type=row.status,
+        reason=row.reference,
+        since=row.added_at,
+    )
+
+
 _BUILDERS: dict[str, Callable[[str, Row[Any]], Any]] = {
     "consent": _consent,
     "team": _team_member,
     "legal_basis": _legal_basis,
     "break_glass": _break_glass,
     "disclosure_decision": _disclosure_decision,
+    "hold": _hold,
 }
 
 
@@ -204,6 +222,10 @@ async def access_state(session: AsyncSession, case_id: str) -> AccessState:
             threat_level = row.status
             continue
         found[row.kind].append(_BUILDERS[row.kind](case_id, row))
+    if found["hold"]:
+        # An access event of the case awaits: who may see it is not known here,
+        # so nothing of what is known is handed on (fail closed, ACCESS.md "Audit").
+        return held_state(found["hold"], threat_level)
     return AccessState(
         consents=found["consent"],
         team=found["team"],

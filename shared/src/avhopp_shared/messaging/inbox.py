@@ -27,6 +27,15 @@ inbox row is written for it: replayed once the consumer reads it, or
 published again by its sender where its data was not kept, it must then take
 effect. A delivery that finds it set aside already (an unreplayed dead letter)
 has no effect, nor does one of an event processed before.
+
+An access event set aside either way (one that changes what the gate decides,
+``state_hold.HOLDING_EVENT_TYPES``: a withdrawal, say) puts its case on hold in
+the transaction that sets it aside: until it takes effect, the gate denies
+every disclosure of that case, as its access state is not known here
+(ACCESS.md, "Consent": a withdrawal takes effect at once for every later
+event delivery). The partition goes on for every other case. The transaction
+that finally applies the event (a replay, or its sender's publishing it again)
+lifts the hold.
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlmodel import col, select
 
+from avhopp_shared.access import state_hold
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.events.registry import (
@@ -191,6 +201,9 @@ class InboxConsumer:
                     if together:
                         raise  # the bus hands the events over one at a time
                     return  # processed before: no effect, nothing to commit
+                # An access event set aside before takes effect now: its case's
+                # hold goes in the same transaction (``state_hold``).
+                await self._lift_holds(uow, work)
             set_aside = await self._set_aside_unread(uow, unread)
             for index, item in enumerate(work):
                 # Together, each event's effects (its events emitted, its log
@@ -283,7 +296,19 @@ class InboxConsumer:
                     for item in letters
                 ],
             )
+            for item in letters:
+                if state_hold.holds_for(item.envelope):
+                    await state_hold.hold(uow.session, item.envelope, item.reason)
         return letters
+
+    async def _lift_holds(self, uow: UnitOfWork, work: Sequence[_Work]) -> None:
+        ids = [
+            item.envelope.id
+            for item in work
+            if item.envelope.type in state_hold.HOLDING_EVENT_TYPES
+        ]
+        if ids:
+            await state_hold.lift(uow.session, ids)
 
     async def _record(self, uow: UnitOfWork, envelopes: Sequence[EventEnvelope]) -> None:
         """The inbox rows, in one statement, before any effect; raises ``IntegrityError``
@@ -335,6 +360,9 @@ class InboxConsumer:
                         keep_data=self._keeps(envelope),
                     ),
                 )
+                if state_hold.holds_for(envelope):
+                    # It took no effect, as one unread did not: its case waits too.
+                    await state_hold.hold(uow.session, envelope, _error_name(exc))
                 await uow.commit()
         except Exception as write_error:
             # Not lost: it stays on its partition (or in the outbox) and the
