@@ -5,6 +5,9 @@ An event crossing an agency boundary is a disclosure like a REST read (ACCESS.md
 state, drops the categories it may not see, and audits the delivery in the
 same transaction as the inbox row. Events between services of one agency, and
 the consent events the gate itself runs on (ids and codes only), pass as they are.
+While a case is on hold (an access event of it set aside unread, ``state_hold``)
+the gate withholds every category of another agency's event of the case, so
+none is kept; the access events themselves still pass, as the state runs on them.
 """
 
 from __future__ import annotations
