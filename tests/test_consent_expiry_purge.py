@@ -75,18 +75,16 @@ async def _swept(p: RunningPlatform) -> None:
         await _sweeper(p, service).sweep()
 
 
-async def _relapse_counted(p: RunningPlatform, case_id: str) -> None:
-    relapsed = f"WHERE case_id = '{case_id}' AND relapsed = true"
-
-    async def counted() -> bool:
-        return await count_rows(p.runtime("followup"), "followup_isu_case", relapsed) == 1
-
-    assert await wait_until(counted)
-
-
 async def _relapses(p: RunningPlatform, case_id: str) -> int:
     relapsed = f"WHERE case_id = '{case_id}' AND relapsed = true"
     return await count_rows(p.runtime("followup"), "followup_isu_case", relapsed)
+
+
+async def _relapse_counted(p: RunningPlatform, case_id: str) -> None:
+    async def counted() -> bool:
+        return await _relapses(p, case_id) == 1
+
+    assert await wait_until(counted)
 
 
 async def _expiry_purges(p: RunningPlatform, service: str, case_id: str) -> int:

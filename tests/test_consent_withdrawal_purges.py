@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from avhopp_shared.access.event_gate import service_caller
-from avhopp_shared.access.purge import Purger, _names, withdrawal_handler
+from avhopp_shared.access.purge import Purger, names_service, withdrawal_handler
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import utcnow
@@ -449,7 +449,7 @@ def test_a_consent_names_the_police_service_for_any_one_organisation_of_police_o
 ) -> None:
     police = service_caller("threat", "police")
 
-    assert _names(recipient, police) is named
+    assert names_service(recipient, police) is named
 
 
 @pytest.mark.parametrize(
@@ -462,4 +462,4 @@ def test_a_consent_to_one_region_names_a_police_client_of_that_region_only(
     # As policies/lib/match.rego matches a caller that is no service of the platform.
     syd = Caller("police-syd", Agency.POLICE, "polisen-region-syd", "samordnare-1")
 
-    assert _names({"agency": "police", "organisation": organisation}, syd) is named
+    assert names_service({"agency": "police", "organisation": organisation}, syd) is named

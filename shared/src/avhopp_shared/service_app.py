@@ -26,7 +26,7 @@ from avhopp_shared.access.event_gate import (
     gated_observer,
     service_caller,
 )
-from avhopp_shared.access.expiry_sweep import ExpirySweeper, ExpirySweepLoop
+from avhopp_shared.access.expiry_sweep import ExpirySweeper
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.purge import Purger, withdrawal_handler
@@ -44,6 +44,7 @@ from avhopp_shared.events.topics import AUDIENCES, topic_for
 from avhopp_shared.heap import startup_objects_frozen
 from avhopp_shared.messaging.inbox import EventHandler, InboxConsumer
 from avhopp_shared.messaging.relay import OutboxRelay
+from avhopp_shared.periodic import Periodic
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.security_wiring import (
     field_catalogue,
@@ -207,7 +208,7 @@ async def service_runtime(
         await engine.dispose()
 
 
-def _expiry_sweep(definition: ServiceDefinition, runtime: ServiceRuntime) -> ExpirySweepLoop | None:
+def _expiry_sweep(definition: ServiceDefinition, runtime: ServiceRuntime) -> Periodic | None:
     """The sweep of grants that end by time, for a service that keeps copies of another
     agency's records (it has purgers); None for one that keeps none."""
     if not definition.purgers:
@@ -219,7 +220,11 @@ def _expiry_sweep(definition: ServiceDefinition, runtime: ServiceRuntime) -> Exp
         service_caller(settings.service_name, definition.owner_agency),
         definition.purgers,
     )
-    return ExpirySweepLoop(sweeper, settings.service_name, settings.access_expiry_sweep_seconds)
+    return Periodic(
+        sweeper.sweep_round,
+        f"expiry-sweep-{settings.service_name}",
+        settings.access_expiry_sweep_seconds,
+    )
 
 
 def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) -> FastAPI:

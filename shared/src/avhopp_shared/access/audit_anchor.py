@@ -13,7 +13,6 @@ An anchor names an entry id and a hash only: nothing of what was disclosed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import re
 
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from avhopp_shared.access.audit import ChainReport
 from avhopp_shared.access.tables import AuditEntryRow
+from avhopp_shared.periodic import Periodic
 
 log = logging.getLogger("avhopp.audit")
 
@@ -50,22 +50,16 @@ class AuditHeadLog:
     def __init__(self, engine: AsyncEngine, service: str, every_seconds: float) -> None:
         self._engine = engine
         self._service = service
-        self._every = every_seconds
         self._logged: tuple[int, str] | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(self.log_head, f"audit-head-{service}", every_seconds)
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"audit-head-{self._service}")
+        await self._loop.start()
 
     async def stop(self) -> None:
         """Logs the head once more, so a clean stop leaves the newest anchor."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await self.log_head()
+        if await self._loop.stop():
+            await self.log_head()
 
     async def log_head(self) -> None:
         """One head line if the head moved since the last; a database fault is logged
@@ -86,8 +80,3 @@ class AuditHeadLog:
                 "audit_anchor": f"{newest[0]}:{newest[1]}",
             },
         )
-
-    async def _run(self) -> None:
-        while True:
-            await self.log_head()
-            await asyncio.sleep(self._every)

@@ -21,7 +21,6 @@ nothing, so it skips the grant; if the first rolls back, the second purges inste
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.sql import ColumnElement
 
 from avhopp_shared.access.gate import DisclosureGate
-from avhopp_shared.access.purge import Ending, Purger, _names, purge_what_is_lost
+from avhopp_shared.access.purge import Ending, Purger, names_service, purge_what_is_lost
 from avhopp_shared.access.tables import (
     BreakGlassRow,
     ConsentGrantRow,
@@ -92,11 +91,11 @@ async def _ended(uow: UnitOfWork, recipient: Caller, now: datetime) -> list[_End
     # Core statements over the tables' columns: run on the unit of work's connection.
     connection = await uow.session.connection()
     found = [
-        _Ended("consent", i, c, tuple(cats), any(_names(r, recipient) for r in recipients))
+        _Ended("consent", i, c, tuple(cats), any(names_service(r, recipient) for r in recipients))
         for i, c, cats, recipients in (await connection.execute(consents.limit(BATCH))).all()
     ]
     found += [
-        _Ended("legal_basis", i, c, tuple(cats), _names(named, recipient))
+        _Ended("legal_basis", i, c, tuple(cats), names_service(named, recipient))
         for i, c, cats, named in (await connection.execute(bases.limit(BATCH))).all()
     ]
     found += [
@@ -127,6 +126,14 @@ class ExpirySweeper:
             swept += await self._sweep_one(grant)
         return swept
 
+    async def sweep_round(self) -> None:
+        """One round of the periodic sweep: a fault is logged, and the grants it did
+        not claim are tried on the next round."""
+        try:
+            await self.sweep()
+        except Exception as exc:  # any fault: the grant is not claimed, tried next round
+            log.error("expiry sweep failed: %s", type(exc).__name__, exc_info=exc)
+
     async def _sweep_one(self, grant: _Ended) -> int:
         async with self.new_uow() as uow:
             claim = {"kind": grant.kind, "grant_id": grant.grant_id, "swept_at": utcnow()}
@@ -150,32 +157,3 @@ class ExpirySweeper:
                 )
             await uow.commit()
         return 1
-
-
-class ExpirySweepLoop:
-    """Runs the sweep every ``every_seconds`` until stopped."""
-
-    def __init__(self, sweeper: ExpirySweeper, name: str, every_seconds: float) -> None:
-        self._sweeper = sweeper
-        self._name = name
-        self._every = every_seconds
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"expiry-sweep-{self._name}")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is None:
-            return
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self._sweeper.sweep()
-            except Exception as exc:  # any fault: the grant is not claimed, tried next round
-                log.error("expiry sweep failed: %s", type(exc).__name__, exc_info=exc)
-            await asyncio.sleep(self._every)

@@ -118,7 +118,7 @@ def withdrawal_handler(
         assert isinstance(payload, ConsentWithdrawn)
         await apply_access_event(uow.session, payload)
         consent = await uow.session.get(ConsentGrantRow, payload.consent_id)
-        if consent is None or not any(_names(r, recipient) for r in consent.recipients):
+        if consent is None or not any(names_service(r, recipient) for r in consent.recipients):
             return
         await purge_what_is_lost(
             uow,
@@ -211,7 +211,7 @@ def _check(recipient: Caller, purgers: Mapping[str, Purger]) -> None:
             )
 
 
-def _names(recipient: dict[str, object], caller: Caller) -> bool:
+def names_service(recipient: dict[str, object], caller: Caller) -> bool:
     """Whether a consent's recipient is this service, as policies/lib/match.rego's
     ``recipient_matches`` decides: its agency, and no organisation or the caller's own;
     for a service of the platform, any one organisation of its agency.

@@ -8,6 +8,8 @@ that asked is refused (503), never decided on a guess (fail closed).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from avhopp_shared.policy.engine import FATAL_EXCEPTIONS, PolicyEngine, PolicyError
 
 #: What an agency's services may receive in another agency's events.
@@ -32,3 +34,9 @@ def categories_for(engine: PolicyEngine, rule: str, agency: str) -> frozenset[st
     if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
         raise PolicyError(f"{rule} for {agency!r} is not a list of categories")
     return frozenset(answer)
+
+
+def never_given(categories: Collection[str], agency: str) -> str:
+    """The reason a grant or consent naming ``categories`` of ``agency``'s
+    ``NEVER_OPENED_RULE`` is refused: it would open nothing there."""
+    return f"{', '.join(categories)}: never given to {agency} (ACCESS.md, baseline matrix)"

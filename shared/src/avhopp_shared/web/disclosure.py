@@ -213,6 +213,26 @@ def disclosed_response(
     )
 
 
+def disclosed_record(disclosure: Disclosure) -> JSONResponse:
+    """A read of one record, answered as a listing shows it (``_shown``): the 404 of a
+    record that does not exist when the caller would be shown its case reference
+    and nothing else, the rest withheld.
+
+    ``disclosed_response`` answers 404 only when nothing at all may be shown. A
+    reader who may see the case's reference but not the record's own category (a
+    threat assessment to social services without a threat consent) would get the
+    case id alone for a record that exists and the 404 for one that does not: the
+    status would tell that the record exists, itself a fact of the withheld
+    category (ACCESS.md, "Data categories"). A reader shown some of the record's
+    own content still gets it; a record made of case-reference fields alone, with
+    nothing withheld, is shown whole. The read is audited all the same:
+    ``Access.disclose`` has committed its entry by now.
+    """
+    if not disclosure.nothing and not _shown(disclosure, shown_whole=False):
+        raise NotFound("case data", "for this caller")
+    return disclosed_response(disclosure)
+
+
 def disclosed_list_response(
     disclosures: Sequence[Disclosure], *, one_per_case: bool = False, notices: bool = False
 ) -> JSONResponse:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -64,7 +63,11 @@ from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.policy.access_decision import action_allowed
-from avhopp_shared.policy.agency_categories import NEVER_OPENED_RULE, categories_for
+from avhopp_shared.policy.agency_categories import (
+    NEVER_OPENED_RULE,
+    categories_for,
+    never_given,
+)
 from avhopp_shared.policy.engine import FATAL_EXCEPTIONS
 from avhopp_shared.service_app import ServiceRuntime, UnitOfWorkDep
 from avhopp_shared.uow import UnitOfWork
@@ -187,13 +190,9 @@ def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> l
             return sorted(gaps)
         closed = answer.get("closed") if isinstance(answer, dict) else None
         if isinstance(closed, list) and closed and all(isinstance(c, str) for c in closed):
-            raise InvalidInput("categories", _never_given(sorted(closed), body.recipient.agency))
+            raise InvalidInput("categories", never_given(sorted(closed), body.recipient.agency))
         return ["not a legal basis the caller may record"]
     return []
-
-
-def _never_given(categories: Collection[str], agency: str) -> str:
-    return f"{', '.join(categories)}: never given to {agency} (ACCESS.md, baseline matrix)"
 
 
 def _never_opened(request: Request, agency: str) -> frozenset[str]:

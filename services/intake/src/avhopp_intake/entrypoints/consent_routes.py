@@ -18,7 +18,11 @@ from avhopp_intake.service_layer.consents import (
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.envelope import utcnow
-from avhopp_shared.policy.agency_categories import NEVER_OPENED_RULE, categories_for
+from avhopp_shared.policy.agency_categories import (
+    NEVER_OPENED_RULE,
+    categories_for,
+    never_given,
+)
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
@@ -66,10 +70,7 @@ def refuse_never_given(policy: PolicyEngine, body: ConsentCreate, prefix: str = 
         never = categories_for(policy, NEVER_OPENED_RULE, agency)
         closed = sorted(category.value for category in body.categories if category.value in never)
         if closed:
-            raise InvalidInput(
-                f"{prefix}categories",
-                f"{', '.join(closed)}: never given to {agency} (ACCESS.md, baseline matrix)",
-            )
+            raise InvalidInput(f"{prefix}categories", never_given(closed, agency))
 
 
 @router.post(

@@ -18,6 +18,7 @@ from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
     disclosed_model,
+    disclosed_record,
     disclosed_response,
     requires,
 )
@@ -30,7 +31,6 @@ from avhopp_threat.domain.threat_assessment import (
     ThreatActor,
     ThreatLevel,
 )
-from avhopp_threat.entrypoints.record_reads import disclosed_record
 from avhopp_threat.entrypoints.schemas import ThreatAssessmentIn, ThreatAssessmentPublic
 from avhopp_threat.service_layer.assessments import (
     RecordAssessment,

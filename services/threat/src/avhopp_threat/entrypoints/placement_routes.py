@@ -23,6 +23,7 @@ from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
     disclosed_model,
+    disclosed_record,
     disclosed_response,
     requires,
 )
@@ -30,7 +31,6 @@ from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.placement import TownJudgement
 from avhopp_threat.domain.rival_check import MAX_PROPOSED_TOWNS
-from avhopp_threat.entrypoints.record_reads import disclosed_record
 from avhopp_threat.entrypoints.schemas import (
     PlacementAssessmentIn,
     PlacementAssessmentPublic,

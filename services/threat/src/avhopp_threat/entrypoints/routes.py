@@ -12,13 +12,13 @@ from avhopp_shared.web.disclosure import (
     AccessDep,
     disclosed_list_response,
     disclosed_model,
+    disclosed_record,
     requires,
 )
 from avhopp_shared.web.listing import disclosed_page
 from avhopp_shared.web.params import NOT_FOUND, CaseId, Limit, Offset
 from avhopp_shared.web.problems import problem_responses
 from avhopp_threat.domain.assessment_task import Priority, TaskStatus, ThreatAssessmentTask
-from avhopp_threat.entrypoints.record_reads import disclosed_record
 from avhopp_threat.service_layer.handlers import get_task, task_queue
 
 router = APIRouter(
