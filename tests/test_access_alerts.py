@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_access_grants import JUSTIFICATION
 from tests.test_placement import name_to_team
-from tests.test_threat_assessments import TODAY, known_case
+from tests.test_threat_assessments import known_case
 
 ALERTS = "/cases/{case_id}/access-alerts"
 #: The demo's second caseworker of Malmö, the responsible municipality (social-malmo-2).
@@ -32,7 +33,7 @@ async def test_a_read_of_the_new_home_town_is_listed_for_the_case_owner_naming_t
     threat = platform.clients["threat"]
     placed = await threat.post(
         f"/cases/{case_id}/placement",
-        json={"municipality": "2480", "placed_on": TODAY.isoformat()},
+        json={"municipality": "2480", "placed_on": today_in_sweden().isoformat()},
     )
     read = await threat.get(f"/cases/{case_id}/placement")
     assert [placed.status_code, read.status_code] == [201, 200], read.text

@@ -11,12 +11,11 @@ from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_police_case import ANSWERS, consent_to_decision_summary
+from tests.test_police_case import answers, consent_to_decision_summary
 from tests.test_threat_assessments import assessment, known_case
 
 #: Social services' days are Swedish days (README): a decision dated the UTC date
 #: would come before an application received after Swedish midnight.
-TODAY = today_in_sweden()
 
 
 def decision(outcome: str = "granted", **overrides: Any) -> dict[str, Any]:
@@ -24,9 +23,9 @@ def decision(outcome: str = "granted", **overrides: Any) -> dict[str, Any]:
         "aid_type": "protected_housing",
         "outcome": outcome,
         "reasons": "A high threat: the person cannot stay at home",
-        "valid_from": TODAY.isoformat(),
-        "valid_to": (TODAY + timedelta(days=90)).isoformat(),
-        "decided_on": TODAY.isoformat(),
+        "valid_from": today_in_sweden().isoformat(),
+        "valid_to": (today_in_sweden() + timedelta(days=90)).isoformat(),
+        "decided_on": today_in_sweden().isoformat(),
     }
     if outcome == "refused":
         body |= {"valid_from": None, "valid_to": None}
@@ -44,7 +43,7 @@ async def test_granted_aid_lets_police_open_their_case_and_a_refusal_does_not(
     await platform.eventually("social", f"/cases/{case_id}/investigation")
 
     refused = await social.post(f"/cases/{case_id}/aid-decisions", json=decision("refused"))
-    after_refusal = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    after_refusal = await threat.post(f"/cases/{case_id}/police-case", json=answers())
     granted = await social.post(f"/cases/{case_id}/aid-decisions", json=decision())
 
     async def police_know() -> bool:
@@ -58,7 +57,7 @@ async def test_granted_aid_lets_police_open_their_case_and_a_refusal_does_not(
         "conditions.social_services_decision"
     ]
     assert await wait_until(police_know)
-    opened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    opened = await threat.post(f"/cases/{case_id}/police-case", json=answers())
     assert opened.status_code == 201, opened.text
     # Both decisions are announced for social services' own follow-up; only the
     # grant as a summary for police.
@@ -75,7 +74,7 @@ async def test_aid_ending_soon_is_listed_before_it_expires(
     case_id = await known_case(embedded_platform)
     social = embedded_platform.clients["social"]
     await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
-    soon = (TODAY + timedelta(days=10)).isoformat()
+    soon = (today_in_sweden() + timedelta(days=10)).isoformat()
     await social.post(f"/cases/{case_id}/aid-decisions", json=decision(valid_to=soon))
     await social.post(f"/cases/{case_id}/aid-decisions", json=decision(aid_type="financial_aid"))
 
@@ -96,7 +95,7 @@ async def test_a_decision_without_reasons_or_from_another_agency_is_refused(
     no_reasons = await social.post(f"/cases/{case_id}/aid-decisions", json=decision(reasons=""))
     backwards = await social.post(
         f"/cases/{case_id}/aid-decisions",
-        json=decision(valid_to=(TODAY - timedelta(days=1)).isoformat()),
+        json=decision(valid_to=(today_in_sweden() - timedelta(days=1)).isoformat()),
     )
     by_police = await social.post(
         f"/cases/{case_id}/aid-decisions",
@@ -126,7 +125,7 @@ async def test_the_action_plan_is_versioned_and_a_measure_without_an_actor_is_re
             },
             {"description": "Weekly support talks", "responsible": "social"},
         ],
-        "review_on": (TODAY + timedelta(days=60)).isoformat(),
+        "review_on": (today_in_sweden() + timedelta(days=60)).isoformat(),
         "persons_view": "Wants to study",
     }
     path = f"/cases/{case_id}/action-plans"
@@ -154,7 +153,7 @@ async def test_an_audit_is_scored_by_the_platform_and_a_bad_answer_is_refused(
         "instrument": "audit",
         "answers": [2, 2, 1, 0, 0, 0, 1, 0, 0, 2],
         "sex": "female",
-        "administered_on": TODAY.isoformat(),
+        "administered_on": today_in_sweden().isoformat(),
     }
 
     scored = await social.post(path, json=audit)
@@ -236,7 +235,11 @@ async def test_external_results_are_kept_as_health_or_risk_and_read_as_such(
     case_id = await known_case(embedded_platform)
     social = embedded_platform.clients["social"]
     await embedded_platform.eventually("social", f"/cases/{case_id}/investigation")
-    result = {"assessed_on": TODAY.isoformat(), "assessor": "Psychologist A", "summary": "Moderate"}
+    result = {
+        "assessed_on": today_in_sweden().isoformat(),
+        "assessor": "Psychologist A",
+        "summary": "Moderate",
+    }
 
     hcr = await social.post(
         f"/cases/{case_id}/health-results", json=result | {"instrument": "hcr_20"}
@@ -265,7 +268,7 @@ async def test_a_concern_for_a_child_opens_a_task_until_it_is_done(
     child = await social.post(
         f"/cases/{case_id}/children",
         json={
-            "birth_year": TODAY.year - 9,
+            "birth_year": today_in_sweden().year - 9,
             "lives_with_person": True,
             "concern": "Threats at school",
         },
@@ -315,9 +318,9 @@ async def test_the_municipality_of_stay_is_read_only_by_the_case_team(
         f"{path}/transfers",
         json={
             "to_municipality": "Umeå",
-            "requested_on": TODAY.isoformat(),
-            "decided_on": TODAY.isoformat(),
-            "effective_on": TODAY.isoformat(),
+            "requested_on": today_in_sweden().isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
+            "effective_on": today_in_sweden().isoformat(),
         },
     )
 

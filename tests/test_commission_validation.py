@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform
-from tests.test_aid_decisions import TODAY, decision
+from tests.test_aid_decisions import decision
 from tests.test_placement import name_to_team
 from tests.test_social_municipality import social_case
 from tests.test_threat_assessments import assessment, known_case
@@ -24,7 +25,7 @@ def _commission(**overrides: object) -> dict[str, object]:
         "intervention": "protected_housing",
         "provider_organisation": HOUSING,
         "disclosed_categories": ["case_ref"],
-        "decided_on": TODAY.isoformat(),
+        "decided_on": today_in_sweden().isoformat(),
     } | overrides
 
 
@@ -83,7 +84,7 @@ async def test_a_commission_dated_before_the_application_was_received_is_refused
     social = embedded_platform.clients["social"]
     granted = await social.post(f"/cases/{case_id}/aid-decisions", json=decision())
     assert granted.status_code == 201, granted.text
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today_in_sweden() - timedelta(days=1)).isoformat()
 
     commissioned = await social.post(
         f"/cases/{case_id}/commissions", json=_commission(decided_on=yesterday)
@@ -121,7 +122,8 @@ async def test_a_contact_person_provider_is_never_decided_the_new_home_town(
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("low"))
     await name_to_team(platform, case_id)
     placed = await threat.post(
-        f"/cases/{case_id}/placement", json={"municipality": "2480", "placed_on": TODAY.isoformat()}
+        f"/cases/{case_id}/placement",
+        json={"municipality": "2480", "placed_on": today_in_sweden().isoformat()},
     )
     assert placed.status_code == 201, placed.text
     consented = await platform.clients["intake"].post(

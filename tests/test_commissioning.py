@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_placement import name_to_team
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
 
 PROVIDER = "skyddat-boende-ab"
 
@@ -34,7 +35,7 @@ async def _commission(platform: RunningPlatform, case_id: str, categories: list[
             "intervention": "protected_housing",
             "provider_organisation": PROVIDER,
             "disclosed_categories": categories,
-            "decided_on": TODAY.isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
         },
     )
 
@@ -85,7 +86,8 @@ async def test_at_high_threat_the_commissioned_provider_loses_the_new_home_town(
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("low"))
     await name_to_team(embedded_platform, case_id)  # the placement unit records the town
     placed = await threat.post(
-        f"/cases/{case_id}/placement", json={"municipality": "2480", "placed_on": TODAY.isoformat()}
+        f"/cases/{case_id}/placement",
+        json={"municipality": "2480", "placed_on": today_in_sweden().isoformat()},
     )
     assert placed.status_code == 201, placed.text
     await _provider_consent(embedded_platform, case_id)
@@ -117,7 +119,7 @@ async def test_commissioning_an_unknown_provider_is_refused(
             "intervention": "contact_person",
             "provider_organisation": "okand-utforare-ab",
             "disclosed_categories": ["case_ref"],
-            "decided_on": TODAY.isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
         },
     )
 
@@ -204,7 +206,7 @@ async def test_a_commissioned_provider_reads_its_own_commission_and_no_other_pro
             "intervention": "contact_person",
             "provider_organisation": "kontaktpersoner-ab",
             "disclosed_categories": [],
-            "decided_on": TODAY.isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
         },
     )
     assert other.status_code == 201, other.text

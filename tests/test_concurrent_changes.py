@@ -15,12 +15,12 @@ from __future__ import annotations
 import asyncio
 import random
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 from tests.test_access_grants import break_glass
 from tests.test_followup_phases_and_reports import incident_task
-from tests.test_police_case import TODAY
 from tests.test_social_municipality import social_case
 
 IN_FLIGHT = 4
@@ -83,7 +83,7 @@ async def test_completions_of_one_assessment_task_in_flight_together_record_and_
 ) -> None:
     case_id = await social_case(platform)
     incident = {
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_in_sweden().isoformat(),
         "severity": "serious",
         "concerns_security": True,
         "description": "A car from the former town waited outside the housing",

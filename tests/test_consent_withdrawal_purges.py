@@ -19,27 +19,30 @@ from avhopp_shared.access.purge import Purger, names_service, withdrawal_handler
 from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_threat.service_layer.handlers import purge_case_reference
 from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
 from tests.fixtures.events import envelope_of
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_police_case import (
-    ANSWERS,
-    TODAY,
     _open_case,
+    answers,
     consent_to_decision_summary,
     social_decides,
 )
 from tests.test_threat_assessments import assessment, known_case
 
-HIT = {
-    "purpose": "follow_up",
-    "registers": ["misstankeregistret"],
-    "checked_on": TODAY.isoformat(),
-    "hit": True,
-    "summary": "Suspected of a new offence",
-}
+
+def hit() -> dict[str, Any]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return {
+        "purpose": "follow_up",
+        "registers": ["misstankeregistret"],
+        "checked_on": today_in_sweden().isoformat(),
+        "hit": True,
+        "summary": "Suspected of a new offence",
+    }
 
 
 async def _consent_id(
@@ -111,7 +114,7 @@ async def _relapse_tasks(platform: RunningPlatform, case_id: str) -> list[dict[s
 
 async def _relapse_reported(platform: RunningPlatform, case_id: str) -> dict[str, Any]:
     """Police find a relapse; returns social services' task once it is there."""
-    checked = await platform.clients["threat"].post(f"/cases/{case_id}/register-checks", json=HIT)
+    checked = await platform.clients["threat"].post(f"/cases/{case_id}/register-checks", json=hit())
     assert checked.status_code == 201, checked.text
 
     async def arrived() -> bool:
@@ -146,7 +149,7 @@ async def test_withdrawing_the_consent_to_social_services_decision_makes_police_
     await _withdraw(p, case_id, consent_id, "threat")
 
     assert await count_rows(p.runtime("threat"), "threat_interventions_decision", held) == 0
-    refused = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    refused = await threat.post(f"/cases/{case_id}/police-case", json=answers())
     assert refused.status_code == 422
     assert [e["name"] for e in refused.json()["invalid-params"]] == [
         "conditions.social_services_decision"
@@ -246,7 +249,7 @@ async def test_withdrawing_only_the_consent_to_police_follow_up_keeps_the_relaps
     [kept] = await _relapse_tasks(p, case_id)
     assert kept["task_id"] == task["task_id"]
     assert "(check " not in kept["reason"]
-    assert str(TODAY) not in kept["reason"]
+    assert str(today_in_sweden()) not in kept["reason"]
 
 
 # -- follow-up: police's milestones, the exit, ISU -------------------------------------
@@ -340,7 +343,7 @@ async def test_withdrawing_the_consent_to_police_records_purges_police_relapse_b
     aborted = await followup.post(
         f"/cases/{case_id}/exit/abortion",
         json={
-            "aborted_on": TODAY.isoformat(),
+            "aborted_on": today_in_sweden().isoformat(),
             "reason": "Changed their mind",
             "social_support_continues": True,
         },

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_followup_phases_and_reports import TODAY, invalid
-from tests.test_police_case import ANSWERS, _open_case
+from tests.test_followup_phases_and_reports import invalid
+from tests.test_police_case import _open_case, answers
 
 
 async def test_the_person_aborts_with_a_reason_and_a_later_application_links_to_the_case(
@@ -22,7 +23,7 @@ async def test_the_person_aborts_with_a_reason_and_a_later_application_links_to_
     followup = embedded_platform.clients["followup"]
     await embedded_platform.eventually("followup", f"/cases/{case_id}/exit")
     path = f"/cases/{case_id}/exit/abortion"
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
 
     no_reason = await followup.post(
         path, json={"aborted_on": day, "reason": " ", "social_support_continues": True}
@@ -30,7 +31,7 @@ async def test_the_person_aborts_with_a_reason_and_a_later_application_links_to_
     future = await followup.post(
         path,
         json={
-            "aborted_on": (TODAY + timedelta(days=1)).isoformat(),
+            "aborted_on": (today_in_sweden() + timedelta(days=1)).isoformat(),
             "reason": "Changed their mind",
             "social_support_continues": True,
         },
@@ -69,7 +70,7 @@ async def test_police_complete_the_exit_and_the_closing_conversation_follows_it(
     await consent_social_to_police_records(embedded_platform, case_id)
     followup = embedded_platform.clients["followup"]
     closing = f"/cases/{case_id}/exit/closing"
-    view = {"conversation_on": TODAY.isoformat(), "person_view": "Worth it"}
+    view = {"conversation_on": today_in_sweden().isoformat(), "person_view": "Worth it"}
     too_early = await followup.post(closing, json=view)
     completed = await embedded_platform.clients["threat"].post(
         f"/cases/{case_id}/police-case/completion", json={"plan_carried_out": True}
@@ -136,7 +137,7 @@ async def test_police_reopening_their_aborted_case_lets_their_later_completion_e
     )
     assert aborted.status_code == 200, aborted.text
     assert await wait_until(lambda: exit_is("aborted"))
-    reopened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    reopened = await threat.post(f"/cases/{case_id}/police-case", json=answers())
     assert reopened.status_code == 201, reopened.text
 
     # A new attempt: the exit, and ISU's outcome, go on again.

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import text
 
 from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import POLICE_CONSENT, application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import followed_case
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
 
 
 def consent_to(agency: str, purpose: str, *categories: str) -> dict[str, Any]:
@@ -49,7 +50,7 @@ async def assessed_case(
     case_id = str((await platform.submit(body)).json()["case_id"])
     task = await platform.eventually("threat", f"/cases/{case_id}/threat-assessment-task")
     assert task.status_code == 200, task.text
-    review_on = (TODAY + timedelta(days=review_in_days)).isoformat()
+    review_on = (today_in_sweden() + timedelta(days=review_in_days)).isoformat()
     recorded = await platform.clients["threat"].post(
         f"/cases/{case_id}/threat-assessments", json=assessment(level, next_review_on=review_on)
     )
@@ -75,7 +76,7 @@ async def test_a_threat_level_filter_lists_only_cases_whose_threat_level_the_cal
     async with p.runtime("threat").engine.begin() as connection:
         await connection.execute(
             text("UPDATE threat_assessment SET next_review_on = :day WHERE case_id = :case"),
-            {"day": TODAY - timedelta(days=2), "case": high},
+            {"day": today_in_sweden() - timedelta(days=2), "case": high},
         )
     queries = ("level=high", "level=low", "handling_level=local", "review_due=true")
 
@@ -202,7 +203,7 @@ async def test_police_cannot_learn_from_the_expiring_list_when_a_persons_aid_end
     p = embedded_platform
     case_id = await known_case(p)
     await p.eventually("social", f"/cases/{case_id}/investigation")
-    soon = (TODAY + timedelta(days=10)).isoformat()
+    soon = (today_in_sweden() + timedelta(days=10)).isoformat()
     made = await p.clients["social"].post(
         f"/cases/{case_id}/aid-decisions", json=decision(valid_to=soon)
     )
@@ -225,13 +226,13 @@ async def test_a_meeting_is_listed_as_overdue_only_to_callers_who_may_see_follow
     case_id = await followed_case(p)  # police's consent covers the case reference only
     made = await p.clients["followup"].post(
         f"/cases/{case_id}/meetings",
-        json={"kind": "security_follow_up", "scheduled_on": TODAY.isoformat()},
+        json={"kind": "security_follow_up", "scheduled_on": today_in_sweden().isoformat()},
     )
     assert made.status_code == 201, made.text
     async with p.runtime("followup").engine.begin() as connection:
         await connection.execute(
             text("UPDATE followup_meeting SET scheduled_on = :day WHERE meeting_id = :id"),
-            {"day": TODAY - timedelta(days=7), "id": made.json()["meeting_id"]},
+            {"day": today_in_sweden() - timedelta(days=7), "id": made.json()["meeting_id"]},
         )
 
     police = await listed(p, "police-syd", "followup", "/meetings/overdue")

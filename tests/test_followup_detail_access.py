@@ -4,9 +4,10 @@ own view, which social services keep as they did (policies/README.md, parts)."""
 
 from __future__ import annotations
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_followup_phases_and_reports import TODAY, followed_case
+from tests.test_followup_phases_and_reports import followed_case
 
 REASON = "Started using again and fears the network"
 VIEW = "My depression got worse after the move"
@@ -40,7 +41,7 @@ async def test_under_a_follow_up_consent_police_see_the_follow_up_status_and_rel
     platform = embedded_platform
     followup = platform.clients["followup"]
     case_id = await followed_case(platform)
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
     aborted = await followup.post(
         f"/cases/{case_id}/exit/abortion",
         json={"aborted_on": day, "reason": REASON, "social_support_continues": True},

@@ -9,10 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.platform import RunningPlatform
-from tests.test_followup_phases_and_reports import TODAY, followed_case
+from tests.test_followup_phases_and_reports import followed_case
 
-DAY = TODAY.isoformat()
+
+def day() -> str:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return today_in_sweden().isoformat()
 
 
 async def _acute_with_a_review(platform: RunningPlatform) -> str:
@@ -20,11 +24,11 @@ async def _acute_with_a_review(platform: RunningPlatform) -> str:
     case_id = await followed_case(platform)
     followup = platform.clients["followup"]
     moved = await followup.post(
-        f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": DAY}
+        f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": day()}
     )
     assert moved.status_code == 201, moved.text
     meeting = await followup.post(
-        f"/cases/{case_id}/meetings", json={"kind": "review", "scheduled_on": DAY}
+        f"/cases/{case_id}/meetings", json={"kind": "review", "scheduled_on": day()}
     )
     assert meeting.status_code == 201, meeting.text
     return case_id
@@ -34,7 +38,7 @@ async def _abort(platform: RunningPlatform, case_id: str, *, support_continues: 
     aborted = await platform.clients["followup"].post(
         f"/cases/{case_id}/exit/abortion",
         json={
-            "aborted_on": DAY,
+            "aborted_on": day(),
             "reason": "Moved back",
             "social_support_continues": support_continues,
         },
@@ -52,11 +56,11 @@ async def _five_weeks_pass(platform: RunningPlatform, case_ids: list[str]) -> No
                     "UPDATE followup_phase_entry SET entered_on = :day "
                     "WHERE case_id = :case AND phase = 'acute'"
                 ),
-                {"day": TODAY - timedelta(weeks=5), "case": case_id},
+                {"day": today_in_sweden() - timedelta(weeks=5), "case": case_id},
             )
             await connection.execute(
                 text("UPDATE followup_meeting SET scheduled_on = :day WHERE case_id = :case"),
-                {"day": TODAY - timedelta(weeks=1), "case": case_id},
+                {"day": today_in_sweden() - timedelta(weeks=1), "case": case_id},
             )
 
 
@@ -96,10 +100,10 @@ async def test_a_phase_change_after_the_exit_ended_with_nothing_going_on_is_a_co
     await _abort(platform, supported, support_continues=True)
 
     refused = await followup.post(
-        f"/cases/{ended}/phases", json={"phase": "acute", "entered_on": DAY}
+        f"/cases/{ended}/phases", json={"phase": "acute", "entered_on": day()}
     )
     moved = await followup.post(
-        f"/cases/{supported}/phases", json={"phase": "acute", "entered_on": DAY}
+        f"/cases/{supported}/phases", json={"phase": "acute", "entered_on": day()}
     )
     history = (await followup.get(f"/cases/{ended}/phases")).json()["history"]
 

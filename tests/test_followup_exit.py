@@ -3,8 +3,9 @@ closing conversation holding the person's own view (PROCESS.md steps 12-13)."""
 
 from __future__ import annotations
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.platform import RunningPlatform
-from tests.test_followup_phases_and_reports import TODAY, followed_case, invalid
+from tests.test_followup_phases_and_reports import followed_case, invalid
 
 PROBLEM = "application/problem+json"
 
@@ -31,7 +32,7 @@ async def test_a_second_closing_conversation_is_a_conflict_and_keeps_the_persons
 ) -> None:
     case_id = await followed_case(embedded_platform)
     followup = embedded_platform.clients["followup"]
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
     aborted = await followup.post(
         f"/cases/{case_id}/exit/abortion",
         json={"aborted_on": day, "reason": "Moved back", "social_support_continues": True},

@@ -10,12 +10,12 @@ refused before anything is checked, as a writer outside the case is (403).
 
 from __future__ import annotations
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import (
     CONTACT,
     PROVIDER_CLIENT,
-    TODAY,
     commission,
     followed_case,
     provider_consent,
@@ -34,7 +34,7 @@ async def test_a_provider_whose_consent_was_withdrawn_may_not_change_the_phase_n
     provider = platform.auth(PROVIDER_CLIENT[CONTACT])
     # While the consent holds, the commissioned provider moves the case.
     moved = await followup.post(
-        path, json={"phase": "acute", "entered_on": TODAY.isoformat()}, headers=provider
+        path, json={"phase": "acute", "entered_on": today_in_sweden().isoformat()}, headers=provider
     )
     assert moved.status_code == 201, moved.text
     withdrawn = await platform.clients["intake"].post(
@@ -55,14 +55,18 @@ async def test_a_provider_whose_consent_was_withdrawn_may_not_change_the_phase_n
     )
     # A change the rules would take is not made either.
     change = await followup.post(
-        path, json={"phase": "stabilising", "entered_on": TODAY.isoformat()}, headers=provider
+        path,
+        json={"phase": "stabilising", "entered_on": today_in_sweden().isoformat()},
+        headers=provider,
     )
     social = (await followup.get(path)).json()
 
     assert read.status_code == 404
     assert (probe.status_code, change.status_code) == (403, 403), (probe.text, change.text)
     for refused in (probe, change):
-        assert "acute" not in refused.text and TODAY.isoformat() not in refused.text, refused.text
+        assert "acute" not in refused.text and today_in_sweden().isoformat() not in refused.text, (
+            refused.text
+        )
     assert [h["phase"] for h in social["history"]] == ["initial_contact", "acute"]
 
 
@@ -76,7 +80,7 @@ async def test_a_commissioned_provider_without_the_persons_consent_may_not_chang
 
     tried = await platform.clients["followup"].post(
         path,
-        json={"phase": "acute", "entered_on": TODAY.isoformat()},
+        json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         headers=platform.auth(PROVIDER_CLIENT[CONTACT]),
     )
     phases = (await platform.clients["followup"].get(path)).json()

@@ -12,7 +12,6 @@ from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_social_municipality import social_case
 
-TODAY = today_in_sweden()
 HOUSING, CONTACT = "skyddat-boende-ab", "kontaktpersoner-ab"
 PROVIDER_CLIENT = {HOUSING: "provider-skyddat-boende", CONTACT: "provider-kontakt"}
 
@@ -36,7 +35,7 @@ async def commission(platform: RunningPlatform, case_id: str, provider: str) -> 
             "intervention": "protected_housing" if provider == HOUSING else "contact_person",
             "provider_organisation": provider,
             "disclosed_categories": ["case_ref"],
-            "decided_on": TODAY.isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
         },
     )
     assert made.status_code == 201, made.text
@@ -75,9 +74,11 @@ async def provider_consent(platform: RunningPlatform, case_id: str, provider: st
 
 
 def report(**overrides: Any) -> dict[str, Any]:
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
     body: dict[str, Any] = {
-        "week_starting": (TODAY - timedelta(days=TODAY.weekday())).isoformat(),
+        "week_starting": (
+            today_in_sweden() - timedelta(days=today_in_sweden().weekday())
+        ).isoformat(),
         "schedule": "Mon-Fri work training 9-15",
         "contacts": [{"kind": "meeting", "on": day, "minutes": 45}],
         "activities": ["work training"],
@@ -114,12 +115,13 @@ async def test_a_case_starts_in_initial_contact_and_moves_one_phase_at_a_time_un
     case_id = await followed_case(embedded_platform)
     followup = embedded_platform.clients["followup"]
     path = f"/cases/{case_id}/phases"
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
 
     start = (await followup.get(path)).json()
     skipped = await followup.post(path, json={"phase": "stabilising", "entered_on": day})
     future = await followup.post(
-        path, json={"phase": "acute", "entered_on": (TODAY + timedelta(days=1)).isoformat()}
+        path,
+        json={"phase": "acute", "entered_on": (today_in_sweden() + timedelta(days=1)).isoformat()},
     )
     acute = await followup.post(path, json={"phase": "acute", "entered_on": day})
     back = await followup.post(path, json={"phase": "initial_contact", "entered_on": day})
@@ -158,7 +160,8 @@ async def test_a_case_in_the_acute_phase_past_its_expected_length_is_listed(
     followup = embedded_platform.clients["followup"]
     for case_id in (stuck, fresh):
         moved = await followup.post(
-            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+            f"/cases/{case_id}/phases",
+            json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         )
         assert moved.status_code == 201, moved.text
     # Five weeks pass for one of them: seed 000 expects 1-4 weeks.
@@ -168,7 +171,7 @@ async def test_a_case_in_the_acute_phase_past_its_expected_length_is_listed(
                 "UPDATE followup_phase_entry SET entered_on = :day "
                 "WHERE case_id = :case AND phase = 'acute'"
             ),
-            {"day": TODAY - timedelta(weeks=5), "case": stuck},
+            {"day": today_in_sweden() - timedelta(weeks=5), "case": stuck},
         )
 
     listed = await followup.get("/phases/acute-overdue")
@@ -209,7 +212,8 @@ async def test_acute_overdue_pages_count_only_the_cases_shown_and_only_those_are
     await _police_see_the_case_reference(platform, shown)
     for case_id in (hidden, shown):
         moved = await followup.post(
-            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+            f"/cases/{case_id}/phases",
+            json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         )
         assert moved.status_code == 201, moved.text
     # The case police may not see has been stuck longest, so it comes first.
@@ -220,7 +224,7 @@ async def test_acute_overdue_pages_count_only_the_cases_shown_and_only_those_are
                     "UPDATE followup_phase_entry SET entered_on = :day "
                     "WHERE case_id = :case AND phase = 'acute'"
                 ),
-                {"day": TODAY - timedelta(weeks=weeks), "case": case_id},
+                {"day": today_in_sweden() - timedelta(weeks=weeks), "case": case_id},
             )
     audited = f"WHERE case_id = '{hidden}'"
     before = await count_rows(platform.runtime("followup"), "audit_log", audited)
@@ -282,7 +286,7 @@ async def test_a_report_dated_in_the_future_or_with_a_negative_length_is_refused
     followup = embedded_platform.clients["followup"]
     path = f"/cases/{case_id}/provider-reports"
     headers = embedded_platform.auth(PROVIDER_CLIENT[HOUSING])
-    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    tomorrow = (today_in_sweden() + timedelta(days=1)).isoformat()
 
     future = await followup.post(
         path,
@@ -291,7 +295,9 @@ async def test_a_report_dated_in_the_future_or_with_a_negative_length_is_refused
     )
     negative = await followup.post(
         path,
-        json=report(contacts=[{"kind": "phone", "on": TODAY.isoformat(), "minutes": -5}]),
+        json=report(
+            contacts=[{"kind": "phone", "on": today_in_sweden().isoformat(), "minutes": -5}]
+        ),
         headers=headers,
     )
     next_week = await followup.post(path, json=report(week_starting=tomorrow), headers=headers)
@@ -309,11 +315,15 @@ async def test_an_absence_ending_in_the_future_or_a_week_before_the_commission_i
     followup = embedded_platform.clients["followup"]
     path = f"/cases/{case_id}/provider-reports"
     headers = embedded_platform.auth(PROVIDER_CLIENT[HOUSING])
-    absence = {"first_day": TODAY.isoformat(), "last_day": "9999-12-31", "reason": "Ill"}
+    absence = {
+        "first_day": today_in_sweden().isoformat(),
+        "last_day": "9999-12-31",
+        "reason": "Ill",
+    }
 
     open_ended = await followup.post(path, json=report(absences=[absence]), headers=headers)
     long_ago = await followup.post(path, json=report(week_starting="0001-01-01"), headers=headers)
-    week_before = (TODAY - timedelta(days=TODAY.weekday() + 7)).isoformat()
+    week_before = (today_in_sweden() - timedelta(days=today_in_sweden().weekday() + 7)).isoformat()
     before = await followup.post(path, json=report(week_starting=week_before), headers=headers)
 
     assert open_ended.headers["content-type"] == "application/problem+json"
@@ -332,7 +342,7 @@ async def test_a_week_is_reported_once_and_a_retry_is_answered_with_the_first_re
     path = f"/cases/{case_id}/provider-reports"
     headers = embedded_platform.auth(PROVIDER_CLIENT[HOUSING])
     incident = {
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_in_sweden().isoformat(),
         "severity": "serious",
         "concerns_security": False,
         "description": "Used again over the weekend",
@@ -361,7 +371,7 @@ async def test_a_serious_incident_is_announced_and_a_minor_one_is_not(
 ) -> None:
     case_id = await followed_case(embedded_platform)
     await commission(embedded_platform, case_id, HOUSING)
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
     incidents = [
         {
             "occurred_on": day,
@@ -395,14 +405,20 @@ async def test_a_report_listing_work_dated_before_the_commission_is_refused_nami
     # (PROCESS.md step 10): nothing it lists can have happened before that.
     case_id = await followed_case(embedded_platform)
     await commission(embedded_platform, case_id, HOUSING)
-    before = (TODAY - timedelta(days=1)).isoformat()
+    before = (today_in_sweden() - timedelta(days=1)).isoformat()
 
     sent = await embedded_platform.clients["followup"].post(
         f"/cases/{case_id}/provider-reports",
         json=report(
             contacts=[{"kind": "meeting", "on": "1900-01-01", "minutes": 60}],
             treatment_sessions=[{"kind": "cbt", "on": before, "minutes": 60}],
-            absences=[{"first_day": "1900-01-01", "last_day": TODAY.isoformat(), "reason": "Ill"}],
+            absences=[
+                {
+                    "first_day": "1900-01-01",
+                    "last_day": today_in_sweden().isoformat(),
+                    "reason": "Ill",
+                }
+            ],
         ),
         headers=embedded_platform.auth(PROVIDER_CLIENT[HOUSING]),
     )

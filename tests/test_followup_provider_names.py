@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.people import POLICE_CONSENT
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import (
     HOUSING,
     PROVIDER_CLIENT,
-    TODAY,
     commission,
     followed_case,
     provider_consent,
@@ -32,7 +32,7 @@ async def test_police_with_the_usual_consent_read_the_phases_but_not_which_provi
     path = f"/cases/{case_id}/phases"
     moved = await platform.clients["followup"].post(
         path,
-        json={"phase": "acute", "entered_on": TODAY.isoformat()},
+        json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         headers=platform.auth(PROVIDER_CLIENT[HOUSING]),
     )
     assert moved.status_code == 201, moved.text
@@ -59,7 +59,11 @@ async def test_police_with_a_followup_consent_read_the_meetings_but_not_the_prov
     await commission(platform, case_id, HOUSING)
     made = await platform.clients["followup"].post(
         f"/cases/{case_id}/meetings",
-        json={"kind": "review", "scheduled_on": TODAY.isoformat(), "with_provider": HOUSING},
+        json={
+            "kind": "review",
+            "scheduled_on": today_in_sweden().isoformat(),
+            "with_provider": HOUSING,
+        },
     )
     assert made.status_code == 201, made.text
     assert made.json()["with_provider"] == HOUSING
@@ -120,7 +124,7 @@ async def test_a_phase_a_provider_recorded_reads_on_police_timeline_as_social_se
     await provider_consent(platform, case_id, HOUSING)
     moved = await platform.clients["followup"].post(
         f"/cases/{case_id}/phases",
-        json={"phase": "acute", "entered_on": TODAY.isoformat()},
+        json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         headers=platform.auth(PROVIDER_CLIENT[HOUSING]),
     )
     assert moved.status_code == 201, moved.text

@@ -10,18 +10,24 @@ themselves (seed 002, "Uppföljning"), may reach them (shared/tests/test_copy_ru
 
 from __future__ import annotations
 
+from typing import Any
+
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform
 from tests.test_followup_phases_and_reports import incident_task
-from tests.test_police_case import TODAY, _open_case
+from tests.test_police_case import _open_case
 from tests.test_security_incidents import _consent_police_to_followup
 
-NOT_SECURITY = {
-    "occurred_on": TODAY.isoformat(),
-    "severity": "serious",
-    "concerns_security": False,
-    "description": "Relapsed into drinking over the weekend",
-}
+
+def not_security() -> dict[str, Any]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return {
+        "occurred_on": today_in_sweden().isoformat(),
+        "severity": "serious",
+        "concerns_security": False,
+        "description": "Relapsed into drinking over the weekend",
+    }
 
 
 async def test_police_get_no_copy_of_the_assessment_of_an_incident_that_did_not_concern_security(
@@ -30,7 +36,7 @@ async def test_police_get_no_copy_of_the_assessment_of_an_incident_that_did_not_
     platform = embedded_platform
     case_id = await _open_case(platform)
     await _consent_police_to_followup(platform, case_id)
-    task_id = await incident_task(platform, case_id, NOT_SECURITY)
+    task_id = await incident_task(platform, case_id, not_security())
     social = platform.clients["social"]
     done = await social.post(f"/tasks/{task_id}/completion", json={"outcome": "continue"})
     assert done.status_code == 200, done.text

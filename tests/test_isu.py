@@ -8,20 +8,26 @@ from typing import Any
 from xml.etree import ElementTree
 
 from avhopp_followup.domain.isu_catalogue import INTERVENTIONS, NEEDS
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import (
     HOUSING,
     PROVIDER_CLIENT,
-    TODAY,
     commission,
     followed_case,
     invalid,
     report,
 )
 
-PERIOD = {"first_day": (TODAY - timedelta(days=30)).isoformat(), "last_day": TODAY.isoformat()}
+
+def period() -> dict[str, Any]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return {
+        "first_day": (today_in_sweden() - timedelta(days=30)).isoformat(),
+        "last_day": today_in_sweden().isoformat(),
+    }
 
 
 def released_counts(isu: dict[str, Any]) -> list[int]:
@@ -50,14 +56,15 @@ async def test_isu_releases_group_figures_and_suppresses_every_small_cell(
         )
         assert reported.status_code == 201, reported.text
         moved = await followup.post(
-            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+            f"/cases/{case_id}/phases",
+            json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         )
         assert moved.status_code == 201, moved.text
     for case_id in cases[6:]:
         aborted = await followup.post(
             f"/cases/{case_id}/exit/abortion",
             json={
-                "aborted_on": TODAY.isoformat(),
+                "aborted_on": today_in_sweden().isoformat(),
                 "reason": "Moved back",
                 "social_support_continues": False,
             },
@@ -65,11 +72,11 @@ async def test_isu_releases_group_figures_and_suppresses_every_small_cell(
         assert aborted.status_code == 201, aborted.text
 
     async def decisions_counted() -> bool:
-        isu = (await followup.get("/statistics/isu", params=PERIOD)).json()
+        isu = (await followup.get("/statistics/isu", params=period())).json()
         return bool(isu["time_to_decision"]["persons"] == 7)
 
     assert await wait_until(decisions_counted)
-    isu = (await followup.get("/statistics/isu", params=PERIOD)).json()
+    isu = (await followup.get("/statistics/isu", params=period())).json()
     outcomes = {c["label"]: c["persons"] for c in isu["outcomes"]["cells"]}
     interventions = {g["name"]: g for g in isu["interventions"]}
     housing = interventions.pop("protected_housing")
@@ -89,7 +96,9 @@ async def test_isu_releases_group_figures_and_suppresses_every_small_cell(
     assert isu["time_to_decision"]["median_days"] == 0.0
     assert (phases["initial_contact"]["persons"], phases["acute"]["persons"]) == (5, None)
 
-    lund = (await followup.get("/statistics/isu", params=PERIOD | {"municipality": "Lund"})).json()
+    lund = (
+        await followup.get("/statistics/isu", params=period() | {"municipality": "Lund"})
+    ).json()
     assert lund["applications"] is None and released_counts(lund) == []
 
 
@@ -98,9 +107,9 @@ async def test_isu_exports_csv_and_draws_its_charts(embedded_platform: RunningPl
         await followed_case(embedded_platform)
     followup = embedded_platform.clients["followup"]
 
-    exported = await followup.get("/statistics/isu.csv", params=PERIOD)
-    drawn = await followup.get("/statistics/isu/charts/outcomes.svg", params=PERIOD)
-    picture = await followup.get("/statistics/isu/charts/outcomes.png", params=PERIOD)
+    exported = await followup.get("/statistics/isu.csv", params=period())
+    drawn = await followup.get("/statistics/isu/charts/outcomes.svg", params=period())
+    picture = await followup.get("/statistics/isu/charts/outcomes.png", params=period())
 
     assert exported.headers["content-type"].startswith("text/csv")
     rows = [line.split(",") for line in exported.text.strip().splitlines()]
@@ -125,21 +134,21 @@ async def test_isu_is_for_social_services_and_refuses_a_period_that_ends_before_
     backwards = await followup.get(
         "/statistics/isu",
         params={
-            "first_day": TODAY.isoformat(),
-            "last_day": (TODAY - timedelta(days=1)).isoformat(),
+            "first_day": today_in_sweden().isoformat(),
+            "last_day": (today_in_sweden() - timedelta(days=1)).isoformat(),
         },
     )
     too_long = await followup.get(
         "/statistics/isu",
         params={
-            "first_day": (TODAY - timedelta(days=400)).isoformat(),
-            "last_day": TODAY.isoformat(),
+            "first_day": (today_in_sweden() - timedelta(days=400)).isoformat(),
+            "last_day": today_in_sweden().isoformat(),
         },
     )
     police = await embedded_platform.get_as(
         "police-syd",
         "followup",
-        "/statistics/isu?" + "&".join(f"{k}={v}" for k, v in PERIOD.items()),
+        "/statistics/isu?" + "&".join(f"{k}={v}" for k, v in period().items()),
     )
 
     assert invalid(backwards) == ["last_day"]
@@ -165,13 +174,14 @@ async def test_one_person_applying_again_five_times_is_one_person_in_isu(
         previous = case_id
         await platform.eventually("followup", f"/cases/{case_id}/exit")
         moved = await followup.post(
-            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+            f"/cases/{case_id}/phases",
+            json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
         )
         assert moved.status_code == 201, moved.text
         aborted = await followup.post(
             f"/cases/{case_id}/exit/abortion",
             json={
-                "aborted_on": TODAY.isoformat(),
+                "aborted_on": today_in_sweden().isoformat(),
                 "reason": "Changed their mind",
                 "social_support_continues": False,
             },
@@ -180,7 +190,7 @@ async def test_one_person_applying_again_five_times_is_one_person_in_isu(
     for _ in range(6):  # six other persons, their exits going on
         await followed_case(platform)
 
-    isu = (await followup.get("/statistics/isu", params=PERIOD | {"municipality": "1280"})).json()
+    isu = (await followup.get("/statistics/isu", params=period() | {"municipality": "1280"})).json()
 
     # Seven persons: six ongoing, one who aborted (five times over).
     assert isu["applications"] == 7, isu

@@ -19,7 +19,7 @@ from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import followed_case
-from tests.test_isu import PERIOD
+from tests.test_isu import period
 
 LOW = {"rating": "low", "notes": "Synthetic note"}
 HIGH = {"rating": "high", "notes": "Synthetic note"}
@@ -102,7 +102,7 @@ async def test_an_answer_about_one_persons_needs_and_aid_reads_as_an_answer_abou
 
     answers = {}
     for municipality in ("Lund", "Uppsala"):  # Uppsala has no case at all
-        params = PERIOD | {"municipality": municipality}
+        params = period() | {"municipality": municipality}
         isu = await followup.get("/statistics/isu", params=params)
         exported = await followup.get("/statistics/isu.csv", params=params)
         charts = [
@@ -134,11 +134,15 @@ async def test_the_answer_for_every_municipality_minus_malmos_does_not_give_lund
     await _lund_case(p)
     await _decisions_counted(p, 6)
 
-    everyone_answer = await followup.get("/statistics/isu", params=PERIOD)
-    malmo_answer = await followup.get("/statistics/isu", params=PERIOD | {"municipality": "Malmö"})
+    everyone_answer = await followup.get("/statistics/isu", params=period())
+    malmo_answer = await followup.get(
+        "/statistics/isu", params=period() | {"municipality": "Malmö"}
+    )
     everyone, malmo = everyone_answer.json(), malmo_answer.json()
-    lund = (await followup.get("/statistics/isu", params=PERIOD | {"municipality": "Lund"})).json()
-    exported = (await followup.get("/statistics/isu.csv", params=PERIOD)).text
+    lund = (
+        await followup.get("/statistics/isu", params=period() | {"municipality": "Lund"})
+    ).json()
+    exported = (await followup.get("/statistics/isu.csv", params=period())).text
 
     assert lund["applications"] is None  # Lund alone is suppressed ...
     # ... and nothing of it is in the answer for every municipality: made of what
@@ -161,12 +165,12 @@ async def test_no_released_count_leaves_out_fewer_than_five_of_the_released_appl
         made = await p.clients["social"].post(f"/cases/{case_id}/aid-decisions", json=decision())
         assert made.status_code == 201, made.text
         moved = await followup.post(
-            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": PERIOD["last_day"]}
+            f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": period()["last_day"]}
         )
         assert moved.status_code == 201, moved.text
     await _decisions_counted(p, 5)
 
-    isu = (await followup.get("/statistics/isu", params=PERIOD)).json()
+    isu = (await followup.get("/statistics/isu", params=period())).json()
 
     # Six applications are released: five with a decision, five who left initial
     # contact or five granted protected housing would each give away the one person
@@ -200,7 +204,7 @@ async def test_every_isu_answer_json_csv_or_chart_is_recorded_in_the_audit_trail
     p = embedded_platform
     for _ in range(6):
         await followed_case(p)
-    params = PERIOD | {"municipality": "Malmö"}
+    params = period() | {"municipality": "Malmö"}
 
     answered = [await p.clients["followup"].get(path, params=params) for path in EXPORTS]
 
@@ -216,7 +220,7 @@ async def test_every_isu_answer_json_csv_or_chart_is_recorded_in_the_audit_trail
         assert (entry["agency"], entry["organisation"]) == ("social", "1280")
         assert entry["case_id"] == "-"  # about no case
         assert entry["purpose"] == "followup"
-        assert PERIOD["first_day"] in entry["note"] and PERIOD["last_day"] in entry["note"]
+        assert period()["first_day"] in entry["note"] and period()["last_day"] in entry["note"]
         assert "1280" in entry["note"]
     everything = ["case_ref", "decisions", "followup", "interventions", "investigation"]
     assert [e["disclosed"] for e in entries] == [
@@ -237,7 +241,7 @@ async def test_when_the_audit_write_fails_no_isu_figures_leave(
         await followed_case(p)
     await install_failing_trigger(p.runtime("followup"), "audit_log")
 
-    answered = [await p.clients["followup"].get(path, params=PERIOD) for path in EXPORTS]
+    answered = [await p.clients["followup"].get(path, params=period()) for path in EXPORTS]
 
     assert [r.status_code for r in answered] == [503] * len(EXPORTS)
     assert all("ongoing" not in r.text and "persons" not in r.text for r in answered)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_consent_withdrawal_purges import HIT, _consent
+from tests.test_consent_withdrawal_purges import _consent, hit
 from tests.test_police_case import _open_case
 
 
@@ -19,7 +19,7 @@ async def test_a_relapse_report_whose_follow_up_the_gate_withheld_is_not_counted
     # Social services may see police's case reference, not their follow-up.
     await _consent(p, case_id, "social", "case_ref")
 
-    checked = await p.clients["threat"].post(f"/cases/{case_id}/register-checks", json=HIT)
+    checked = await p.clients["threat"].post(f"/cases/{case_id}/register-checks", json=hit())
     assert checked.status_code == 201, checked.text
 
     async def delivered() -> bool:

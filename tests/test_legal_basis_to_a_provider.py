@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_threat_assessments import TODAY
 
 PROVIDER = "skyddat-boende-ab"
 DECIDED = ["case_ref", "identity", "contact"]
@@ -75,7 +75,7 @@ async def test_a_legal_basis_to_a_provider_opens_only_what_the_board_decided_for
             "intervention": "protected_housing",
             "provider_organisation": PROVIDER,
             "disclosed_categories": ["case_ref", "identity"],
-            "decided_on": TODAY.isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
         },
     )
     assert commissioned.status_code == 201, commissioned.text

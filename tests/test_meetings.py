@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import text
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.people import POLICE_CONSENT
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import (
     CONTACT,
     HOUSING,
-    TODAY,
     commission,
     followed_case,
     invalid,
@@ -24,7 +24,7 @@ async def test_the_plans_review_date_becomes_a_review_meeting(
     embedded_platform: RunningPlatform,
 ) -> None:
     case_id = await followed_case(embedded_platform)
-    review_on = (TODAY + timedelta(days=30)).isoformat()
+    review_on = (today_in_sweden() + timedelta(days=30)).isoformat()
     plan = await embedded_platform.clients["social"].post(
         f"/cases/{case_id}/action-plans",
         json={
@@ -59,10 +59,14 @@ async def test_a_meeting_not_held_by_its_date_is_overdue_until_recorded_as_held(
     case_id = await followed_case(embedded_platform)
     followup = embedded_platform.clients["followup"]
     path = f"/cases/{case_id}/meetings"
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
 
     past = await followup.post(
-        path, json={"kind": "review", "scheduled_on": (TODAY - timedelta(days=1)).isoformat()}
+        path,
+        json={
+            "kind": "review",
+            "scheduled_on": (today_in_sweden() - timedelta(days=1)).isoformat(),
+        },
     )
     nobody = await followup.post(
         path, json={"kind": "review", "scheduled_on": day, "with_person": False}
@@ -74,7 +78,7 @@ async def test_a_meeting_not_held_by_its_date_is_overdue_until_recorded_as_held(
     async with embedded_platform.runtime("followup").engine.begin() as connection:
         await connection.execute(
             text("UPDATE followup_meeting SET scheduled_on = :day WHERE meeting_id = :id"),
-            {"day": TODAY - timedelta(days=7), "id": meeting_id},
+            {"day": today_in_sweden() - timedelta(days=7), "id": meeting_id},
         )
     overdue = await followup.get("/meetings/overdue")
     other = await embedded_platform.get_as("social-lund", "followup", "/meetings/overdue")
@@ -108,7 +112,7 @@ async def test_a_meeting_without_the_person_and_with_a_blank_provider_meets_nobo
         f"/cases/{case_id}/meetings",
         json={
             "kind": "security_follow_up",
-            "scheduled_on": TODAY.isoformat(),
+            "scheduled_on": today_in_sweden().isoformat(),
             "with_person": False,
             "with_provider": "",
         },
@@ -126,7 +130,9 @@ async def test_a_meeting_recorded_as_held_before_the_case_began_is_refused(
     case_id = await followed_case(embedded_platform)
     followup = embedded_platform.clients["followup"]
     path = f"/cases/{case_id}/meetings"
-    made = await followup.post(path, json={"kind": "review", "scheduled_on": TODAY.isoformat()})
+    made = await followup.post(
+        path, json={"kind": "review", "scheduled_on": today_in_sweden().isoformat()}
+    )
     assert made.status_code == 201, made.text
     meeting_id = made.json()["meeting_id"]
 
@@ -154,7 +160,7 @@ async def test_a_meeting_with_a_provider_not_commissioned_for_the_case_is_refuse
     path = f"/cases/{case_id}/meetings"
 
     def with_provider(provider: str) -> dict[str, Any]:
-        day = TODAY.isoformat()
+        day = today_in_sweden().isoformat()
         return {
             "kind": "review",
             "scheduled_on": day,
@@ -185,7 +191,7 @@ async def test_police_read_a_meeting_with_only_a_provider_as_they_read_one_with_
     case_id = await followed_case(platform, consents=[consent])
     await commission(platform, case_id, HOUSING)
     path = f"/cases/{case_id}/meetings"
-    day = TODAY.isoformat()
+    day = today_in_sweden().isoformat()
     meetings = [
         {"kind": "review", "scheduled_on": day, "with_person": True},
         {"kind": "review", "scheduled_on": day, "with_person": False, "with_provider": HOUSING},
@@ -221,7 +227,7 @@ async def test_police_do_not_read_the_action_plan_version_from_its_review_meetin
         json={
             "goals": ["A life without crime in the new town"],
             "measures": [{"description": "Weekly support talks", "responsible": "social"}],
-            "review_on": (TODAY + timedelta(days=30)).isoformat(),
+            "review_on": (today_in_sweden() + timedelta(days=30)).isoformat(),
             "persons_view": "Wants work training",
         },
     )

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_threat.domain.threat_assessment import (
     InvalidAssessment,
     ThreatActor,
@@ -18,7 +19,7 @@ from avhopp_threat.domain.threat_assessment import (
 )
 from tests.fixtures.platform import RunningPlatform
 from tests.test_placement import name_to_team, towns
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
 
 #: 250 characters: longer than a network name may be.
 LONG = "Nätverket " + "x" * 240
@@ -93,7 +94,7 @@ async def test_an_assessment_naming_a_network_too_long_is_refused_and_the_case_s
     )
     placed = await threat.post(
         f"/cases/{case_id}/placement",
-        json={"municipality": "1280", "placed_on": TODAY.isoformat()},
+        json={"municipality": "1280", "placed_on": today_in_sweden().isoformat()},
     )
 
     assert refused.status_code == 422, refused.text
@@ -123,7 +124,7 @@ async def test_names_that_grow_too_long_when_case_folded_are_refused_naming_each
     refused = await threat.post(f"/cases/{case_id}/threat-assessments", json=body)
     placed = await threat.post(
         f"/cases/{case_id}/placement",
-        json={"municipality": "1280", "placed_on": TODAY.isoformat()},
+        json={"municipality": "1280", "placed_on": today_in_sweden().isoformat()},
     )
 
     assert refused.status_code == 422, refused.text

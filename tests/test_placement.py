@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.platform import RunningPlatform, wait_until
-from tests.test_police_case import ANSWERS, consent_to_decision_summary, social_decides
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_police_case import answers, consent_to_decision_summary, social_decides
+from tests.test_threat_assessments import assessment, known_case
 
 MALMO, UMEA, LUND = "1280", "2480", "1281"
 POLICE_USER = {"agency": "police", "organisation": "polisen-region-syd", "user": "samordnare-1"}
@@ -86,7 +87,7 @@ async def test_the_rival_check_flags_towns_of_threatening_networks_without_namin
     )
     recorded = await threat.post(
         f"/cases/{placed}/placement",
-        json={"municipality": MALMO, "placed_on": TODAY.isoformat()},
+        json={"municipality": MALMO, "placed_on": today_in_sweden().isoformat()},
     )
     assert recorded.status_code == 201, recorded.text
     # Case C: threatened by someone of Nätverk 044 who lives in Umeå.
@@ -128,7 +129,8 @@ async def test_a_closed_police_case_no_longer_counts_in_rival_checks(
         json=assessment("high", affiliations=["Nätverk 017"]),
     )
     await threat.post(
-        f"/cases/{placed}/placement", json={"municipality": MALMO, "placed_on": TODAY.isoformat()}
+        f"/cases/{placed}/placement",
+        json={"municipality": MALMO, "placed_on": today_in_sweden().isoformat()},
     )
     asking = await known_case(embedded_platform)
     await name_to_team(embedded_platform, asking)
@@ -159,7 +161,8 @@ async def test_a_reopened_police_case_counts_in_rival_checks_again(
         json=assessment("high", affiliations=["Nätverk 017"]),
     )
     recorded = await threat.post(
-        f"/cases/{placed}/placement", json={"municipality": MALMO, "placed_on": TODAY.isoformat()}
+        f"/cases/{placed}/placement",
+        json={"municipality": MALMO, "placed_on": today_in_sweden().isoformat()},
     )
     assert recorded.status_code == 201, recorded.text
     asking = await known_case(platform)
@@ -170,7 +173,7 @@ async def test_a_reopened_police_case_counts_in_rival_checks_again(
 
     await _close_police_case(platform, placed)
     closed = (await threat.get(check, params={"towns": [MALMO]})).json()["rival_flags"]
-    reopened = await threat.post(f"/cases/{placed}/police-case", json=ANSWERS)
+    reopened = await threat.post(f"/cases/{placed}/police-case", json=answers())
     after = (await threat.get(check, params={"towns": [MALMO]})).json()["rival_flags"]
 
     assert reopened.status_code == 201, reopened.text
@@ -185,7 +188,7 @@ async def _close_police_case(platform: RunningPlatform, case_id: str) -> None:
     await consent_to_decision_summary(platform, case_id)
     await social_decides(platform, case_id)
     threat = platform.clients["threat"]
-    opened = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    opened = await threat.post(f"/cases/{case_id}/police-case", json=answers())
     assert opened.status_code == 201, opened.text
     aborted = await threat.post(
         f"/cases/{case_id}/police-case/abort", json={"reason": "Conditions no longer met"}
@@ -199,7 +202,7 @@ async def test_only_the_case_team_records_and_reads_where_the_person_is_placed_a
     case_id = await known_case(embedded_platform)
     threat = embedded_platform.clients["threat"]
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
-    placement = {"municipality": MALMO, "placed_on": TODAY.isoformat()}
+    placement = {"municipality": MALMO, "placed_on": today_in_sweden().isoformat()}
     runtime = embedded_platform.runtime("threat")
     alerts = f"WHERE event_type = 'case.protected_location_read' AND key = '{case_id}'"
 
@@ -227,7 +230,7 @@ async def test_an_officer_off_the_team_reads_nothing_of_where_the_person_is_plac
     await name_to_team(embedded_platform, case_id)
     written = await threat.post(
         f"/cases/{case_id}/placement",
-        json={"municipality": MALMO, "placed_on": TODAY.isoformat()},
+        json={"municipality": MALMO, "placed_on": today_in_sweden().isoformat()},
     )
     token = embedded_platform.issuer.mint(
         {"agency": "police", "organisation": "polisen-region-nord", "user": "utredare-9"}
@@ -293,7 +296,8 @@ async def test_a_provider_on_the_case_team_without_a_board_decision_reads_no_new
     assessed = await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment(level))
     await name_to_team(embedded_platform, case_id)
     placed = await threat.post(
-        f"/cases/{case_id}/placement", json={"municipality": UMEA, "placed_on": TODAY.isoformat()}
+        f"/cases/{case_id}/placement",
+        json={"municipality": UMEA, "placed_on": today_in_sweden().isoformat()},
     )
     assert [assessed.status_code, placed.status_code] == [201] * 2, placed.text
     await name_to_team(embedded_platform, case_id, HOUSING_STAFF)

@@ -12,14 +12,20 @@ from tests.fixtures.events import envelope_of
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_threat_assessments import assessment, known_case
 
-TODAY = today_in_sweden()
-ANSWERS = {"motivated": True, "conditions_form_signed_on": TODAY.isoformat(), "witness": False}
+
+def answers() -> dict[str, object]:
+    """The answers police record when opening their case, signed today."""
+    return {
+        "motivated": True,
+        "conditions_form_signed_on": today_in_sweden().isoformat(),
+        "witness": False,
+    }
 
 
 async def social_decides(platform: RunningPlatform, case_id: str) -> None:
     """Social services' decision on interventions, as their service announces it."""
     payload = InterventionsDecided(
-        case_id=case_id, decided_on=TODAY, intervention_types=["protected_housing"]
+        case_id=case_id, decided_on=today_in_sweden(), intervention_types=["protected_housing"]
     )
     envelope = envelope_of(payload, case_id, source="/avhopp/social")
     consumer = platform.runtime("threat").consumer
@@ -64,10 +70,10 @@ async def test_opening_is_refused_with_exactly_the_unmet_conditions_until_all_ho
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
     # Without a consent for it, police may not learn of the decision: it stays unmet.
     await social_decides(platform, case_id)
-    no_decision = await threat.post(path, json=ANSWERS)
+    no_decision = await threat.post(path, json=answers())
     await consent_to_decision_summary(platform, case_id)
     await social_decides(platform, case_id)
-    opened = await threat.post(path, json=ANSWERS)
+    opened = await threat.post(path, json=answers())
 
     assert nothing_yet.status_code == 422
     assert _unmet(nothing_yet) == [
@@ -80,7 +86,7 @@ async def test_opening_is_refused_with_exactly_the_unmet_conditions_until_all_ho
     assert _unmet(no_decision) == ["conditions.social_services_decision"]
     assert opened.status_code == 201, opened.text
     assert opened.json()["status"] == "open"
-    assert (await threat.post(path, json=ANSWERS)).status_code == 409
+    assert (await threat.post(path, json=answers())).status_code == 409
     where = f"WHERE event_type = 'threat.police_case_opened' AND key = '{case_id}'"
     assert await count_events(platform.runtime("threat"), where) == 1
 
@@ -92,7 +98,7 @@ async def test_a_person_with_no_threat_does_not_meet_the_definition(
     threat = embedded_platform.clients["threat"]
     await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("none"))
 
-    refused = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    refused = await threat.post(f"/cases/{case_id}/police-case", json=answers())
 
     assert "conditions.meets_definition" in _unmet(refused)
 
@@ -104,7 +110,7 @@ async def _open_case(platform: RunningPlatform) -> str:
     )
     await consent_to_decision_summary(platform, case_id)
     await social_decides(platform, case_id)
-    opened = await platform.clients["threat"].post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    opened = await platform.clients["threat"].post(f"/cases/{case_id}/police-case", json=answers())
     assert opened.status_code == 201, opened.text
     return case_id
 
@@ -117,7 +123,7 @@ async def test_a_follow_up_hit_is_reported_as_a_relapse_and_blocks_a_completed_e
     check = {
         "purpose": "follow_up",
         "registers": ["belastningsregistret", "misstankeregistret"],
-        "checked_on": TODAY.isoformat(),
+        "checked_on": today_in_sweden().isoformat(),
         "hit": True,
         "summary": "Suspected of a new offence",
     }
@@ -144,7 +150,7 @@ async def test_an_exit_is_completed_when_the_plan_is_carried_out_without_relapse
     clean = {
         "purpose": "follow_up",
         "registers": ["belastningsregistret"],
-        "checked_on": TODAY.isoformat(),
+        "checked_on": today_in_sweden().isoformat(),
         "hit": False,
     }
     await threat.post(f"/cases/{case_id}/register-checks", json=clean)
@@ -181,7 +187,7 @@ async def test_protected_personal_data_is_applied_for_then_granted_with_dates(
 ) -> None:
     case_id = await known_case(embedded_platform)
     threat = embedded_platform.clients["threat"]
-    started = (TODAY - timedelta(days=3)).isoformat()
+    started = (today_in_sweden() - timedelta(days=3)).isoformat()
 
     applied = await threat.post(
         f"/cases/{case_id}/protective-measures",
@@ -190,18 +196,18 @@ async def test_protected_personal_data_is_applied_for_then_granted_with_dates(
     measure_id = applied.json()["measure_id"]
     granted = await threat.post(
         f"/cases/{case_id}/protective-measures/{measure_id}/status",
-        json={"status": "granted", "on": TODAY.isoformat()},
+        json={"status": "granted", "on": today_in_sweden().isoformat()},
     )
     out_of_order = await threat.post(
         f"/cases/{case_id}/protective-measures/{measure_id}/status",
-        json={"status": "refused", "on": TODAY.isoformat()},
+        json={"status": "refused", "on": today_in_sweden().isoformat()},
     )
     listed = await threat.get(f"/cases/{case_id}/protective-measures")
 
     assert (applied.status_code, applied.json()["status"]) == (201, "applied")
     assert (granted.json()["status"], granted.json()["decided_on"]) == (
         "granted",
-        TODAY.isoformat(),
+        today_in_sweden().isoformat(),
     )
     assert out_of_order.status_code == 422
     assert [m["status"] for m in listed.json()] == ["granted"]
@@ -212,11 +218,11 @@ async def test_only_police_may_write_the_police_case(embedded_platform: RunningP
     social = embedded_platform.auth("social-malmo")
 
     refused = await embedded_platform.clients["threat"].post(
-        f"/cases/{case_id}/police-case", json=ANSWERS, headers=social
+        f"/cases/{case_id}/police-case", json=answers(), headers=social
     )
     measure = await embedded_platform.clients["threat"].post(
         f"/cases/{case_id}/protective-measures",
-        json={"kind": "secure_mail", "started_on": TODAY.isoformat()},
+        json={"kind": "secure_mail", "started_on": today_in_sweden().isoformat()},
         headers=social,
     )
 

@@ -8,14 +8,14 @@ import asyncio
 
 import pytest
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.broker import kafka_broker  # noqa: F401
 from tests.fixtures.database import count_events
 from tests.fixtures.platform import RunningPlatform
 from tests.fixtures.postgres import create_pg_databases  # noqa: F401
 from tests.test_police_case import (
-    ANSWERS,
-    TODAY,
     _open_case,
+    answers,
     consent_to_decision_summary,
     social_decides,
 )
@@ -64,12 +64,12 @@ async def test_openings_again_of_an_aborted_case_in_flight_together_open_it_once
     )
     assert aborted.status_code == 200, aborted.text
 
-    answers = await asyncio.gather(
-        *(threat.post(f"/cases/{case_id}/police-case", json=ANSWERS) for _ in range(IN_FLIGHT))
+    replies = await asyncio.gather(
+        *(threat.post(f"/cases/{case_id}/police-case", json=answers()) for _ in range(IN_FLIGHT))
     )
 
-    statuses = sorted(answer.status_code for answer in answers)
-    assert statuses == [201] + [409] * (IN_FLIGHT - 1), [a.text for a in answers]
+    statuses = sorted(reply.status_code for reply in replies)
+    assert statuses == [201] + [409] * (IN_FLIGHT - 1), [r.text for r in replies]
     assert await _announced(platform, case_id, "threat.police_case_opened") == 2
 
 
@@ -83,12 +83,12 @@ async def test_first_openings_in_flight_together_open_the_case_once_and_refuse_t
     await consent_to_decision_summary(platform, case_id)
     await social_decides(platform, case_id)
 
-    answers = await asyncio.gather(
-        *(threat.post(f"/cases/{case_id}/police-case", json=ANSWERS) for _ in range(IN_FLIGHT))
+    replies = await asyncio.gather(
+        *(threat.post(f"/cases/{case_id}/police-case", json=answers()) for _ in range(IN_FLIGHT))
     )
 
-    statuses = sorted(answer.status_code for answer in answers)
-    assert statuses == [201] + [409] * (IN_FLIGHT - 1), [a.text for a in answers]
+    statuses = sorted(reply.status_code for reply in replies)
+    assert statuses == [201] + [409] * (IN_FLIGHT - 1), [r.text for r in replies]
     assert await _announced(platform, case_id, "threat.police_case_opened") == 1
 
 
@@ -100,13 +100,13 @@ async def test_two_status_changes_of_one_measure_in_flight_together_make_one(
     threat = platform.clients["threat"]
     applied = await threat.post(
         f"/cases/{case_id}/protective-measures",
-        json={"kind": "skyddad_folkbokforing", "started_on": TODAY.isoformat()},
+        json={"kind": "skyddad_folkbokforing", "started_on": today_in_sweden().isoformat()},
     )
     measure = f"/cases/{case_id}/protective-measures/{applied.json()['measure_id']}/status"
 
     answers = await asyncio.gather(
         *(
-            threat.post(measure, json={"status": s, "on": TODAY.isoformat()})
+            threat.post(measure, json={"status": s, "on": today_in_sweden().isoformat()})
             for s in ["granted", "refused"] * (IN_FLIGHT // 2)
         )
     )

@@ -19,7 +19,7 @@ from avhopp_threat.domain.police_case import (
 )
 from avhopp_threat.domain.threat_assessment import ThreatLevel
 from tests.fixtures.platform import RunningPlatform
-from tests.test_police_case import ANSWERS, _open_case, consent_to_decision_summary, social_decides
+from tests.test_police_case import _open_case, answers, consent_to_decision_summary, social_decides
 from tests.test_threat_assessments import assessment, known_case
 
 TODAY = date(2026, 11, 20)
@@ -92,7 +92,7 @@ async def test_opening_a_completed_exit_again_is_refused_as_a_conflict(
     )
     assert completed.status_code == 200, completed.text
 
-    again = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    again = await threat.post(f"/cases/{case_id}/police-case", json=answers())
 
     assert again.status_code == 409, again.text
     read = await threat.get(f"/cases/{case_id}/police-case")
@@ -110,7 +110,7 @@ async def test_opening_on_a_conditions_form_dated_tomorrow_is_refused_naming_the
     tomorrow = (today_in_sweden() + timedelta(days=1)).isoformat()
 
     refused = await threat.post(
-        f"/cases/{case_id}/police-case", json=ANSWERS | {"conditions_form_signed_on": tomorrow}
+        f"/cases/{case_id}/police-case", json=answers() | {"conditions_form_signed_on": tomorrow}
     )
 
     assert refused.status_code == 422, refused.text

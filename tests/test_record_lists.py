@@ -8,10 +8,11 @@ was screened for drinking, that aid was refused). Such items are left out.
 
 from __future__ import annotations
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
 from tests.test_aid_decisions import decision
-from tests.test_followup_phases_and_reports import TODAY, followed_case
+from tests.test_followup_phases_and_reports import followed_case
 
 
 async def test_police_learn_neither_that_aid_was_refused_nor_how_often(
@@ -41,7 +42,8 @@ async def test_police_learn_nothing_of_the_follow_up_meetings_without_a_follow_u
     case_id = await followed_case(platform)
     followup = platform.clients["followup"]
     planned = await followup.post(
-        f"/cases/{case_id}/meetings", json={"kind": "review", "scheduled_on": TODAY.isoformat()}
+        f"/cases/{case_id}/meetings",
+        json={"kind": "review", "scheduled_on": today_in_sweden().isoformat()},
     )
     assert planned.status_code == 201, planned.text
 

@@ -3,12 +3,13 @@ services as a task for an individual assessment, whose outcome is recorded (step
 
 from __future__ import annotations
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_events
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import HOUSING, PROVIDER_CLIENT, commission, report
-from tests.test_police_case import TODAY, _open_case
+from tests.test_police_case import _open_case
 
 
 async def _task(platform: RunningPlatform, case_id: str, kind: str) -> dict[str, object]:
@@ -33,7 +34,7 @@ async def test_a_relapse_and_an_incident_become_assessments_whose_outcomes_are_r
         json={
             "purpose": "follow_up",
             "registers": ["misstankeregistret"],
-            "checked_on": TODAY.isoformat(),
+            "checked_on": today_in_sweden().isoformat(),
             "hit": True,
             "summary": "Suspected of a new offence",
         },
@@ -41,7 +42,7 @@ async def test_a_relapse_and_an_incident_become_assessments_whose_outcomes_are_r
     assert checked.status_code == 201, checked.text
     await commission(platform, case_id, HOUSING)
     incident = {
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_in_sweden().isoformat(),
         "severity": "serious",
         "concerns_security": True,
         "description": "Someone from the former network waited outside",
@@ -82,7 +83,11 @@ async def test_a_task_that_is_no_assessment_takes_no_outcome(
     social = embedded_platform.clients["social"]
     child = await social.post(
         f"/cases/{case_id}/children",
-        json={"birth_year": TODAY.year - 5, "lives_with_person": True, "concern": "Scared"},
+        json={
+            "birth_year": today_in_sweden().year - 5,
+            "lives_with_person": True,
+            "concern": "Scared",
+        },
     )
     task_id = child.json()["task_id"]
 

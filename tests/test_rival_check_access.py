@@ -18,13 +18,14 @@ from avhopp_shared.access import audit
 from avhopp_shared.access.tables import AuditEntryRow
 from avhopp_shared.events.topics import topic_for
 from avhopp_shared.messaging.tables import OutboxMessage
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import all_municipalities
 from avhopp_shared.service_app import ServiceRuntime
 from avhopp_shared.web.problems import PROBLEM_JSON
 from avhopp_threat.service_layer.placement import RIVAL_CHECK_CHANNEL
 from tests.fixtures.platform import RunningPlatform
 from tests.test_placement import LUND, POLICE_USER, UMEA, name_to_team, towns
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
 
 #: An officer of another police region, on no team of these cases.
 NORD = {"agency": "police", "organisation": "polisen-region-nord", "user": "utredare-9"}
@@ -57,7 +58,8 @@ async def _placed_case(platform: RunningPlatform, town: str, network: str) -> st
     # The team's placement unit records the town (only the case team may).
     await name_to_team(platform, case_id)
     placed = await threat.post(
-        f"/cases/{case_id}/placement", json={"municipality": town, "placed_on": TODAY.isoformat()}
+        f"/cases/{case_id}/placement",
+        json={"municipality": town, "placed_on": today_in_sweden().isoformat()},
     )
     assert [assessed.status_code, placed.status_code] == [201, 201], placed.text
     return case_id

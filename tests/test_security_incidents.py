@@ -11,27 +11,31 @@ import pytest
 
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.events.followup_events import IncidentReported
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.events import envelope_of
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_followup_phases_and_reports import HOUSING, PROVIDER_CLIENT, commission, report
-from tests.test_police_case import TODAY, _open_case
+from tests.test_police_case import _open_case
 from tests.test_threat_assessments import known_case
 
-INCIDENTS = [
-    {
-        "occurred_on": TODAY.isoformat(),
-        "severity": "serious",
-        "concerns_security": True,
-        "description": "A car from the former town waited outside the housing",
-    },
-    {
-        "occurred_on": TODAY.isoformat(),
-        "severity": "serious",
-        "concerns_security": False,
-        "description": "Relapsed into drinking over the weekend",
-    },
-]
+
+def incidents() -> list[dict[str, Any]]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return [
+        {
+            "occurred_on": today_in_sweden().isoformat(),
+            "severity": "serious",
+            "concerns_security": True,
+            "description": "A car from the former town waited outside the housing",
+        },
+        {
+            "occurred_on": today_in_sweden().isoformat(),
+            "severity": "serious",
+            "concerns_security": False,
+            "description": "Relapsed into drinking over the weekend",
+        },
+    ]
 
 
 async def _consent_police_to_followup(platform: RunningPlatform, case_id: str) -> str:
@@ -60,7 +64,7 @@ async def _report(platform: RunningPlatform, case_id: str) -> None:
     await commission(platform, case_id, HOUSING)
     reported = await platform.clients["followup"].post(
         f"/cases/{case_id}/provider-reports",
-        json=report(incidents=INCIDENTS),
+        json=report(incidents=incidents()),
         headers=platform.auth(PROVIDER_CLIENT[HOUSING]),
     )
     assert reported.status_code == 201, reported.text
@@ -82,7 +86,9 @@ async def test_police_learn_of_a_security_incident_only_under_the_consent_and_fo
     assert await wait_until(police_know)
     listed: list[dict[str, Any]] = (await threat.get("/security-incidents")).json()
     social = await embedded_platform.get_as("social-malmo", "threat", "/security-incidents")
-    assert [(i["case_id"], i["occurred_on"]) for i in listed] == [(consented, TODAY.isoformat())]
+    assert [(i["case_id"], i["occurred_on"]) for i in listed] == [
+        (consented, today_in_sweden().isoformat())
+    ]
     assert social.status_code == 403  # police's work list
     silent_list = await threat.get(f"/cases/{silent}/security-incidents")
     assert silent_list.json() == []
@@ -145,7 +151,10 @@ async def _consent_to(
 
 async def _incident_received(platform: RunningPlatform, case_id: str) -> None:
     payload = IncidentReported(
-        case_id=case_id, report_id=str(uuid.uuid4()), occurred_on=TODAY, concerns_security=True
+        case_id=case_id,
+        report_id=str(uuid.uuid4()),
+        occurred_on=today_in_sweden(),
+        concerns_security=True,
     )
     runtime = platform.runtime("threat")
     assert runtime.consumer is not None

@@ -6,29 +6,34 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.broker import kafka_broker  # noqa: F401
 from tests.fixtures.platform import RunningPlatform
 from tests.fixtures.postgres import create_pg_databases  # noqa: F401
-from tests.test_aid_decisions import TODAY
 from tests.test_social_scope_rules import _mapping
 from tests.test_threat_assessments import known_case
 
 IN_FLIGHT = 4
-PLAN = {
-    "goals": ["A safe home in a new town"],
-    "measures": [{"description": "Weekly support talks", "responsible": "social"}],
-    "review_on": (TODAY + timedelta(days=90)).isoformat(),
-    "persons_view": "Wants to study",
-}
+
+
+def plan() -> dict[str, Any]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return {
+        "goals": ["A safe home in a new town"],
+        "measures": [{"description": "Weekly support talks", "responsible": "social"}],
+        "review_on": (today_in_sweden() + timedelta(days=90)).isoformat(),
+        "persons_view": "Wants to study",
+    }
 
 
 @pytest.mark.parametrize("mode", ["distributed"])
 @pytest.mark.parametrize(
     ("resource", "body"),
-    [("action-plans", PLAN), ("needs-mappings", _mapping(housing="high"))],
+    [("action-plans", plan()), ("needs-mappings", _mapping(housing="high"))],
 )
 async def test_versions_in_flight_together_are_each_recorded_as_the_next_version(
     platform: RunningPlatform, resource: str, body: dict[str, object]

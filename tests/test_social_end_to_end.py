@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import POLICE_CONSENT, application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
-from tests.test_police_case import ANSWERS
-from tests.test_threat_assessments import TODAY, assessment
+from tests.test_police_case import answers
+from tests.test_threat_assessments import assessment
 
 PROVIDER = "skyddat-boende-ab"
 
@@ -83,7 +84,7 @@ async def test_a_case_runs_from_application_to_a_provider_reading_exactly_the_de
     assert await wait_until(police_know_the_decision)
 
     # 5. Police open their defector case: every condition now holds.
-    police_case = await threat.post(f"/cases/{case_id}/police-case", json=ANSWERS)
+    police_case = await threat.post(f"/cases/{case_id}/police-case", json=answers())
     assert police_case.status_code == 201, police_case.text
 
     # 6. The board commissions the provider and decides what it may read.
@@ -102,7 +103,7 @@ async def test_a_case_runs_from_application_to_a_provider_reading_exactly_the_de
             "intervention": "protected_housing",
             "provider_organisation": PROVIDER,
             "disclosed_categories": ["case_ref", "threat"],
-            "decided_on": TODAY.isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
         },
     )
     assert commissioned.status_code == 201, commissioned.text

@@ -20,7 +20,7 @@ from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body, luhn_check_digit
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
-from tests.test_police_case import TODAY, _open_case
+from tests.test_police_case import _open_case
 
 MALMO, LUND = "1280", "1281"
 
@@ -140,9 +140,9 @@ async def test_the_municipality_of_stay_may_act_for_the_case_in_an_acute_situati
         f"/cases/{case_id}/responsibility/transfers",
         json={
             "to_municipality": LUND,
-            "requested_on": TODAY.isoformat(),
-            "decided_on": TODAY.isoformat(),
-            "effective_on": TODAY.isoformat(),
+            "requested_on": today_in_sweden().isoformat(),
+            "decided_on": today_in_sweden().isoformat(),
+            "effective_on": today_in_sweden().isoformat(),
         },
         headers=lund,
     )
@@ -217,7 +217,7 @@ async def test_a_police_relapse_report_becomes_a_task_only_under_a_consent_that_
     check = {
         "purpose": "follow_up",
         "registers": ["belastningsregistret"],
-        "checked_on": TODAY.isoformat(),
+        "checked_on": today_in_sweden().isoformat(),
         "hit": True,
         "summary": "Suspected of a new offence",
     }
@@ -236,7 +236,7 @@ async def test_a_police_relapse_report_becomes_a_task_only_under_a_consent_that_
     [task] = [
         t for t in await _tasks(embedded_platform, consented) if t["kind"] == "assess_relapse"
     ]
-    assert TODAY.isoformat() in task["reason"]
+    assert today_in_sweden().isoformat() in task["reason"]
 
     async def delivered_to_social() -> bool:
         where = f"WHERE case_id = '{silent}' AND resource = 'RelapseReported'"

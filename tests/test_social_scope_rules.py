@@ -10,21 +10,29 @@ from typing import Any
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import RunningPlatform
-from tests.test_aid_decisions import TODAY
 from tests.test_threat_assessments import known_case
 
-AUDIT = {
-    "instrument": "audit",
-    "answers": [2, 2, 1, 0, 0, 0, 1, 0, 0, 2],
-    "sex": "female",
-    "administered_on": TODAY.isoformat(),
-}
-DUDIT = {
-    "instrument": "dudit",
-    "answers": [0] * 11,
-    "sex": "male",
-    "administered_on": TODAY.isoformat(),
-}
+
+def audit_screening() -> dict[str, Any]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return {
+        "instrument": "audit",
+        "answers": [2, 2, 1, 0, 0, 0, 1, 0, 0, 2],
+        "sex": "female",
+        "administered_on": today_in_sweden().isoformat(),
+    }
+
+
+def dudit_screening() -> dict[str, Any]:
+    """Dated on the day it is called, so a run that crosses midnight stays right."""
+    return {
+        "instrument": "dudit",
+        "answers": [0] * 11,
+        "sex": "male",
+        "administered_on": today_in_sweden().isoformat(),
+    }
+
+
 RBM = (
     "antisocial_history",
     "procriminal_attitudes",
@@ -70,8 +78,8 @@ async def test_an_audit_or_dudit_is_refused_when_substance_use_was_left_out_of_t
     case_id = await _scoped(embedded_platform, ["housing"], ["substance_use"])
     social = embedded_platform.clients["social"]
 
-    audit = await social.post(f"/cases/{case_id}/screenings", json=AUDIT)
-    dudit = await social.post(f"/cases/{case_id}/screenings", json=DUDIT)
+    audit = await social.post(f"/cases/{case_id}/screenings", json=audit_screening())
+    dudit = await social.post(f"/cases/{case_id}/screenings", json=dudit_screening())
 
     # 004 Del 2: which needs are investigated is decided with the person; an
     # investigation is never wider than the matter.
@@ -88,8 +96,8 @@ async def test_an_audit_is_accepted_before_any_scope_and_when_substance_use_is_n
     unscoped = await _investigated(embedded_platform)
     scoped = await _scoped(embedded_platform, ["substance_use"], ["debt"])
 
-    before_scope = await social.post(f"/cases/{unscoped}/screenings", json=AUDIT)
-    in_scope = await social.post(f"/cases/{scoped}/screenings", json=AUDIT)
+    before_scope = await social.post(f"/cases/{unscoped}/screenings", json=audit_screening())
+    in_scope = await social.post(f"/cases/{scoped}/screenings", json=audit_screening())
 
     assert (before_scope.status_code, in_scope.status_code) == (201, 201), in_scope.text
 
@@ -116,13 +124,13 @@ async def test_a_screening_administered_before_the_application_was_received_is_r
     embedded_platform: RunningPlatform,
 ) -> None:
     case_id = await _investigated(embedded_platform)
-    early = (TODAY - timedelta(days=400)).isoformat()
+    early = (today_in_sweden() - timedelta(days=400)).isoformat()
 
     screened = await embedded_platform.clients["social"].post(
-        f"/cases/{case_id}/screenings", json=AUDIT | {"administered_on": early}
+        f"/cases/{case_id}/screenings", json=audit_screening() | {"administered_on": early}
     )
 
-    # As aid decisions and commissions: the AUDIT is an instrument of the
+    # As aid decisions and commissions: the audit_screening() is an instrument of the
     # investigation the application opened (11 kap. 1 § SoL).
     assert screened.status_code == 422, screened.text
     assert _names(screened) == ["administered_on"]
@@ -160,7 +168,7 @@ async def test_a_provider_measure_naming_no_known_provider_is_refused(
             {"description": "Weekly support talks", "responsible": "social"},
             measure | {"organisation": "no-such-provider-anywhere"},
         ],
-        "review_on": (TODAY + timedelta(days=90)).isoformat(),
+        "review_on": (today_in_sweden() + timedelta(days=90)).isoformat(),
         "persons_view": "",
     }
     path = f"/cases/{case_id}/action-plans"

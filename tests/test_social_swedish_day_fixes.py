@@ -13,12 +13,12 @@ from sqlalchemy import text
 import avhopp_shared.municipal_responsibility as municipal_responsibility
 import avhopp_social.service_layer.tasks as social_tasks
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import (
     HOUSING,
     PROVIDER_CLIENT,
-    TODAY,
     commission,
     report,
 )
@@ -138,7 +138,7 @@ async def test_an_assessment_made_just_after_swedish_midnight_is_dated_the_swedi
     case_id = await _case(p)
     await commission(p, case_id, HOUSING)
     incident = {
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_in_sweden().isoformat(),
         "severity": "serious",
         "concerns_security": True,
         "description": "Someone from the former network waited outside",

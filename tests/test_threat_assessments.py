@@ -12,8 +12,6 @@ from tests.fixtures.database import count_events, count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform, wait_until
 
-TODAY = today_in_sweden()
-
 
 def assessment(level: str = "high", **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
@@ -22,8 +20,8 @@ def assessment(level: str = "high", **overrides: Any) -> dict[str, Any]:
         "risk_analysis": "Violence likely if the person is found",
         "threat_actors": [{"name": "Person A", "network": "Nätverk 017"}],
         "networks": ["Nätverk 017"],
-        "assessed_on": TODAY.isoformat(),
-        "next_review_on": (TODAY + timedelta(days=30)).isoformat(),
+        "assessed_on": today_in_sweden().isoformat(),
+        "next_review_on": (today_in_sweden() + timedelta(days=30)).isoformat(),
     }
     if level == "none":
         body |= {"threat_picture": "", "next_review_on": None, "threat_actors": [], "networks": []}
@@ -106,7 +104,7 @@ async def test_bad_assessments_are_refused_naming_the_problem(
     case_id = await known_case(embedded_platform)
     threat = embedded_platform.clients["threat"]
     path = f"/cases/{case_id}/threat-assessments"
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today_in_sweden() - timedelta(days=1)).isoformat()
 
     past_review = await threat.post(path, json=assessment(next_review_on=yesterday))
     unknown_level = await threat.post(path, json=assessment(level="extreme"))
@@ -189,7 +187,7 @@ async def test_the_list_filters_by_level_and_handling_level_and_finds_reviews_du
     async with embedded_platform.runtime("threat").engine.begin() as connection:
         await connection.execute(
             text("UPDATE threat_assessment SET next_review_on = :day WHERE case_id = :case"),
-            {"day": TODAY - timedelta(days=2), "case": due},
+            {"day": today_in_sweden() - timedelta(days=2), "case": due},
         )
 
     highs = await threat.get("/threat-assessments", params={"level": "high"})

@@ -10,6 +10,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.service_app import ServiceRuntime
 from tests.fixtures.broker import kafka_broker  # noqa: F401
 from tests.fixtures.database import count_rows
@@ -17,7 +18,7 @@ from tests.fixtures.platform import RunningPlatform
 from tests.fixtures.postgres import create_pg_databases  # noqa: F401
 from tests.test_placement import MALMO, UMEA, name_to_team, towns
 from tests.test_police_case import _open_case
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
 
 IN_FLIGHT = 4
 #: How long an abort holds its written status before going on, and a write to the
@@ -80,7 +81,7 @@ async def test_placement_assessments_and_placements_in_flight_together_are_each_
     assessed = await threat.post(f"/cases/{case_id}/threat-assessments", json=assessment("high"))
     assert assessed.status_code == 201, assessed.text
     await name_to_team(platform, case_id)
-    placement = {"municipality": UMEA, "placed_on": TODAY.isoformat()}
+    placement = {"municipality": UMEA, "placed_on": today_in_sweden().isoformat()}
 
     judged = await asyncio.gather(
         *(
@@ -111,7 +112,7 @@ async def test_a_reassessment_or_placement_in_flight_with_an_abort_leaves_the_cl
     tied = await threat.post(f"/cases/{placed}/threat-assessments", json=affiliated)
     assert tied.status_code == 201, tied.text
     await slow_down_closings_and_map_writes(platform.runtime("threat"))
-    placement = {"municipality": MALMO, "placed_on": TODAY.isoformat()}
+    placement = {"municipality": MALMO, "placed_on": today_in_sweden().isoformat()}
     abort = {"reason": "Conditions no longer met"}
 
     answers = await asyncio.gather(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.platform import RunningPlatform
-from tests.test_threat_assessments import TODAY, assessment, known_case
+from tests.test_threat_assessments import assessment, known_case
 
 
 async def test_a_reassessment_dated_before_the_current_one_is_refused_naming_assessed_on(
@@ -19,7 +20,7 @@ async def test_a_reassessment_dated_before_the_current_one_is_refused_naming_ass
 
     older = await threat.post(
         f"/cases/{case_id}/threat-assessments",
-        json=assessment("low", assessed_on=(TODAY - timedelta(days=60)).isoformat()),
+        json=assessment("low", assessed_on=(today_in_sweden() - timedelta(days=60)).isoformat()),
     )
     now = await threat.get(f"/cases/{case_id}/threat-assessments/current")
 
@@ -51,20 +52,24 @@ async def test_a_measure_cannot_end_before_it_was_decided(
         f"/cases/{case_id}/protective-measures",
         json={
             "kind": "skyddad_folkbokforing",
-            "started_on": (TODAY - timedelta(days=20)).isoformat(),
+            "started_on": (today_in_sweden() - timedelta(days=20)).isoformat(),
         },
     )
     assert started.status_code == 201, started.text
     path = f"/cases/{case_id}/protective-measures/{started.json()['measure_id']}/status"
-    granted = await threat.post(path, json={"status": "granted", "on": TODAY.isoformat()})
+    granted = await threat.post(
+        path, json={"status": "granted", "on": today_in_sweden().isoformat()}
+    )
     assert granted.status_code == 200, granted.text
 
     ended = await threat.post(
-        path, json={"status": "ended", "on": (TODAY - timedelta(days=10)).isoformat()}
+        path, json={"status": "ended", "on": (today_in_sweden() - timedelta(days=10)).isoformat()}
     )
-    ended_on_the_day = await threat.post(path, json={"status": "ended", "on": TODAY.isoformat()})
+    ended_on_the_day = await threat.post(
+        path, json={"status": "ended", "on": today_in_sweden().isoformat()}
+    )
 
     assert ended.status_code == 422, ended.text
     assert [e["name"] for e in ended.json()["invalid-params"]] == ["on"]
     assert ended_on_the_day.status_code == 200, ended_on_the_day.text
-    assert ended_on_the_day.json()["ended_on"] == TODAY.isoformat()
+    assert ended_on_the_day.json()["ended_on"] == today_in_sweden().isoformat()

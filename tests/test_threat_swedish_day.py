@@ -15,7 +15,7 @@ import avhopp_threat.service_layer.placement as placement_service
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from tests.fixtures.platform import RunningPlatform
 from tests.test_placement import name_to_team, towns
-from tests.test_police_case import ANSWERS, consent_to_decision_summary, social_decides
+from tests.test_police_case import answers, consent_to_decision_summary, social_decides
 from tests.test_threat_assessments import assessment, known_case
 
 
@@ -126,7 +126,7 @@ async def test_a_police_case_is_opened_and_closed_on_the_swedish_day_just_after_
 
     opened = await threat.post(
         f"/cases/{case_id}/police-case",
-        json=ANSWERS | {"conditions_form_signed_on": today.isoformat()},
+        json=answers() | {"conditions_form_signed_on": today.isoformat()},
     )
     aborted = await threat.post(
         f"/cases/{case_id}/police-case/abort", json={"reason": "Returned to the network"}

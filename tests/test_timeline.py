@@ -13,7 +13,6 @@ from tests.fixtures.platform import RunningPlatform, wait_until
 from tests.test_aid_decisions import decision
 from tests.test_followup_phases_and_reports import (
     HOUSING,
-    TODAY,
     commission,
     followed_case,
     incident_task,
@@ -52,7 +51,8 @@ async def test_each_reader_sees_the_entries_of_the_categories_it_may_see_in_orde
     # Without the person's consent, police's threat level is not kept here at all.
     assert await count_rows(followup, "followup_timeline_entry", threat_entries) == 0
     phased = await embedded_platform.clients["followup"].post(
-        f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": TODAY.isoformat()}
+        f"/cases/{case_id}/phases",
+        json={"phase": "acute", "entered_on": today_in_sweden().isoformat()},
     )
     assert (assessed.status_code, decided.status_code, phased.status_code) == (201, 201, 201)
     social = await embedded_platform.clients["followup"].get(path)
@@ -166,7 +166,7 @@ async def test_police_do_not_read_on_the_timeline_that_an_incident_was_assessed(
     consent = POLICE_CONSENT | {"categories": ["case_ref", "identity", "followup"]}
     case_id = await followed_case(platform, consents=[consent])
     incident = {
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_in_sweden().isoformat(),
         "severity": "serious",
         "concerns_security": False,
         "description": "Relapsed into drinking over the weekend",

@@ -13,10 +13,11 @@ import json
 import random
 from datetime import timedelta
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.database import count_rows
 from tests.fixtures.people import application_body
 from tests.fixtures.platform import RunningPlatform
-from tests.test_threat_assessments import TODAY, known_case
+from tests.test_threat_assessments import known_case
 
 PROBLEM = "application/problem+json"
 
@@ -71,7 +72,7 @@ async def test_a_lone_surrogate_in_a_free_text_list_item_is_a_422_naming_it_and_
     plan = {
         "goals": ["A safe home", "Studies \ud800"],
         "measures": [{"description": "Weekly support talks", "responsible": "social"}],
-        "review_on": (TODAY + timedelta(days=60)).isoformat(),
+        "review_on": (today_in_sweden() + timedelta(days=60)).isoformat(),
     }
     path = f"/cases/{case_id}/action-plans"
 
