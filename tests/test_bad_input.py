@@ -169,6 +169,30 @@ async def test_a_body_that_is_not_json_gets_a_422_problem_naming_the_body_not_a_
     assert await _nothing_stored(embedded_platform)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"channel": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+        b'{"channel": ' + b"9" * 5000 + b"}",
+        b'{"channel": "l\xe4tter"}',
+    ],
+    ids=["nested-1000-deep", "a-5000-digit-number", "not-utf-8"],
+)
+async def test_a_body_the_json_parser_gives_up_on_gets_a_422_problem_naming_the_body(
+    embedded_platform: RunningPlatform, body: bytes
+) -> None:
+    response = await embedded_platform.clients["intake"].post(
+        "/applications", content=body, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    [param] = response.json()["invalid-params"]
+    assert (param["name"], param["in"]) == ("body", "body")
+    assert param["reason"].startswith("the body could not be read as JSON")
+    assert await _nothing_stored(embedded_platform)
+
+
 async def test_an_oversized_body_gets_413_before_it_is_read(
     embedded_platform: RunningPlatform,
 ) -> None:

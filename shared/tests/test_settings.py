@@ -6,6 +6,8 @@ import pytest
 from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
+from avhopp_shared.bus.factory import LoneBusError, build_bus
+from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.settings import ServiceSettings
 
 
@@ -56,6 +58,7 @@ def test_production_refuses_the_local_demo_issuer(monkeypatch: pytest.MonkeyPatc
 
 SCALED_OUT = {
     "AVHOPP_BUS": "kafka",
+    "AVHOPP_KAFKA_BOOTSTRAP_SERVERS": "kafka:9092",
     "AVHOPP_EXAMPLE_DATABASE_URL": "postgresql+asyncpg://u@db/example",
 }
 
@@ -127,3 +130,30 @@ def test_embedded_development_trusts_the_local_issuer_by_default() -> None:
     settings = ExampleSettings()
     assert settings.is_embedded_development
     assert settings.trusts_local_issuer
+
+
+def test_a_scaled_out_service_outside_development_must_name_its_kafka_brokers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scaled_out(monkeypatch)
+    monkeypatch.delenv("AVHOPP_KAFKA_BOOTSTRAP_SERVERS")
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "production")
+    monkeypatch.setenv("AVHOPP_AUTH_JWKS_URL", "https://idp.test/certs")
+    with pytest.raises(ValidationError, match="AVHOPP_KAFKA_BOOTSTRAP_SERVERS must be set"):
+        ExampleSettings()
+    monkeypatch.setenv("AVHOPP_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+    assert ExampleSettings().kafka_bootstrap_servers == "kafka:9092"
+
+
+def test_a_service_started_alone_outside_development_refuses_the_in_process_bus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Alone on its own in-process bus, its relay would mark every event sent that
+    # no other service can receive.
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "production")
+    monkeypatch.setenv("AVHOPP_EXAMPLE_DATABASE_URL", "postgresql+asyncpg://u@db/example")
+    monkeypatch.setenv("AVHOPP_AUTH_JWKS_URL", "https://idp.test/certs")
+    with pytest.raises(LoneBusError, match="AVHOPP_BUS=kafka must be set"):
+        build_bus(ExampleSettings(), ["avhopp.for-social.case"])
+    monkeypatch.setenv("AVHOPP_ENVIRONMENT", "development")
+    assert isinstance(build_bus(ExampleSettings(), ["avhopp.for-social.case"]), InProcessBus)

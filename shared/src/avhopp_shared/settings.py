@@ -163,6 +163,14 @@ class ServiceSettings(BaseSettings):
             # the issuer would be trusted (security_wiring), not here: the
             # migrate and verify-audit commands trust no token and need no issuer.
             self.check_local_issuer_allowed()
+        if (
+            self.environment != "development"
+            and self.bus == "kafka"
+            and "kafka_bootstrap_servers" not in self.model_fields_set
+        ):
+            raise ValueError(
+                "AVHOPP_KAFKA_BOOTSTRAP_SERVERS must be set when environment is not development"
+            )
         if self.policy_engine == "opa" and not self.opa_url:
             raise ValueError("AVHOPP_OPA_URL must be set when policy_engine is opa")
         return self

@@ -172,6 +172,15 @@ def _invalid_json(error: Mapping[str, Any]) -> dict[str, str]:
     return {"name": "body", "in": "body", "pointer": "", "reason": reason}
 
 
+def _unreadable_json(exc: StarletteHTTPException) -> dict[str, str]:
+    cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else "unknown"
+    reason = (
+        "the body could not be read as JSON (nested too deep, a number too long, "
+        f"or not UTF-8: {cause})"
+    )
+    return {"name": "body", "in": "body", "pointer": "", "reason": reason}
+
+
 _STATUS_SLUGS = {
     400: ("bad-request", "Bad request"),
     401: ("unauthorized", "Authentication required"),
@@ -199,6 +208,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, (RecursionError, ValueError)):
+            # Valid-looking JSON the parser gives up on (nested too deep, a number
+            # too long, bytes that are not UTF-8): FastAPI answers a bare 400; it is
+            # refused as the body, as any other body that is not JSON is (RFC 9457).
+            return _answer(invalid_input_body(request.url.path, [_unreadable_json(exc)]))
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         response = problem_response(request, exc.status_code, slug, title, detail)
