@@ -26,6 +26,7 @@ from avhopp_shared.access.purge import (
     nothing_kept,
     withdrawal_handler,
 )
+from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.events.export import publishers_of
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.policy.bundle import default_policies_dir
@@ -113,7 +114,7 @@ async def test_a_service_whose_purger_would_remove_its_own_agency_records_does_n
     wrong = replace(threat, purgers={"threat": Purger("police", nothing_kept)})
 
     with pytest.raises(PurgerForOwnRecords):
-        async with service_runtime(wrong):
+        async with service_runtime(wrong, InProcessBus()):
             pass
 
 

@@ -128,9 +128,13 @@ def build_consumer(
         ConsentWithdrawn.event_type: withdrawal_handler(gate, recipient, definition.purgers),
         **definition.consumes,
     }
+    observes = dict(definition.observes)
     for event_type in KEPT_FOR_ENFORCEMENT:
-        handlers[event_type] = audited_keep(gate, recipient, handlers[event_type])
-    for event_type, observer in definition.observes.items():
+        # A service that notes a kept event is shown it inside the keeping, so that
+        # one delivery gets one audit entry (ACCESS.md, "Audit").
+        observer = observes.pop(event_type, None)
+        handlers[event_type] = audited_keep(gate, recipient, handlers[event_type], observer)
+    for event_type, observer in observes.items():
         handlers[event_type] = _then(
             handlers.get(event_type), gated_observer(gate, recipient, observer)
         )

@@ -71,9 +71,9 @@ def definition(settings: SocialSettings | None = None) -> ServiceDefinition:
         # (ACCESS.md, "Consent records"). Social services' own records are never
         # purged; a test checks that every category received has a purger here.
         purgers={
-            # An open relapse task: it exists because police's report reached us.
+            # An open relapse task, once followup no longer brings the report in either.
             Category.CASE_REF.value: Purger("police", purge_police_relapse_reports),
-            # Police's register check quoted in a relapse task.
+            # The relapse itself: an open relapse task, and the check a completed one quotes.
             Category.FOLLOWUP.value: Purger("police", purge_police_check_quotes),
         },
     )

@@ -12,9 +12,12 @@ none is kept; the access events themselves still pass, as the state runs on them
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Category
-from avhopp_shared.access.gate import DisclosureGate
+from avhopp_shared.access.gate import Disclosure, DisclosureGate
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.auth.caller import Agency, Caller
@@ -34,13 +37,40 @@ OWNER_NOTICE_TYPES = frozenset({ProtectedLocationRead.event_type})
 #: The reason audited for a category the publisher left out of this agency's copy
 #: (access.event_audiences): no grant could ever open it to this agency's services.
 LEFT_OUT_BY_PUBLISHER = "not receivable by this agency: left out by the publisher"
+
+
+@dataclass(frozen=True)
+class KeptFact:
+    """A fact about the person that an access event carries and every service keeps
+    whatever the consent, to enforce access."""
+
+    model: type[EventPayload]
+    category: Category
+    #: Whether the access state keeps this delivery's fact at all.
+    kept: Callable[[EventPayload], bool]
+    #: Why a delivery whose fact nothing keeps is audited as withheld.
+    not_kept: str
+
+
+def _persons_level(payload: EventPayload) -> bool:
+    # threat_level_state keeps the person's level only, never a relative's.
+    return isinstance(payload, ThreatLevelChanged) and payload.subject == "person"
+
+
 #: Access events that carry a fact about the person, not only ids and codes:
 #: the threat level, which every service keeps whatever the consent, because
 #: at "high" the new home town narrows to the case team
 #: (policies/access/threat_level.rego). Kept without the gate, so each
 #: delivery to another agency is audited as what it is (ACCESS.md, "Audit":
 #: every event delivered to another agency).
-KEPT_FOR_ENFORCEMENT = {ThreatLevelChanged.event_type: (ThreatLevelChanged, Category.THREAT)}
+KEPT_FOR_ENFORCEMENT = {
+    ThreatLevelChanged.event_type: KeptFact(
+        ThreatLevelChanged,
+        Category.THREAT,
+        _persons_level,
+        "not kept: the access state keeps the person's own level only",
+    )
+}
 #: The basis such an entry names, in the shape of a decision's bases.
 ENFORCEMENT_BASIS = {"rule": "access_state", "basis": "policies/access/threat_level.rego"}
 
@@ -84,10 +114,20 @@ def event_gate(gate: DisclosureGate, recipient: Caller) -> EventGate:
     return decide
 
 
-def audited_keep(gate: DisclosureGate, recipient: Caller, keep: EventHandler) -> EventHandler:
+def audited_keep(
+    gate: DisclosureGate,
+    recipient: Caller,
+    keep: EventHandler,
+    observer: EventHandler | None = None,
+) -> EventHandler:
     """``keep`` (an access-state handler of ``KEPT_FOR_ENFORCEMENT``), then the audit entry
     of what another agency's event left here, in the inbox's transaction: if it cannot
     be written, nothing of the event is kept (fail closed).
+
+    ``observer``, for a service that also notes the event for itself (a timeline), is
+    shown what the gate lets through, as ``gated_observer`` shows it; the delivery still
+    gets one entry, saying both what was kept and what the gate withheld, never two
+    that contradict each other (ACCESS.md, "Audit": every delivery is recorded).
 
     The entry comes after the state change, as a REST write's disclosure comes
     after its change: both take the case's state row before the audit chain's
@@ -99,38 +139,94 @@ def audited_keep(gate: DisclosureGate, recipient: Caller, keep: EventHandler) ->
         uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
     ) -> None:
         await keep(uow, payload, envelope)
-        if envelope.acting_agency != recipient.agency:
-            await _audit_kept(gate, recipient, purpose, uow, envelope)
+        if envelope.acting_agency == recipient.agency:
+            if observer is not None:
+                await observer(uow, payload, envelope)
+            return
+        shown: Disclosure | None = None
+        decided: audit.AuditRecord | None = None
+        if observer is not None:
+            shown, decided = await _decided(gate, recipient, purpose, uow, payload, envelope)
+        fact = KEPT_FOR_ENFORCEMENT[envelope.type]
+        record = _delivery(gate, recipient, purpose, envelope, fact, fact.kept(payload), decided)
+        await audit.append(uow.session, record, gate.clock())
+        if observer is not None and shown is not None and not shown.nothing:
+            await observer(uow, _visible(payload, shown), envelope)
 
     return keep_and_audit
 
 
-async def _audit_kept(
+def _delivery(
+    gate: DisclosureGate,
+    recipient: Caller,
+    purpose: str,
+    envelope: EventEnvelope,
+    fact: KeptFact,
+    kept: bool,
+    decided: audit.AuditRecord | None,
+) -> audit.AuditRecord:
+    """The one entry of a delivery of a kept fact: what the gate showed the service's own
+    handling (``decided``, if it has any), and whether the fact was kept for the gate."""
+    category = fact.category.value
+    event = f"event {envelope.type} {envelope.id}"
+    if decided is None:
+        decided = audit.AuditRecord(
+            channel="event",
+            client_id=recipient.client_id,
+            user=recipient.user,
+            agency=recipient.agency.value,
+            organisation=recipient.organisation,
+            case_id=envelope.subject,
+            resource=fact.model.__name__,
+            purpose=purpose,
+            disclosed=[],
+            withheld={category: fact.not_kept},
+            bases={},
+            decision_id=f"access-state:{envelope.id}",
+            policy_revision=gate.engine.revision,
+        )
+    if not kept:
+        return replace(decided, note=f"{event}: not kept")
+    if category in decided.disclosed:
+        # The gate let the fact through on its own grounds: that basis covers the copy
+        # kept for enforcement too.
+        return replace(decided, note=f"{event}: also kept to enforce access")
+    return replace(
+        decided,
+        disclosed=sorted({*decided.disclosed, category}),
+        withheld={c: why for c, why in decided.withheld.items() if c != category},
+        bases={**decided.bases, category: ENFORCEMENT_BASIS},
+        decision_id=decided.decision_id if decided.disclosed else f"access-state:{envelope.id}",
+        note=f"{event}: kept to enforce access only",
+    )
+
+
+async def _decided(
     gate: DisclosureGate,
     recipient: Caller,
     purpose: str,
     uow: UnitOfWork,
+    payload: EventPayload,
     envelope: EventEnvelope,
-) -> None:
-    model, kept = KEPT_FOR_ENFORCEMENT[envelope.type]
-    category = kept.value
-    record = audit.AuditRecord(
-        channel="event",
-        client_id=recipient.client_id,
-        user=recipient.user,
-        agency=recipient.agency.value,
-        organisation=recipient.organisation,
-        case_id=envelope.subject,
-        resource=model.__name__,
+) -> tuple[Disclosure, audit.AuditRecord]:
+    """What the gate lets ``recipient`` see of the event, and the entry it would write,
+    unwritten: the caller writes the delivery's one entry."""
+    case_id = envelope.subject
+    [(state, version)] = (await gate.states_of(uow.session, [case_id])).values()
+    shown, record = gate.decide(
+        recipient=recipient,
         purpose=purpose,
-        disclosed=[category],
-        withheld={},
-        bases={category: ENFORCEMENT_BASIS},
-        decision_id=f"access-state:{envelope.id}",
-        policy_revision=gate.engine.revision,
-        note=f"event {envelope.type} {envelope.id}: kept to enforce access only",
+        case_id=case_id,
+        item=payload,
+        state=state,
+        now=gate.clock(),
+        owner=Owner(envelope.acting_agency),
+        version=version,
     )
-    await audit.append(uow.session, record, gate.clock())
+    # What the publisher cut from this agency's copy was withheld too.
+    left_out = dict.fromkeys(envelope.withheld_categories, LEFT_OUT_BY_PUBLISHER)
+    withheld = dict(sorted({**left_out, **record.withheld}.items()))
+    return shown, replace(record, channel="event", withheld=withheld)
 
 
 def gated_observer(gate: DisclosureGate, recipient: Caller, observer: EventHandler) -> EventHandler:
@@ -178,6 +274,10 @@ async def _seen(
     )
     if disclosure.nothing:
         return None
+    return _visible(payload, disclosure)
+
+
+def _visible(payload: EventPayload, disclosure: Disclosure) -> EventPayload:
     # The handler gets the payload with the withheld fields absent: reading
     # one raises instead of quietly seeing a default. Payloads crossing a
     # boundary are flat (a test checks), so top-level fields are the whole.

@@ -94,9 +94,9 @@ def relapse_task(
 ) -> Task:
     """What a police relapse report asks of social services.
 
-    The check's id and date are ``followup``: without a consent covering them
-    the report still arrives (its case), and the task says so instead of
-    guessing.
+    The check's id and date are ``followup``: a report arrives as a task only
+    with them, but a task already assessed keeps its place once the consent
+    covering them is withdrawn, and then reads without them (purgers.py).
     """
     if check_id is None or checked_on is None:
         reason = "Police reported a relapse at a follow-up register check"

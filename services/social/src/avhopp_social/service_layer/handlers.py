@@ -56,9 +56,15 @@ async def on_relapse_reported(
 
     The gate lets the report through only under the person's consent (or a
     recorded legal basis); fields it withheld are absent from ``payload``.
+    The relapse itself is police's ``followup`` (the check's id and date,
+    policies/data/catalogue.json): a report let through with the case
+    reference alone tells social services of no relapse, so it opens no task
+    (README, social services: "under the person's consent covering followup").
     """
     assert isinstance(payload, RelapseReported)
     case_id = envelope.subject
+    if not disclosed(payload, "check_id", "checked_on"):
+        return
     if await InvestigationRepository(uow.session).get(case_id) is None:
         log.warning("relapse report for a case without an investigation here: %s", case_id)
         return
@@ -67,8 +73,8 @@ async def on_relapse_reported(
         relapse_task(
             task_id=str(uuid.uuid4()),
             case_id=case_id,
-            check_id=payload.check_id if disclosed(payload, "check_id") else None,
-            checked_on=payload.checked_on if disclosed(payload, "checked_on") else None,
+            check_id=payload.check_id,
+            checked_on=payload.checked_on,
             now=utcnow(),
         ),
     )

@@ -2,11 +2,13 @@
 they came under (ACCESS.md, "Consent records": subscribers that already hold data are
 told to purge it).
 
-Police's relapse report reaches social services only under the person's consent (the
-``own_or_consent`` cells of ``case_ref`` and ``followup``, owner police) and becomes a
-task to assess the relapse, whose reason quotes police's register check. Only these
-copies are purged, and only for the one case; social services' own records (the
-investigation, an assessment already made and its outcome) stay.
+Police's relapse report reaches social services only under the person's consent
+covering ``followup`` (the relapse itself; with ``case_ref``, the ``own_or_consent``
+cells, owner police) and becomes a task to assess the relapse, whose reason quotes
+police's register check. An open task is that report and nothing else; a completed one
+holds social services' own assessment. Only police's copies are purged, and only for the
+one case; social services' own records (the investigation, an assessment already made
+and its outcome) stay.
 """
 
 from __future__ import annotations
@@ -23,15 +25,28 @@ from avhopp_social.domain.tasks import TaskKind, relapse_task
 async def purge_police_relapse_reports(
     uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
 ) -> int:
-    """``case_ref``: an open relapse task exists only because police's report on the case
-    reached social services under a consent, so it goes once neither ``case_ref`` nor
-    ``followup`` brings police's relapse reports in: while another consent still covers
-    ``followup`` (the relapse itself, policies/data/catalogue.json), social services may
-    still receive the report, and the task it opened stays. One already done holds social
-    services' own individual assessment and stays (its quote of police's check goes with
-    ``followup``)."""
+    """``case_ref``: the report's case reference. An open relapse task goes once
+    ``followup`` no longer brings police's relapse reports in either: while another
+    consent still covers ``followup`` (the relapse itself, policies/data/catalogue.json),
+    social services may still receive the report, and the task it opened stays."""
     if Category.FOLLOWUP.value in still_allowed:
         return 0
+    return await _remove_open_relapse_tasks(uow, case_id)
+
+
+async def purge_police_check_quotes(
+    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
+) -> int:
+    """``followup``: the relapse itself. An open relapse task of the case is nothing but
+    police's report, not yet acted on, and goes even while ``case_ref`` stays (README,
+    social services: the relapse reaches them only under a consent covering
+    ``followup``). A completed one is social services' own assessment and stays, without
+    the id and date of police's register check, reading as a task made without them."""
+    removed = await _remove_open_relapse_tasks(uow, case_id)
+    return removed + await _unquote_police_check(uow, case_id)
+
+
+async def _remove_open_relapse_tasks(uow: UnitOfWork, case_id: str) -> int:
     result = await uow.session.exec(
         delete(TaskRecord).where(
             col(TaskRecord.case_id) == case_id,
@@ -42,11 +57,7 @@ async def purge_police_relapse_reports(
     return int(result.rowcount or 0)
 
 
-async def purge_police_check_quotes(
-    uow: UnitOfWork, case_id: str, still_allowed: frozenset[str]
-) -> int:
-    """``followup``: the id and date of police's register check leave every relapse task
-    of the case, which then reads as it does when the check is not disclosed."""
+async def _unquote_police_check(uow: UnitOfWork, case_id: str) -> int:
     tasks = await uow.session.exec(
         select(TaskRecord).where(
             col(TaskRecord.case_id) == case_id,
