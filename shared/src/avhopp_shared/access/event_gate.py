@@ -26,6 +26,8 @@ from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.police_events import ThreatLevelChanged
 from avhopp_shared.messaging.inbox import EventGate, EventHandler
+from avhopp_shared.policy.access_decision import POLICY_UNAVAILABLE
+from avhopp_shared.policy.engine import PolicyError
 from avhopp_shared.uow import UnitOfWork
 
 ACCESS_EVENT_TYPES = frozenset(ACCESS_HANDLERS)
@@ -147,6 +149,7 @@ def audited_keep(
         decided: audit.AuditRecord | None = None
         if observer is not None:
             shown, decided = await _decided(gate, recipient, purpose, uow, payload, envelope)
+            _answered(shown, envelope)
         fact = KEPT_FOR_ENFORCEMENT[envelope.type]
         record = _delivery(gate, recipient, purpose, envelope, fact, fact.kept(payload), decided)
         await audit.append(uow.session, record, gate.clock())
@@ -272,9 +275,24 @@ async def _seen(
         # What the publisher cut from this agency's copy was withheld too.
         left_out=dict.fromkeys(envelope.withheld_categories, LEFT_OUT_BY_PUBLISHER),
     )
+    _answered(disclosure, envelope)
     if disclosure.nothing:
         return None
     return _visible(payload, disclosure)
+
+
+def _answered(disclosure: Disclosure, envelope: EventEnvelope) -> None:
+    """Raise when the policy gave no answer (an engine fault, an answer after the deadline).
+
+    A REST read fails closed and the caller may ask again; an event the gate withheld
+    would be marked done by the inbox and never come again, lost for good. So the
+    delivery is refused as a fault of the infrastructure: rolled back, audit entry
+    included, and delivered again until the engine answers (README, "Events": a fault
+    of the infrastructure is retried for as long as it lasts). Nothing is disclosed
+    meanwhile.
+    """
+    if POLICY_UNAVAILABLE in disclosure.withheld.values():
+        raise PolicyError(f"no policy answer for event {envelope.type} {envelope.id}")
 
 
 def _visible(payload: EventPayload, disclosure: Disclosure) -> EventPayload:
