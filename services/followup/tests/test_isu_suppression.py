@@ -85,7 +85,8 @@ def test_a_report_releases_its_groups_and_medians_under_the_same_rule() -> None:
         relapsed=6,
         needs={"housing": 25, "debt": 3},
         interventions={"protected_housing": (12, 9), "trustee": (4, 4)},
-        days_to_decision=[3, 5, 8, 13, 21],
+        # A decision for 25 of the 30, protected housing and trustee among them.
+        days_to_decision=[3, 5, 8, 13, 21] * 5,
         phase_days={"acute": [10, 12, 20, 40], "initial_contact": [1, 2, 3, 4, 5, 6]},
     )
 
@@ -102,7 +103,7 @@ def test_a_report_releases_its_groups_and_medians_under_the_same_rule() -> None:
     housing, trustee = interventions["protected_housing"], interventions["trustee"]
     assert (housing.total, [c.persons for c in housing.cells]) == (12, [None, None])
     assert trustee.total is None  # four decided: not even the total
-    assert (report.time_to_decision.persons, report.time_to_decision.median_days) == (5, 8.0)
+    assert (report.time_to_decision.persons, report.time_to_decision.median_days) == (25, 8.0)
     initial, acute, stabilising = report.phase_durations
     assert (acute.persons, acute.median_days) == (None, None)
     assert (initial.persons, initial.median_days) == (6, 3.5)
@@ -159,28 +160,42 @@ def test_an_intervention_decided_for_nearly_everyone_does_not_tell_how_many_it_w
 
 @st.composite
 def _consistent_figures(draw: st.DrawFn) -> RawFigures:
-    """Figures counted over one set of applications, as the facts are."""
+    """Figures counted over one set of applications, as the facts are: an intervention
+    decided for some of those with a decision, a phase left by some of those who left
+    initial contact (every case starts there; a skip may pass the acute phase by)."""
     outcomes = {o: draw(st.integers(0, 15)) for o in ("ongoing", "completed", "aborted")}
     applications = sum(outcomes.values())
     part = st.integers(0, applications)
-    decided = {name: draw(part) for name in INTERVENTIONS[:3]}
+    decided_any = draw(part)
+    decided = {name: draw(st.integers(0, decided_any)) for name in INTERVENTIONS[:3]}
+    left_initial = draw(part)
+    left_acute = draw(st.integers(0, left_initial))
+    left_stabilising = draw(st.integers(0, left_initial))
     return RawFigures(
         outcomes=outcomes,
         relapsed=draw(part),
         needs={need: draw(part) for need in NEEDS[:3]},
         interventions={n: (d, draw(st.integers(0, d))) for n, d in decided.items()},
-        days_to_decision=[1] * draw(part),
-        phase_days={"acute": [1] * draw(part)},
+        days_to_decision=[1] * decided_any,
+        phase_days={
+            "initial_contact": [1] * left_initial,
+            "acute": [1] * left_acute,
+            "stabilising": [1] * left_stabilising,
+        },
     )
+
+
+def _differences(whole: int | None, parts: list[int | None]) -> list[int]:
+    """``whole`` minus each released part, where ``whole`` is released."""
+    return [whole - p for p in parts if whole is not None and p is not None]
 
 
 @given(_consistent_figures())
 def test_no_two_released_figures_differ_by_a_count_under_five(raw: RawFigures) -> None:
     report = release(raw)
-    applications = report.applications
     # Every released count is of some of the applications, so the applications
     # minus it is a count of persons too; so is an intervention's total minus
-    # one of its cells.
+    # one of its cells, and the persons with a decision minus an intervention's.
     parts = [
         *(c.persons for g in (report.outcomes, report.relapse) for c in g.cells),
         *(c.persons for c in report.needs),
@@ -188,12 +203,59 @@ def test_no_two_released_figures_differ_by_a_count_under_five(raw: RawFigures) -
         *(c.persons for g in report.interventions for c in g.cells),
         *(g.total for g in report.interventions),
     ]
-    differences = [applications - p for p in parts if applications is not None and p is not None]
+    differences = _differences(report.applications, parts)
     for group in report.interventions:
-        differences += [
-            group.total - c.persons
-            for c in group.cells
-            if group.total is not None and c.persons is not None
-        ]
+        cells = [c.persons for c in group.cells]
+        differences += _differences(group.total, cells)
+        differences += _differences(report.time_to_decision.persons, [group.total, *cells])
+    # Whoever left a phase left initial contact first, so the phases' counts are
+    # nested; the rule holds for every two of them.
+    phases = [m.persons for m in report.phase_durations if m.persons is not None]
+    differences += [abs(a - b) for i, a in enumerate(phases) for b in phases[i + 1 :]]
 
     assert all(d >= THRESHOLD for d in differences)
+
+
+def test_two_phase_counts_do_not_give_away_the_few_still_in_the_acute_phase() -> None:
+    # Twenty persons applied; ten have left initial contact, eight of them the acute
+    # phase too, and five the stabilising phase.
+    raw = RawFigures(
+        outcomes={"ongoing": 20},
+        relapsed=0,
+        needs={},
+        interventions={},
+        days_to_decision=(),
+        phase_days={"initial_contact": [3] * 10, "acute": [20] * 8, "stabilising": [30] * 5},
+    )
+
+    initial, acute, stabilising = release(raw).phase_durations
+
+    # Ten minus eight would tell that two are in the acute phase now: the eight go,
+    # and the five, five from the ten, are released.
+    assert (initial.persons, acute.persons, stabilising.persons) == (10, None, 5)
+    assert (acute.median_days, stabilising.median_days) == (None, 30.0)
+
+
+def test_the_persons_with_a_decision_and_an_interventions_total_do_not_give_away_a_few() -> None:
+    # Twelve persons of twenty have had a decision; protected housing was decided for
+    # ten of them, and carried out for five.
+    raw = RawFigures(
+        outcomes={"ongoing": 20},
+        relapsed=0,
+        needs={},
+        interventions={"protected_housing": (10, 5)},
+        days_to_decision=[7] * 12,
+        phase_days={},
+    )
+
+    report = release(raw)
+    housing = next(g for g in report.interventions if g.name == "protected_housing")
+
+    # Twelve minus ten would tell that two had a decision and no protected housing;
+    # the five not carried out stay, the five carried out go with the total.
+    assert report.time_to_decision.persons == 12
+    assert housing.total is None
+    assert [(c.label, c.persons) for c in housing.cells] == [
+        ("carried_out", None),
+        ("not_carried_out", 5),
+    ]

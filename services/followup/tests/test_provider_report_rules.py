@@ -80,7 +80,8 @@ def test_an_absence_ending_in_the_future_is_named_by_its_last_day() -> None:
     assert [field for field, _ in refused.value.problems] == ["absences.0.last_day"]
 
 
-@pytest.mark.parametrize("week_starting", [date(1, 1, 1), COMMISSIONED - timedelta(days=7)])
+# Both Mondays: 1 January of year 1, and the Monday of the week before the commission.
+@pytest.mark.parametrize("week_starting", [date(1, 1, 1), date(2026, 11, 9)])
 def test_a_week_that_ended_before_the_provider_was_commissioned_is_refused(
     week_starting: date,
 ) -> None:
@@ -89,6 +90,63 @@ def test_a_week_that_ended_before_the_provider_was_commissioned_is_refused(
             replace(REPORT, week_starting=week_starting), TODAY, commissioned_on=COMMISSIONED
         )
     assert refused.value.field == "week_starting"
+    assert "commissioned" in refused.value.reason
+
+
+@pytest.mark.parametrize("days", range(1, 7))
+def test_a_week_named_by_another_day_than_its_monday_is_refused(days: int) -> None:
+    # The week of 16 November told from its Tuesday (or any later day) would be
+    # another week to the rule that a week is reported once.
+    later = replace(REPORT, week_starting=REPORT.week_starting + timedelta(days=days))
+    with pytest.raises(InvalidReport) as refused:
+        check_report(later, TODAY + timedelta(days=7), commissioned_on=COMMISSIONED)
+    assert (refused.value.field, refused.value.reason) == (
+        "week_starting",
+        "must be the Monday of the week",
+    )
+
+
+def test_a_contact_session_or_incident_of_another_week_is_refused_naming_each() -> None:
+    # Commissioned a month back, reporting the week of 16 November.
+    last_week = date(2026, 11, 12)
+    report = replace(
+        REPORT,
+        contacts=(
+            Contact(ContactType.MEETING, last_week, 30),
+            Contact(ContactType.PHONE, TODAY, 5),
+        ),
+        treatment_sessions=(TreatmentSession(TreatmentKind.CBT, last_week, 60),),
+        incidents=(Incident(last_week, Severity.MINOR, False, "late"),),
+    )
+    with pytest.raises(InvalidReport) as refused:
+        check_report(report, TODAY, commissioned_on=date(2026, 10, 20))
+    assert [field for field, _ in refused.value.problems] == [
+        "contacts.0.on",
+        "treatment_sessions.0.on",
+        "incidents.0.occurred_on",
+    ]
+    assert "2026-11-16" in refused.value.reason
+
+
+def test_an_absence_may_run_past_the_week_but_must_take_in_a_day_of_it() -> None:
+    commissioned = date(2026, 10, 20)
+    week = REPORT.week_starting
+    spanning = replace(REPORT, absences=(Absence(week - timedelta(days=10), TODAY, "ill"),))
+    before = replace(REPORT, absences=(Absence(date(2026, 11, 2), date(2026, 11, 15), "ill"),))
+
+    assert check_report(spanning, TODAY, commissioned_on=commissioned) == spanning
+    with pytest.raises(InvalidReport) as refused:
+        check_report(before, TODAY, commissioned_on=commissioned)
+    assert [field for field, _ in refused.value.problems] == ["absences.0.last_day"]
+
+
+def test_an_absence_beginning_after_the_week_is_named_by_its_first_day() -> None:
+    # Reporting last week's on Friday 27 November: an absence from Monday the 23rd is
+    # this week's to tell.
+    later = replace(REPORT, absences=(Absence(date(2026, 11, 23), date(2026, 11, 24), "ill"),))
+    with pytest.raises(InvalidReport) as refused:
+        check_report(later, date(2026, 11, 27), commissioned_on=COMMISSIONED)
+    assert [field for field, _ in refused.value.problems] == ["absences.0.first_day"]
 
 
 def test_the_same_report_sent_again_is_answered_with_the_one_stored_first() -> None:

@@ -6,16 +6,20 @@ from avhopp_followup.entrypoints.timeline_parts import merged
 from avhopp_shared.access.gate import Disclosure
 
 
+def _entry(milestone: str, occurred: str, recorded: str) -> dict[str, str]:
+    return {"milestone": milestone, "occurred_at": occurred, "recorded_at": recorded}
+
+
 def _part(*entries: tuple[str, str, str]) -> Disclosure:
     return Disclosure(
-        data={
-            "entries": [
-                {"milestone": milestone, "occurred_at": occurred, "recorded_at": recorded}
-                for milestone, occurred, recorded in entries
-            ]
-        },
+        data={"entries": [_entry(*entry) for entry in entries]},
         disclosed=frozenset({"case_ref"}),
     )
+
+
+def _held(entry: tuple[str, str, str]) -> Disclosure:
+    """An entry another agency holds, disclosed on its own."""
+    return Disclosure(data=_entry(*entry), disclosed=frozenset({"case_ref"}))
 
 
 def test_a_moment_after_swedish_midnight_reads_with_that_days_entries_in_recorded_order() -> None:
@@ -26,7 +30,7 @@ def test_a_moment_after_swedish_midnight_reads_with_that_days_entries_in_recorde
     consent = ("consent_granted", "2026-11-26T23:30:00Z", "2026-11-26T23:30:00Z")
     earlier = ("application_received", "2026-11-26T21:00:00Z", "2026-11-26T21:00:00Z")
 
-    view = merged([_part(phase, consent), _part(earlier)])
+    view = merged(_part(phase, consent), [_held(earlier)])
 
     assert [e["milestone"] for e in view.data["entries"]] == [
         "application_received",

@@ -55,6 +55,21 @@ class Exit:
             self.status is ExitStatus.ABORTED and self.social_support_continues is not False
         )
 
+    @property
+    def ended_by_police(self) -> bool:
+        """Police set how the exit ended: their abort, or their completion (police's
+        judgement, ``complete``). That end is police's record here, as their entries on
+        the timeline are ("own" is decided per record, ACCESS.md)."""
+        return self.aborted_by is AbortedBy.POLICE or self.status is ExitStatus.COMPLETED
+
+
+def as_recorded_here(current: Exit) -> Exit:
+    """The exit as follow-up itself recorded it: an end police set left out, so the exit
+    reads as going on. A reader who may not see police's records is told no more."""
+    if not current.ended_by_police:
+        return current
+    return replace(current, status=ExitStatus.ONGOING, ended_on=None, aborted_by=None, reason=None)
+
 
 def abort(
     current: Exit,

@@ -23,11 +23,20 @@ Every other count is of some of the applications (those with a need, with a
 decision, who left a phase). The applications being released, the persons
 such a count leaves out are a cell as well, worked out by subtraction: the
 count is released only as one cell of a group over the applications (with,
-without; :func:`suppress_part`). An intervention's persons fall into three
-such cells (not decided, decided and not carried out, carried out), and its
-decided total is released only where the first of them could be
-(:func:`suppress_intervention`). No count under the threshold is then the
-difference of two released figures.
+without; :func:`suppress_part`). Some of these counts are of some of another
+one's persons, and then the difference of the two is a cell as well:
+
+- an intervention was decided for some of those with a decision: its persons
+  fall into three cells of those (not decided for them, decided and not carried
+  out, carried out) where the persons with a decision are released, else of the
+  applications, and its decided total is released only where the first of them
+  could be (:func:`suppress_intervention`);
+- whoever left a phase left the phases before it (every case starts in initial
+  contact and moves on from there): a phase's count is released only where it
+  is at least :data:`THRESHOLD` from every count of a phase released before it
+  (:func:`suppress_phases`), the nearest released one its parent.
+
+No count under the threshold is then the difference of two released figures.
 
 A median is released only over at least :data:`THRESHOLD` persons.
 
@@ -112,27 +121,33 @@ def suppress_part(label: str, persons: int, applications: int) -> Cell:
     return Cell(label, part.cells[0].persons)
 
 
-def suppress_intervention(name: str, decided: int, carried_out: int, applications: int) -> Group:
+def suppress_intervention(
+    name: str, decided: int, carried_out: int, applications: int, decided_any: int | None = None
+) -> Group:
     """An intervention's released form: carried out and not among those it was decided
     for, and how many that is (the total).
 
-    The applications are released, so the decided total gives away how many it
-    was not decided for: the three are one group over the applications, and the
-    total is released only where that third cell could be.
+    The persons it was decided for are some of those with any decision, released
+    as ``decided_any`` (None: not released), who are some of the applications. The
+    nearest of the two that is released gives away how many it was not decided
+    for: the three are one group over it, and the total is released only where
+    that third cell could be. (With ``decided_any`` released, the applications
+    without a decision are known and at least :data:`THRESHOLD`, ``suppress_part``.)
     """
-    if not 0 <= carried_out <= decided <= applications:
+    over = applications if decided_any is None else decided_any
+    if not 0 <= carried_out <= decided <= over:
         # Not counted over the same cases: nothing consistent to release.
         return Group(name, (Cell("carried_out", None), Cell("not_carried_out", None)), None)
-    over_applications = suppress_group(
+    released = suppress_group(
         name,
         {
             "carried_out": carried_out,
             "not_carried_out": decided - carried_out,
-            "not_decided": applications - decided,
+            "not_decided": over - decided,
         },
-        applications,
+        over,
     )
-    carried, not_carried, not_decided = over_applications.cells
+    carried, not_carried, not_decided = released.cells
     total = decided if not not_decided.suppressed and decided >= THRESHOLD else None
     return Group(name, (carried, not_carried), total)
 
@@ -149,6 +164,28 @@ class Measure:
     label: str
     persons: int | None
     median_days: float | None
+
+
+def suppress_phases(phases: Sequence[Measure]) -> tuple[Measure, ...]:
+    """The phases' measures (each already released as a part of the applications, in
+    the order a case goes through them) with every count within :data:`THRESHOLD` of
+    a count released before it suppressed too.
+
+    Whoever left a later phase left initial contact before (every case starts
+    there), and moving one step at a time, every phase before it: the difference
+    of two released counts would be the persons still in between. A step back or
+    a skip may leave a later count above an earlier one; the rule holds either way.
+    """
+    released: list[int] = []
+    kept: list[Measure] = []
+    for measure in phases:
+        persons = measure.persons
+        if persons is not None and any(abs(other - persons) < THRESHOLD for other in released):
+            measure = Measure(measure.label, None, None)
+        elif persons is not None:
+            released.append(persons)
+        kept.append(measure)
+    return tuple(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +243,11 @@ def release(raw: RawFigures) -> Report:
         {"relapsed": raw.relapsed, "not_relapsed": applications - raw.relapsed},
         applications,
     )
+    time_to_decision = _measure(TIME_TO_DECISION, raw.days_to_decision, applications)
     interventions = tuple(
-        suppress_intervention(name, decided, carried_out, applications)
+        suppress_intervention(
+            name, decided, carried_out, applications, decided_any=time_to_decision.persons
+        )
         for name, (decided, carried_out) in (
             (name, raw.interventions.get(name, (0, 0))) for name in INTERVENTIONS
         )
@@ -219,9 +259,9 @@ def release(raw: RawFigures) -> Report:
         relapse=relapse,
         needs=tuple(suppress_part(need, raw.needs.get(need, 0), applications) for need in NEEDS),
         interventions=interventions,
-        time_to_decision=_measure(TIME_TO_DECISION, raw.days_to_decision, applications),
-        phase_durations=tuple(
-            _measure(phase, raw.phase_days.get(phase, ()), applications) for phase in PHASES
+        time_to_decision=time_to_decision,
+        phase_durations=suppress_phases(
+            [_measure(phase, raw.phase_days.get(phase, ()), applications) for phase in PHASES]
         ),
     )
 

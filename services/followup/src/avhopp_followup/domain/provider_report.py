@@ -97,12 +97,16 @@ class ProviderReport:
 def check_report(report: ProviderReport, today: date, *, commissioned_on: date) -> ProviderReport:
     """Every date in the report has happened, none before the provider's first
     commission (``commissioned_on``); absences end after they start; no text is blank;
-    the week is one of the provider's own in the case."""
+    the week is one of the provider's own in the case, and what the report lists
+    happened in that week. Each field is named once, by the first rule it breaks."""
     _check_week(report.week_starting, today, commissioned_on)
-    dated: list[tuple[str, date]] = [
+    days: list[tuple[str, date]] = [
         *((f"contacts.{i}.on", c.on) for i, c in enumerate(report.contacts)),
         *((f"treatment_sessions.{i}.on", s.on) for i, s in enumerate(report.treatment_sessions)),
         *((f"incidents.{i}.occurred_on", x.occurred_on) for i, x in enumerate(report.incidents)),
+    ]
+    dated: list[tuple[str, date]] = [
+        *days,
         *((f"absences.{i}.first_day", a.first_day) for i, a in enumerate(report.absences)),
         *((f"absences.{i}.last_day", a.last_day) for i, a in enumerate(report.absences)),
     ]
@@ -127,11 +131,44 @@ def check_report(report: ProviderReport, today: date, *, commissioned_on: date) 
         *((f"activities.{i}", activity) for i, activity in enumerate(report.activities)),
     ]
     empty = [(field, "must say something") for field, text in blank if not text.strip()]
-    problems = future + before + backwards + empty
+    outside = _outside_the_week(report, days)
+    problems = _once_per_field(future + before + backwards + outside + empty)
     if problems:
         (field, reason), *rest = problems
         raise InvalidReport(field, reason, also=rest)
     return report
+
+
+def _once_per_field(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each field with the first reason given for it, in the order first given."""
+    named: dict[str, str] = {}
+    for field, reason in problems:
+        named.setdefault(field, reason)
+    return list(named.items())
+
+
+def _outside_the_week(
+    report: ProviderReport, days: list[tuple[str, date]]
+) -> list[tuple[str, str]]:
+    """What a weekly report lists happened in its week: a contact, session or incident
+    of another week is told in that week's report, or it is told twice (a provider
+    reports each week once, README, follow-up). An absence is a stretch of days and
+    may begin before the week or go on after it; it must take in a day of it."""
+    first, last = report.week_starting, report.week_starting + timedelta(days=6)
+    week = f"must lie in the week of {first} (to {last})"
+    return [
+        *((field, week) for field, day in days if not first <= day <= last),
+        *(
+            (f"absences.{i}.last_day", f"must not end before the week of {first}")
+            for i, a in enumerate(report.absences)
+            if a.last_day < first
+        ),
+        *(
+            (f"absences.{i}.first_day", f"must not begin after the week of {first} (to {last})")
+            for i, a in enumerate(report.absences)
+            if a.first_day > last
+        ),
+    ]
 
 
 def _check_week(week_starting: date, today: date, commissioned_on: date) -> None:
@@ -139,6 +176,10 @@ def _check_week(week_starting: date, today: date, commissioned_on: date) -> None
     only a commissioned provider reports (PROCESS.md step 10; README, follow-up). The
     commission, not the application, is the start the domain knows for that work, so
     a week that ended before the provider was first commissioned is no week of it."""
+    if week_starting.weekday() != 0:
+        # A week is told once (``resent``), by its first day: a week named by any
+        # other day would be another week to that rule, the same one told again.
+        raise InvalidReport("week_starting", "must be the Monday of the week")
     if week_starting > today:
         raise InvalidReport("week_starting", "a report covers a week that has begun")
     # Not in the future (above), so the week's last day is a date that exists.

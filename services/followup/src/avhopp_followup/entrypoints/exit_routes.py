@@ -8,14 +8,22 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
+from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus, as_recorded_here
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES
+from avhopp_followup.entrypoints.exit_parts import POLICE, police_record, with_police_end
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.exits import abort_by_person, close
+from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
-from avhopp_shared.web.disclosure import AccessDep, disclosed_model, disclosed_response, requires
+from avhopp_shared.web.disclosure import (
+    Access,
+    AccessDep,
+    disclosed_model,
+    disclosed_response,
+    requires,
+)
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 
@@ -104,6 +112,18 @@ class ExitPublic(BaseModel):
         )
 
 
+async def _disclosed(access: Access, ended: Exit) -> Disclosure:
+    """Follow-up's own part, and police's end where police set it (``exit_parts``)."""
+    own = ExitPublic.of(as_recorded_here(ended))
+    police = police_record(ended)
+    if police is None:
+        return await access.disclose(ended.case_id, own)
+    own_part, police_part = await access.disclose_each(
+        [(ended.case_id, own), (ended.case_id, police)], owners=[None, POLICE]
+    )
+    return with_police_end(own_part, police_part)
+
+
 @router.get(
     "/cases/{case_id}/exit",
     response_model=disclosed_model(ExitPublic),
@@ -113,7 +133,7 @@ class ExitPublic(BaseModel):
 )
 async def get_exit(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
     async with uow:
-        disclosure = await access.disclose(case_id, ExitPublic.of(await exit_of(uow, case_id)))
+        disclosure = await _disclosed(access, await exit_of(uow, case_id))
     return disclosed_response(disclosure)
 
 
@@ -140,7 +160,7 @@ async def post_abort(
             reason=body.reason,
             social_support_continues=body.social_support_continues,
         )
-        disclosure = await access.disclose(case_id, ExitPublic.of(aborted))
+        disclosure = await _disclosed(access, aborted)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
 
@@ -160,5 +180,5 @@ async def post_closing(
         closed = await close(
             uow, case_id, conversation_on=body.conversation_on, person_view=body.person_view
         )
-        disclosure = await access.disclose(case_id, ExitPublic.of(closed))
+        disclosure = await _disclosed(access, closed)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from avhopp_followup.domain.timeline import CaseTimeline, Milestone
+from avhopp_followup.domain.timeline import CaseTimeline, Milestone, TimelineEntry
 from avhopp_followup.entrypoints.access_scope import READS
 from avhopp_followup.entrypoints.timeline_parts import by_holder, entry_categories, merged
 from avhopp_followup.service_layer.handlers import get_timeline
@@ -33,6 +33,17 @@ class TimelineEntryPublic(BaseModel):
     recorded_at: datetime
     reported_by: str = Field(description="The agency that reported it")
     summary: str
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> TimelineEntryPublic:
+        return cls(
+            milestone=entry.milestone,
+            category=entry.category,
+            occurred_at=entry.occurred_at,
+            recorded_at=entry.recorded_at,
+            reported_by=entry.reported_by,
+            summary=entry.summary,
+        )
 
 
 class TimelinePublic(BaseModel):
@@ -74,17 +85,7 @@ class TimelinePublic(BaseModel):
         return cls(
             case_id=timeline.case_id,
             started_at=timeline.started_at,
-            entries=[
-                TimelineEntryPublic(
-                    milestone=e.milestone,
-                    category=e.category,
-                    occurred_at=e.occurred_at,
-                    recorded_at=e.recorded_at,
-                    reported_by=e.reported_by,
-                    summary=e.summary,
-                )
-                for e in timeline.entries
-            ],
+            entries=[TimelineEntryPublic.of(e) for e in timeline.entries],
         )
 
 
@@ -99,12 +100,15 @@ class TimelinePublic(BaseModel):
 async def read_timeline(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
     async with uow:  # the reads and their audit entries: one transaction
         timeline = await get_timeline(uow, case_id)
-        parts = by_holder(timeline)
-        disclosures = await access.disclose_each(
-            [(case_id, TimelinePublic.of(part)) for _, part in parts],
-            owners=[holder for holder, _ in parts],
+        own, held = by_holder(timeline)
+        own_part, *held_parts = await access.disclose_each(
+            [
+                (case_id, TimelinePublic.of(own)),
+                *((case_id, TimelineEntryPublic.of(entry)) for _, entry in held),
+            ],
+            owners=[None, *(holder for holder, _ in held)],
         )
     # The timeline's own fields (its case id, when it started) are ``case_ref``, as
     # any answer about the case is: only that category may be named as withheld.
     unnamed = entry_categories(timeline) - {Category.CASE_REF.value}
-    return disclosed_response(merged(disclosures, unnamed))
+    return disclosed_response(merged(own_part, held_parts, unnamed))

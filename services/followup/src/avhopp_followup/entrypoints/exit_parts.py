@@ -1,0 +1,78 @@
+"""An exit police ended is disclosed in two parts, as the timeline is (``timeline_parts``).
+
+"Own" is decided per record (ACCESS.md; README, "Known limits"): how the exit
+ended is police's record when police ended it (their abort with its reason,
+their completion), kept here as police sent it, so a reader sees it only as
+the matrix lets it see police's records (social services under the person's
+consent, which names one municipality: README, Consent). The rest of the exit
+is follow-up's own. A reader who may not see police's part reads the exit as
+follow-up recorded it itself, going on, and nothing of police's part, not even
+that there is one: its categories are not named as withheld, and the answer
+carries one decision id, follow-up's part's. The audit entry of each part
+names what it disclosed and withheld (``Access.disclose_each``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
+from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.access.policy_input import Owner
+from avhopp_shared.auth.caller import Agency
+from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+
+#: Who holds an end police set.
+POLICE = Owner(Agency.POLICE.value)
+
+
+def police_record(ended: Exit) -> BaseModel | None:
+    """The end police set, as police reported it (None: police set none)."""
+    if not ended.ended_by_police or ended.ended_on is None:
+        return None
+    if ended.status is ExitStatus.COMPLETED:
+        return ExitCompleted(case_id=ended.case_id, completed_on=ended.ended_on)
+    return PoliceCaseAborted(
+        case_id=ended.case_id, aborted_on=ended.ended_on, reason=ended.reason or ""
+    )
+
+
+def with_police_end(own: Disclosure, police: Disclosure) -> Disclosure:
+    """Follow-up's part, with police's end over it where the reader may see that end.
+
+    Police's part shows when the day it ended the exit on does (``case_ref``): the
+    rest of it is about that end, and a reason shown beside an exit that reads as
+    going on would contradict it. A reader shown police's abort but not its reason
+    gets no reason at all, rather than the empty one follow-up's part holds for an
+    exit that has not ended.
+    """
+    end = _end(police.data)
+    if not end:
+        return own
+    data = own.data | end
+    if end["status"] == ExitStatus.ABORTED.value and "reason" not in end:
+        data.pop("reason", None)
+    disclosed = own.disclosed | police.disclosed
+    withheld = {
+        category: reason
+        for category, reason in {**police.withheld, **own.withheld}.items()
+        if category not in disclosed
+    }
+    return replace(own, data=data, disclosed=disclosed, withheld=dict(sorted(withheld.items())))
+
+
+def _end(police: dict[str, Any]) -> dict[str, Any]:
+    """Police's record as the exit's fields, where its day was disclosed."""
+    if "aborted_on" in police:
+        aborted = {
+            "status": ExitStatus.ABORTED.value,
+            "ended_on": police["aborted_on"],
+            "aborted_by": AbortedBy.POLICE.value,
+        }
+        return aborted | ({"reason": police["reason"]} if "reason" in police else {})
+    if "completed_on" in police:
+        return {"status": ExitStatus.COMPLETED.value, "ended_on": police["completed_on"]}
+    return {}
