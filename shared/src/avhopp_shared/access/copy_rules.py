@@ -31,6 +31,22 @@ yet the copy would tell police who treats the person. Withdrawals name only ids
 and are sent to every agency; one about a grant an agency never got changes
 nothing there.
 
+**The case team.** A team change names a member: agency, organisation, user.
+Named to the team, a provider is known to work with the person, which is
+``interventions``, closed to police (ACCESS.md, baseline matrix; README: "a
+disclosure decision for a treatment provider never tells police who treats
+the person"). So another agency gets a team change only where the member is
+of an agency whose team access that agency's services enforce: one whose
+"team" cell (``TEAM_CELLS``) covers a category the receiving agency holds.
+Police hold the new home town the placement unit recorded, and its cell is
+"team" for police and social services alone: police's copy carries a police
+or social services member (a caseworker on the case reads police's placement
+through the team) and never a provider, probation or SiS member. A provider on
+the team at a high threat level could, by the board's disclosure decision,
+read the housing it runs (policies/access/threat_level.rego); police's
+services, not told of it, withhold the town from it (fail closed), and the
+provider reads it from the social services that decided it.
+
 **Events for the case owner.** The access alert (someone read the new home
 town) names the reader: read by the municipality of stay or a provider, that
 is where the person lives or who houses them. It goes to the case owner only.
@@ -61,6 +77,8 @@ from avhopp_shared.events.access_events import (
     DisclosureDecided,
     LegalBasisRecorded,
     ProtectedLocationRead,
+    TeamMemberAdded,
+    TeamMemberRemoved,
 )
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentGranted
@@ -78,6 +96,18 @@ GRANTEES: dict[type[EventPayload], Callable[[Mapping[str, Any]], list[str]]] = {
     BreakGlassGranted: lambda data: [data["agency"]],
     # A disclosure decision is always for one provider organisation (ACCESS.md, "decided").
     DisclosureDecided: lambda data: ["provider"],
+}
+
+
+#: The team changes: each names one member (``agency``, ``organisation``, ``user``).
+TEAM_CHANGES: frozenset[type[EventPayload]] = frozenset({TeamMemberAdded, TeamMemberRemoved})
+
+#: The categories whose cell is "team" for each agency (ACCESS.md, baseline matrix;
+#: policies/data/matrix.json): the new home town, for police's placement unit and
+#: social services' caseworkers. Other agencies' access is never by the team.
+TEAM_CELLS: dict[str, frozenset[str]] = {
+    "police": frozenset({Category.PROTECTED_LOCATION.value}),
+    "social": frozenset({Category.PROTECTED_LOCATION.value}),
 }
 
 
@@ -123,6 +153,8 @@ def copy_for(
     condition = ONLY_WHEN.get((model, audience))
     if condition is not None and not condition(data):
         return None
+    if model in TEAM_CHANGES:
+        return dict(data) if _team_access_enforced(data["agency"], held) else None
     grantees = GRANTEES.get(model)
     if grantees is None:
         return dict(data)
@@ -144,6 +176,12 @@ def copy_for(
         mine = [r for r in data["recipients"] if r["agency"] == audience]
         return {**data, "recipients": mine}
     return dict(data)
+
+
+def _team_access_enforced(member_agency: str, held: Collection[str]) -> bool:
+    """Whether the receiving agency's services, holding ``held``, decide on a member of
+    ``member_agency`` by the team: the member's "team" cells cover a category held."""
+    return any(_held(category, held) for category in TEAM_CELLS.get(member_agency, ()))
 
 
 def _held(category: str, held: Collection[str]) -> bool:

@@ -10,7 +10,7 @@ disclosed at all (ACCESS.md, "Audit"; fail closed).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -30,10 +30,16 @@ from avhopp_shared.access.state_read import access_state
 from avhopp_shared.access.state_versions import StateCache, changed_here, version_of
 from avhopp_shared.auth.caller import Caller
 from avhopp_shared.events.access_events import ProtectedLocationRead
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.case_events import EventPayload
+from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.policy.access_decision import AccessDecision, decide_access
 from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.uow import UnitOfWork
+
+#: Records a ``case.protected_location_read`` alert where it was raised (keep_location_reads_here).
+LocationReadKeeper = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[None]]
+
+_LOCATION_READ_KEEPER = "avhopp.location_read_keeper"
 
 #: How long a decision may take before it counts as a deny.
 DECISION_TIMEOUT_SECONDS = 0.5
@@ -110,6 +116,9 @@ class DisclosureGate:
     ) -> list[Disclosure]:
         """One decision and one audit entry per (case id, item), in ``uow``'s transaction.
 
+        At most one ``case.protected_location_read`` alert per case: the call is one
+        read, however many of its items show the new home town.
+
         ``owners``, when given, names each item's holder (None: ``owner``, else
         this service), for items held by different agencies.
 
@@ -128,6 +137,7 @@ class DisclosureGate:
         versions = dict(zip(cases, numbers, strict=True))
         disclosures: list[Disclosure] = []
         records: list[audit.AuditRecord] = []
+        alerted: set[str] = set()
         holders = list(owners) if owners is not None else [None] * len(items)
         for (case_id, item), holder in zip(items, holders, strict=True):
             # A state this transaction changed is neither cached nor decided
@@ -149,10 +159,14 @@ class DisclosureGate:
                     record, withheld=dict(sorted({**left_out, **record.withheld}.items()))
                 )
             records.append(replace(record, channel=channel, note=note))
-            if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
-                alert_protected_location_read(
+            if Category.PROTECTED_LOCATION.value in disclosure.disclosed and case_id not in alerted:
+                # One read, one alert: a list of many items showing the town (the
+                # owner's alert list names each reader) is still one read of it.
+                alerted.add(case_id)
+                envelope = alert_protected_location_read(
                     uow, case_id, recipient, now, disclosure.decision_id, channel
                 )
+                await _keep_here(uow, envelope)
         await audit.append_all(connection, records, now, previous=head)
         return disclosures
 
@@ -303,10 +317,10 @@ class DisclosureGate:
 
 def alert_protected_location_read(
     uow: UnitOfWork, case_id: str, reader: Caller, read_at: datetime, decision_id: str, channel: str
-) -> None:
+) -> EventEnvelope:
     """``case.protected_location_read`` for the case owner: every read of the new home town
     raises it (ACCESS.md, case team), in the transaction that discloses it."""
-    uow.emit(
+    return uow.emit(
         ProtectedLocationRead(
             case_id=case_id,
             reader_agency=reader.agency.value,
@@ -318,6 +332,24 @@ def alert_protected_location_read(
         ),
         case_id=case_id,
     )
+
+
+def keep_location_reads_here(uow: UnitOfWork, keep: LocationReadKeeper) -> None:
+    """Have ``keep`` record, in ``uow``'s open transaction, each alert that a read of
+    the new home town in it raises.
+
+    For the service that keeps the case owner's alert list: it hears no event of
+    its own, so an alert raised by a read there would otherwise never reach the
+    owner's list (ACCESS.md, case team: every read raises an alert for the case
+    owner). Kept in the session's ``info``: it ends when the unit of work closes it.
+    """
+    uow.session.info[_LOCATION_READ_KEEPER] = keep
+
+
+async def _keep_here(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    keep: LocationReadKeeper | None = uow.session.info.get(_LOCATION_READ_KEEPER)
+    if keep is not None:
+        await keep(uow, ProtectedLocationRead.model_validate(envelope.data), envelope)
 
 
 @lru_cache(maxsize=256)

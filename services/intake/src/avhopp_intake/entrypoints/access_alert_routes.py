@@ -7,7 +7,8 @@ from fastapi.responses import JSONResponse
 
 from avhopp_intake.entrypoints.access_schemas import AccessAlertPublic
 from avhopp_intake.entrypoints.municipality_scope import READS
-from avhopp_intake.service_layer.access_alerts import access_alerts
+from avhopp_intake.service_layer.access_alerts import access_alerts, on_protected_location_read
+from avhopp_shared.access.gate import keep_location_reads_here
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -41,6 +42,9 @@ async def get_access_alerts(
     offset: Offset = 0,
 ) -> JSONResponse:
     async with uow:  # the read and its audit entries: one transaction
+        # Reader names shown to the team are the new home town's news: the read
+        # raises an alert here, which the owner's list must carry like any other.
+        keep_location_reads_here(uow, on_protected_location_read)
         alerts = await access_alerts(uow, case_id)
         page = alerts[offset : offset + limit]
         disclosures = await access.disclose_each(

@@ -205,10 +205,16 @@ async def post_placement(
     response_model=disclosed_model(PlacementPublic),
     dependencies=[requires("threat.read")],
     summary="The town the person is placed in: for the named case team only",
+    description="Anyone off the team gets the 404 of a case not yet placed: whether the "
+    "person is placed at all is for the team alone.",
     operation_id="readPlacement",
 )
 async def get_placement(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
     async with uow:
         placement = await placement_of(uow, case_id)
         disclosure = await access.disclose(case_id, PlacementPublic.of(placement))
-    return disclosed_response(disclosure)
+    # That the person is placed at all is the placement's own news, the team's
+    # alone (ACCESS.md, protected_location): off the team, shown the case
+    # reference alone, the reader gets the same 404 as for a case not yet
+    # placed (``disclosed_record``; the read is audited all the same).
+    return disclosed_record(disclosure)
