@@ -209,10 +209,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and isinstance(exc.__cause__, (RecursionError, ValueError)):
-            # Valid-looking JSON the parser gives up on (nested too deep, a number
-            # too long, bytes that are not UTF-8): FastAPI answers a bare 400; it is
-            # refused as the body, as any other body that is not JSON is (RFC 9457).
-            return _answer(invalid_input_body(request.url.path, [_unreadable_json(exc)]))
+            # A body the parser gives up on (nested too deep, a number too long,
+            # bytes that are not UTF-8): the documented 400, naming the body in
+            # invalid-params as a 422 names a field (RFC 9457).
+            return problem_response(
+                request,
+                400,
+                "bad-request",
+                "Bad request",
+                "the body could not be parsed",
+                **{"invalid-params": [_unreadable_json(exc)]},
+            )
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         response = problem_response(request, exc.status_code, slug, title, detail)

@@ -131,7 +131,7 @@ async def add_member(
 @router.post(
     "/cases/{case_id}/team-members/removal",
     response_model=TeamMemberPublic,
-    summary="Take a member off the case team; their access ends at once",
+    summary="Take a member off the case team; their access ends as each service hears of it",
     operation_id="removeTeamMember",
 )
 async def remove_member(
