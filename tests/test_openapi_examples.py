@@ -399,3 +399,23 @@ async def test_every_request_example_posted_as_is_on_a_fresh_suitable_case_is_ac
         path.format(**parameters), json=example, headers=headers
     )
     assert response.status_code < 300, response.text
+
+
+def test_a_service_running_past_midnight_serves_examples_dated_from_the_new_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from avhopp_shared.web import dated_examples, openapi_document
+
+    app = followup_app.create_app(FollowupSettings())
+    days = iter([date(2029, 1, 10), date(2031, 6, 15)])
+    for _ in range(2):
+        day = next(days)
+        for module in (dated_examples, openapi_document):
+            monkeypatch.setattr(module, "today_in_sweden", lambda day=day: day)
+        body = json.dumps(app.openapi())
+        # The examples of the day the document is asked for, never those of the
+        # day the service started.
+        assert day.isoformat() in body
+    assert "2029-01-10" not in body

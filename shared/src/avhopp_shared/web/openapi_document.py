@@ -16,10 +16,12 @@ client would believe them:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI
 
+from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.web.problems import PROBLEM_JSON
 
 _PROBLEM_REF = "#/components/schemas/Problem"
@@ -28,12 +30,22 @@ _METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def install_openapi_document(app: FastAPI) -> None:
-    """Serves FastAPI's document with the three corrections above, made once."""
+    """Serves FastAPI's document with the three corrections above, made once a day.
+
+    Its request examples are dated from the Swedish day it is built on
+    (``dated_examples``): a service running for days would otherwise serve
+    examples the API has come to refuse (a phase dated before the application an
+    integrator has just opened).
+    """
     generate: Callable[[], dict[str, Any]] = app.openapi
+    built_on: list[date] = []
 
     def document() -> dict[str, Any]:
-        if app.openapi_schema is None:
+        today = today_in_sweden()
+        if app.openapi_schema is None or built_on != [today]:
+            app.openapi_schema = None  # FastAPI's own generator returns what it kept
             app.openapi_schema = corrected(generate())
+            built_on[:] = [today]
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]
