@@ -74,17 +74,17 @@ async def test_a_caseworker_off_the_team_learns_neither_a_pending_transfers_day_
         path, json=_transfer("Lund", effective + timedelta(days=2)), headers=outsider
     )
 
-    assert _names(too_early) == ["effective_on"]
-    assert effective.isoformat() not in too_early.text
     # The team reads the transfers, so it is told that the case is already bound
     # there; the reason names no municipality.
     assert _names(team_guess) == ["to_municipality"]
     assert "Umeå" not in team_guess.text and "2480" not in team_guess.text
-    # Off the team, the destination and any other town get the same answer.
-    assert (right_guess.status_code, wrong_guess.status_code) == (201, 201), right_guess.text
-    for answer in (right_guess, wrong_guess):
-        assert "transfers" not in answer.json()
-        assert "2480" not in answer.text
+    # Off the team, every day and every town get one answer while a transfer is
+    # pending: neither its day nor its destination can be tried out.
+    for answer in (too_early, right_guess, wrong_guess):
+        assert answer.status_code == 409, answer.text
+        assert answer.json()["detail"] == too_early.json()["detail"]
+        assert effective.isoformat() not in answer.text
+        assert "2480" not in answer.text and "Umeå" not in answer.text
 
 
 async def test_a_transfer_dated_before_the_application_was_received_is_refused(

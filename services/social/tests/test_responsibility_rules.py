@@ -12,6 +12,7 @@ from avhopp_social.domain.responsibility import (
     InvalidResponsibility,
     ResidenceRecorded,
     Responsibility,
+    TransferPending,
     transfer,
     with_stay,
 )
@@ -119,22 +120,48 @@ def test_a_refused_transfer_names_neither_the_latest_transfers_day_nor_a_municip
         assert held_back not in str(already_there.value)
 
 
+@pytest.mark.parametrize(
+    ("to_municipality", "effective_on"),
+    [
+        (LUND, date(2026, 11, 30)),
+        (LUND, date(2026, 12, 1)),
+        (LUND, date(2026, 12, 2)),
+        (UMEA, date(2027, 1, 1)),
+    ],
+    ids=["the-day-before", "the-pending-day", "the-day-after", "to-the-pending-destination"],
+)
+def test_off_the_case_team_a_transfer_while_one_is_pending_is_refused_alike_whatever_its_day(
+    to_municipality: str, effective_on: date
+) -> None:
+    # A pending transfer's day and destination are protected_location: refused up
+    # to that day and recorded after it, a move would tell the day to whoever
+    # tries each day; the case team, which reads the pending move, records the next.
+    pending = _move(Responsibility("c-1", MALMO, None))  # to Umeå from 2026-12-01
+    outside = {"transfer_id": "t-2", "reads_transfers": False}
+
+    with pytest.raises(TransferPending) as refused:
+        _move(
+            pending, **outside | {"to_municipality": to_municipality, "effective_on": effective_on}
+        )
+
+    assert str(refused.value) == (
+        "a transfer is pending; a member of the case team records the next one"
+    )
+
+
 def test_off_the_case_team_a_move_is_checked_only_against_the_municipality_responsible_today() -> (
     None
 ):
-    # The destination of a pending transfer is protected_location: a caller who
-    # may not read it must not have it confirmed by a refusal.
-    pending = _move(Responsibility("c-1", MALMO, None))  # to Umeå from 2026-12-01
+    # Once every transfer has taken effect the caller's own municipality answers
+    # for the case (RESPONSIBLE_WRITES): it may hand the case on.
+    moved = _move(Responsibility("c-1", MALMO, None), effective_on=TODAY)  # Umeå's today
     outside = {"transfer_id": "t-2", "reads_transfers": False, "effective_on": date(2027, 1, 1)}
 
-    again = _move(pending, **outside)
+    again = _move(moved, **outside | {"to_municipality": LUND})
     with pytest.raises(InvalidResponsibility) as to_itself:
-        _move(pending, **outside | {"to_municipality": MALMO})
+        _move(moved, **outside | {"to_municipality": UMEA})
 
-    assert again.responsible_on(date(2027, 1, 1)) == UMEA
-    assert [pending.responsible_on(day) for day in (TODAY, date(2026, 12, 1))] == [
-        again.responsible_on(day) for day in (TODAY, date(2026, 12, 1))
-    ]
+    assert again.responsible_on(date(2027, 1, 1)) == LUND
     assert to_itself.value.field == "to_municipality"
 
 

@@ -10,6 +10,12 @@ follow-up recorded it itself, going on, and nothing of police's part, not even
 that there is one: its categories are not named as withheld, and the answer
 carries one decision id, follow-up's part's. The audit entry of each part
 names what it disclosed and withheld (``Access.disclose_each``).
+
+Whatever else depends on how the exit stands (whether the case is still
+followed up: a phase change, the acute phase overdue, a review overdue) goes
+by the exit as that reader may see it (``exit_as_shown``): an answer that
+turned on police's end would tell it, and its day, to a reader the exit reads
+as going on to.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus
+from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus, as_recorded_here
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+from avhopp_shared.web.disclosure import Access
 
 #: Who holds an end police set.
 POLICE = Owner(Agency.POLICE.value)
@@ -38,6 +45,18 @@ def police_record(ended: Exit) -> BaseModel | None:
     return PoliceCaseAborted(
         case_id=ended.case_id, aborted_on=ended.ended_on, reason=ended.reason or ""
     )
+
+
+async def exit_as_shown(access: Access, ended: Exit) -> Exit:
+    """The exit as the caller may see it: with police's end where the gate shows its
+    day (as ``with_police_end`` shows it on GET /exit), else as follow-up recorded it
+    itself (``as_recorded_here``). Decided only: nothing is disclosed or audited
+    here, the answer that follows is."""
+    police = police_record(ended)
+    if police is None:
+        return ended
+    [decided] = await access.decide_each([(ended.case_id, police)], owner=POLICE)
+    return ended if _end(decided.data) else as_recorded_here(ended)
 
 
 def with_police_end(own: Disclosure, police: Disclosure) -> Disclosure:

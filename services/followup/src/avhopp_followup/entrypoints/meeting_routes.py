@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_followup.adapters.tables import MeetingRecord
 from avhopp_followup.domain.meetings import Meeting, MeetingKind
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES, cases_of
+from avhopp_followup.entrypoints.exit_parts import exit_as_shown
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.meetings import (
     meetings_of,
@@ -190,7 +191,9 @@ async def get_meetings(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -
     today = today_in_sweden()
     async with uow:
         found = await meetings_of(uow, case_id)
-        followed = (await exit_of(uow, case_id)).still_followed if found else True
+        # Police's end of the exit counts only for a caller who may see it (exit_parts).
+        shown = await exit_as_shown(access, await exit_of(uow, case_id)) if found else None
+        followed = shown is None or shown.still_followed
         disclosures = await access.disclose_each(
             [(case_id, MeetingPublic.of(m, today, followed=followed)) for m in found]
         )

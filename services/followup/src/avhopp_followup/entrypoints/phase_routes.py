@@ -17,6 +17,7 @@ from avhopp_followup.entrypoints.access_scope import (
     require_case_ref,
     require_commissioned,
 )
+from avhopp_followup.entrypoints.exit_parts import exit_as_shown
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
 from avhopp_followup.settings import FollowupSettings
@@ -142,7 +143,8 @@ async def get_phases(
     settings: FollowupSettings = request.app.state.settings
     async with uow:
         phases = await phases_of(uow, case_id)
-        followed = (await exit_of(uow, case_id)).still_followed
+        # Police's end of the exit counts only for a caller who may see it (exit_parts).
+        followed = (await exit_as_shown(access, await exit_of(uow, case_id))).still_followed
         public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=followed)
         disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure)
@@ -180,6 +182,7 @@ async def post_phase(
             entered_on=body.entered_on,
             reason=body.reason,
             by=access.caller.recorded_as,
+            exit_shown=await exit_as_shown(access, await exit_of(uow, case_id)),
         )
         # Recorded only while the case is followed up (409 otherwise).
         public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=True)

@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from avhopp_followup.adapters.tables import PhaseEntryRecord
-from avhopp_followup.domain.exit import require_followed
+from avhopp_followup.domain.exit import Exit, require_followed
 from avhopp_followup.domain.phases import CasePhases, Phase, PhaseEntry, change_phase, start_phases
 from avhopp_followup.domain.timeline import Milestone
-from avhopp_followup.service_layer.exit_records import exit_of, followed_cases
+from avhopp_followup.service_layer.exit_records import followed_cases
 from avhopp_followup.service_layer.isu_facts import phase_left
 from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
@@ -101,11 +101,17 @@ async def record_phase_change(
     entered_on: date,
     reason: str | None,
     by: str,
+    exit_shown: Exit,
 ) -> CasePhases:
     """``by`` names who recorded it (kept with the phase, ``interventions`` when a
     provider: phase_routes.PhaseEntryPublic). Refused (409) once the exit has ended
-    with nothing going on: the case no longer moves through the exit's phases."""
-    require_followed(await exit_of(uow, case_id))
+    with nothing going on: the case no longer moves through the exit's phases.
+
+    ``exit_shown`` is the case's exit as the caller may see it
+    (``entrypoints.exit_parts.exit_as_shown``): the refusal names how the exit
+    ended and its day, and police's end is police's record, which a caller who may
+    not see it reads as an exit going on and records phases in as in one."""
+    require_followed(exit_shown)
     now = utcnow()
     changed = change_phase(
         await phases_of(uow, case_id),

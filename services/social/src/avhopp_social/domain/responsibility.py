@@ -31,6 +31,7 @@ __all__ = [
     "ResidenceRecorded",
     "Responsibility",
     "Transfer",
+    "TransferPending",
     "transfer",
     "with_stay",
 ]
@@ -42,6 +43,13 @@ class InvalidResponsibility(InvalidInput):
 
 class ResidenceRecorded(Conflict):
     """The residence is already recorded and differs: a move is a transfer (409)."""
+
+
+class TransferPending(Conflict):
+    """Off the case team, a transfer while another is pending (409), whatever their days."""
+
+    def __init__(self) -> None:
+        super().__init__("a transfer is pending; a member of the case team records the next one")
 
 
 def with_stay(
@@ -98,7 +106,7 @@ def transfer(
     was not this municipality's to hand on before it (2 a kap. 10 § SoL moves a
     matter the board already has). ``reads_transfers`` says whether the caller
     may read the case's transfers (``protected_location``, the case team's):
-    see ``_refuse_a_move_to_the_responsible``."""
+    see ``_refuse_a_move_to_the_responsible`` and ``_refuse_while_pending``."""
     _refuse_dates(requested_on, decided_on, effective_on, today=today, received_on=received_on)
     if reads_transfers:
         _refuse_out_of_order(current, effective_on)
@@ -113,6 +121,7 @@ def transfer(
         # ``to_municipality`` after it, telling that day (``protected_location``)
         # to anyone who tries one day after another.
         _refuse_a_move_to_the_responsible(current, to_municipality, today)
+        _refuse_while_pending(current, today)
         _refuse_out_of_order(current, effective_on)
     moved = Transfer(transfer_id, to_municipality, requested_on, decided_on, effective_on)
     if stay_ended_on_recording(current.stay, current.stay_since, moved):
@@ -134,6 +143,19 @@ def _refuse_dates(
         raise InvalidResponsibility(
             "effective_on", "a transfer is requested, then decided, then takes effect"
         )
+
+
+def _refuse_while_pending(current: Responsibility, today: date) -> None:
+    """Off the case team, no transfer while one is pending.
+
+    The order of transfers is checked against the latest one's day, which a
+    pending transfer keeps from all but the case team (``protected_location``):
+    refused up to that day and recorded after it, a caller trying one day after
+    another would find it (README: "A refused transfer names no day and no
+    municipality of the transfers"). One answer whatever the days, then; the
+    case team, which reads the pending move, decides the one after it."""
+    if any(moved.effective_on > today for moved in current.transfers):
+        raise TransferPending()
 
 
 def _refuse_out_of_order(current: Responsibility, effective_on: date) -> None:

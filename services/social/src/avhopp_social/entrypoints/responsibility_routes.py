@@ -179,7 +179,7 @@ async def post_responsibility(
     "/cases/{case_id}/responsibility/transfers",
     status_code=status.HTTP_201_CREATED,
     response_model=disclosed_model(ResponsibilityPublic),
-    responses=problem_responses(422),
+    responses=problem_responses(409, 422),
     dependencies=[requires("aid_decision.write"), RESPONSIBLE_WRITES],
     summary="Transfer the responsibility to another municipality (2 a kap. 10 § SoL)",
     description=(
@@ -188,7 +188,9 @@ async def post_responsibility(
         "case to another municipality (422 on `to_municipality`). The transfers are "
         "`protected_location`: a refusal names neither their days nor their "
         "destinations, and off the case team a move is checked only against the "
-        "municipality responsible today."
+        "municipality responsible today. While a transfer is pending, only a member of "
+        "the case team records the next one: anyone else gets one 409, whatever the "
+        "days."
     ),
     operation_id="transferResponsibility",
 )
