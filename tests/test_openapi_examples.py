@@ -347,6 +347,11 @@ async def _consent(p: RunningPlatform, case_id: str) -> Prepared:
     return {"consent_id": consent["consent_id"]}
 
 
+async def _break_glass(p: RunningPlatform, case_id: str) -> Prepared:
+    granted = await _posted(p, "intake", f"/cases/{case_id}/break-glass", "BreakGlassIn")
+    return {"grant_id": granted["grant_id"]}
+
+
 #: What a fresh case needs before an example can be posted on it, and who posts it
 #: (None: the service's own default caller).
 SUITABLE: dict[str, tuple[Preparation, str | None]] = {
@@ -363,6 +368,8 @@ SUITABLE: dict[str, tuple[Preparation, str | None]] = {
     "/cases/{case_id}/police-case/completion": (_police_case, None),
     "/tasks/{task_id}/completion": (_task, None),
     "/cases/{case_id}/consents/{consent_id}/withdrawal": (_consent, None),
+    # Reviewed by a second person of the requester's own authority (four eyes).
+    "/cases/{case_id}/break-glass/{grant_id}/rejection": (_break_glass, "social-malmo-2"),
 }
 
 

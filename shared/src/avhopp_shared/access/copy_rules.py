@@ -21,6 +21,10 @@ agency's copy of a grant event carries a grant only where the agency needs it:
   is shown at all;
 - otherwise the agency gets no copy: nothing its services hold is at stake.
 
+The rejection of a break-glass grant names the grant's agency and categories,
+so it reaches, by the same rules, exactly the agencies the grant reached: each
+of them kept the grant and must end it.
+
 A grant over ``case_ref`` alone opens nothing an agency's own records hold
 beyond the case's reference, so it is not enough to be sent. Nor is a
 disclosure decision over a category nothing ever opens to a provider (its
@@ -74,6 +78,7 @@ from avhopp_shared.access.categories import PART_OF, Category
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    BreakGlassRejected,
     DisclosureDecided,
     LegalBasisRecorded,
     ProtectedLocationRead,
@@ -94,6 +99,8 @@ GRANTEES: dict[type[EventPayload], Callable[[Mapping[str, Any]], list[str]]] = {
     ConsentGranted: lambda data: [r["agency"] for r in data["recipients"]],
     LegalBasisRecorded: lambda data: [data["recipient"]["agency"]],
     BreakGlassGranted: lambda data: [data["agency"]],
+    # Its end reaches whoever its grant reached: it names the same agency and categories.
+    BreakGlassRejected: lambda data: [data["agency"]],
     # A disclosure decision is always for one provider organisation (ACCESS.md, "decided").
     DisclosureDecided: lambda data: ["provider"],
 }

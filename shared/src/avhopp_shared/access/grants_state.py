@@ -18,6 +18,7 @@ from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    BreakGlassRejected,
     DisclosureDecided,
     LegalBasisRecorded,
     TeamMemberAdded,
@@ -88,6 +89,19 @@ async def apply_break_glass_approved(session: AsyncSession, approved: BreakGlass
         row.approved_at = approved.approved_at
         row.review_required = False
         session.add(row)
+
+
+async def apply_break_glass_rejected(session: AsyncSession, rejected: BreakGlassRejected) -> None:
+    """The grant ends at the rejection: its ``expires_at`` is moved there, never later,
+    so every gate's validity window closes (policies/lib/window.rego) and the expiry
+    sweep, which takes every grant whose ``expires_at`` has passed and that it has not
+    swept, purges what was kept under it. One that had already ended keeps its end."""
+    row = await session.get(BreakGlassRow, rejected.grant_id)
+    if row is None:
+        return
+    row.expires_at = min(row.expires_at, rejected.rejected_at)
+    row.review_required = False
+    session.add(row)
 
 
 async def apply_disclosure_decided(session: AsyncSession, decided: DisclosureDecided) -> None:

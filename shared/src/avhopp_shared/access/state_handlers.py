@@ -11,6 +11,7 @@ from avhopp_shared.access import consent_state, grants_state, state_versions, th
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    BreakGlassRejected,
     DisclosureDecided,
     LegalBasisRecorded,
     TeamMemberAdded,
@@ -31,6 +32,7 @@ _APPLY: dict[type[EventPayload], Callable[[AsyncSession, Any], Awaitable[None]]]
     LegalBasisRecorded: grants_state.apply_legal_basis_recorded,
     BreakGlassGranted: grants_state.apply_break_glass_granted,
     BreakGlassApproved: grants_state.apply_break_glass_approved,
+    BreakGlassRejected: grants_state.apply_break_glass_rejected,
     DisclosureDecided: grants_state.apply_disclosure_decided,
     ThreatLevelChanged: threat_level_state.apply_threat_level_changed,
 }

@@ -30,6 +30,7 @@ from avhopp_shared.db.types import UtcDateTime
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    BreakGlassRejected,
     DisclosureDecided,
     LegalBasisRecorded,
     TeamMemberAdded,
@@ -41,7 +42,8 @@ from avhopp_shared.events.police_events import ThreatLevelChanged
 
 #: The access events whose effect changes what the gate decides: exactly those the
 #: gate's state is kept from (``state_handlers``; a test holds the two together),
-#: consents, team, legal bases, break-glass grants, disclosure decisions and the
+#: consents, team, legal bases, break-glass grants (and their approval and
+#: rejection), disclosure decisions and the
 #: threat level. Not ``case.protected_location_read``, a notice to the case owner
 #: that changes no state, nor any event of an unknown type: this release's gate
 #: would not read such an event even if it could parse it.
@@ -55,6 +57,7 @@ HOLDING_EVENT_TYPES = frozenset(
         LegalBasisRecorded,
         BreakGlassGranted,
         BreakGlassApproved,
+        BreakGlassRejected,
         DisclosureDecided,
         ThreatLevelChanged,
     )

@@ -87,6 +87,29 @@ class BreakGlassApproved(EventPayload):
     approver_organisation: str | None = None
 
 
+class BreakGlassRejected(EventPayload):
+    """A second person of the requester's authority judged the grant unjustified: it
+    ends at ``rejected_at`` (ACCESS.md, "Consent records": approved by a second person
+    or flagged for mandatory review; a review that could only approve would be none).
+
+    Every service that kept the grant sets its ``expires_at`` to ``rejected_at``, so
+    every gate's validity window closes then and the expiry sweep purges what was
+    kept under it. A rejection after the grant had ended by time ends nothing. It
+    carries the grant's agency and categories so that it reaches exactly the agencies
+    the grant reached (access.copy_rules); who rejected it and why stay with intake,
+    as the approver does: no gate needs them.
+    """
+
+    event_type: ClassVar[str] = "case.break_glass_rejected"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str
+    grant_id: str
+    agency: str
+    categories: list[Category] = Field(min_length=1)
+    rejected_at: datetime
+
+
 class ProtectedLocationRead(EventPayload):
     """The access alert: someone read where the person lives now (ACCESS.md, ``team``).
 

@@ -11,6 +11,7 @@ from avhopp_shared.access.catalogue import platform_catalogue
 from avhopp_shared.events.access_events import (
     BreakGlassApproved,
     BreakGlassGranted,
+    BreakGlassRejected,
     DisclosureDecided,
     LegalBasisRecorded,
     ProtectedLocationRead,
@@ -55,6 +56,7 @@ EVENT_TYPES: dict[str, type[EventPayload]] = {
     LegalBasisRecorded.event_type: LegalBasisRecorded,
     BreakGlassGranted.event_type: BreakGlassGranted,
     BreakGlassApproved.event_type: BreakGlassApproved,
+    BreakGlassRejected.event_type: BreakGlassRejected,
     ProtectedLocationRead.event_type: ProtectedLocationRead,
     DisclosureDecided.event_type: DisclosureDecided,
     ThreatAssessed.event_type: ThreatAssessed,

@@ -96,6 +96,25 @@ class BreakGlassApprovalRow(SQLModel, table=True):
     approved_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
+class BreakGlassRejectionRow(SQLModel, table=True):
+    """A second person's rejection of a break-glass grant: who, when, and why.
+
+    Like the approval, named in full (user, agency and organisation), and kept by
+    intake alone: the event that ends the grant everywhere carries neither the
+    second person nor the reason, which no gate needs. One row per rejected grant.
+    """
+
+    __tablename__ = "intake_break_glass_rejection"
+
+    grant_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    agency: str = Field(sa_column=Column(String(20), nullable=False))
+    organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    user: str = Field(sa_column=Column(String(200), nullable=False))
+    rejected_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class BreakGlassRequestRow(SQLModel, table=True):
     """Why a break-glass grant was taken: the acute danger as the requester explained it,
     and the provision relied on, for the second person who reviews it.

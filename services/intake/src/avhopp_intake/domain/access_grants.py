@@ -3,7 +3,8 @@
 The rules protect the person first: break-glass is for acute danger only, is
 short, names who asked and why, and is either approved by a second person of
 the same authority (agency and organisation) or stays flagged for review
-(ACCESS.md, "Consent records").
+(ACCESS.md, "Consent records"); that second person may instead reject it, which
+ends it at once.
 """
 
 from __future__ import annotations
@@ -90,17 +91,27 @@ def request_break_glass(
     )
 
 
-def check_approver(requested_by: Person, approver: Person) -> None:
-    """Four eyes: a second person of the requesting authority, never the requester.
+def check_reviewer(requested_by: Person, reviewer: Person) -> None:
+    """Four eyes: a second person of the requesting authority, never the requester,
+    approves or rejects a grant.
 
     The authority is the agency *and* the organisation: another municipality's
     social services (the municipality of stay, say) or another police region
     is another authority under secrecy, which neither answers for the grant
     nor sees it in its review list, so it cannot close the mandatory review.
     """
-    if (approver.agency, approver.organisation) != (requested_by.agency, requested_by.organisation):
+    if (reviewer.agency, reviewer.organisation) != (requested_by.agency, requested_by.organisation):
         raise Conflict(
-            "break-glass is approved within the agency and organisation that asked for it"
+            "break-glass is reviewed within the agency and organisation that asked for it"
         )
-    if approver.user == requested_by.user and approver.organisation == requested_by.organisation:
-        raise Conflict("the person who asked for break-glass cannot approve it")
+    if reviewer.user == requested_by.user and reviewer.organisation == requested_by.organisation:
+        raise Conflict("the person who asked for break-glass cannot review it")
+
+
+def check_rejection_reason(reason: str) -> str:
+    """The reason, trimmed: the requester, the case owner's trail and any later
+    inquiry learn from it why the grant was judged unjustified (ACCESS.md, "Consent
+    records": justified, audited, reviewed), so a blank one is refused."""
+    if not reason.strip():
+        raise InvalidInput("reason", "must say why the grant was not justified")
+    return reason.strip()

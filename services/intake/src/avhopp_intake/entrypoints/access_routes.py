@@ -38,6 +38,8 @@ from avhopp_intake.domain.recipients import SOCIAL, by_municipality_code, for_mu
 from avhopp_intake.entrypoints.access_schemas import (
     BreakGlassIn,
     BreakGlassPublic,
+    BreakGlassRejectionIn,
+    BreakGlassRejectionPublic,
     BreakGlassReviewPublic,
     LegalBasisIn,
     LegalBasisPublic,
@@ -46,13 +48,16 @@ from avhopp_intake.entrypoints.access_schemas import (
 )
 from avhopp_intake.entrypoints.municipality_scope import RESPONSIBLE_WRITES, SCOPE, WRITES
 from avhopp_intake.service_layer.access_grants import (
-    AwaitingReview,
-    approve_break_glass,
     change_team,
     grant_break_glass,
-    grants_awaiting_review,
     leave_team,
     record_legal_basis,
+)
+from avhopp_intake.service_layer.break_glass_review import (
+    AwaitingReview,
+    approve_break_glass,
+    grants_awaiting_review,
+    reject_break_glass,
 )
 from avhopp_shared.access.responsibility_copy import responsibility_copy
 from avhopp_shared.auth.caller import Agency, Caller
@@ -294,7 +299,7 @@ async def post_break_glass(
 
 
 # WRITES, the municipality of stay included: a grant is reviewed by a second person
-# of the requester's own authority (``approve_break_glass``), so the municipality
+# of the requester's own authority (``break_glass_review``), so the municipality
 # of stay reviews the grants its own staff took in acute danger.
 @router.post(
     "/cases/{case_id}/break-glass/{grant_id}/approval",
@@ -309,6 +314,40 @@ async def post_approval(
 ) -> BreakGlassPublic:
     grant = await approve_break_glass(uow, case_id, grant_id, _named(caller), caller, utcnow())
     return BreakGlassPublic.model_validate(grant, from_attributes=True)
+
+
+# The same action and scope as the approval: the rejection is the review's other answer.
+@router.post(
+    "/cases/{case_id}/break-glass/{grant_id}/rejection",
+    response_model=BreakGlassRejectionPublic,
+    responses=problem_responses(409),
+    dependencies=[requires("break_glass.approve"), WRITES],
+    summary="A second person of the same agency rejects a break-glass grant, ending it at once",
+    operation_id="rejectBreakGlass",
+)
+async def post_rejection(
+    case_id: CaseId,
+    grant_id: str,
+    body: BreakGlassRejectionIn,
+    uow: UnitOfWorkDep,
+    caller: CallerDep,
+) -> BreakGlassRejectionPublic:
+    """ACCESS.md, "Consent records": break-glass is approved by a second person or
+    flagged for mandatory review, and a review must be able to find a grant
+    unjustified. The grant ends now in every service that kept it; one that has
+    already run out ends nothing more, but the rejection is still recorded. As with
+    the approval, only a second person of the requester's agency and organisation
+    reviews it, once (409 otherwise)."""
+    reviewer = _named(caller)
+    done = await reject_break_glass(uow, case_id, grant_id, reviewer, body.reason, caller, utcnow())
+    grant = BreakGlassPublic.model_validate(done.grant, from_attributes=True)
+    rejection = done.rejection
+    return BreakGlassRejectionPublic(
+        **grant.model_dump(),
+        rejected_by=rejection.user,
+        rejected_at=rejection.rejected_at,
+        reason=rejection.reason,
+    )
 
 
 @router.get(

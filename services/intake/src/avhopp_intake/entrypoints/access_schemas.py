@@ -163,6 +163,32 @@ class BreakGlassReviewPublic(BreakGlassPublic):
     )
 
 
+class BreakGlassRejectionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"reason": "No acute danger: the person was reachable the ordinary way"}]
+        },
+    )
+
+    reason: str = Field(
+        min_length=1,
+        max_length=4000,
+        description="Why the grant was not justified: kept with the review and audited.",
+    )
+
+
+class BreakGlassRejectionPublic(BreakGlassPublic):
+    """A grant the second person rejected: it ended at ``rejected_at`` (its
+    ``expires_at`` now), or earlier if it had already run out. Answered to the
+    second person, echoing the reason he gave."""
+
+    rejected_by: str
+    rejected_at: datetime
+    reason: str
+
+
 class AccessAlertPublic(BaseModel):
     """A notice to the case owner: the new home town was read, or someone broke the glass.
 
@@ -188,6 +214,13 @@ class AccessAlertPublic(BaseModel):
     approved: bool | None = Field(
         default=None, description="Whether a second person approved it: break-glass only"
     )
+    rejected: bool | None = Field(
+        default=None,
+        description="Whether a second person rejected it, ending it then: break-glass only",
+    )
+    rejected_at: datetime | None = Field(
+        default=None, description="When it was rejected: a rejected break-glass grant only"
+    )
 
     @classmethod
     def of(cls, alert: AccessAlert) -> AccessAlertPublic:
@@ -204,4 +237,6 @@ class AccessAlertPublic(BaseModel):
             categories=[Category(c) for c in alert.categories] if glass else None,
             expires_at=alert.expires_at,
             approved=alert.approved,
+            rejected=alert.rejected,
+            rejected_at=alert.rejected_at,
         )

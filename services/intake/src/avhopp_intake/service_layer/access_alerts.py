@@ -1,6 +1,7 @@
 """The case owner's notices of access out of the ordinary: every read of the new home
 town (ACCESS.md, case team: "every read of it raises an access alert event for the case
-owner") and every break-glass grant ("the data owner is notified").
+owner") and every break-glass grant ("the data owner is notified"), approved or
+rejected by the second person.
 
 Intake keeps the case for its owner, social services of the responsible
 municipality, so it is where those notices are kept and read. A read alert is
@@ -18,7 +19,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from avhopp_intake.adapters.case_repository import CaseRepository
-from avhopp_intake.adapters.tables import LocationReadRecord
+from avhopp_intake.adapters.tables import BreakGlassRejectionRow, LocationReadRecord
 from avhopp_shared.access.tables import BreakGlassRow
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.errors import NotFound
@@ -46,6 +47,8 @@ class AccessAlert:
     categories: tuple[str, ...] = ()
     expires_at: datetime | None = None
     approved: bool | None = None
+    rejected: bool | None = None
+    rejected_at: datetime | None = None
 
 
 async def on_protected_location_read(
@@ -75,7 +78,12 @@ async def access_alerts(uow: UnitOfWork, case_id: str) -> Sequence[AccessAlert]:
         select(LocationReadRecord).where(col(LocationReadRecord.case_id) == case_id)
     )
     grants = await uow.session.exec(
-        select(BreakGlassRow).where(col(BreakGlassRow.case_id) == case_id)
+        select(BreakGlassRow, BreakGlassRejectionRow)
+        .outerjoin(
+            BreakGlassRejectionRow,
+            col(BreakGlassRejectionRow.grant_id) == col(BreakGlassRow.grant_id),
+        )
+        .where(col(BreakGlassRow.case_id) == case_id)
     )
     alerts = [
         AccessAlert(
@@ -101,7 +109,11 @@ async def access_alerts(uow: UnitOfWork, case_id: str) -> Sequence[AccessAlert]:
             categories=tuple(grant.categories),
             expires_at=grant.expires_at,
             approved=grant.approved_by is not None,
+            # The reason is not shown here, as the justification is not: the
+            # danger described is the person's (ACCESS.md, "Consent records").
+            rejected=rejection is not None,
+            rejected_at=rejection.rejected_at if rejection is not None else None,
         )
-        for grant in grants.all()
+        for grant, rejection in grants.all()
     ]
     return sorted(alerts, key=lambda alert: (alert.at, alert.alert_id), reverse=True)

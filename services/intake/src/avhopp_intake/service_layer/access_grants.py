@@ -1,26 +1,20 @@
 """Team, legal basis and break-glass changes: each is announced, applied to intake's own gate
-state and written to the audit trail in one transaction."""
+state and written to the audit trail in one transaction (a grant's review:
+``break_glass_review``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlmodel import col, select
-
 from avhopp_intake.adapters.case_repository import CaseRepository
-from avhopp_intake.adapters.tables import BreakGlassApprovalRow, BreakGlassRequestRow
-from avhopp_intake.domain.access_grants import BreakGlass, Person, check_approver
+from avhopp_intake.adapters.tables import BreakGlassRequestRow
+from avhopp_intake.domain.access_grants import BreakGlass, Person
 from avhopp_intake.domain.recipients import require_a_municipality
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.state_handlers import apply_access_event
-from avhopp_shared.access.tables import BreakGlassRow, TeamMemberRow
+from avhopp_shared.access.tables import TeamMemberRow
 from avhopp_shared.auth.caller import Caller
-from avhopp_shared.errors import Conflict, NotFound
+from avhopp_shared.errors import NotFound
 from avhopp_shared.events.access_events import (
-    BreakGlassApproved,
     BreakGlassGranted,
     LegalBasisRecorded,
     TeamMemberAdded,
@@ -52,7 +46,7 @@ def _require_municipalities(payload: EventPayload) -> None:
         require_a_municipality([payload.recipient], "recipient")
 
 
-async def _audit(
+async def audit_change(
     uow: UnitOfWork,
     by: Caller,
     case_id: str,
@@ -139,7 +133,7 @@ async def _announce_team_change(
     event: EventPayload = TeamMemberAdded(**fields) if add else TeamMemberRemoved(**fields)
     await announce(uow, event, case_id)
     note = f"{'added' if add else 'removed'} {member.agency}/{member.organisation}/{member.user}"
-    await _audit(
+    await audit_change(
         uow, by, case_id, "team", [Category.PROTECTED_LOCATION.value], note, event.event_type
     )
 
@@ -152,7 +146,9 @@ async def record_legal_basis(
         await announce(uow, recorded, case_id)
         categories = [c.value for c in recorded.categories]
         text = f"{recorded.reference} for {recorded.recipient.agency}: {note}"
-        await _audit(uow, by, case_id, "legal_basis", categories, text, recorded.legal_basis_id)
+        await audit_change(
+            uow, by, case_id, "legal_basis", categories, text, recorded.legal_basis_id
+        )
         await uow.commit()
 
 
@@ -186,81 +182,6 @@ async def grant_break_glass(uow: UnitOfWork, grant: BreakGlass, by: Caller) -> B
         )
         note = f"break-glass until {grant.expires_at.isoformat()} under {grant.legal_basis}: {grant.justification}"
         categories = [c.value for c in grant.categories]
-        await _audit(uow, by, grant.case_id, "break_glass", categories, note, grant.grant_id)
+        await audit_change(uow, by, grant.case_id, "break_glass", categories, note, grant.grant_id)
         await uow.commit()
     return granted
-
-
-async def approve_break_glass(
-    uow: UnitOfWork, case_id: str, grant_id: str, approver: Person, by: Caller, now: datetime
-) -> BreakGlassRow:
-    async with uow:
-        # Locked, so that of two approvals in flight at once the second finds
-        # the first and is refused (409), not stopped by the approval table's key.
-        row = await uow.session.get(BreakGlassRow, grant_id, with_for_update=True)
-        if row is None or row.case_id != case_id:
-            raise NotFound("break-glass grant", grant_id)
-        if row.approved_by is not None:
-            raise Conflict(f"break-glass {grant_id} was already approved")
-        check_approver(Person(row.agency, row.organisation, row.user), approver)
-        approved = BreakGlassApproved(
-            case_id=case_id,
-            grant_id=grant_id,
-            approved_by=approver.user,
-            approved_at=now,
-            approver_agency=approver.agency,
-            approver_organisation=approver.organisation,
-        )
-        await announce(uow, approved, case_id)
-        uow.session.add(
-            BreakGlassApprovalRow(
-                grant_id=grant_id,
-                case_id=case_id,
-                agency=approver.agency,
-                organisation=approver.organisation,
-                user=approver.user,
-                approved_at=now,
-            )
-        )
-        await _audit(
-            uow,
-            by,
-            case_id,
-            "break_glass_approval",
-            row.categories,
-            f"approved {grant_id}",
-            grant_id,
-        )
-        await uow.commit()
-    return row
-
-
-@dataclass(frozen=True, slots=True)
-class AwaitingReview:
-    """A grant flagged for review, with why it was taken (None for a grant taken
-    before intake kept that apart from the audit trail)."""
-
-    grant: BreakGlassRow
-    request: BreakGlassRequestRow | None
-
-
-async def grants_awaiting_review(
-    uow: UnitOfWork, agency: str, organisation: str | None = None
-) -> Sequence[AwaitingReview]:
-    """The agency's grants flagged for review; with ``organisation``, only its own."""
-    query = (
-        select(BreakGlassRow, BreakGlassRequestRow)
-        .outerjoin(
-            BreakGlassRequestRow,
-            col(BreakGlassRequestRow.grant_id) == col(BreakGlassRow.grant_id),
-        )
-        .where(BreakGlassRow.agency == agency, col(BreakGlassRow.review_required).is_(True))
-    )
-    if organisation is not None:
-        query = query.where(BreakGlassRow.organisation == organisation)
-    async with uow:
-        result = await uow.session.exec(query.order_by(col(BreakGlassRow.valid_from)))
-        rows = [AwaitingReview(grant, request) for grant, request in result.all()]
-        # Detached before the read-only transaction is rolled back, so they keep their values.
-        uow.session.expunge_all()
-        return rows
