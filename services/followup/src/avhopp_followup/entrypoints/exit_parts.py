@@ -15,7 +15,11 @@ Whatever else depends on how the exit stands (whether the case is still
 followed up: a phase change, the acute phase overdue, a review overdue) goes
 by the exit as that reader may see it (``exit_as_shown``): an answer that
 turned on police's end would tell it, and its day, to a reader the exit reads
-as going on to.
+as going on to. Without a policy answer about police's end (an engine fault, an
+answer after the deadline) nothing is guessed: reading the exit as going on would
+record a phase on an exit police completed, or call a review overdue on it, so the
+request fails closed (``PolicyError``: 503, rolled back, README "Errors"), as an
+event's delivery does (``avhopp_shared.access.event_gate``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
+from avhopp_shared.policy.access_decision import POLICY_UNAVAILABLE
+from avhopp_shared.policy.engine import PolicyError
 from avhopp_shared.web.disclosure import Access
 
 #: Who holds an end police set.
@@ -51,12 +57,26 @@ async def exit_as_shown(access: Access, ended: Exit) -> Exit:
     """The exit as the caller may see it: with police's end where the gate shows its
     day (as ``with_police_end`` shows it on GET /exit), else as follow-up recorded it
     itself (``as_recorded_here``). Decided only: nothing is disclosed or audited
-    here, the answer that follows is."""
+    here, the answer that follows is. Raises ``PolicyError`` when the policy gave no
+    answer about police's end (``answered``)."""
     police = police_record(ended)
     if police is None:
         return ended
     [decided] = await access.decide_each([(ended.case_id, police)], owner=POLICE)
+    answered(ended.case_id, decided)
     return ended if _end(decided.data) else as_recorded_here(ended)
+
+
+def answered(case_id: str, police: Disclosure) -> None:
+    """Raise when the policy gave no answer about police's end of the exit.
+
+    A reader refused police's end reads the exit as going on; a fault is no refusal,
+    and reading it as one would treat a completed exit as going on (a phase recorded
+    on it, a review called overdue). ``PolicyError`` is answered 503 and the request
+    rolled back (``avhopp_shared.web.problems``): the reader asks again.
+    """
+    if POLICY_UNAVAILABLE in police.withheld.values():
+        raise PolicyError(f"no policy answer about police's end of the exit of {case_id}")
 
 
 def with_police_end(own: Disclosure, police: Disclosure) -> Disclosure:

@@ -10,7 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus, as_recorded_here
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES
-from avhopp_followup.entrypoints.exit_parts import POLICE, police_record, with_police_end
+from avhopp_followup.entrypoints.exit_parts import (
+    POLICE,
+    answered,
+    exit_as_shown,
+    police_record,
+    with_police_end,
+)
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.exits import abort_by_person, close
 from avhopp_shared.access.gate import Disclosure
@@ -113,7 +119,11 @@ class ExitPublic(BaseModel):
 
 
 async def _disclosed(access: Access, ended: Exit) -> Disclosure:
-    """Follow-up's own part, and police's end where police set it (``exit_parts``)."""
+    """Follow-up's own part, and police's end where police set it (``exit_parts``).
+
+    Without a policy answer about police's end the read fails closed (503,
+    ``exit_parts.answered``): the exit shown as going on would be a guess, and one
+    that reads a completed exit as one still followed up."""
     own = ExitPublic.of(as_recorded_here(ended))
     police = police_record(ended)
     if police is None:
@@ -121,6 +131,7 @@ async def _disclosed(access: Access, ended: Exit) -> Disclosure:
     own_part, police_part = await access.disclose_each(
         [(ended.case_id, own), (ended.case_id, police)], owners=[None, POLICE]
     )
+    answered(ended.case_id, police_part)
     return with_police_end(own_part, police_part)
 
 
@@ -139,7 +150,10 @@ async def get_exit(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JS
 
 # RESPONSIBLE_WRITES (both below): recording that the exit was aborted or closed ends
 # the case's exit process, a decision about the case itself (PROCESS.md steps 12-13),
-# never the municipality of stay's, which acts only in an acute situation.
+# never the municipality of stay's, which acts only in an acute situation. Both are
+# decided on the exit as the caller may see it (``exit_as_shown``): a refusal that
+# turned on police's end would tell it, and its day, to a caller the exit reads as
+# going on to (``service_layer.exits.require_no_hidden_end``).
 @router.post(
     "/cases/{case_id}/exit/abortion",
     status_code=status.HTTP_201_CREATED,
@@ -159,6 +173,7 @@ async def post_abort(
             on=body.aborted_on,
             reason=body.reason,
             social_support_continues=body.social_support_continues,
+            exit_shown=await exit_as_shown(access, await exit_of(uow, case_id)),
         )
         disclosure = await _disclosed(access, aborted)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -178,7 +193,11 @@ async def post_closing(
 ) -> JSONResponse:
     async with uow:
         closed = await close(
-            uow, case_id, conversation_on=body.conversation_on, person_view=body.person_view
+            uow,
+            case_id,
+            conversation_on=body.conversation_on,
+            person_view=body.person_view,
+            exit_shown=await exit_as_shown(access, await exit_of(uow, case_id)),
         )
         disclosure = await _disclosed(access, closed)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

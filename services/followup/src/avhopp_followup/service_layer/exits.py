@@ -24,6 +24,7 @@ from avhopp_followup.service_layer.timeline_notes import note_here
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.event_gate import disclosed
 from avhopp_shared.db.insert_new import insert_new
+from avhopp_shared.errors import Conflict
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.followup_events import ExitAborted
@@ -69,10 +70,18 @@ async def abort_by_person(
     on: date,
     reason: str,
     social_support_continues: bool,
+    exit_shown: Exit,
 ) -> Exit:
-    """Inside an open unit of work; the caller commits (with the answer's audit entry)."""
+    """Inside an open unit of work; the caller commits (with the answer's audit entry).
+
+    ``exit_shown`` is the exit as the caller may see it
+    (``entrypoints.exit_parts.exit_as_shown``): the abort is decided on it, as a
+    phase change is (``phases.record_phase_change``), so a refusal names no end the
+    caller may not see, nor its day. Where that exit reads as going on but police
+    ended it, the abort is refused all the same (``require_no_hidden_end``).
+    """
     aborted = abort(
-        await exit_of(uow, case_id),
+        exit_shown,
         by=AbortedBy.PERSON,
         on=on,
         reason=reason,
@@ -80,6 +89,7 @@ async def abort_by_person(
         today=today_in_sweden(),
         began_on=await case_began(uow, case_id),
     )
+    require_no_hidden_end(await exit_of(uow, case_id), exit_shown, "the exit cannot be aborted now")
     await _save(uow, aborted)
     await exit_ended(uow, case_id, ExitStatus.ABORTED)
     await note_here(
@@ -98,13 +108,44 @@ async def abort_by_person(
     return aborted
 
 
-async def close(uow: UnitOfWork, case_id: str, *, conversation_on: date, person_view: str) -> Exit:
-    """Inside an open unit of work; the caller commits."""
+def require_no_hidden_end(stored: Exit, shown: Exit, refusal: str) -> None:
+    """Refuse (409, ``refusal``) a write on an exit police ended where the caller reads it
+    as going on.
+
+    The exit holds one end: how it ended, on which day, by whom (``ExitRecord``).
+    Police's end is police's record, kept as police sent it (ACCESS.md: "own" is
+    decided per record). The person's abort recorded over it would replace police's
+    completion or abort with social services' record, and a reader under the consent
+    would no longer learn how police ended the exit; recording both would need a
+    second end the exit does not hold. So the write is refused, and the refusal names
+    nothing of police, their end or its day: to this caller it is a write on an exit
+    going on that cannot be made now. That a refusal comes at all is what the caller
+    learns, and only once every rule an exit going on is held to has passed (a 422
+    reads the same on either exit).
+    """
+    if stored != shown:
+        raise Conflict(refusal)
+
+
+async def close(
+    uow: UnitOfWork, case_id: str, *, conversation_on: date, person_view: str, exit_shown: Exit
+) -> Exit:
+    """Inside an open unit of work; the caller commits.
+
+    ``exit_shown`` as for ``abort_by_person``: the closing conversation follows an
+    ended exit, and an exit whose end the caller may not see reads as going on, so
+    the closing is refused as on an exit going on (409, naming no day), never
+    checked against police's day."""
     closed = record_closing(
-        await exit_of(uow, case_id),
+        exit_shown,
         conversation_on=conversation_on,
         person_view=person_view,
         today=today_in_sweden(),
+    )
+    # An exit read as going on refuses every closing above; kept so a closing is
+    # never saved over an end the caller was not shown.
+    require_no_hidden_end(
+        await exit_of(uow, case_id), exit_shown, "the closing conversation follows an ended exit"
     )
     await _save(uow, closed)
     await note_here(
