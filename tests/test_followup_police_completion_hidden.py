@@ -128,3 +128,44 @@ async def test_the_municipality_of_stay_outside_the_consent_reads_a_review_overd
     assert [m["overdue"] for m in before.json()] == [True]
     assert lund.json() == before.json()
     assert [m["overdue"] for m in malmo.json()] == [False]
+
+
+def _listed(answer: Any, case_id: str) -> bool:
+    assert answer.status_code == 200, answer.text
+    return case_id in {item["case_id"] for item in answer.json()}
+
+
+async def test_a_case_police_completed_stays_on_the_worklists_of_a_reader_to_whom_it_goes_on(
+    embedded_platform: RunningPlatform,
+) -> None:
+    platform = embedded_platform
+    case_id = await _open_case(platform)
+    await consent_social_to_police_records(platform, case_id)  # to Malmö, the recording one
+    await _stay_in_lund(platform, case_id)
+    await _acute_for_five_weeks(platform, case_id)
+    review = {"kind": "review", "scheduled_on": today_in_sweden().isoformat()}
+    scheduled = await platform.clients["followup"].post(f"/cases/{case_id}/meetings", json=review)
+    assert scheduled.status_code == 201, scheduled.text
+    async with platform.runtime("followup").engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE followup_meeting SET scheduled_on = :day WHERE case_id = :case"),
+            {"day": today_in_sweden() - timedelta(weeks=1), "case": case_id},
+        )
+    worklists = ("/phases/acute-overdue", "/meetings/overdue")
+    before = [
+        _listed(await platform.get_as("social-lund", "followup", w), case_id) for w in worklists
+    ]
+
+    await _police_complete(platform, case_id)
+    lund = [
+        _listed(await platform.get_as("social-lund", "followup", w), case_id) for w in worklists
+    ]
+    malmo = [
+        _listed(await platform.get_as("social-malmo", "followup", w), case_id) for w in worklists
+    ]
+
+    # Lund reads the exit as going on: the case leaving its worklists would tell it
+    # that police ended it. Malmö, under the consent, sees the end: nobody's work.
+    assert before == [True, True]
+    assert lund == [True, True]
+    assert malmo == [False, False]

@@ -45,6 +45,7 @@ async def disclosed_page(
     offset: int,
     filtered_on: Iterable[Category] = (),
     owner: Owner | None = None,
+    belongs: Callable[[Row], Awaitable[bool]] | None = None,
 ) -> list[Disclosure]:
     """The page of the listing at ``offset``: at most ``limit`` items, each disclosed.
 
@@ -54,6 +55,9 @@ async def disclosed_page(
     or sorted on: an item is listed only if each of them is disclosed for it.
     An item the caller may see nothing of is never listed. ``owner`` holds
     the rows when they are copies another agency sent (``Access.disclose_each``).
+    ``belongs`` (optional) says of a row the database read whether it is in the
+    listing for this caller at all: a worklist of cases still followed up holds a
+    case police completed only for a reader who may not see that end.
 
     Rows are decided first without disclosing anything (``Access.decide_each``);
     only the page's items are then disclosed, and so audited. Should a
@@ -70,7 +74,7 @@ async def disclosed_page(
     size = min(offset + limit, MAX_BATCH)
     while len(chosen) < limit:
         rows = await fetch(size, read)
-        items = [public(row) for row in rows]
+        items = [public(row) for row in rows if belongs is None or await belongs(row)]
         for item, decided in zip(items, await access.decide_each(items, owner=owner), strict=True):
             if not shown(decided):
                 continue

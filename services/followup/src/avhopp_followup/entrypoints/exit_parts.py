@@ -30,12 +30,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from avhopp_followup.domain.exit import AbortedBy, Exit, ExitStatus, as_recorded_here
+from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.events.police_events import ExitCompleted, PoliceCaseAborted
 from avhopp_shared.policy.access_decision import POLICY_UNAVAILABLE
 from avhopp_shared.policy.engine import PolicyError
+from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web.disclosure import Access
 
 #: Who holds an end police set.
@@ -65,6 +67,13 @@ async def exit_as_shown(access: Access, ended: Exit) -> Exit:
     [decided] = await access.decide_each([(ended.case_id, police)], owner=POLICE)
     answered(ended.case_id, decided)
     return ended if _end(decided.data) else as_recorded_here(ended)
+
+
+async def followed_as_shown(access: Access, uow: UnitOfWork, case_id: str) -> bool:
+    """Whether the case is still followed up as the caller may see its exit: a case
+    police completed is, to a reader who may not see that end (a worklist holds it for
+    them as for any case going on, so its leaving tells nothing)."""
+    return (await exit_as_shown(access, await exit_of(uow, case_id))).still_followed
 
 
 def answered(case_id: str, police: Disclosure) -> None:

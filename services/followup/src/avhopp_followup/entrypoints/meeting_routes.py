@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_followup.adapters.tables import MeetingRecord
 from avhopp_followup.domain.meetings import Meeting, MeetingKind
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES, cases_of
-from avhopp_followup.entrypoints.exit_parts import exit_as_shown
+from avhopp_followup.entrypoints.exit_parts import exit_as_shown, followed_as_shown
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.meetings import (
     meetings_of,
@@ -221,11 +221,13 @@ async def get_overdue(
         # would tell that the case has a meeting overdue (``web.listing``).
         disclosures = await disclosed_page(
             access,
-            lambda size, skip: overdue_meetings(uow, today, within, size, skip),
-            # Only meetings of cases still followed up are listed (overdue_meetings).
+            lambda size, skip: overdue_meetings(uow, today, within, size, skip, completed_too=True),
+            # Only meetings of cases still followed up are listed (overdue_meetings); a
+            # case police completed, only for a reader to whom it goes on (exit_parts).
             lambda found: (found.case_id, MeetingPublic.of(found, today, followed=True)),
             limit=limit,
             offset=offset,
             filtered_on=[Category.FOLLOWUP],
+            belongs=lambda found: followed_as_shown(access, uow, found.case_id),
         )
     return disclosed_list_response(disclosures)

@@ -17,7 +17,7 @@ from avhopp_followup.entrypoints.access_scope import (
     require_case_ref,
     require_commissioned,
 )
-from avhopp_followup.entrypoints.exit_parts import exit_as_shown
+from avhopp_followup.entrypoints.exit_parts import exit_as_shown, followed_as_shown
 from avhopp_followup.service_layer.exit_records import exit_of
 from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
 from avhopp_followup.settings import FollowupSettings
@@ -144,7 +144,7 @@ async def get_phases(
     async with uow:
         phases = await phases_of(uow, case_id)
         # Police's end of the exit counts only for a caller who may see it (exit_parts).
-        followed = (await exit_as_shown(access, await exit_of(uow, case_id))).still_followed
+        followed = await followed_as_shown(access, uow, case_id)
         public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=followed)
         disclosure = await access.disclose(case_id, public)
     return disclosed_response(disclosure)
@@ -214,14 +214,17 @@ async def get_acute_overdue(
         # where the gate shows the caller that, and offset and limit count the
         # items shown, of which only the page's are audited (README,
         # ``web.listing``).
+        # A case police completed leaves the list only for a reader who may see that
+        # end; to anyone else it goes on, and so stays (exit_parts).
         disclosures = await disclosed_page(
             access,
             lambda size, skip: acute_overdue(
-                uow, today, settings.acute_expected, within, size, skip
+                uow, today, settings.acute_expected, within, size, skip, completed_too=True
             ),
             lambda found: (found.case_id, PhasesPublic.of(found, today, settings, followed=True)),
             limit=limit,
             offset=offset,
             filtered_on=[Category.CASE_REF],
+            belongs=lambda found: followed_as_shown(access, uow, found.case_id),
         )
     return disclosed_list_response(disclosures, one_per_case=True)

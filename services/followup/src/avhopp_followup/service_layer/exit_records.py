@@ -33,12 +33,17 @@ async def exit_of(uow: UnitOfWork, case_id: str) -> Exit:
     return exit_from_record(record)
 
 
-def followed_cases() -> SelectOfScalar[str]:
+def followed_cases(*, completed_too: bool = False) -> SelectOfScalar[str]:
     """The cases still followed up, as ``Exit.still_followed`` says, for a worklist's
-    ``case_id IN (...)``: an ended exit is nobody's work any more."""
+    ``case_id IN (...)``: an ended exit is nobody's work any more.
+
+    ``completed_too``: also the exits police completed, which only police's end
+    takes off a worklist; the route keeps them for a reader who may not see that
+    end (``entrypoints.exit_parts.followed_as_shown``), to whom they go on."""
+    completed = (ExitStatus.COMPLETED.value,) if completed_too else ()
     return select(col(ExitRecord.case_id)).where(
         or_(
-            col(ExitRecord.status) == ExitStatus.ONGOING.value,
+            col(ExitRecord.status).in_((ExitStatus.ONGOING.value, *completed)),
             and_(
                 col(ExitRecord.status) == ExitStatus.ABORTED.value,
                 or_(

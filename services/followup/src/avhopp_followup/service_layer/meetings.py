@@ -123,14 +123,21 @@ async def meetings_of(uow: UnitOfWork, case_id: str) -> Sequence[Meeting]:
 
 
 async def overdue_meetings(
-    uow: UnitOfWork, today: date, within: ColumnElement[bool] | None, limit: int, offset: int
+    uow: UnitOfWork,
+    today: date,
+    within: ColumnElement[bool] | None,
+    limit: int,
+    offset: int,
+    *,
+    completed_too: bool = False,
 ) -> Sequence[Meeting]:
     """Not held by their date, in cases still followed up (``Exit.still_followed``: a
-    review of an exit that has ended is due to nobody); the longest overdue first."""
+    review of an exit that has ended is due to nobody; ``completed_too``: or completed
+    by police, see ``followed_cases``); the longest overdue first."""
     query = select(MeetingRecord).where(
         col(MeetingRecord.held_on).is_(None),
         col(MeetingRecord.scheduled_on) < today,
-        col(MeetingRecord.case_id).in_(followed_cases()),
+        col(MeetingRecord.case_id).in_(followed_cases(completed_too=completed_too)),
     )
     if within is not None:
         query = query.where(within)

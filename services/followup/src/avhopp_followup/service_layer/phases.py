@@ -150,9 +150,12 @@ async def acute_overdue(
     within: CaseFilter | None,
     limit: int,
     offset: int,
+    *,
+    completed_too: bool = False,
 ) -> Sequence[CasePhases]:
-    """Cases still followed up (``Exit.still_followed``) whose latest phase is acute,
-    entered longer ago than expected; longest first.
+    """Cases still followed up (``Exit.still_followed``; ``completed_too``: or completed
+    by police, see ``followed_cases``) whose latest phase is acute, entered longer ago
+    than expected; longest first.
 
     ``limit`` and ``offset`` count rows: the route cuts its page from the rows
     the caller may be shown (``avhopp_shared.web.listing``).
@@ -162,7 +165,7 @@ async def acute_overdue(
         col(PhaseEntryRecord.id).in_(latest),
         col(PhaseEntryRecord.phase) == Phase.ACUTE.value,
         col(PhaseEntryRecord.entered_on) < today - expected,
-        col(PhaseEntryRecord.case_id).in_(followed_cases()),
+        col(PhaseEntryRecord.case_id).in_(followed_cases(completed_too=completed_too)),
     )
     if within is not None:
         query = query.where(within)
