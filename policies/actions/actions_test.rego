@@ -21,6 +21,11 @@ cases := [
 	{"name": "a provider names no one to the case team", "caller": fixtures.provider, "action": "team.write", "want": false},
 	{"name": "probation approves no break-glass", "caller": fixtures.probation, "action": "break_glass.approve", "want": false},
 	{"name": "a provider reads no audit trail", "caller": fixtures.provider, "action": "audit.read", "want": false},
+	# ACCESS.md, "Consent records": the owner of the records a break-glass grant opens
+	# is notified; police's notices are police's, the case owner has its access alerts.
+	{"name": "police read their break-glass notices", "caller": fixtures.police, "action": "break_glass_notice.read", "want": true},
+	{"name": "social services read no police break-glass notice", "caller": fixtures.social, "action": "break_glass_notice.read", "want": false},
+	{"name": "a provider reads no police break-glass notice", "caller": fixtures.provider, "action": "break_glass_notice.read", "want": false},
 	{"name": "an unknown action", "caller": fixtures.social, "action": "case.delete", "want": false},
 	{"name": "an action named like a rule", "caller": fixtures.social, "action": "allow", "want": false},
 ]

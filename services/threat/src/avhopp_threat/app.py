@@ -15,11 +15,13 @@ from avhopp_shared.events.social_events import InterventionsDecided
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_threat.entrypoints import (
     assessment_routes,
+    break_glass_notice_routes,
     placement_routes,
     police_case_routes,
     security_incident_routes,
 )
 from avhopp_threat.entrypoints.routes import router
+from avhopp_threat.service_layer.break_glass_notices import NOTICE_HANDLERS
 from avhopp_threat.service_layer.handlers import (
     on_application_received,
     on_interventions_decided,
@@ -46,11 +48,15 @@ def definition(settings: ThreatSettings | None = None) -> ServiceDefinition:
             placement_routes.router,
             police_case_routes.router,
             security_incident_routes.router,
+            break_glass_notice_routes.router,
         ],
         consumes={
             ApplicationReceived.event_type: on_application_received,
             InterventionsDecided.event_type: on_interventions_decided,
             IncidentReported.event_type: on_incident_reported,
+            # Police's notice of a break-glass grant over their records, kept with the
+            # grant itself (ACCESS.md, "Consent records": the data owner is notified).
+            **NOTICE_HANDLERS,
         },
         # What police receive from social services under the person's consent, and
         # how each is forgotten when the consent is withdrawn (ACCESS.md, "Consent

@@ -136,3 +136,21 @@ class SecurityIncidentRecord(SQLModel, table=True):
     case_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
     occurred_on: date = Field(sa_column=Column(Date(), nullable=False))
     received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+
+
+class BreakGlassNoticeRecord(SQLModel, table=True):
+    """Police's notice of a break-glass grant over records police hold (ACCESS.md,
+    "Consent records": the data owner is notified)."""
+
+    __tablename__ = "threat_break_glass_notice"
+    __table_args__ = (Index("ix_threat_break_glass_notice_case", "case_id", "granted_at"),)
+
+    grant_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    case_id: str = Field(sa_column=Column(String(36), nullable=False))
+    agency: str = Field(sa_column=Column(String(20), nullable=False))
+    organisation: str = Field(sa_column=Column(String(200), nullable=False))
+    user: str = Field(sa_column=Column(String(200), nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON(), nullable=False))
+    granted_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    ended_early: bool = Field(sa_column=Column(Boolean(), nullable=False))
