@@ -22,6 +22,7 @@ from avhopp_shared.access.event_audiences import EventAudiences
 from avhopp_shared.access.event_gate import (
     KEPT_FOR_ENFORCEMENT,
     audited_keep,
+    delivery_record,
     event_gate,
     gated_observer,
     service_caller,
@@ -145,6 +146,7 @@ def build_consumer(
         event_gate(gate, recipient),
         own_source=settings.source_uri,
         own_agency=definition.owner_agency,
+        delivery_record=delivery_record(gate, recipient),
     )
 
 

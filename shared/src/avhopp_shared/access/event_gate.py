@@ -25,7 +25,7 @@ from avhopp_shared.events.access_events import ProtectedLocationRead
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.events.police_events import ThreatLevelChanged
-from avhopp_shared.messaging.inbox import EventGate, EventHandler
+from avhopp_shared.messaging.inbox import DeliveryRecord, EventGate, EventHandler
 from avhopp_shared.policy.access_decision import POLICY_UNAVAILABLE
 from avhopp_shared.policy.engine import PolicyError
 from avhopp_shared.uow import UnitOfWork
@@ -230,6 +230,26 @@ async def _decided(
     left_out = dict.fromkeys(envelope.withheld_categories, LEFT_OUT_BY_PUBLISHER)
     withheld = dict(sorted({**left_out, **record.withheld}.items()))
     return shown, replace(record, channel="event", withheld=withheld)
+
+
+def delivery_record(gate: DisclosureGate, recipient: Caller) -> DeliveryRecord:
+    """The audit entry of a delivery of another agency's event this service does nothing
+    with, decided as the gate decides any delivery and left for the consumer to write.
+
+    The copy was still delivered here, so it is recorded (ACCESS.md, "Audit": every
+    event delivered to another agency) with what the gate would have let through.
+    Without a policy answer the delivery comes again, as any other does.
+    """
+    purpose = DEFAULT_PURPOSE[recipient.agency.value].value
+
+    async def record(
+        uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope
+    ) -> audit.AuditRecord:
+        shown, decided = await _decided(gate, recipient, purpose, uow, payload, envelope)
+        _answered(shown, envelope)
+        return replace(decided, note=f"event {envelope.type} {envelope.id}: delivered, not kept")
+
+    return record
 
 
 def gated_observer(gate: DisclosureGate, recipient: Caller, observer: EventHandler) -> EventHandler:

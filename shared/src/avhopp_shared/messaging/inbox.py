@@ -51,7 +51,8 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlmodel import col, select
 
-from avhopp_shared.access import state_hold
+from avhopp_shared.access import audit, state_hold
+from avhopp_shared.access.audit import AuditRecord
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope, utcnow
 from avhopp_shared.events.registry import (
@@ -88,6 +89,9 @@ EventHandler = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[Non
 #: Decides, inside the consumer's transaction, what of an event this service may
 #: see; None when nothing may be seen (the handler is then not run at all).
 EventGate = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[EventPayload | None]]
+#: Decides, unwritten, the audit entry of a delivery of another agency's event this
+#: service does nothing with (``access.event_gate.delivery_record``).
+DeliveryRecord = Callable[[UnitOfWork, EventPayload, EventEnvelope], Awaitable[AuditRecord]]
 
 
 class InboxConsumer:
@@ -100,6 +104,7 @@ class InboxConsumer:
         own_source: str | None = None,
         data_fault_attempts: int = DATA_FAULT_ATTEMPTS,
         own_agency: str | None = None,
+        delivery_record: DeliveryRecord | None = None,
     ) -> None:
         if data_fault_attempts < 1:
             raise ValueError("data_fault_attempts must be at least 1")
@@ -112,6 +117,8 @@ class InboxConsumer:
         self._own_source = own_source
         # Whose events this service may keep whole in a dead letter (None: any).
         self._own_agency = own_agency
+        # Audits deliveries of other agencies' events this service does nothing with.
+        self._delivery_record = delivery_record
         # Called after an event's effect is committed (metrics, latency probes).
         self.processed_listeners: list[Callable[[EventEnvelope], None]] = []
         self._data_fault_attempts = data_fault_attempts
@@ -164,10 +171,17 @@ class InboxConsumer:
                 if not known_event_type(envelope.type):
                     # A type a newer release publishes (its sender upgraded first):
                     # set aside, so that this service, once upgraded, applies it by
-                    # replay; skipped, it would be gone for good. A type this release
-                    # knows and does not handle is no business of this consumer.
+                    # replay; skipped, it would be gone for good.
                     unread.append(_Unread(envelope, _unknown_type(envelope.type)))
-                continue
+                    continue
+                if self._delivery_record is None or self._keeps(envelope):
+                    # A type this release knows and does not handle, of this
+                    # agency's own: no business of this consumer.
+                    continue
+                # Another agency's event this service does nothing with was still
+                # delivered here: the delivery is audited (ACCESS.md, "Audit": every
+                # event delivered to another agency) and takes no effect.
+                handler = _delivered_only
             try:
                 payload = parse_payload(envelope)
             except UnknownEventType:
@@ -205,6 +219,7 @@ class InboxConsumer:
                 # hold goes in the same transaction (``state_hold``).
                 await self._lift_holds(uow, work)
             set_aside = await self._set_aside_unread(uow, unread)
+            delivered: list[AuditRecord] = []
             for index, item in enumerate(work):
                 # Together, each event's effects (its events emitted, its log
                 # lines) carry its own trace; alone, the caller set it.
@@ -218,6 +233,12 @@ class InboxConsumer:
                         # What the events before this one staged, written: the
                         # gate and the handler read through the connection.
                         await uow.session.flush()
+                    if item.handler is _delivered_only and self._delivery_record is not None:
+                        # Decided at its place in the batch, written last (below).
+                        delivered.append(
+                            await self._delivery_record(uow, item.payload, item.envelope)
+                        )
+                        continue
                     # The gate's audit entry commits with the inbox row and the effect.
                     visible = await self._visible(uow, item)
                     if visible is not None:
@@ -225,6 +246,13 @@ class InboxConsumer:
                 finally:
                     if token is not None:
                         current_traceparent.reset(token)
+            # After every state change of the batch: the audit chain's lock is then
+            # taken after the rows those changes lock, in the order a REST write
+            # takes them (a change, then its audit entry), so the two never
+            # deadlock on PostgreSQL.
+            now = utcnow()
+            for record in delivered:
+                await audit.append(uow.session, record, now)
             await uow.commit()
         for letter in set_aside:
             log.error(
@@ -606,6 +634,12 @@ def _inbox_row(consumer: str, envelope: EventEnvelope) -> dict[str, object]:
         "event_type": envelope.type,
         "processed_at": utcnow(),
     }
+
+
+async def _delivered_only(uow: UnitOfWork, payload: EventPayload, envelope: EventEnvelope) -> None:
+    """Marks the work of another agency's event this service keeps nothing of: never run,
+    its delivery is only audited (``InboxConsumer._apply``)."""
+    raise AssertionError("a delivery kept nothing of is audited, never handled")
 
 
 @dataclass(frozen=True, slots=True)
