@@ -65,6 +65,16 @@ async def apply_legal_basis_recorded(session: AsyncSession, recorded: LegalBasis
 
 
 async def apply_break_glass_granted(session: AsyncSession, granted: BreakGlassGranted) -> None:
+    """The grant, as it was taken; one its rejection reached first (set aside unread,
+    then replayed or published again) keeps the end the rejection gave it."""
+    rejected_first = await session.get(BreakGlassRow, granted.grant_id)
+    if rejected_first is not None and not rejected_first.user:
+        rejected_first.organisation = granted.organisation
+        rejected_first.user = granted.user
+        rejected_first.valid_from = granted.valid_from
+        rejected_first.expires_at = min(rejected_first.expires_at, granted.expires_at)
+        session.add(rejected_first)
+        return
     await insert_new(
         session,
         BreakGlassRow,
@@ -98,6 +108,22 @@ async def apply_break_glass_rejected(session: AsyncSession, rejected: BreakGlass
     swept, purges what was kept under it. One that had already ended keeps its end."""
     row = await session.get(BreakGlassRow, rejected.grant_id)
     if row is None:
+        # The rejection came first (its grant set aside unread here): kept as a grant
+        # of nobody that ended at the rejection, so the grant, once it takes effect,
+        # ends there too and never opens anything again (README, break-glass).
+        session.add(
+            BreakGlassRow(
+                grant_id=rejected.grant_id,
+                case_id=rejected.case_id,
+                agency=rejected.agency,
+                organisation="",
+                user="",
+                categories=[c.value for c in rejected.categories],
+                valid_from=rejected.rejected_at,
+                expires_at=rejected.rejected_at,
+                review_required=False,
+            )
+        )
         return
     row.expires_at = min(row.expires_at, rejected.rejected_at)
     row.review_required = False

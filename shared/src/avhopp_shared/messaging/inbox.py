@@ -197,7 +197,10 @@ class InboxConsumer:
                 )
                 continue
             except (UnreadablePayload, ValidationError) as refused:
-                unread.append(_Unread(envelope, _unreadable_reason(refused)))
+                if handler is not _delivered_only:
+                    unread.append(_Unread(envelope, _unreadable_reason(refused)))
+                # One this service does nothing with is skipped unread, never set
+                # aside (README, "Events"): there is nothing of it to apply later.
                 continue
             work.append(_Work(handler, payload, envelope))
         return work, unread

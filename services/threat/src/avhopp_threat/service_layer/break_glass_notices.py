@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from avhopp_shared.access.event_audiences import platform_audiences
 from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
+from avhopp_shared.access.tables import BreakGlassRow
 from avhopp_shared.auth.caller import Agency
 from avhopp_shared.db.insert_new import insert_new
 from avhopp_shared.events.access_events import BreakGlassGranted, BreakGlassRejected
@@ -42,6 +43,11 @@ async def note_grant(uow: UnitOfWork, payload: EventPayload, envelope: EventEnve
     notice = notice_of(payload, _police_hold())
     if notice is None or await TaskRepository(uow.session).get(payload.case_id) is None:
         return
+    # A rejection that reached police before the grant (the grant set aside unread,
+    # then replayed) already ended it in the access state, applied just before this.
+    kept = await uow.session.get(BreakGlassRow, payload.grant_id)
+    if kept is not None:
+        notice = rejected(notice, kept.expires_at)
     await insert_new(uow.session, BreakGlassNoticeRecord, _row(notice))
 
 
