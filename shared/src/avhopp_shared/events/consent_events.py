@@ -1,8 +1,10 @@
 """Consent changes as events (ACCESS.md, "Consent records").
 
 They are in the ``case`` family, so they travel on the case's topic with the
-case id as key: a service always learns of a consent before the events that
-rely on it, and of a withdrawal before anything sent after it.
+case id as key: a service always learns of a consent before intake's own events
+that rely on it, and of a withdrawal before anything intake sends after it.
+Another service's events travel on their own family's topic, which nothing
+orders against these (README, "Known limits").
 
 They carry what a gate needs to decide — who, which categories, which
 purposes, how long — and nothing of the person: the method, the document
