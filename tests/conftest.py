@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from avhopp_shared.db.engine import create_engine
+from avhopp_shared.db.migrate import upgrade_to_head
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import AUDIENCES, topic_for
 from tests.fixtures.broker import TansuBroker
-from tests.fixtures.platform import RunningPlatform, platform_settings, start_platform
+from tests.fixtures.platform import (
+    RunningPlatform,
+    embedded_definitions,
+    platform_settings,
+    start_platform,
+)
 from tests.fixtures.postgres import CreateDatabases
 
 MODES = [
@@ -44,12 +54,70 @@ def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def migrated_pg_databases(
+    create_pg_databases: CreateDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """One database per service migrated to head, once per run: the template each
+    distributed test's databases are copied from (``distributed_infra``)."""
+    urls = create_pg_databases(SERVICES)
+    definitions = embedded_definitions(tmp_path_factory.mktemp("pg-templates"))
+
+    async def migrate() -> None:
+        for name, url in urls.items():
+            engine = create_engine(url)
+            try:
+                await upgrade_to_head(engine, definitions[name].migrations)
+            finally:
+                # PostgreSQL copies a template only while nobody is connected to it.
+                await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, migrate()).result()
+    return urls
+
+
 @pytest.fixture
 def distributed_infra(
-    kafka_broker: TansuBroker, create_pg_databases: CreateDatabases
+    kafka_broker: TansuBroker,
+    create_pg_databases: CreateDatabases,
+    migrated_pg_databases: dict[str, str],
 ) -> tuple[TansuBroker, dict[str, str]]:
-    """A fresh broker and one fresh database per service."""
-    return fresh_broker(kafka_broker), create_pg_databases(SERVICES)
+    """A fresh broker and one fresh database per service, already at head (its start
+    still runs the migrations, and finds nothing to do)."""
+    return fresh_broker(kafka_broker), create_pg_databases(SERVICES, migrated_pg_databases)
+
+
+@pytest.fixture(scope="session")
+def migrated_storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each service's SQLite database migrated to head, and the local issuer's key, made
+    once per run by starting the embedded platform on an empty folder.
+
+    A test's embedded platform starts on copies (``fresh_storage``): what it finds is
+    exactly what its own start would have made, without running every service's
+    migrations again (about half a second a test, hundreds of tests). Start-up itself
+    still runs, migrations included, and finds the databases at head.
+    """
+    folder = tmp_path_factory.mktemp("migrated-storage")
+
+    async def start_once() -> None:
+        async with start_platform(platform_settings("embedded", var_dir=folder)):
+            pass
+
+    # In a thread of its own: no event loop of the suite's is running or touched.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, start_once()).result()
+    return folder
+
+
+def fresh_storage(migrated: Path, var_dir: Path) -> Path:
+    """``var_dir`` holding copies of the migrated databases and the issuer's key."""
+    for item in migrated.iterdir():
+        if item.is_dir():
+            shutil.copytree(item, var_dir / item.name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(item, var_dir / item.name)
+    return var_dir
 
 
 @pytest.fixture
@@ -58,7 +126,8 @@ async def platform(
 ) -> AsyncIterator[RunningPlatform]:
     """All four services in the chosen mode, each with fresh storage."""
     if mode == "embedded":
-        settings = platform_settings(mode, var_dir=tmp_path)
+        migrated = request.getfixturevalue("migrated_storage")
+        settings = platform_settings(mode, var_dir=fresh_storage(migrated, tmp_path))
     else:
         broker, database_urls = request.getfixturevalue("distributed_infra")
         settings = platform_settings(
@@ -73,7 +142,10 @@ async def platform(
 
 
 @pytest.fixture
-async def embedded_platform(tmp_path: Path) -> AsyncIterator[RunningPlatform]:
+async def embedded_platform(
+    tmp_path: Path, migrated_storage: Path
+) -> AsyncIterator[RunningPlatform]:
     """The embedded mode only: for behaviour that does not depend on the infrastructure."""
-    async with start_platform(platform_settings("embedded", var_dir=tmp_path)) as running_platform:
+    settings = platform_settings("embedded", var_dir=fresh_storage(migrated_storage, tmp_path))
+    async with start_platform(settings) as running_platform:
         yield running_platform
