@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from avhopp_shared.access import audit
+from avhopp_shared.access import audit, threat_level_state
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Category
 from avhopp_shared.access.gate import Disclosure, DisclosureGate
 from avhopp_shared.access.policy_input import Owner
@@ -55,8 +55,7 @@ class KeptFact:
 
 
 def _persons_level(payload: EventPayload) -> bool:
-    # threat_level_state keeps the person's level only, never a relative's.
-    return isinstance(payload, ThreatLevelChanged) and payload.subject == "person"
+    return isinstance(payload, ThreatLevelChanged) and threat_level_state.kept(payload)
 
 
 #: Access events that carry a fact about the person, not only ids and codes:

@@ -14,8 +14,13 @@ from avhopp_shared.access.tables import ThreatLevelRow
 from avhopp_shared.events.police_events import ThreatLevelChanged
 
 
+def kept(changed: ThreatLevelChanged) -> bool:
+    """Whether the gate keeps this level: the person's, never a relative's."""
+    return changed.subject == "person"
+
+
 async def apply_threat_level_changed(session: AsyncSession, changed: ThreatLevelChanged) -> None:
-    if changed.subject != "person":
+    if not kept(changed):
         return
     row = await session.get(ThreatLevelRow, changed.case_id)
     if row is None:

@@ -69,11 +69,16 @@ async def exit_as_shown(access: Access, ended: Exit) -> Exit:
     return ended if _end(decided.data) else as_recorded_here(ended)
 
 
+async def shown_exit_of(access: Access, uow: UnitOfWork, case_id: str) -> Exit:
+    """The case's exit as the caller may see it (``exit_as_shown``)."""
+    return await exit_as_shown(access, await exit_of(uow, case_id))
+
+
 async def followed_as_shown(access: Access, uow: UnitOfWork, case_id: str) -> bool:
     """Whether the case is still followed up as the caller may see its exit: a case
     police completed is, to a reader who may not see that end (a worklist holds it for
     them as for any case going on, so its leaving tells nothing)."""
-    return (await exit_as_shown(access, await exit_of(uow, case_id))).still_followed
+    return (await shown_exit_of(access, uow, case_id)).still_followed
 
 
 def answered(case_id: str, police: Disclosure) -> None:

@@ -13,8 +13,8 @@ from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES
 from avhopp_followup.entrypoints.exit_parts import (
     POLICE,
     answered,
-    exit_as_shown,
     police_record,
+    shown_exit_of,
     with_police_end,
 )
 from avhopp_followup.service_layer.exit_records import exit_of
@@ -173,7 +173,7 @@ async def post_abort(
             on=body.aborted_on,
             reason=body.reason,
             social_support_continues=body.social_support_continues,
-            exit_shown=await exit_as_shown(access, await exit_of(uow, case_id)),
+            exit_shown=await shown_exit_of(access, uow, case_id),
         )
         disclosure = await _disclosed(access, aborted)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -197,7 +197,7 @@ async def post_closing(
             case_id,
             conversation_on=body.conversation_on,
             person_view=body.person_view,
-            exit_shown=await exit_as_shown(access, await exit_of(uow, case_id)),
+            exit_shown=await shown_exit_of(access, uow, case_id),
         )
         disclosure = await _disclosed(access, closed)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -11,8 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avhopp_followup.adapters.tables import MeetingRecord
 from avhopp_followup.domain.meetings import Meeting, MeetingKind
 from avhopp_followup.entrypoints.access_scope import READS, RESPONSIBLE_WRITES, cases_of
-from avhopp_followup.entrypoints.exit_parts import exit_as_shown, followed_as_shown
-from avhopp_followup.service_layer.exit_records import exit_of
+from avhopp_followup.entrypoints.exit_parts import followed_as_shown, shown_exit_of
 from avhopp_followup.service_layer.meetings import (
     meetings_of,
     overdue_meetings,
@@ -192,7 +191,7 @@ async def get_meetings(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -
     async with uow:
         found = await meetings_of(uow, case_id)
         # Police's end of the exit counts only for a caller who may see it (exit_parts).
-        shown = await exit_as_shown(access, await exit_of(uow, case_id)) if found else None
+        shown = await shown_exit_of(access, uow, case_id) if found else None
         followed = shown is None or shown.still_followed
         disclosures = await access.disclose_each(
             [(case_id, MeetingPublic.of(m, today, followed=followed)) for m in found]

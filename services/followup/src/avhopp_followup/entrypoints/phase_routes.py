@@ -17,8 +17,7 @@ from avhopp_followup.entrypoints.access_scope import (
     require_case_ref,
     require_commissioned,
 )
-from avhopp_followup.entrypoints.exit_parts import exit_as_shown, followed_as_shown
-from avhopp_followup.service_layer.exit_records import exit_of
+from avhopp_followup.entrypoints.exit_parts import followed_as_shown, shown_exit_of
 from avhopp_followup.service_layer.phases import acute_overdue, phases_of, record_phase_change
 from avhopp_followup.settings import FollowupSettings
 from avhopp_shared.access.categories import Category
@@ -182,7 +181,7 @@ async def post_phase(
             entered_on=body.entered_on,
             reason=body.reason,
             by=access.caller.recorded_as,
-            exit_shown=await exit_as_shown(access, await exit_of(uow, case_id)),
+            exit_shown=await shown_exit_of(access, uow, case_id),
         )
         # Recorded only while the case is followed up (409 otherwise).
         public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=True)
