@@ -69,9 +69,12 @@ async def exit_as_shown(access: Access, ended: Exit) -> Exit:
     return ended if _end(decided.data) else as_recorded_here(ended)
 
 
-async def shown_exit_of(access: Access, uow: UnitOfWork, case_id: str) -> Exit:
-    """The case's exit as the caller may see it (``exit_as_shown``)."""
-    return await exit_as_shown(access, await exit_of(uow, case_id))
+async def shown_exit_of(
+    access: Access, uow: UnitOfWork, case_id: str, *, for_update: bool = False
+) -> Exit:
+    """The case's exit as the caller may see it (``exit_as_shown``); ``for_update``
+    for a change that depends on it (``exit_records.exit_of``)."""
+    return await exit_as_shown(access, await exit_of(uow, case_id, for_update=for_update))
 
 
 async def followed_as_shown(access: Access, uow: UnitOfWork, case_id: str) -> bool:

@@ -173,7 +173,7 @@ async def post_abort(
             on=body.aborted_on,
             reason=body.reason,
             social_support_continues=body.social_support_continues,
-            exit_shown=await shown_exit_of(access, uow, case_id),
+            exit_shown=await shown_exit_of(access, uow, case_id, for_update=True),
         )
         disclosure = await _disclosed(access, aborted)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
@@ -197,7 +197,7 @@ async def post_closing(
             case_id,
             conversation_on=body.conversation_on,
             person_view=body.person_view,
-            exit_shown=await shown_exit_of(access, uow, case_id),
+            exit_shown=await shown_exit_of(access, uow, case_id, for_update=True),
         )
         disclosure = await _disclosed(access, closed)
     return disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -181,7 +181,7 @@ async def post_phase(
             entered_on=body.entered_on,
             reason=body.reason,
             by=access.caller.recorded_as,
-            exit_shown=await shown_exit_of(access, uow, case_id),
+            exit_shown=await shown_exit_of(access, uow, case_id, for_update=True),
         )
         # Recorded only while the case is followed up (409 otherwise).
         public = PhasesPublic.of(phases, today_in_sweden(), settings, followed=True)

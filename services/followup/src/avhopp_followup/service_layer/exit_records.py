@@ -26,8 +26,12 @@ def exit_from_record(r: ExitRecord) -> Exit:
     )
 
 
-async def exit_of(uow: UnitOfWork, case_id: str) -> Exit:
-    record = await uow.session.get(ExitRecord, case_id)
+async def exit_of(uow: UnitOfWork, case_id: str, *, for_update: bool = False) -> Exit:
+    """``for_update``: the row stays locked until the unit of work ends. Every change
+    that depends on how the exit stands (a phase change, an abort, the closing) takes
+    it first, so two of them in flight together are made one after the other, the
+    second deciding on what the first committed (PostgreSQL; SQLite has one writer)."""
+    record = await uow.session.get(ExitRecord, case_id, with_for_update=for_update)
     if record is None:
         raise NotFound("exit", case_id)
     return exit_from_record(record)

@@ -190,7 +190,7 @@ async def on_police_case_opened(
     police completed, stays as it ended: neither is police's to reopen (the person
     applies again, a new case linked to this one)."""
     assert isinstance(payload, PoliceCaseOpened)
-    record = await uow.session.get(ExitRecord, envelope.subject)
+    record = await uow.session.get(ExitRecord, envelope.subject, with_for_update=True)
     if (
         record is None
         or not disclosed(payload, "opened_on")
@@ -215,8 +215,10 @@ async def on_exit_completed(
 
 async def _current(uow: UnitOfWork, case_id: str) -> Exit | None:
     """The exit still ongoing, else None: an event about an ended exit changes nothing
-    (and must not block the consumer's partition)."""
-    record = await uow.session.get(ExitRecord, case_id)
+    (and must not block the consumer's partition). Locked, as every change that
+    depends on how the exit stands (``exit_records.exit_of``): police's end arriving
+    while the person's abort is being recorded finds it ended, not ongoing."""
+    record = await uow.session.get(ExitRecord, case_id, with_for_update=True)
     if record is None or record.status != ExitStatus.ONGOING.value:
         if record is None:
             log.warning("exit event for a case not followed here: %s", case_id)

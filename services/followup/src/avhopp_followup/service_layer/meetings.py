@@ -87,8 +87,10 @@ async def schedule_meeting(
 async def record_held(
     uow: UnitOfWork, case_id: str, meeting_id: str, *, held_on: date, notes: str
 ) -> Meeting:
-    """Inside an open unit of work; the caller commits."""
-    record = await uow.session.get(MeetingRecord, meeting_id)
+    """Inside an open unit of work; the caller commits. The meeting's row is locked
+    first, so of two records of it in flight together the second finds it held (409)
+    instead of overwriting the first one's notes."""
+    record = await uow.session.get(MeetingRecord, meeting_id, with_for_update=True)
     if record is None or record.case_id != case_id:
         raise NotFound("meeting", meeting_id)
     held = hold(
