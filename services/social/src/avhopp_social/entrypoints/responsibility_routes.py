@@ -2,11 +2,12 @@
 
 Everything but the residence the case started from is ``protected_location``
 (the municipality of stay is usually the new home town): only the case team
-reads it back.
+reads it back (``_disclose``).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from fastapi import APIRouter, status
@@ -14,12 +15,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.gate import Disclosure
+from avhopp_shared.auth.caller import Agency
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.dated_examples import dated_examples, day
 from avhopp_shared.web.dates import Day
 from avhopp_shared.web.disclosure import (
+    Access,
     AccessDep,
     disclosed_model,
     disclosed_response,
@@ -28,6 +32,7 @@ from avhopp_shared.web.disclosure import (
 from avhopp_shared.web.params import NOT_FOUND, CaseId
 from avhopp_shared.web.problems import problem_responses
 from avhopp_social.domain.responsibility import Responsibility
+from avhopp_social.entrypoints.decided import bases_of
 from avhopp_social.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_social.service_layer.responsibility import (
     record_stay,
@@ -37,6 +42,14 @@ from avhopp_social.service_layer.responsibility import (
 
 router = APIRouter(tags=["responsibility"], responses=problem_responses(401, 403) | NOT_FOUND)
 _MUNICIPALITY = "A Swedish municipality: its four-digit code or its exact name"
+
+#: What opens this record's ``protected_location``: the case team, or break-glass in
+#: acute danger (README, social services: "read only by the case team").
+_CASE_TEAM_RULES = frozenset({"team", "break_glass"})
+#: The record's ``case_ref`` fields (policies/data/catalogue.json, ``ResponsibilityPublic``).
+_CASE_REF = {"case_id", "residence_municipality"}
+#: How the record's ``protected_location`` is named as withheld when cut here.
+_OFF_THE_TEAM = {Category.PROTECTED_LOCATION.value: "not on the case team"}
 
 
 class ResponsibilityIn(BaseModel):
@@ -146,6 +159,42 @@ class ResponsibilityPublic(BaseModel):
         )
 
 
+async def _disclose(access: Access, case_id: str, public: ResponsibilityPublic) -> Disclosure:
+    """The record as the caller may read it: its ``protected_location`` only as the case team.
+
+    A provider's ``protected_location`` is the housing it runs (ACCESS.md, baseline
+    matrix: "decided (the housing it runs)"), which social services' record of where
+    the person stays and where the case moves is not; and README gives this record's
+    ``protected_location`` to the case team alone, never on another basis. A provider
+    named to the team at a high threat level is opened it as "team" only where the
+    board's decision opens it (policies/access/threat_level.rego): still the housing it
+    runs, so never this record. A caller the gate would open it to otherwise, or such
+    a provider, reads the case reference only, and the answer
+    and the audit entry name ``protected_location`` as withheld: it was never read,
+    so no ``case.protected_location_read`` alert is raised either.
+    """
+    opened = (await bases_of(access, [case_id], Category.PROTECTED_LOCATION))[case_id]
+    if opened is None or (
+        opened.rule in _CASE_TEAM_RULES and access.caller.agency is not Agency.PROVIDER
+    ):
+        # Read as the case team, or withheld by the gate itself with its own reason.
+        return await access.disclose(case_id, public)
+    reference = ResponsibilityPublic.model_construct(**public.model_dump(include=_CASE_REF))
+    async with access.uow as uow:
+        disclosure = await access.runtime.gate.disclose(
+            uow,
+            recipient=access.caller,
+            purpose=access.purpose.value,
+            case_id=case_id,
+            item=reference,
+            channel="rest",
+            left_out=_OFF_THE_TEAM,
+        )
+        await uow.commit()
+    withheld = dict(sorted({**disclosure.withheld, **_OFF_THE_TEAM}.items()))
+    return replace(disclosure, withheld=withheld)
+
+
 @router.post(
     "/cases/{case_id}/responsibility",
     status_code=status.HTTP_201_CREATED,
@@ -171,7 +220,7 @@ async def post_responsibility(
     today = today_in_sweden()
     async with uow:
         held = await record_stay(uow, case_id, residence=residence, stay=stay_code, today=today)
-        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, today))
+        disclosure = await _disclose(access, case_id, ResponsibilityPublic.of(held, today))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
 
@@ -212,7 +261,7 @@ async def post_transfer(
             # The transfers are protected_location: may the caller read them?
             reads_transfers=await access.may_see(case_id, Category.PROTECTED_LOCATION),
         )
-        disclosure = await access.disclose(case_id, ResponsibilityPublic.of(held, today))
+        disclosure = await _disclose(access, case_id, ResponsibilityPublic.of(held, today))
     return disclosed_response(disclosure, status.HTTP_201_CREATED)
 
 
@@ -221,6 +270,11 @@ async def post_transfer(
     response_model=disclosed_model(ResponsibilityPublic),
     dependencies=[requires("investigation.read"), READS],
     summary="Which municipality is responsible, today and in an acute situation",
+    description=(
+        "All but the residence the case started from is `protected_location`, read only "
+        "by the case team (or by break-glass): anyone else, a provider the board decided "
+        "the new home town for included, reads the case reference alone."
+    ),
     operation_id="readResponsibility",
 )
 async def get_responsibility(
@@ -228,7 +282,7 @@ async def get_responsibility(
 ) -> JSONResponse:
     async with uow:
         held = await responsibility_of(uow, case_id)
-        disclosure = await access.disclose(
-            case_id, ResponsibilityPublic.of(held, today_in_sweden())
+        disclosure = await _disclose(
+            access, case_id, ResponsibilityPublic.of(held, today_in_sweden())
         )
     return disclosed_response(disclosure)
