@@ -115,6 +115,21 @@ def relapse_task(
     )
 
 
+def without_police_check(task: Task) -> Task:
+    """A relapse task as it reads without the id and date of police's register check
+    (``relapse_task``); any other task as it is."""
+    if task.kind is not TaskKind.ASSESS_RELAPSE:
+        return task
+    unquoted = relapse_task(
+        task_id=task.task_id,
+        case_id=task.case_id,
+        check_id=None,
+        checked_on=None,
+        now=task.created_at,
+    )
+    return replace(task, reason=unquoted.reason)
+
+
 def youth_tasks(*, task_ids: tuple[str, str], case_id: str, now: datetime) -> tuple[Task, Task]:
     """The youth path for an applicant under 18 (PROCESS.md step 3, 004 Del 4)."""
     lvu_id, sis_id = task_ids

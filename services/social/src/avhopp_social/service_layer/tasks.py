@@ -72,11 +72,11 @@ async def tasks(
     return [_task(record) for record in result.all()]
 
 
-async def task_case(uow: UnitOfWork, task_id: str) -> str:
+async def task_of(uow: UnitOfWork, task_id: str) -> Task:
     record = await uow.session.get(TaskRecord, task_id)
     if record is None:
         raise NotFound("task", task_id)
-    return record.case_id
+    return _task(record)
 
 
 async def complete_task(
