@@ -89,3 +89,23 @@ def test_a_decision_on_the_day_the_application_was_received_is_accepted() -> Non
     decision = _decide(decided_on=RECEIVED, valid_from=RECEIVED)
 
     assert (decision.decided_on, decision.valid_from) == (RECEIVED, RECEIVED)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"outcome": Outcome.REFUSED, "valid_from": None}, ["valid_to"]),
+        ({"reasons": " ", "decided_on": date(2026, 11, 21)}, ["reasons", "decided_on"]),
+        (
+            {"valid_from": date(2026, 11, 1), "valid_to": date(2026, 10, 1)},
+            ["valid_to", "valid_from"],
+        ),
+    ],
+)
+def test_a_decision_breaking_several_rules_names_each_field_at_fault_once(
+    overrides: dict[str, Any], fields: list[str]
+) -> None:
+    with pytest.raises(InvalidDecision) as refused:
+        _decide(**overrides)
+
+    assert [field for field, _ in refused.value.problems] == fields

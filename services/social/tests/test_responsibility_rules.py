@@ -61,7 +61,7 @@ def test_the_latest_transfer_in_effect_decides() -> None:
     [
         ({"decided_on": date(2026, 11, 21), "effective_on": date(2026, 12, 1)}, "decided_on"),
         ({"effective_on": date(2026, 11, 5)}, "effective_on"),
-        ({"requested_on": date(2026, 11, 15)}, "effective_on"),
+        ({"requested_on": date(2026, 11, 15)}, "requested_on"),
         ({"to_municipality": MALMO}, "to_municipality"),
     ],
 )

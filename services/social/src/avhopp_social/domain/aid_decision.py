@@ -89,20 +89,35 @@ def decide(
     received_on: date,
     recorded_at: datetime,
 ) -> AidDecision:
-    """``received_on`` is the Swedish day the application was received."""
+    """``received_on`` is the Swedish day the application was received.
+
+    Every rule the decision breaks is named, each field once (README, "Errors":
+    validation errors list each offending field)."""
+    problems: list[tuple[str, str]] = []
     # A decision must state its reasons (32 § förvaltningslagen), refusals above all.
     if not reasons.strip():
-        raise InvalidDecision("reasons", "a decision states its reasons")
+        problems.append(("reasons", "a decision states its reasons"))
     if decided_on > today:
-        raise InvalidDecision("decided_on", "a decision cannot be dated in the future")
+        problems.append(("decided_on", "a decision cannot be dated in the future"))
     if outcome is Outcome.REFUSED:
-        if valid_from is not None or valid_to is not None:
-            raise InvalidDecision("valid_from", "a refusal grants nothing for any period")
-    elif valid_from is None:
-        raise InvalidDecision("valid_from", "granted aid needs the date it starts")
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        raise InvalidDecision("valid_to", "the period ends before it starts")
-    _refuse_before_application(decided_on, valid_from, received_on)
+        # A refusal has no period: each day given is at fault on its own.
+        problems.extend(
+            (field, "a refusal grants nothing for any period")
+            for field, day in (("valid_from", valid_from), ("valid_to", valid_to))
+            if day is not None
+        )
+    else:
+        if valid_from is None:
+            problems.append(("valid_from", "granted aid needs the date it starts"))
+        if valid_from is not None and valid_to is not None and valid_to < valid_from:
+            problems.append(("valid_to", "the period ends before it starts"))
+    problems.extend(_before_application(decided_on, valid_from, received_on))
+    named: dict[str, str] = {}
+    for field, reason in problems:
+        named.setdefault(field, reason)  # each field once, with the first rule it breaks
+    if named:
+        (field, reason), *also = named.items()
+        raise InvalidDecision(field, reason, also=also)
     return AidDecision(
         decision_id=decision_id,
         case_id=case_id,
@@ -117,18 +132,16 @@ def decide(
     )
 
 
-def _refuse_before_application(
+def _before_application(
     decided_on: date, valid_from: date | None, received_on: date
-) -> None:
+) -> list[tuple[str, str]]:
     """4 kap. 1 § SoL: aid is decided on an application, so neither the decision
     nor the aid it grants comes before the application was received (the
     investigation opens on it, 11 kap. 1 § SoL). The reason names no date:
     validation errors never echo a value (README, "Errors")."""
     reason = "cannot come before the application was received"
-    early = [
-        field
+    return [
+        (field, reason)
         for field, day in (("decided_on", decided_on), ("valid_from", valid_from))
         if day is not None and day < received_on
     ]
-    if early:
-        raise InvalidDecision(early[0], reason, also=[(field, reason) for field in early[1:]])

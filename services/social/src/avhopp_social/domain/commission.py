@@ -72,7 +72,7 @@ def commission(
     if decided_on > today:
         problems.append(("decided_on", "a decision cannot be dated in the future"))
     elif decided_on < received_on:
-        # As for aid decisions (aid_decision._refuse_before_application): the
+        # As for aid decisions (aid_decision._before_application): the
         # commission carries out aid decided on the application, 4 kap. 1 § SoL.
         problems.append(("decided_on", "cannot come before the application was received"))
     if _refused(intervention, decisions):

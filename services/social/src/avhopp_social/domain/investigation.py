@@ -143,9 +143,9 @@ def choose_scope(
         raise InvalidScope("agreed_with_person", "the scope is chosen together with the person")
     if not areas_in:
         raise InvalidScope("areas_in", "an investigation looks into at least one area")
-    both = sorted(set(areas_in) & set(areas_out))
-    if both:
-        raise InvalidScope("areas_out", f"{', '.join(both)} cannot be both in and out")
+    if set(areas_in) & set(areas_out):
+        # A fixed reason: validation errors never echo a value (README, "Errors").
+        raise InvalidScope("areas_out", "an area cannot be both in and out")
     scope = Scope(
         case_id=investigation.case_id,
         areas_in=tuple(dict.fromkeys(areas_in)),

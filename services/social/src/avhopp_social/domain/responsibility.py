@@ -139,10 +139,19 @@ def _refuse_dates(
     if early:
         reason = "a transfer cannot come before the application was received"
         raise InvalidResponsibility(early[0], reason, also=[(field, reason) for field in early[1:]])
-    if not requested_on <= decided_on <= effective_on:
-        raise InvalidResponsibility(
-            "effective_on", "a transfer is requested, then decided, then takes effect"
+    # Each day out of order is named, not the last one: a request dated after its
+    # decision is the request's fault, whenever the transfer takes effect.
+    order = "a transfer is requested, then decided, then takes effect"
+    late = [
+        field
+        for field, wrong in (
+            ("requested_on", requested_on > decided_on),
+            ("effective_on", decided_on > effective_on),
         )
+        if wrong
+    ]
+    if late:
+        raise InvalidResponsibility(late[0], order, also=[(field, order) for field in late[1:]])
 
 
 def _refuse_while_pending(current: Responsibility, today: date) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
@@ -73,7 +74,9 @@ class ActionPlanIn(BaseModel):
         )
     )
 
-    goals: list[str] = Field(min_length=1, max_length=50)
+    #: Each goal is capped as a measure's description is: it is stored, and answered
+    #: back, in every version of the plan.
+    goals: list[Annotated[str, Field(max_length=2000)]] = Field(min_length=1, max_length=50)
     measures: list[MeasureIn] = Field(min_length=1, max_length=100)
     review_on: Day
     persons_view: str = Field(default="", max_length=5000)
