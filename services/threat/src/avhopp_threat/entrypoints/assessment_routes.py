@@ -11,6 +11,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.gate import Disclosure
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.service_app import UnitOfWorkDep
@@ -90,16 +91,37 @@ async def post_assessment(
     responses=NOT_FOUND,
     dependencies=[requires("threat.read")],
     summary="Every version of every threat assessment of the case, newest first",
+    description="A named relative's assessments are `family` data: they are listed only "
+    "to a reader shown `family` for them, never as assessments of the person.",
     operation_id="listThreatAssessmentHistory",
 )
 async def get_history(case_id: CaseId, uow: UnitOfWorkDep, access: AccessDep) -> JSONResponse:
     today = today_in_sweden()
     async with uow:
         history = await assessment_history(uow, case_id)
-        disclosures = await access.disclose_each(
-            [(case_id, ThreatAssessmentPublic.of(a, today)) for a in history]
-        )
-    return disclosed_list_response(disclosures)
+        items = [(case_id, ThreatAssessmentPublic.of(a, today)) for a in history]
+        # A relative's assessment is about the relative: ``family`` data
+        # (ACCESS.md, "Data categories"), never a provider's. Shown with its
+        # ``relative`` withheld, it would read as one more assessment of the
+        # person, its threat picture the relative's. So it is listed only to a
+        # caller shown ``family`` for it (police, whose record it is), decided
+        # first and disclosed, so audited, only if listed (``Access.decide_each``).
+        chosen = [
+            item
+            for item, decided in zip(items, await access.decide_each(items), strict=True)
+            if _listed(item[1], decided)
+        ]
+        disclosures = await access.disclose_each(chosen)
+    # Should the decision change in between, the later one holds.
+    return disclosed_list_response(
+        [d for (_, item), d in zip(chosen, disclosures, strict=True) if _listed(item, d)]
+    )
+
+
+def _listed(item: ThreatAssessmentPublic, disclosure: Disclosure) -> bool:
+    """Whether an assessment goes into the history: the person's always (the gate
+    filters it as any record), a relative's only with its ``family`` disclosed."""
+    return item.relative is None or Category.FAMILY.value in disclosure.disclosed
 
 
 @router.get(
