@@ -100,9 +100,12 @@ async def test_a_town_where_a_rival_networks_protected_person_is_placed_is_flagg
     ]
 
 
-async def test_the_asking_cases_own_records_never_flag_its_own_towns(
+async def test_the_asking_cases_own_placement_never_flags_but_its_own_threat_actors_do(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    # Where the person is placed is the person, no rival of theirs; a threat actor
+    # named in the person's own assessment lives where the person must not be
+    # placed (004 Del 2, "Polisens placeringsbedömning").
     asking = _case()
     await _record(
         sessions,
@@ -110,8 +113,10 @@ async def test_the_asking_cases_own_records_never_flag_its_own_towns(
         Presence("Nätverk 017", MALMO, "placed"),
         Presence("Nätverk 017", KIRUNA, "resides"),
     )
-    assert await _check(sessions, asking, [MALMO, KIRUNA], ["Nätverk 017"]) == []
-    # The same records do flag those towns for any other case.
+    assert await _check(sessions, asking, [MALMO, KIRUNA], ["Nätverk 017"]) == [
+        RivalFlag(KIRUNA, ("Nätverk 017",), ("resides",))
+    ]
+    # The same records flag both towns for any other case.
     assert [
         flag.municipality_code
         for flag in await _check(sessions, _case(), [MALMO, KIRUNA], ["Nätverk 017"])
@@ -201,7 +206,7 @@ async def test_recording_a_case_again_replaces_what_it_had_recorded(
     assert [tuple(row) for row in stored] == [("nätverk 017", LUND, "placed")]
 
 
-async def test_the_repository_flags_exactly_what_the_rule_flags_over_other_cases_records(
+async def test_the_repository_flags_exactly_what_the_rule_flags_over_the_recorded_presences(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     rng = random.Random(20260302)
@@ -220,7 +225,13 @@ async def test_the_repository_flags_exactly_what_the_rule_flags_over_other_cases
     for asking in asking_cases:
         proposed = rng.sample(towns, rng.randint(3, 5))
         rivals = [name.upper() for name in rng.sample(networks, rng.randint(1, 3))]
-        others = [p for case_id, kept in recorded.items() if case_id != asking for p in kept]
+        # Every case's records but the asking case's own placements.
+        others = [
+            p
+            for case_id, kept in recorded.items()
+            for p in kept
+            if case_id != asking or p.kind == "resides"
+        ]
         expected = rival_flags(proposed, rivals, others)
         assert await _check(sessions, asking, proposed, rivals) == expected
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from avhopp_threat.adapters.presence_tables import NetworkPresenceRow
@@ -19,15 +19,19 @@ _presence: Table = NetworkPresenceRow.__table__  # type: ignore[attr-defined]
 
 # Built once: the expanding IN parameters keep the statement cacheable
 # whatever the number of towns and networks asked about. The town-and-network
-# index answers the two IN lists; the asking case's own records are left out,
-# so a case never conflicts with itself. Grouping leaves at most one row per
-# town, network and kind, and no case id leaves the database with a flag.
+# index answers the two IN lists. Of the asking case's own records only its
+# placement is left out: where the person lives is the person, no rival of
+# theirs. Its threat actors' home towns count as any other case's do: the check
+# is there to keep the person away from whoever threatens them (004 Del 2,
+# "Polisens placeringsbedömning"), and the person's own assessment is where
+# those are named first. Grouping leaves at most one row per town, network and
+# kind, and no case id leaves the database with a flag.
 _RIVALS = (
     select(_presence.c.municipality_code, _presence.c.network, _presence.c.kind)
     .where(
         _presence.c.municipality_code.in_(bindparam("codes", expanding=True)),
         _presence.c.network.in_(bindparam("networks", expanding=True)),
-        _presence.c.case_id != bindparam("case_id"),
+        or_(_presence.c.case_id != bindparam("case_id"), _presence.c.kind == "resides"),
     )
     .group_by(_presence.c.municipality_code, _presence.c.network, _presence.c.kind)
 )
@@ -91,7 +95,8 @@ class PresenceRepository:
     async def rival_flags(
         self, case_id: str, proposed_codes: Iterable[str], rival_networks: Iterable[str]
     ) -> list[RivalFlag]:
-        """The proposed towns where another open case records one of these networks."""
+        """The proposed towns where one of these networks is present: placed through
+        another open case, or residing through any open case, this one too."""
         codes = list(dict.fromkeys(code.strip() for code in proposed_codes))
         networks = list(rival_networks)
         normalised = list(dict.fromkeys(normalise_network(name) for name in networks))

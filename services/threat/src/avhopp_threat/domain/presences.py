@@ -1,4 +1,5 @@
-"""Where a case puts networks on the map, for every other case's rival check.
+"""Where a case puts networks on the map, for the rival checks: its placement for every
+other case's, its threat actors' home towns for its own too.
 
 Two kinds (see ``rival_check``): the person, once placed in a town, is tied
 there to the networks they belonged to; each threat actor whose home town is

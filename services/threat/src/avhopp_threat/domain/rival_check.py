@@ -99,8 +99,9 @@ def rival_flags(
 ) -> list[RivalFlag]:
     """The proposed towns where a rival network is present, in the order proposed.
 
-    ``presences`` are other cases' records (the asking case's own are left
-    out by whoever gathers them). Network names match case-insensitively and
+    ``presences`` are the open cases' records, less the asking case's own
+    ``placed`` ones (left out by whoever gathers them: where the person lives
+    is no rival of the person's). Network names match case-insensitively and
     trimmed; a flag names them as the asking case spelt them (trimmed).
     """
     proposed = list(dict.fromkeys(code.strip() for code in proposed_codes))

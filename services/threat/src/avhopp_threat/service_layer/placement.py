@@ -138,8 +138,9 @@ async def _checked(
 async def rival_check(
     uow: UnitOfWork, case_id: str, towns: Iterable[str], reader: Reader
 ) -> list[RivalFlag]:
-    """The towns where a network threatening the person is placed or resides, through
-    other open cases, which are never named; at most ``MAX_PROPOSED_TOWNS`` towns."""
+    """The towns where a network threatening the person is placed (through other open
+    cases, which are never named) or resides (through any open case, this one too);
+    at most ``MAX_PROPOSED_TOWNS`` towns."""
     codes = proposed_towns(towns)
     await require_known_case(uow, case_id)
     threat = await _current_threat(uow, case_id)
