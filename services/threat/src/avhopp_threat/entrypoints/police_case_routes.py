@@ -131,7 +131,9 @@ async def post_measure_status(
             uow, case_id, measure_id, body.status, body.on, today_in_sweden()
         )
         disclosure = await access.disclose(case_id, ProtectiveMeasurePublic.of(measure))
-    return disclosed_response(disclosure)
+    # A change, answered 200: still a write (``disclosed_response``), committed even
+    # when the writer may be shown nothing of it, and so never answered 404.
+    return disclosed_response(disclosure, write=True)
 
 
 @router.get(
@@ -206,7 +208,8 @@ async def post_abort(
             uow, case_id, reason=body.reason, by=access.caller.recorded_as, today=today_in_sweden()
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
-    return disclosed_response(disclosure)
+    # Committed and announced whatever the writer may be shown: a write (200).
+    return disclosed_response(disclosure, write=True)
 
 
 @router.post(
@@ -229,4 +232,5 @@ async def post_completion(
             today=today_in_sweden(),
         )
         disclosure = await access.disclose(case_id, PoliceCasePublic.of(case))
-    return disclosed_response(disclosure)
+    # Committed and announced whatever the writer may be shown: a write (200).
+    return disclosed_response(disclosure, write=True)
