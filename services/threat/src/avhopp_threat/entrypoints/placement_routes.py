@@ -34,6 +34,7 @@ from avhopp_threat.domain.rival_check import MAX_PROPOSED_TOWNS
 from avhopp_threat.entrypoints.schemas import (
     PlacementAssessmentIn,
     PlacementAssessmentPublic,
+    PlacementAssessmentRecordPublic,
     PlacementIn,
     PlacementPublic,
     RivalCheckPublic,
@@ -115,9 +116,11 @@ async def post_placement_assessment(
 
 @router.get(
     "/cases/{case_id}/placement-assessments",
-    response_model=list[disclosed_model(PlacementAssessmentPublic)],  # type: ignore[misc]
+    response_model=list[disclosed_model(PlacementAssessmentRecordPublic)],  # type: ignore[misc]
     dependencies=[requires("threat.read")],
     summary="Every placement assessment of the case, newest first",
+    description="The towns judged, without rival flags: flags are answered only when the "
+    "check runs (the assessment's own answer, or the rival check), and none are kept.",
     operation_id="listPlacementAssessments",
 )
 async def get_placement_assessments(
@@ -125,8 +128,11 @@ async def get_placement_assessments(
 ) -> JSONResponse:
     async with uow:
         found = await placement_assessments(uow, case_id)
+        # No flags read back: an empty list would say a flagged town was checked
+        # clean, and a kept ``placed`` flag would show another case's home town
+        # again, unaudited (``PlacementAssessmentRecordPublic``).
         disclosures = await access.disclose_each(
-            [(case_id, PlacementAssessmentPublic.of(v, a)) for v, a in found]
+            [(case_id, PlacementAssessmentRecordPublic.of(v, a)) for v, a in found]
         )
     return disclosed_list_response(disclosures)
 

@@ -360,31 +360,71 @@ class RivalFlagPublic(BaseModel):
         )
 
 
+def _judged_towns(assessment: PlacementAssessment) -> list[TownJudgementPublic]:
+    return [
+        TownJudgementPublic(
+            municipality_code=t.municipality_code,
+            municipality_name=municipality_by_code(t.municipality_code).name,
+            suitable=t.suitable,
+            reason=t.reason,
+        )
+        for t in assessment.towns
+    ]
+
+
 class PlacementAssessmentPublic(BaseModel):
+    """A placement assessment as recorded, with the rival flags its check raised just now.
+
+    Only the answer to the assessment carries flags: they are answered when the
+    check runs and never kept (a ``placed`` flag tells where another case's
+    person lives, a disclosure audited and alerted each time it is made, and
+    the map changes as cases are placed and closed). Read back later, an
+    assessment is a :class:`PlacementAssessmentRecordPublic`, without flags.
+    """
+
     case_id: str
     version: int
     towns: list[TownJudgementPublic]
-    rival_flags: list[RivalFlagPublic]
+    rival_flags: list[RivalFlagPublic] = Field(
+        description="The suitable towns the rival check flagged as the assessment was made"
+    )
     assessed_by: str
     assessed_at: datetime
 
     @classmethod
     def of(
-        cls, version: int, assessment: PlacementAssessment, flags: Sequence[RivalFlag] = ()
+        cls, version: int, assessment: PlacementAssessment, flags: Sequence[RivalFlag]
     ) -> PlacementAssessmentPublic:
         return cls(
             case_id=assessment.case_id,
             version=version,
-            towns=[
-                TownJudgementPublic(
-                    municipality_code=t.municipality_code,
-                    municipality_name=municipality_by_code(t.municipality_code).name,
-                    suitable=t.suitable,
-                    reason=t.reason,
-                )
-                for t in assessment.towns
-            ],
+            towns=_judged_towns(assessment),
             rival_flags=[RivalFlagPublic.of(flag) for flag in flags],
+            assessed_by=assessment.assessed_by,
+            assessed_at=assessment.assessed_at,
+        )
+
+
+class PlacementAssessmentRecordPublic(BaseModel):
+    """A placement assessment read back: the towns judged, and no rival flags.
+
+    Flags are answered only when the check runs (the assessment's own answer, or
+    ``GET /cases/{id}/rival-check`` today); none are kept. An empty list here would
+    tell police that a town flagged when it was judged had been checked clean.
+    """
+
+    case_id: str
+    version: int
+    towns: list[TownJudgementPublic]
+    assessed_by: str
+    assessed_at: datetime
+
+    @classmethod
+    def of(cls, version: int, assessment: PlacementAssessment) -> PlacementAssessmentRecordPublic:
+        return cls(
+            case_id=assessment.case_id,
+            version=version,
+            towns=_judged_towns(assessment),
             assessed_by=assessment.assessed_by,
             assessed_at=assessment.assessed_at,
         )
