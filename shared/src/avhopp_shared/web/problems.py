@@ -135,27 +135,39 @@ async def send_problem(
 
 
 def _invalid_params(exc: RequestValidationError) -> list[dict[str, str]]:
-    params = []
-    for error in exc.errors():
+    errors = exc.errors()
+    located = [
+        [str(part) for part in error.get("loc", ())]
+        for error in errors
+        if error.get("type") != "json_invalid"
+    ]
+    # A refused key of a map: named by the map, never by the key itself, which
+    # is the caller's text (a place name, say) and is not echoed (README,
+    # "Errors"). Nor is it through an error in the value it holds, which pydantic
+    # reports under the key as well: every error under a refused key is the map's.
+    refused_keys = {tuple(loc[: loc.index("[key]")]) for loc in located if "[key]" in loc}
+    params: dict[tuple[str, str], dict[str, str]] = {}
+    for error in errors:
         if error.get("type") == "json_invalid":
             # Its location is a character offset, not a field: the body as a whole is at fault.
-            params.append(_invalid_json(error))
-            continue
-        location = [str(part) for part in error.get("loc", ())]
-        where, path = (location[0], location[1:]) if location else ("body", [])
-        if "[key]" in path:
-            # A refused key of a map: named by the map, never by the key itself,
-            # which is the caller's text (a place name, say) and is not echoed.
-            path = path[: max(path.index("[key]") - 1, 0)]
-        params.append(
-            {
+            param = _invalid_json(error)
+        else:
+            location = [str(part) for part in error.get("loc", ())]
+            for key in refused_keys:
+                if tuple(location[: len(key)]) == key:
+                    location = list(key[:-1])
+                    break
+            where, path = (location[0], location[1:]) if location else ("body", [])
+            param = {
                 "name": ".".join(path) or where,
                 "in": where,
                 "pointer": body_pointer(path) if where == "body" else "",
                 "reason": str(error.get("msg", "invalid")),
             }
-        )
-    return params
+        # Once per field: a map with a refused key would otherwise be named once
+        # for the key and again for each refused value under it.
+        params.setdefault((param["name"], param["in"]), param)
+    return list(params.values())
 
 
 def body_pointer(path: Sequence[str]) -> str:
@@ -164,21 +176,31 @@ def body_pointer(path: Sequence[str]) -> str:
     return "#" + "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in path)
 
 
+def _whole_body(reason: str) -> dict[str, str]:
+    """The body named as a whole: its pointer is '#', as InvalidParam.pointer documents
+    (RFC 6901, section 6: the empty pointer, the whole document, as a URI fragment)."""
+    return {"name": "body", "in": "body", "pointer": body_pointer([]), "reason": reason}
+
+
 def _invalid_json(error: Mapping[str, Any]) -> dict[str, str]:
     offsets = [part for part in error.get("loc", ())[1:] if isinstance(part, int)]
     where = f" at character {offsets[0]}" if offsets else ""
     cause = (error.get("ctx") or {}).get("error")
-    reason = f"the body is not valid JSON{where}" + (f": {cause}" if cause else "")
-    return {"name": "body", "in": "body", "pointer": "", "reason": reason}
+    return _whole_body(f"the body is not valid JSON{where}" + (f": {cause}" if cause else ""))
 
 
-def _unreadable_json(exc: StarletteHTTPException) -> dict[str, str]:
-    cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else "unknown"
-    reason = (
-        "the body could not be read as JSON (nested too deep, a number too long, "
-        f"or not UTF-8: {cause})"
+def unreadable_body(instance: str, why: str) -> dict[str, Any]:
+    """The 400 every operation with a body documents, for a body the JSON parser gives
+    up on or is not given: the body named in invalid-params as a 422 names a field
+    (README, "Errors")."""
+    return problem_body(
+        400,
+        "bad-request",
+        "Bad request",
+        instance,
+        "the body could not be parsed",
+        **{"invalid-params": [_whole_body(f"the body could not be read as JSON ({why})")]},
     )
-    return {"name": "body", "in": "body", "pointer": "", "reason": reason}
 
 
 _STATUS_SLUGS = {
@@ -212,14 +234,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             # A body the parser gives up on (nested too deep, a number too long,
             # bytes that are not UTF-8): the documented 400, naming the body in
             # invalid-params as a 422 names a field (RFC 9457).
-            return problem_response(
-                request,
-                400,
-                "bad-request",
-                "Bad request",
-                "the body could not be parsed",
-                **{"invalid-params": [_unreadable_json(exc)]},
-            )
+            cause = type(exc.__cause__).__name__
+            why = f"nested too deep, a number too long, or not UTF-8: {cause}"
+            return _answer(unreadable_body(request.url.path, why))
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         response = problem_response(request, exc.status_code, slug, title, detail)

@@ -13,6 +13,12 @@ Two kinds of character qualify:
 JSON can carry either only as an escape (``\\u0000``, ``\\ud800``; raw bytes
 of a surrogate are not UTF-8 and fail the route's own parsing), so a body
 without such an escape is passed on as it came, without being parsed twice.
+
+That holds for UTF-8 only, and the route's parser (``json.loads`` on bytes)
+also reads UTF-16 and UTF-32, where the escape is written in other bytes. A
+body in either is refused here as not UTF-8, the 400 a body the parser gives
+up on gets (README, "Errors"): JSON exchanged between systems is UTF-8 (RFC
+8259, section 8.1), and this guard then sees every escape the route would.
 """
 
 from __future__ import annotations
@@ -25,7 +31,12 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avhopp_shared.web.problems import body_pointer, invalid_input_body, send_problem
+from avhopp_shared.web.problems import (
+    body_pointer,
+    invalid_input_body,
+    send_problem,
+    unreadable_body,
+)
 
 NUL = "\x00"
 #: A NUL, or a surrogate code point (paired ones are joined into one character by the JSON parser).
@@ -34,6 +45,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 _QUERY_NUL = b"%00"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: What ``json.detect_encoding`` calls UTF-8, with or without a byte order mark
+#: (which RFC 8259 lets a parser ignore, and the route's parser does).
+_UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
 class TextGuard:
@@ -57,6 +71,12 @@ class TextGuard:
             await self.app(scope, receive, send)
             return
         body, tail = await _read_body(receive)
+        if json.detect_encoding(body) not in _UTF8:
+            # The parser's own choice of encoding, by the byte order mark or the
+            # NUL bytes among the first four: what it would read as UTF-16 or 32.
+            why = "not UTF-8: it begins as UTF-16 or UTF-32 text does"
+            await send_problem(send, unreadable_body(_instance(scope), why))
+            return
         if _ESCAPE.search(body) is not None:
             field = _in_json(body)
             if field is not None:
@@ -156,4 +176,9 @@ async def _refuse(scope: Scope, send: Send, name: str, where: str, pointer: str)
         "text may not contain the NUL character (U+0000) or an unpaired surrogate (U+D800-U+DFFF)"
     )
     param = {"name": name, "in": where, "pointer": pointer, "reason": reason}
-    await send_problem(send, invalid_input_body(scope.get("path", "").replace(NUL, ""), [param]))
+    await send_problem(send, invalid_input_body(_instance(scope), [param]))
+
+
+def _instance(scope: Scope) -> str:
+    path: str = scope.get("path", "")
+    return path.replace(NUL, "")
