@@ -164,7 +164,7 @@ async def test_a_body_that_is_not_json_gets_a_422_problem_naming_the_body_not_a_
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
     [param] = response.json()["invalid-params"]
-    assert (param["name"], param["in"], param["pointer"]) == ("body", "body", "")
+    assert (param["name"], param["in"], param["pointer"]) == ("body", "body", "#")
     assert param["reason"].startswith("the body is not valid JSON at character ")
     assert await _nothing_stored(embedded_platform)
 
@@ -249,8 +249,9 @@ async def test_a_retried_request_with_the_same_idempotency_key_opens_one_case(
     ("path", "allowed"),
     [
         ("/applications", "POST"),
-        # Two routes share this path: the answer lists the methods of both.
-        ("/cases/some-case/consents", "GET, POST"),
+        # Two routes share this path: the answer lists the methods of both, and HEAD
+        # wherever GET is (RFC 9110, section 9.1).
+        ("/cases/some-case/consents", "GET, HEAD, POST"),
     ],
 )
 async def test_a_method_the_path_does_not_take_is_a_405_problem_that_names_the_allowed_ones(

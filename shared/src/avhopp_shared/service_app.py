@@ -58,6 +58,7 @@ from avhopp_shared.uow import UnitOfWork
 from avhopp_shared.web import health
 from avhopp_shared.web.allowed_methods import remember_route_methods
 from avhopp_shared.web.body_limit import BodySizeLimit
+from avhopp_shared.web.head_as_get import HeadAsGet
 from avhopp_shared.web.openapi_document import install_openapi_document
 from avhopp_shared.web.problems import install_problem_handlers, problem_responses
 from avhopp_shared.web.text_guard import TextGuard
@@ -259,6 +260,8 @@ def create_service_app(definition: ServiceDefinition, bus: Bus | None = None) ->
     app.add_middleware(TextGuard)
     app.add_middleware(TraceContext)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: everything inside sees the GET a HEAD asks about (RFC 9110, 9.3.2).
+    app.add_middleware(HeadAsGet)
     routers = [health.router, *definition.routers]
     if not settings.auth_jwks_url:
         routers.append(jwks_router(local_issuer_for(settings)))

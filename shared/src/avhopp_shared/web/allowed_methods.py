@@ -29,8 +29,9 @@ def remember_route_methods(app: FastAPI, routers: Iterable[APIRouter]) -> None:
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """Every method some route of ``path`` takes, sorted; empty when none is known."""
+    """Every method some route of ``path`` takes, sorted; empty when none is known.
+
+    HEAD wherever GET is: ``head_as_get`` answers it on every GET route."""
     routes: list[tuple[re.Pattern[str], frozenset[str]]] = getattr(app.state, _STATE_KEY, [])
-    return sorted(
-        {method for pattern, methods in routes if pattern.match(path) for method in methods}
-    )
+    methods = {method for pattern, taken in routes if pattern.match(path) for method in taken}
+    return sorted(methods | {"HEAD"} if "GET" in methods else methods)
