@@ -24,6 +24,7 @@ from avhopp_shared.security_wiring import field_catalogue, policy_engine
 from avhopp_shared.service_app import ServiceDefinition, build_consumer
 from avhopp_shared.settings import ServiceSettings
 from avhopp_shared.uow import UnitOfWork
+from avhopp_shared.web.http_server import server_options
 
 
 def main(
@@ -61,13 +62,7 @@ def main(
         raise SystemExit(asyncio.run(replay_dead_letters(definition)))
     if args.command == "republish":
         raise SystemExit(asyncio.run(republish(settings, args.event_id, args.agency)))
-    uvicorn.run(
-        app_factory(),
-        host=settings.host,
-        port=settings.resolved_port,
-        log_config=None,
-        proxy_headers=True,
-    )
+    uvicorn.run(app_factory(), proxy_headers=True, **server_options(settings))
 
 
 async def _migrate(definition: ServiceDefinition) -> None:

@@ -22,6 +22,7 @@ from avhopp_shared.bus.inprocess import InProcessBus
 from avhopp_shared.logging_setup import configure_logging
 from avhopp_shared.service_app import ServiceDefinition, create_service_app
 from avhopp_shared.settings import ServiceSettings
+from avhopp_shared.web.http_server import server_options
 
 SERVICES = ("intake", "threat", "social", "followup")
 
@@ -74,13 +75,7 @@ async def serve_all() -> None:
     servers = []
     for name, app in apps.items():
         service_settings: ServiceSettings = app.state.settings
-        config = uvicorn.Config(
-            app,
-            host=service_settings.host,
-            port=service_settings.resolved_port,
-            log_config=None,
-            lifespan="on",
-        )
+        config = uvicorn.Config(app, lifespan="on", **server_options(service_settings))
         servers.append((name, service_settings, _Server(config)))
     configure_logging(servers[0][1].log_level)
 
