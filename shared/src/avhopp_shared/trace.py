@@ -4,11 +4,38 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
+#: Vendor data of the trace (W3C Trace Context 3.3): list members, printable ASCII,
+#: at most 512 characters as passed on (3.3.1.5 lets a vendor drop a longer one).
+_TRACESTATE = re.compile(r"^[\x20-\x7e]{1,512}$")
+
 current_traceparent: ContextVar[str | None] = ContextVar("current_traceparent", default=None)
+current_tracestate: ContextVar[str | None] = ContextVar("current_tracestate", default=None)
+
+
+@contextmanager
+def continued(traceparent: str | None, tracestate: str | None) -> Iterator[None]:
+    """Within the block, what is emitted or logged carries a new span of the incoming
+    trace (``child_of``) and its ``tracestate``, which a receiver MUST send on with
+    what it causes (W3C Trace Context 3.5). A tracestate goes only with the trace it
+    came with: under a malformed traceparent, whose trace is replaced by a new one,
+    it is dropped, as it is when it is not a header value the recommendation allows."""
+    kept = _TRACEPARENT.match(traceparent or "") is not None
+    state = (tracestate or "").strip(" \t")
+    parent_token = current_traceparent.set(child_of(traceparent))
+    state_token = current_tracestate.set(
+        state if kept and _TRACESTATE.match(state) is not None else None
+    )
+    try:
+        yield
+    finally:
+        current_tracestate.reset(state_token)
+        current_traceparent.reset(parent_token)
 
 
 def child_of(traceparent: str | None) -> str:

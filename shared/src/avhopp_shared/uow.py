@@ -18,7 +18,7 @@ from avhopp_shared.access.event_audiences import EventAudiences, platform_audien
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.envelope import EventEnvelope
 from avhopp_shared.messaging.tables import OutboxMessage, outbox_row
-from avhopp_shared.trace import current_traceparent
+from avhopp_shared.trace import current_traceparent, current_tracestate
 
 _outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
 
@@ -90,6 +90,7 @@ class UnitOfWork:
             schema_version=payload.schema_version,
             acting_agency=self.acting_agency,
             traceparent=current_traceparent.get(),
+            tracestate=current_tracestate.get(),
             data=payload.model_dump(mode="json"),
         )
         copies = audiences.copies(payload, envelope.data, self.acting_agency)

@@ -44,6 +44,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -62,7 +63,7 @@ from avhopp_shared.events.registry import (
     parse_payload,
 )
 from avhopp_shared.messaging.tables import DeadLetter, InboxMessage
-from avhopp_shared.trace import child_of, current_traceparent
+from avhopp_shared.trace import continued
 from avhopp_shared.uow import UnitOfWork
 
 log = logging.getLogger("avhopp.inbox")
@@ -134,18 +135,16 @@ class InboxConsumer:
     async def __call__(self, envelope: EventEnvelope) -> None:
         """One event: its effect, inbox row and audit entry commit together; a
         redelivered event has no effect."""
-        token = current_traceparent.set(child_of(envelope.traceparent))
-        try:
-            await self._apply(*self._readable([envelope]), together=False)
-        except Exception as exc:
-            # Raising means "deliver again"; returning, that the bus goes on.
-            if not refused_as_data(exc) or not await self._set_aside(envelope, exc):
-                raise
-        else:
-            if self._refusals:
-                self._refusals.pop(envelope.id, None)
-        finally:
-            current_traceparent.reset(token)
+        with continued(envelope.traceparent, envelope.tracestate):
+            try:
+                await self._apply(*self._readable([envelope]), together=False)
+            except Exception as exc:
+                # Raising means "deliver again"; returning, that the bus goes on.
+                if not refused_as_data(exc) or not await self._set_aside(envelope, exc):
+                    raise
+            else:
+                if self._refusals:
+                    self._refusals.pop(envelope.id, None)
 
     async def handle_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
         """Several events of one partition, in order, in one transaction (``BatchHandler``).
@@ -226,12 +225,12 @@ class InboxConsumer:
             for index, item in enumerate(work):
                 # Together, each event's effects (its events emitted, its log
                 # lines) carry its own trace; alone, the caller set it.
-                token = (
-                    current_traceparent.set(child_of(item.envelope.traceparent))
+                trace: AbstractContextManager[None] = (
+                    continued(item.envelope.traceparent, item.envelope.tracestate)
                     if together
-                    else None
+                    else nullcontext()
                 )
-                try:
+                with trace:
                     if index:
                         # What the events before this one staged, written: the
                         # gate and the handler read through the connection.
@@ -246,9 +245,6 @@ class InboxConsumer:
                     visible = await self._visible(uow, item)
                     if visible is not None:
                         await item.handler(uow, visible, item.envelope)
-                finally:
-                    if token is not None:
-                        current_traceparent.reset(token)
             # After every state change of the batch: the audit chain's lock is then
             # taken after the rows those changes lock, in the order a REST write
             # takes them (a change, then its audit entry), so the two never
@@ -476,11 +472,8 @@ class InboxConsumer:
                 work, unread = self._readable([envelope])
                 if unread:
                     raise UnreadablePayload(unread[0].reason)
-                token = current_traceparent.set(child_of(envelope.traceparent))
-                try:
+                with continued(envelope.traceparent, envelope.tracestate):
                     await self._apply(work, together=False)
-                finally:
-                    current_traceparent.reset(token)
                 await self._mark_replayed(event_id)
             except Exception as exc:
                 # What cannot be read says why: the reason names no value.

@@ -1,10 +1,10 @@
-"""Take the caller's W3C ``traceparent`` (or start a trace) for everything a request emits."""
+"""Take the caller's W3C ``traceparent`` and ``tracestate`` (or start a trace) for everything a request emits."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from avhopp_shared.trace import child_of, current_traceparent
+from avhopp_shared.trace import continued
 
 
 class TraceContext:
@@ -15,9 +15,8 @@ class TraceContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers", ())).get(b"traceparent", b"").decode("latin-1")
-        token = current_traceparent.set(child_of(incoming or None))
-        try:
+        headers = dict(scope.get("headers", ()))
+        parent = headers.get(b"traceparent", b"").decode("latin-1")
+        state = headers.get(b"tracestate", b"").decode("latin-1")
+        with continued(parent or None, state or None):
             await self.app(scope, receive, send)
-        finally:
-            current_traceparent.reset(token)
