@@ -6,7 +6,7 @@ then publish"); the relay is only nudged after the commit succeeded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import Self
 
@@ -76,11 +76,14 @@ class UnitOfWork:
         finally:
             await session.close()
 
-    def emit(self, payload: EventPayload, *, case_id: str) -> EventEnvelope:
+    def emit(
+        self, payload: EventPayload, *, case_id: str, to: Collection[str] | None = None
+    ) -> EventEnvelope:
         """Write ``payload`` to the outbox, one copy per receiving agency; the whole event back.
 
         Each copy is what its agency may receive (access.event_audiences); a
-        policy fault raises here, before anything is written.
+        policy fault raises here, before anything is written. ``to`` keeps the
+        copies of those agencies only (an event sent again to one agency).
         """
         audiences = self._audiences or platform_audiences()
         envelope = EventEnvelope(
@@ -94,7 +97,11 @@ class UnitOfWork:
             data=payload.model_dump(mode="json"),
         )
         copies = audiences.copies(payload, envelope.data, self.acting_agency)
-        self._outbox_rows.extend(outbox_row(copy.of(envelope), copy.topic) for copy in copies)
+        self._outbox_rows.extend(
+            outbox_row(copy.of(envelope), copy.topic)
+            for copy in copies
+            if to is None or copy.audience in to
+        )
         return envelope
 
     async def commit(self) -> None:

@@ -245,7 +245,8 @@ async def post_legal_basis(
         valid_from=utcnow(),
         valid_to=body.valid_to,
     )
-    await record_legal_basis(uow, case_id, recorded, body.note, caller)
+    runtime: ServiceRuntime = request.app.state.runtime
+    await record_legal_basis(uow, case_id, recorded, body.note, caller, runtime.gate)
     return LegalBasisPublic(**recorded.model_dump())
 
 

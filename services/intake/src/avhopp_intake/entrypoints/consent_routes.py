@@ -88,7 +88,12 @@ async def post_consent(
     refuse_never_given(access.runtime.policy, body)
     async with uow:  # the consent, its event and the answer's audit entry commit together
         consent = await grant_consent(
-            uow, case_id, consent_command(body), recorded_by(access.caller), utcnow()
+            uow,
+            case_id,
+            consent_command(body),
+            recorded_by(access.caller),
+            utcnow(),
+            access.runtime.gate,
         )
         disclosure = await access.disclose(case_id, ConsentPublic.of(consent))
     disclosed = disclosed_response(disclosure, status.HTTP_201_CREATED)

@@ -8,8 +8,10 @@ from avhopp_intake.adapters.case_repository import CaseRepository
 from avhopp_intake.adapters.tables import BreakGlassRequestRow
 from avhopp_intake.domain.access_grants import BreakGlass, Person
 from avhopp_intake.domain.recipients import require_a_municipality
+from avhopp_intake.service_layer.case_to_police import police_know_of, send_if_opened
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
+from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.state_handlers import apply_access_event
 from avhopp_shared.access.tables import TeamMemberRow
 from avhopp_shared.auth.caller import Caller
@@ -139,11 +141,20 @@ async def _announce_team_change(
 
 
 async def record_legal_basis(
-    uow: UnitOfWork, case_id: str, recorded: LegalBasisRecorded, note: str, by: Caller
+    uow: UnitOfWork,
+    case_id: str,
+    recorded: LegalBasisRecorded,
+    note: str,
+    by: Caller,
+    gate: DisclosureGate,
 ) -> None:
+    """``gate``: intake's, to tell whether the basis opens the case to police
+    (``case_to_police``)."""
     async with uow:
         await _require_case(uow, case_id)
+        knew = await police_know_of(uow, gate, case_id)
         await announce(uow, recorded, case_id)
+        await send_if_opened(uow, gate, case_id, knew)
         categories = [c.value for c in recorded.categories]
         text = f"{recorded.reference} for {recorded.recipient.agency}: {note}"
         await audit_change(

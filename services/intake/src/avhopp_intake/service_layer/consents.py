@@ -16,7 +16,9 @@ from avhopp_intake.domain.consent import (
     record_consent,
 )
 from avhopp_intake.service_layer.access_grants import announce
+from avhopp_intake.service_layer.case_to_police import police_know_of, send_if_opened
 from avhopp_shared.access.categories import Category, Purpose
+from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.errors import NotFound
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.uow import UnitOfWork
@@ -59,14 +61,22 @@ async def store_granted(uow: UnitOfWork, consent: ConsentRecord) -> None:
 
 
 async def grant_consent(
-    uow: UnitOfWork, case_id: str, command: RecordConsent, by: RecordedBy, now: datetime
+    uow: UnitOfWork,
+    case_id: str,
+    command: RecordConsent,
+    by: RecordedBy,
+    now: datetime,
+    gate: DisclosureGate,
 ) -> ConsentRecord:
     """Stages the consent in ``uow``, which must be open; the caller commits (with the
-    answer's audit entry, as for an application)."""
+    answer's audit entry, as for an application). ``gate``: intake's, to tell whether
+    the consent opens the case to police (``case_to_police``)."""
     consent = new_consent(case_id, command, by, now)
     if await CaseRepository(uow.session).get(case_id) is None:
         raise NotFound("case", case_id)
+    knew = await police_know_of(uow, gate, case_id)
     await store_granted(uow, consent)
+    await send_if_opened(uow, gate, case_id, knew)
     return consent
 
 
