@@ -37,7 +37,11 @@ class LocalIssuerRefused(ValueError):
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
+    # Read as AVHOPP_… also where no service prefix is set (the token command, which
+    # must mint for the settings `make run` reads, never for a bare ENVIRONMENT).
+    model_config = SettingsConfigDict(
+        extra="ignore", env_ignore_empty=True, env_prefix=PLATFORM_PREFIX
+    )
 
     service_name: ClassVar[str] = "service"
     default_port: ClassVar[int] = 8000
