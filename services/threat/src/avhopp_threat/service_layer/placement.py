@@ -67,10 +67,19 @@ class CheckedPlacement:
     rival_flags: tuple[RivalFlag, ...]
 
 
-async def _current_threat(uow: UnitOfWork, case_id: str) -> ThreatAssessment:
+async def _current_threat(
+    uow: UnitOfWork, case_id: str, *, ad_hoc: bool = False
+) -> ThreatAssessment:
+    """The person's current threat assessment. Refused without one (422): a placement
+    assessment names the ``case`` it needs one of; an ad hoc check (``ad_hoc``, a GET
+    without a body) names the path's ``case_id``, never a body field it never had."""
     current = await AssessmentRepository(uow.session).current(case_id, PERSON)
     if current is None:
         # Which towns are safe depends on who threatens the person (004 Del 2).
+        if ad_hoc:
+            raise InvalidInput(
+                "case_id", "a rival check needs a threat assessment first", location="path"
+            )
         raise InvalidInput("case", "a placement assessment needs a threat assessment first")
     return current
 
@@ -143,7 +152,7 @@ async def rival_check(
     at most ``MAX_PROPOSED_TOWNS`` towns."""
     codes = proposed_towns(towns)
     await require_known_case(uow, case_id)
-    threat = await _current_threat(uow, case_id)
+    threat = await _current_threat(uow, case_id, ad_hoc=True)
     return await _checked(uow, case_id, codes, threat.all_networks(), reader)
 
 
