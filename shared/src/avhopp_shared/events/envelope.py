@@ -17,6 +17,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 CONTENT_TYPE = "application/cloudevents+json"
 
+#: The ``content-type`` header of every Kafka record the platform publishes. The
+#: CloudEvents Kafka protocol binding (section 3) reads a record in structured
+#: mode, the value being the whole envelope, only when this header starts with
+#: ``application/cloudevents``; without it a receiver reads the record in binary
+#: mode and finds none of the ``ce_`` headers that mode needs. The value is
+#: UTF-8 JSON (``to_json_bytes``).
+RECORD_CONTENT_TYPE = f"{CONTENT_TYPE}; charset=UTF-8"
+RECORD_HEADERS: tuple[tuple[str, bytes], ...] = (("content-type", RECORD_CONTENT_TYPE.encode()),)
+
 #: The length of an event id: the canonical text of a UUID, which is what the
 #: inbox and outbox tables store (``event_id`` columns).
 EVENT_ID_LENGTH = 36
@@ -45,8 +54,14 @@ def _canonical_uuid(value: str) -> str:
     return value
 
 
-#: Checked after parsing, so the published JSON Schema of the envelope is unchanged.
+#: Checked after parsing; the published JSON Schema says it with ``format: uuid``.
 EventId = Annotated[str, AfterValidator(_canonical_uuid)]
+
+#: Attributes a reader may leave out (each has a default) that every envelope
+#: the platform writes carries: CloudEvents 1.0 requires ``id`` and
+#: ``specversion``, and ``time`` and ``datacontenttype`` are always set. The
+#: published schema lists them as required (``published_schema``).
+ALWAYS_WRITTEN = ("specversion", "id", "time", "datacontenttype")
 
 
 def utcnow() -> datetime:
@@ -59,21 +74,39 @@ class EventEnvelope(BaseModel):
     model_config = ConfigDict(populate_by_name=True, frozen=True)
 
     specversion: Literal["1.0"] = "1.0"
-    id: EventId = Field(default_factory=new_event_id)
+    id: EventId = Field(default_factory=new_event_id, json_schema_extra={"format": "uuid"})
     source: str
     type: str
     subject: str = Field(description="The case id; also the partition key.")
     time: datetime = Field(default_factory=utcnow)
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = None
-    schema_version: int = Field(alias="schemaversion", ge=1)
-    acting_agency: str = Field(alias="actingagency")
+    schema_version: int = Field(
+        alias="schemaversion",
+        ge=1,
+        description=(
+            "The version of the payload schema of this type that data follows "
+            "(shared/schemas/events/<type>.v<schemaversion>.schema.json). A newer "
+            "version only adds optional fields."
+        ),
+    )
+    acting_agency: str = Field(
+        alias="actingagency",
+        description="The agency whose service published the event (police, social).",
+    )
     traceparent: str | None = None
     tracestate: str | None = None
     #: The categories the publisher left out of this copy, space-separated (a
     #: CloudEvents extension is a string): the fields of these are absent from
     #: ``data`` on purpose (access.event_audiences). Absent on a whole copy.
-    withheld: str | None = Field(default=None, pattern=r"^[a-z_]+( [a-z_]+)*$")
+    withheld: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_]+( [a-z_]+)*$",
+        description=(
+            "The data categories left out of this agency's copy, space-separated: "
+            "their fields are absent from data (never nulled). Absent on a whole copy."
+        ),
+    )
     data: dict[str, Any]
 
     @property
@@ -90,3 +123,12 @@ class EventEnvelope(BaseModel):
     @classmethod
     def from_json_bytes(cls, raw: bytes | str) -> EventEnvelope:
         return cls.model_validate_json(raw)
+
+    @classmethod
+    def published_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of the envelope as the platform writes it (by its
+        attribute names): what readers may default, writers always set."""
+        schema = cls.model_json_schema(by_alias=True)
+        required: list[str] = schema.setdefault("required", [])
+        required += [name for name in ALWAYS_WRITTEN if name not in required]
+        return schema

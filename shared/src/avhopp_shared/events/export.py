@@ -3,7 +3,9 @@
 ``python -m avhopp_shared.events.export shared/schemas`` — the committed copy is
 checked against the code by the test suite, so it cannot drift.
 
-The JSON Schema files describe whole payloads. The AsyncAPI document has one
+The JSON Schema file of a type describes every copy of its payload: the fields
+of a category another agency's copy may leave out are listed but not required
+there (``payload_schema``). The AsyncAPI document has one
 channel per topic, ``avhopp.for-<agency>.<family>``, and describes each
 message as that agency's services receive it (``access.event_audiences``): a
 copy published by another agency lacks the fields of the categories the
@@ -11,7 +13,8 @@ policy never lets that agency's services receive, and its envelope's
 ``withheld`` attribute names them. Who publishes an event is not in the event
 registry, so it is kept here (``FAMILY_PUBLISHERS``; a test compares it with
 the services' sources). A message's payload schema lists no field its
-agency's copy can never carry, and accepts every copy it can get.
+agency's copy can never carry, and accepts every copy it can get. Each
+document is whole on its own: its references resolve within it.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from pydantic import BaseModel
 from avhopp_shared.access.catalogue import Catalogue, nested_model, platform_catalogue
 from avhopp_shared.access.copy_rules import ONLY_FOR
 from avhopp_shared.access.event_audiences import EventAudiences, platform_audiences
-from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.events.registry import EVENT_TYPES, json_schemas
+from avhopp_shared.events.envelope import RECORD_CONTENT_TYPE, EventEnvelope
+from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import AUDIENCES, audience_prefix, family_of, topic_for
 
 #: The agency whose services publish each event family: the publishing
@@ -95,6 +98,64 @@ def audience_payload_schema(
         return model.model_json_schema(), ()
     _prune_definitions(schema)
     return schema, tuple(sorted(withheld))
+
+
+#: What every payload schema says of a cut copy (README, "Events").
+_WITHHELD_RULE = (
+    "A copy leaves out the fields of the categories its envelope's withheld "
+    "attribute names: they are absent, never nulled"
+)
+
+
+def payload_schema(event_type: str, audiences: EventAudiences | None = None) -> dict[str, Any]:
+    """The JSON Schema of ``event_type``'s payload that every agency's copy of it meets.
+
+    A field of a category that some agency's copy can lack (published by another
+    agency, ``audience_payload_schema``) is listed but not required: the whole
+    copy carries it, the cut one leaves it out. The description says so.
+    """
+    audiences = audiences or platform_audiences()
+    catalogue = platform_catalogue()
+    model = EVENT_TYPES[event_type]
+    publishers = publishers_of(event_type)
+    schema = model.model_json_schema()
+    withheld: set[str] = set()
+    for audience in AUDIENCES:
+        receivable = audiences.receivable(audience)
+        if publishers == {audience} or not _reaches(
+            model, audience, publishers, receivable, catalogue
+        ):
+            continue
+        _project(
+            model,
+            schema,
+            schema.get("$defs", {}),
+            receivable,
+            catalogue,
+            remove=False,
+            withheld=withheld,
+            done=set(),
+        )
+    if withheld:
+        rule = (
+            f"{_WITHHELD_RULE}. Another agency's copy may lack the fields of "
+            f"{', '.join(sorted(withheld))}: they are not required here."
+        )
+    else:
+        rule = f"{_WITHHELD_RULE}. No copy of this type withholds any."
+    described = schema.get("description")
+    # After a docstring of paragraphs as a paragraph of its own.
+    joint = "\n\n" if described and "\n" in described else " "
+    schema["description"] = f"{described}{joint}{rule}" if described else rule
+    return schema
+
+
+def json_schemas(audiences: EventAudiences | None = None) -> dict[str, dict[str, Any]]:
+    """``payload_schema`` of each event type, keyed by ``<type>.v<schema_version>``."""
+    return {
+        f"{name}.v{model.schema_version}": payload_schema(name, audiences)
+        for name, model in sorted(EVENT_TYPES.items())
+    }
 
 
 def _project(
@@ -189,6 +250,64 @@ def _prune_definitions(schema: dict[str, Any]) -> None:
         schema.pop("$defs", None)
 
 
+_DEFINITIONS = "#/$defs/"
+_COMPONENTS = "#/components/schemas/"
+
+
+def _add_schema(
+    components: dict[str, Any], name: str, schema: dict[str, Any], *, cut_for: str | None = None
+) -> None:
+    """Puts ``schema`` into ``components`` (the document's components.schemas) under
+    ``name``, and its ``$defs`` beside it.
+
+    Pydantic refers to a nested model or enum as ``#/$defs/<Name>``; inside the
+    AsyncAPI document ``#`` is the document's root, which has no ``$defs``
+    (AsyncAPI 3.0, Reference Object). Each definition becomes a schema of the
+    components, referred to as ``#/components/schemas/<Name>``, one for every
+    payload that uses it (``Category``, ``Recipient``). A copy cut for an agency
+    whose definition differs from the whole one's gets its own,
+    ``<Name>_for_<agency>``; any other difference under one name is an error.
+    """
+    schema = dict(schema)
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    names = {definition: definition for definition in definitions}
+    while True:
+        rewritten = {d: _rewrite(value, names) for d, value in definitions.items()}
+        clashes = [
+            d
+            for d, value in rewritten.items()
+            if names[d] in components and components[names[d]] != value
+        ]
+        if not clashes:
+            break
+        for d in clashes:
+            if cut_for is None or names[d] != d:
+                raise ValueError(
+                    f"{name}: its definition {d!r} differs from the schema {names[d]!r}"
+                )
+            names[d] = f"{d}_for_{cut_for}"
+    for d, value in rewritten.items():
+        components.setdefault(names[d], value)
+    if name in components:
+        raise ValueError(f"{name}: two schemas of one name")
+    components[name] = _rewrite(schema, names)
+
+
+def _rewrite(node: Any, names: dict[str, str]) -> Any:
+    """``node`` with each ``#/$defs/<Name>`` as ``#/components/schemas/<names[Name]>``."""
+    if isinstance(node, list):
+        return [_rewrite(value, names) for value in node]
+    if not isinstance(node, dict):
+        return node
+    rewritten = {key: _rewrite(value, names) for key, value in node.items()}
+    reference = node.get("$ref")
+    if isinstance(reference, str):
+        if not reference.startswith(_DEFINITIONS):
+            raise ValueError(f"a reference the export does not know: {reference}")
+        rewritten["$ref"] = _COMPONENTS + names[reference.removeprefix(_DEFINITIONS)]
+    return rewritten
+
+
 def _title(model: type[BaseModel], event_type: str) -> str:
     return model.__doc__.strip().splitlines()[0] if model.__doc__ else event_type
 
@@ -256,8 +375,11 @@ def asyncapi_document(audiences: EventAudiences | None = None) -> dict[str, Any]
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
-    schemas: dict[str, Any] = {"envelope": EventEnvelope.model_json_schema(by_alias=True)}
-    schemas |= {t.replace(".", "_"): m.model_json_schema() for t, m in EVENT_TYPES.items()}
+    schemas: dict[str, Any] = {}
+    _add_schema(schemas, "envelope", EventEnvelope.published_schema())
+    _add_schema(schemas, "record_headers", _RECORD_HEADERS)
+    for event_type, model in sorted(EVENT_TYPES.items()):
+        _add_schema(schemas, event_type.replace(".", "_"), model.model_json_schema())
     for audience in AUDIENCES:
         receivable = audiences.receivable(audience)
         for event_type, model in sorted(EVENT_TYPES.items()):
@@ -274,7 +396,9 @@ def asyncapi_document(audiences: EventAudiences | None = None) -> dict[str, Any]
             if withheld:
                 message_name = f"{name}_for_{audience}"
                 description = _copy_description(audience, withheld, publishers)
-                schemas[message_name] = payload | {"description": description}
+                _add_schema(
+                    schemas, message_name, payload | {"description": description}, cut_for=audience
+                )
                 messages[message_name] = _message(event_type, model, message_name, description)
             elif name not in messages:
                 messages[name] = _message(event_type, model, name, None)
@@ -313,14 +437,31 @@ def asyncapi_document(audiences: EventAudiences | None = None) -> dict[str, Any]
                 "happened is itself withheld), and a grant of access (consent, legal "
                 "basis, break-glass, disclosure decision) reaches another agency only "
                 "where it names that agency or opens records its own services hold. "
-                "Key = case id; CloudEvents 1.0 "
-                "structured mode; payloads carry ids and codes, never identity or whereabouts."
+                "Key = case id; CloudEvents 1.0 structured mode (the record's content-type "
+                "header says so); payloads carry ids and codes, never identity or whereabouts."
             ),
         },
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},
     }
+
+
+#: The headers of every record (``headers`` of each message).
+_RECORD_HEADERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "content-type": {
+            "type": "string",
+            "const": RECORD_CONTENT_TYPE,
+            "description": (
+                "CloudEvents Kafka protocol binding, structured mode: the record "
+                "value is the whole event (UTF-8 JSON); there are no ce_ headers."
+            ),
+        }
+    },
+    "required": ["content-type"],
+}
 
 
 def _message(
@@ -331,7 +472,9 @@ def _message(
         "title": _title(model, event_type),
         "contentType": "application/cloudevents+json",
         # CloudEvents structured mode: the record value is the whole envelope, the
-        # event's data (this copy of it) under "data"; the record carries no headers.
+        # event's data (this copy of it) under "data"; the record's one header
+        # says so (envelope.RECORD_HEADERS).
+        "headers": {"$ref": f"{_COMPONENTS}record_headers"},
         "payload": {
             "allOf": [
                 {"$ref": "#/components/schemas/envelope"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from pydantic import create_model
 
@@ -166,11 +165,3 @@ def _copy_model(model: type[EventPayload], fields: frozenset[str]) -> type[Event
             if name in fields
         },
     )
-
-
-def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schema of each payload, keyed by ``<type>.v<schema_version>``."""
-    return {
-        f"{name}.v{model.schema_version}": model.model_json_schema()
-        for name, model in sorted(EVENT_TYPES.items())
-    }

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from avhopp_shared.backoff import backoff_delay
 from avhopp_shared.bus.base import Bus, OutboundRecord
-from avhopp_shared.events.envelope import utcnow
+from avhopp_shared.events.envelope import RECORD_HEADERS, utcnow
 from avhopp_shared.messaging.tables import OutboxMessage
 
 log = logging.getLogger("avhopp.outbox.relay")
@@ -192,8 +192,13 @@ class OutboxRelay:
             # PostgreSQL's leadership lock needs the connection kept.
             await self._release_connection()
         ids = [row.id for row in rows]
+        # Every outbox row holds a whole envelope (CloudEvents structured mode,
+        # README "Events"): its record says so in its content-type header.
         records = [
-            OutboundRecord(topic=row.topic, key=row.key, value=bytes(row.payload)) for row in rows
+            OutboundRecord(
+                topic=row.topic, key=row.key, value=bytes(row.payload), headers=RECORD_HEADERS
+            )
+            for row in rows
         ]
         try:
             await self._bus.publish(records)
