@@ -149,3 +149,12 @@ async def embedded_platform(
     settings = platform_settings("embedded", var_dir=fresh_storage(migrated_storage, tmp_path))
     async with start_platform(settings) as running_platform:
         yield running_platform
+
+
+@pytest.fixture
+async def sweeping_platform(tmp_path: Path) -> AsyncIterator[RunningPlatform]:
+    """The embedded platform with its access sweeps (grants ended, grants started) every
+    few tenths of a second."""
+    settings = platform_settings("embedded", var_dir=tmp_path, access_expiry_sweep_seconds=0.3)
+    async with start_platform(settings) as running:
+        yield running

@@ -10,9 +10,7 @@ consent still in force keeps what it covers), once per consent, on the audit tra
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +19,6 @@ from avhopp_shared.service_app import ServiceRuntime
 from tests.fixtures.database import count_rows
 from tests.fixtures.platform import (
     RunningPlatform,
-    platform_settings,
-    start_platform,
     wait_until,
 )
 from tests.test_consent_withdrawal_purges import _consent, _relapse_reported, _relapse_tasks
@@ -204,14 +200,6 @@ async def test_a_consent_still_in_force_is_not_swept(
     assert await _relapses(p, case_id) == 1
     claimed = f"WHERE grant_id = '{consent_id}'"
     assert await count_rows(p.runtime("followup"), "access_expiry_swept", claimed) == 0
-
-
-@pytest.fixture
-async def sweeping_platform(tmp_path: Path) -> AsyncIterator[RunningPlatform]:
-    """The embedded platform with the sweep every few tenths of a second."""
-    settings = platform_settings("embedded", var_dir=tmp_path, access_expiry_sweep_seconds=0.3)
-    async with start_platform(settings) as running:
-        yield running
 
 
 async def test_the_sweep_runs_on_its_own_at_its_interval(

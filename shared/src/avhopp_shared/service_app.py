@@ -81,6 +81,9 @@ class ServiceDefinition:
     # Category → how this service removes what it holds of it about a case,
     # run when the consent it was received under is withdrawn.
     purgers: Mapping[str, Purger] = field(default_factory=dict)
+    # Background work the service repeats while it runs, each built on its runtime
+    # once started (intake's sweep of grants that take effect later, for one).
+    periodic: Sequence[Callable[[ServiceRuntime], Periodic]] = ()
 
 
 @dataclass
@@ -202,9 +205,14 @@ async def service_runtime(
         expiry_sweep = _expiry_sweep(definition, runtime)
         if expiry_sweep is not None:
             await expiry_sweep.start()
+        periodic = [make(runtime) for make in definition.periodic]
+        for job in periodic:
+            await job.start()
         try:
             yield runtime
         finally:
+            for job in reversed(periodic):
+                await job.stop()
             if expiry_sweep is not None:
                 await expiry_sweep.stop()
             await head_log.stop()

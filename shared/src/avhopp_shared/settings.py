@@ -82,7 +82,8 @@ class ServiceSettings(BaseSettings):
         gt=0,
         description=(
             "How often a service purges what it holds under consents, legal bases and "
-            "break-glass grants that have ended by time (access.expiry_sweep)."
+            "break-glass grants that have ended by time (access.expiry_sweep), and intake "
+            "sends police the cases grants that started later opened to them."
         ),
     )
     audit_anchor_seconds: float = Field(

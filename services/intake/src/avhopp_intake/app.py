@@ -11,6 +11,7 @@ from avhopp_intake.entrypoints.access_routes import router as access_router
 from avhopp_intake.entrypoints.consent_routes import router as consent_router
 from avhopp_intake.entrypoints.routes import router
 from avhopp_intake.service_layer.access_alerts import on_protected_location_read
+from avhopp_intake.service_layer.started_grants import start_sweep
 from avhopp_intake.settings import IntakeSettings
 from avhopp_shared.access.responsibility_copy import RESPONSIBILITY_HANDLERS
 from avhopp_shared.bus.base import Bus
@@ -33,6 +34,8 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
             # The case owner's notice of every read of the new home town (ACCESS.md).
             ProtectedLocationRead.event_type: on_protected_location_read,
         },
+        # Grants recorded to start later reach police when they start (started_grants).
+        periodic=[start_sweep],
     )
 
 

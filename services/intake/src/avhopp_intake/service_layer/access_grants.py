@@ -9,6 +9,7 @@ from avhopp_intake.adapters.tables import BreakGlassRequestRow
 from avhopp_intake.domain.access_grants import BreakGlass, Person
 from avhopp_intake.domain.recipients import require_a_municipality
 from avhopp_intake.service_layer.case_to_police import police_know_of, send_if_opened
+from avhopp_intake.service_layer.started_grants import claim_started
 from avhopp_shared.access import audit
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.gate import DisclosureGate
@@ -36,6 +37,8 @@ async def announce(uow: UnitOfWork, payload: EventPayload, case_id: str) -> None
     with it, if a social-services recipient names no municipality."""
     _require_municipalities(payload)
     await apply_access_event(uow.session, payload)
+    # A grant in force now is what it opens now; one that starts later is swept then.
+    await claim_started(uow, payload, utcnow())
     uow.emit(payload, case_id=case_id)
 
 
