@@ -7,13 +7,22 @@ person's abort and reason were lost and ISU counted the exit as ended twice.
 Every change that depends on how the exit stands takes its row first
 (``exit_records.exit_of``), so police's event decides on the abort it waited
 for and changes nothing.
+
+The consumer used to take the audit chain's lock first (its gate audited the event
+before the handler ran) and the exit's row after; a phase change takes the row
+first and the chain's lock with its answer's disclosure. The two deadlocked, and a
+valid change got 503. The consumer's entries are now written after its handlers.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
 
+from avhopp_followup.entrypoints import phase_routes
+from avhopp_followup.service_layer import exits, phases
 from avhopp_shared.municipal_responsibility import today_in_sweden
 from tests.fixtures.consents import consent_social_to_police_records
 from tests.fixtures.database import count_rows
@@ -69,3 +78,56 @@ async def test_police_completing_the_exit_while_the_persons_abort_commits_keeps_
         "person",
         "Changed their mind",
     )
+
+
+@pytest.mark.parametrize("mode", ["distributed"], indirect=True)
+async def test_a_phase_change_and_police_abort_in_flight_together_both_take_effect_without_deadlock(
+    platform: RunningPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = await _open_case(platform)
+    await consent_social_to_police_records(platform, case_id)
+    followup = platform.clients["followup"]
+    assert (await platform.eventually("followup", f"/cases/{case_id}/exit")).status_code == 200
+
+    route_locked, release_route = asyncio.Event(), asyncio.Event()
+    consumer_in_handler, release_consumer = asyncio.Event(), asyncio.Event()
+    record_phase_change = phases.record_phase_change
+    current = exits._current
+
+    async def paused_phase_change(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # The exit's row is locked already (``exit_shown`` is computed first).
+        route_locked.set()
+        await release_route.wait()
+        return await record_phase_change(*args, **kwargs)
+
+    async def paused_current(uow, case_id_):  # type: ignore[no-untyped-def]
+        # The gate has decided on police's event: its entry is written after the
+        # handler, so the chain's lock is not held here.
+        consumer_in_handler.set()
+        await release_consumer.wait()
+        return await current(uow, case_id_)
+
+    monkeypatch.setattr(phase_routes, "record_phase_change", paused_phase_change)
+    monkeypatch.setattr(exits, "_current", paused_current)
+
+    day = today_in_sweden().isoformat()
+    change = asyncio.create_task(
+        followup.post(f"/cases/{case_id}/phases", json={"phase": "acute", "entered_on": day})
+    )
+    await asyncio.wait_for(route_locked.wait(), 10)
+    aborted = await platform.clients["threat"].post(
+        f"/cases/{case_id}/police-case/abort", json={"reason": "Returned to the network"}
+    )
+    assert aborted.status_code == 200, aborted.text
+    await asyncio.wait_for(consumer_in_handler.wait(), 20)
+    release_route.set()
+    await asyncio.sleep(0.3)  # the request now waits for the audit chain's lock
+    release_consumer.set()
+    answer = await asyncio.wait_for(change, 30)
+
+    async def ended() -> bool:
+        read = (await followup.get(f"/cases/{case_id}/exit")).json()
+        return bool(read["status"] == "aborted")
+
+    assert answer.status_code == 201, (answer.status_code, answer.text)
+    assert await wait_until(ended, timeout=20)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -106,8 +108,46 @@ _HEAD = sa_select(chain_head())
 _INSERT = insert(_log)
 
 
+#: Inside ``written_last``: the entries ``append`` was given, to be written at its end.
+_later: ContextVar[list[AuditRecord] | None] = ContextVar("audit_written_last", default=None)
+
+
+@contextmanager
+def written_last() -> Iterator[list[AuditRecord]]:
+    """Within the block, ``append`` keeps each entry in the list it yields instead of
+    writing it; the caller writes them (``append_each``), in order, once every change of
+    its transaction is made.
+
+    For a consumer applying a batch of deliveries: their gate decisions and purges are
+    audited as each event takes effect, but the chain's lock, taken by every write of an
+    entry, is then taken after the rows the handlers lock, as a REST write takes them (a
+    change, then its disclosure's entry). Taken first, it deadlocked on PostgreSQL with a
+    request that had locked such a row (follow-up's exit) and then wanted the lock."""
+    kept: list[AuditRecord] = []
+    token = _later.set(kept)
+    try:
+        yield kept
+    finally:
+        _later.reset(token)
+
+
+async def append_each(session: AsyncSession, records: Sequence[AuditRecord], now: datetime) -> None:
+    """Add ``records`` in order to this session's transaction, chained after the last entry."""
+    if not records:
+        return
+    connection = await session.connection()
+    await lock_chain(connection)
+    head = await connection.scalar(_HEAD)
+    await append_all(connection, records, now, previous=head or GENESIS)
+
+
 async def append(session: AsyncSession, record: AuditRecord, now: datetime) -> None:
-    """Add one entry to this session's transaction, chained to the current last entry."""
+    """Add one entry to this session's transaction, chained to the current last entry
+    (inside ``written_last``, kept to be written at its end)."""
+    later = _later.get()
+    if later is not None:
+        later.append(record)
+        return
     connection = await session.connection()
     await lock_chain(connection)
     head = await connection.scalar(_HEAD)

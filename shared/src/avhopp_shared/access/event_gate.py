@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from avhopp_shared.access import audit, threat_level_state
 from avhopp_shared.access.categories import DEFAULT_PURPOSE, Category
-from avhopp_shared.access.gate import Disclosure, DisclosureGate
+from avhopp_shared.access.gate import Disclosure, DisclosureGate, location_read
 from avhopp_shared.access.policy_input import Owner
 from avhopp_shared.access.state_handlers import ACCESS_HANDLERS
 from avhopp_shared.auth.caller import Agency, Caller
@@ -281,20 +281,19 @@ async def _seen(
     payload: EventPayload,
     envelope: EventEnvelope,
 ) -> EventPayload | None:
-    """The payload as the gate lets ``recipient`` see it, audited; None when nothing may be seen."""
-    disclosure = await gate.disclose(
-        uow,
-        recipient=recipient,
-        purpose=purpose,
-        case_id=envelope.subject,
-        item=payload,
-        channel="event",
-        note=f"event {envelope.type} {envelope.id}",
-        owner=Owner(envelope.acting_agency),
-        # What the publisher cut from this agency's copy was withheld too.
-        left_out=dict.fromkeys(envelope.withheld_categories, LEFT_OUT_BY_PUBLISHER),
-    )
+    """The payload as the gate lets ``recipient`` see it, audited; None when nothing may be seen.
+
+    Decided as the gate decides a read, and its entry appended as any other: in a
+    consumer's batch that is after every handler of the batch (``audit.written_last``),
+    so the chain's lock is never held while a handler waits for a row a request holds."""
+    disclosure, record = await _decided(gate, recipient, purpose, uow, payload, envelope)
     _answered(disclosure, envelope)
+    now = gate.clock()
+    await audit.append(
+        uow.session, replace(record, note=f"event {envelope.type} {envelope.id}"), now
+    )
+    if Category.PROTECTED_LOCATION.value in disclosure.disclosed:
+        await location_read(uow, envelope.subject, recipient, now, disclosure.decision_id, "event")
     if disclosure.nothing:
         return None
     return _visible(payload, disclosure)

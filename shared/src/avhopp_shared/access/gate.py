@@ -163,10 +163,7 @@ class DisclosureGate:
                 # One read, one alert: a list of many items showing the town (the
                 # owner's alert list names each reader) is still one read of it.
                 alerted.add(case_id)
-                envelope = alert_protected_location_read(
-                    uow, case_id, recipient, now, disclosure.decision_id, channel
-                )
-                await _keep_here(uow, envelope)
+                await location_read(uow, case_id, recipient, now, disclosure.decision_id, channel)
         await audit.append_all(connection, records, now, previous=head)
         return disclosures
 
@@ -344,6 +341,15 @@ def keep_location_reads_here(uow: UnitOfWork, keep: LocationReadKeeper) -> None:
     owner). Kept in the session's ``info``: it ends when the unit of work closes it.
     """
     uow.session.info[_LOCATION_READ_KEEPER] = keep
+
+
+async def location_read(
+    uow: UnitOfWork, case_id: str, reader: Caller, read_at: datetime, decision_id: str, channel: str
+) -> None:
+    """A read of the new home town, disclosed in ``uow``'s transaction: the owner's alert
+    (``alert_protected_location_read``), kept at once where the service keeps them."""
+    envelope = alert_protected_location_read(uow, case_id, reader, read_at, decision_id, channel)
+    await _keep_here(uow, envelope)
 
 
 async def _keep_here(uow: UnitOfWork, envelope: EventEnvelope) -> None:

@@ -221,37 +221,13 @@ class InboxConsumer:
                 # hold goes in the same transaction (``state_hold``).
                 await self._lift_holds(uow, work)
             set_aside = await self._set_aside_unread(uow, unread)
-            delivered: list[AuditRecord] = []
-            for index, item in enumerate(work):
-                # Together, each event's effects (its events emitted, its log
-                # lines) carry its own trace; alone, the caller set it.
-                trace: AbstractContextManager[None] = (
-                    continued(item.envelope.traceparent, item.envelope.tracestate)
-                    if together
-                    else nullcontext()
-                )
-                with trace:
-                    if index:
-                        # What the events before this one staged, written: the
-                        # gate and the handler read through the connection.
-                        await uow.session.flush()
-                    if item.handler is _delivered_only and self._delivery_record is not None:
-                        # Decided at its place in the batch, written last (below).
-                        delivered.append(
-                            await self._delivery_record(uow, item.payload, item.envelope)
-                        )
-                        continue
-                    # The gate's audit entry commits with the inbox row and the effect.
-                    visible = await self._visible(uow, item)
-                    if visible is not None:
-                        await item.handler(uow, visible, item.envelope)
+            with audit.written_last() as entries:
+                await self._run(uow, work, together=together)
             # After every state change of the batch: the audit chain's lock is then
             # taken after the rows those changes lock, in the order a REST write
             # takes them (a change, then its audit entry), so the two never
-            # deadlock on PostgreSQL.
-            now = utcnow()
-            for record in delivered:
-                await audit.append(uow.session, record, now)
+            # deadlock on PostgreSQL. Each entry was decided at its event's place.
+            await audit.append_each(uow.session, entries, utcnow())
             await uow.commit()
         for letter in set_aside:
             log.error(
@@ -348,6 +324,31 @@ class InboxConsumer:
         await uow.session.exec(
             _INSERT_INBOX, params=[_inbox_row(self.name, envelope) for envelope in envelopes]
         )
+
+    async def _run(self, uow: UnitOfWork, work: Sequence[_Work], *, together: bool) -> None:
+        """Each event's gate decision and handler, in order, in ``uow``'s transaction;
+        inside ``audit.written_last``, so their audit entries are written after them."""
+        for index, item in enumerate(work):
+            # Together, each event's effects (its events emitted, its log
+            # lines) carry its own trace; alone, the caller set it.
+            trace: AbstractContextManager[None] = (
+                continued(item.envelope.traceparent, item.envelope.tracestate)
+                if together
+                else nullcontext()
+            )
+            with trace:
+                if index:
+                    # What the events before this one staged, written: the
+                    # gate and the handler read through the connection.
+                    await uow.session.flush()
+                if item.handler is _delivered_only and self._delivery_record is not None:
+                    record = await self._delivery_record(uow, item.payload, item.envelope)
+                    await audit.append(uow.session, record, utcnow())
+                    continue
+                # The gate's audit entry commits with the inbox row and the effect.
+                visible = await self._visible(uow, item)
+                if visible is not None:
+                    await item.handler(uow, visible, item.envelope)
 
     async def _visible(self, uow: UnitOfWork, item: _Work) -> EventPayload | None:
         if self._gate is None:
