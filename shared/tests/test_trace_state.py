@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from avhopp_shared.events.envelope import EventEnvelope
-from avhopp_shared.trace import continued, current_traceparent, current_tracestate
+from avhopp_shared.trace import (
+    child_of,
+    continued,
+    current_traceparent,
+    current_tracestate,
+    trace_id_of,
+)
 from shared.tests.test_inbox import EffectCounter, _consumer, _envelope
 from tests.fixtures.events import application_envelope
 
@@ -74,3 +81,36 @@ async def test_in_a_batch_each_event_passes_on_its_own_tracestate(engine: AsyncE
 
     states = {envelope.subject: envelope.tracestate for envelope in await _emitted(engine)}
     assert states == {"case-1": TRACESTATE, "case-2": None}
+
+
+def test_a_tracestate_with_tabs_as_optional_whitespace_is_passed_on() -> None:
+    # W3C Trace Context 3.3.1: list members are separated by "," with optional
+    # whitespace, OWS, which is spaces and horizontal tabs (RFC 9110, 5.6.3).
+    with continued(TRACEPARENT, "congo=t61rcWkgMzE,\trojo=00f067aa0ba902b7"):
+        state = current_tracestate.get()
+
+    assert state == "congo=t61rcWkgMzE,\trojo=00f067aa0ba902b7"
+
+
+@pytest.mark.parametrize(
+    "traceparent",
+    [
+        f"00-{'0' * 32}-b7ad6b7169203331-01",
+        f"00-{TRACE_ID}-{'0' * 16}-01",
+        f"ff-{TRACE_ID}-b7ad6b7169203331-01",
+    ],
+    ids=["all-zero-trace-id", "all-zero-parent-id", "version-ff"],
+)
+def test_an_invalid_traceparent_starts_a_new_trace_and_leaves_its_tracestate_behind(
+    traceparent: str,
+) -> None:
+    # W3C Trace Context 3.2.2: an all-zero trace-id or parent-id, and version ff,
+    # are invalid; such a traceparent MUST be ignored, and so is its tracestate.
+    with continued(traceparent, TRACESTATE):
+        parent, state = current_traceparent.get(), current_tracestate.get()
+
+    assert parent is not None
+    assert parent.split("-")[1] not in (TRACE_ID, "0" * 32)
+    assert state is None
+    assert trace_id_of(traceparent) is None
+    assert child_of(traceparent).split("-")[1] not in (TRACE_ID, "0" * 32)

@@ -69,15 +69,18 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def problem_body(
-    status: int, slug: str, title: str, instance: str, detail: str | None = None, **extra: Any
+    status: int,
+    slug: str,
+    title: str,
+    instance: str | None,
+    detail: str | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """An RFC 9457 problem document."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "instance": instance,
-    }
+    """An RFC 9457 problem document; without ``instance`` when no request was read
+    to name (RFC 9457, 3.1.5: the member is optional)."""
+    body: dict[str, Any] = {"type": PROBLEM_BASE + slug, "title": title, "status": status}
+    if instance is not None:
+        body["instance"] = instance
     if detail:
         body["detail"] = detail
     body.update(extra)

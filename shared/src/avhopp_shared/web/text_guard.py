@@ -116,7 +116,8 @@ def _in_json(body: bytes) -> tuple[str, str, str] | None:
 
 
 def _first_unstorable(document: Any) -> list[str] | None:
-    """The path to the first string or key holding unstorable text, in document order.
+    """The path to the first string holding unstorable text, or to the map with
+    the first key holding it, in document order.
 
     Iterative: a body the parser accepted may still nest deeper than the
     recursion left to walk it, and whatever it holds must be found.
@@ -131,9 +132,12 @@ def _first_unstorable(document: Any) -> list[str] | None:
             if _UNSTORABLE.search(value):
                 return list(path)
         elif isinstance(value, dict):
-            for key in value:
-                if _UNSTORABLE.search(key):
-                    return [*path, _UNSTORABLE.sub("", key)]
+            if any(_UNSTORABLE.search(key) for key in value):
+                # A refused key is named by its map, never by its own text, which
+                # is the caller's (a place name, say) and is not echoed (README,
+                # "Errors"; as ``problems._invalid_params`` names one): at the top
+                # level, the map is the body.
+                return list(path)
             levels.append(iter(value.items()))
             path.append("")
         elif isinstance(value, list):
