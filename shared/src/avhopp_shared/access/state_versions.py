@@ -26,6 +26,13 @@ _BUMP = text(
     "ON CONFLICT (case_id) DO UPDATE SET version = access_state_version.version + 1"
 )
 
+# Takes the case's row as an update would, without changing its version: a case never
+# changed gets its row at version 0, which ``version_of`` reads for it anyway.
+_LOCK = text(
+    "INSERT INTO access_state_version (case_id, version) VALUES (:case_id, 0) "
+    "ON CONFLICT (case_id) DO UPDATE SET version = access_state_version.version"
+)
+
 DEFAULT_MAX_CASES = 10_000
 
 
@@ -38,6 +45,22 @@ async def bump(session: AsyncSession, case_id: str) -> None:
     connection = await session.connection()
     await connection.execute(_BUMP, {"case_id": case_id})
     session.info.setdefault(_CHANGED, set()).add(case_id)
+
+
+async def lock(session: AsyncSession, case_id: str) -> None:
+    """Takes the case's version row until the caller's transaction ends, before it
+    decides anything on the case's access state.
+
+    Every change of the state takes this row (``bump``) before it commits, so this waits
+    for a change in flight to commit or roll back, and holds off any other until the
+    caller's transaction ends: each statement after it reads the state the changes
+    before it left (PostgreSQL's READ COMMITTED; SQLite's transactions already run one
+    at a time), and no change commits between what the caller reads and what it writes.
+    Taken before the rows the caller's change decides on (a consent's row) and before
+    the audit chain's lock, so it never waits for a change holding those that then
+    waits for it. It changes nothing: the state read after it may be cached as before."""
+    connection = await session.connection()
+    await connection.execute(_LOCK, {"case_id": case_id})
 
 
 def changed_here(session: AsyncSession, case_id: str) -> bool:

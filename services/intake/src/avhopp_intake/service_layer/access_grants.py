@@ -10,7 +10,7 @@ from avhopp_intake.domain.access_grants import BreakGlass, Person
 from avhopp_intake.domain.recipients import require_a_municipality
 from avhopp_intake.service_layer.case_to_police import police_know_of, send_if_opened
 from avhopp_intake.service_layer.started_grants import claim_started
-from avhopp_shared.access import audit
+from avhopp_shared.access import audit, state_versions
 from avhopp_shared.access.categories import Category
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.state_handlers import apply_access_event
@@ -155,6 +155,9 @@ async def record_legal_basis(
     (``case_to_police``)."""
     async with uow:
         await _require_case(uow, case_id)
+        # Decided after any change of the case's state in flight, as for a consent
+        # (``consents.grant_consent``).
+        await state_versions.lock(uow.session, case_id)
         knew = await police_know_of(uow, gate, case_id)
         await announce(uow, recorded, case_id)
         await send_if_opened(uow, gate, case_id, knew)

@@ -17,6 +17,7 @@ from avhopp_intake.domain.consent import (
 )
 from avhopp_intake.service_layer.access_grants import announce
 from avhopp_intake.service_layer.case_to_police import police_know_of, send_if_opened
+from avhopp_shared.access import state_versions
 from avhopp_shared.access.categories import Category, Purpose
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.errors import NotFound
@@ -74,6 +75,11 @@ async def grant_consent(
     consent = new_consent(case_id, command, by, now)
     if await CaseRepository(uow.session).get(case_id) is None:
         raise NotFound("case", case_id)
+    # Whether police's services knew of the case is decided after any change of its
+    # state in flight (a withdrawal, another grant) has committed: decided before, a
+    # withdrawal that purges police's task would leave this consent, which opens the
+    # case to police again, sending them nothing; and of two grants, both would send.
+    await state_versions.lock(uow.session, case_id)
     knew = await police_know_of(uow, gate, case_id)
     await store_granted(uow, consent)
     await send_if_opened(uow, gate, case_id, knew)
@@ -84,6 +90,12 @@ async def withdraw_consent(
     uow: UnitOfWork, case_id: str, consent_id: str, withdrawal: Withdrawal
 ) -> ConsentRecord:
     """Stages the withdrawal in ``uow``, which must be open; the caller commits."""
+    if await CaseRepository(uow.session).get(case_id) is None:
+        raise NotFound("consent", consent_id)
+    # The case's state first, as a grant takes it, then the consent's row: the
+    # withdrawals and grants of a case are made one after the other, each decided on
+    # what the one before it committed.
+    await state_versions.lock(uow.session, case_id)
     consents = ConsentRepository(uow.session)
     # Locked: two withdrawals in flight at once (a retry on another replica)
     # must not both find the consent active; the second sees the first's and

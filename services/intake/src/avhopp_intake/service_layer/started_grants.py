@@ -26,6 +26,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from avhopp_intake.service_layer.case_to_police import POLICE, send_if_opened
+from avhopp_shared.access import state_versions
 from avhopp_shared.access.gate import DisclosureGate
 from avhopp_shared.access.tables import ConsentGrantRow, ExpirySweptRow, LegalBasisRow
 from avhopp_shared.db.insert_new import insert_new
@@ -113,6 +114,10 @@ class StartSweeper:
                 if not await claim(uow, kind, grant_id):
                     continue  # another replica took it
                 if names_police:
+                    # Decided on the state changes in flight leave, as a grant's is
+                    # (``consents.grant_consent``): a withdrawal of the grant
+                    # committing meanwhile closes the case to police again.
+                    await state_versions.lock(uow.session, case_id)
                     # Police knew of the case before only if their task was opened then;
                     # the threat service adds no second task (``TaskRepository.add_new``).
                     await send_if_opened(uow, self.gate, case_id, knew=False)
