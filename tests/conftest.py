@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from avhopp_shared.access.event_audiences import platform_audiences
 from avhopp_shared.db.engine import create_engine
 from avhopp_shared.db.migrate import upgrade_to_head
-from avhopp_shared.events.registry import EVENT_TYPES
-from avhopp_shared.events.topics import AUDIENCES, topic_for
+from avhopp_shared.service_app import published_topics
 from tests.fixtures.broker import TansuBroker
 from tests.fixtures.platform import (
     RunningPlatform,
@@ -40,11 +40,9 @@ def fresh_broker(broker: TansuBroker) -> TansuBroker:
     otherwise auto-create them with 4 partitions on the first metadata
     request, while a producer that lived through the restart still sends by 6.
     """
-    broker.topics = {
-        topic_for(event_type, audience): PARTITIONS
-        for event_type in EVENT_TYPES
-        for audience in AUDIENCES
-    }
+    # The topics deploy/kafka/topics.yaml declares, as the services ensure them: one
+    # more here would hide a service creating a topic no copy ever goes to.
+    broker.topics = dict.fromkeys(published_topics(platform_audiences()), PARTITIONS)
     broker.restart()
     return broker
 

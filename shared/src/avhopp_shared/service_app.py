@@ -40,6 +40,7 @@ from avhopp_shared.db.migrate import upgrade_to_head
 from avhopp_shared.events.case_events import EventPayload
 from avhopp_shared.events.consent_events import ConsentWithdrawn
 from avhopp_shared.events.envelope import EventEnvelope
+from avhopp_shared.events.export import reaches
 from avhopp_shared.events.registry import EVENT_TYPES
 from avhopp_shared.events.topics import AUDIENCES, topic_for
 from avhopp_shared.heap import startup_objects_frozen
@@ -112,9 +113,17 @@ class ServiceRuntime:
         )
 
 
-def _all_topics() -> list[str]:
+def published_topics(audiences: EventAudiences) -> list[str]:
+    """The topics some agency's copy of an event goes to, ensured on Kafka at start: those
+    deploy/kafka/topics.yaml declares. A family no copy of reaches an agency (police's
+    responsibility topic) has no topic, and a service never creates one for it."""
     return sorted(
-        {topic_for(event_type, audience) for event_type in EVENT_TYPES for audience in AUDIENCES}
+        {
+            topic_for(event_type, audience)
+            for event_type in EVENT_TYPES
+            for audience in AUDIENCES
+            if reaches(event_type, audience, audiences)
+        }
     )
 
 
@@ -161,7 +170,10 @@ async def service_runtime(
     """Start database, bus, consumer and relay; stop them in reverse order."""
     settings = definition.settings
     engine = create_engine(settings.resolved_database_url)
-    bus = shared_bus if shared_bus is not None else build_bus(settings, _all_topics())
+    policy = policy_engine(settings)
+    catalogue = field_catalogue(settings)
+    audiences = EventAudiences(policy, catalogue)
+    bus = shared_bus if shared_bus is not None else build_bus(settings, published_topics(audiences))
     relay = OutboxRelay(
         engine,
         bus,
@@ -171,8 +183,6 @@ async def service_runtime(
         backoff_initial_seconds=settings.relay_backoff_initial_seconds,
         backoff_max_seconds=settings.relay_backoff_max_seconds,
     )
-    policy = policy_engine(settings)
-    catalogue = field_catalogue(settings)
     gate = DisclosureGate(policy, catalogue, Owner(definition.owner_agency))
     runtime = ServiceRuntime(
         settings,
@@ -184,7 +194,7 @@ async def service_runtime(
         None,
         policy,
         gate,
-        EventAudiences(policy, catalogue),
+        audiences,
     )
     try:
         if settings.should_auto_migrate:
