@@ -4,6 +4,10 @@ import rego.v1
 
 import data.avhopp.test.fixtures
 
+# The fixture's legal basis, recorded by the owner of the base input's records
+# (Malmö's social services): a basis opens only its recorder's records.
+owners_basis := fixtures.overlay(fixtures.legal_basis, {"granted_by": fixtures.social_owner})
+
 consent(changes) := fixtures.overlay(fixtures.consent, changes)
 
 now := fixtures.now
@@ -60,6 +64,12 @@ test_a_consent_for_the_social_services_purpose_opens_threat_for_them if {
 
 # Social services' followup cell is own_or_consent: their own follow-up notes
 # always, police's relapse report only under a consent (seed 002, "Uppföljning").
+# Police open their relapse report to social services: recorded by police, who own it.
+police_basis_for_social := fixtures.overlay(fixtures.legal_basis, {
+	"recipient": {"agency": "social", "organisation": null}, "categories": ["followup"],
+	"granted_by": {"agency": "police", "organisation": "polisen-syd"},
+})
+
 police_relapse(changes) := fixtures.overlay(
 	{
 		"caller": fixtures.social, "purpose": "intervention",
@@ -105,10 +115,13 @@ own_or_consent_cases := [
 	},
 	{
 		"name": "another agency's record under a legal basis",
-		"given": police_relapse({"legal_bases": [fixtures.overlay(fixtures.legal_basis, {
-			"recipient": {"agency": "social", "organisation": null}, "categories": ["followup"],
-		})]}),
+		"given": police_relapse({"legal_bases": [police_basis_for_social]}),
 		"category": "followup", "want": ["allowed", "legal_basis", "basis-1"],
+	},
+	{
+		"name": "another agency's record under a municipality's legal basis",
+		"given": police_relapse({"legal_bases": [fixtures.overlay(police_basis_for_social, {"granted_by": fixtures.social_owner})]}),
+		"category": "followup", "want": ["withheld", "no consent"],
 	},
 ]
 
@@ -131,7 +144,7 @@ test_under_a_follow_up_consent_police_see_the_follow_up_status_and_relapse_and_n
 
 test_no_legal_basis_or_break_glass_opens_the_follow_up_detail_to_police if {
 	given := {
-		"legal_bases": [fixtures.overlay(fixtures.legal_basis, {"categories": ["followup"]})],
+		"legal_bases": [fixtures.overlay(owners_basis, {"categories": ["followup"]})],
 		"break_glass": [fixtures.overlay(fixtures.break_glass, {"categories": ["followup"]})],
 		"categories": ["followup", "followup_detail"],
 	}
@@ -164,9 +177,7 @@ part_cases := [
 	},
 	{
 		"name": "a legal basis for followup covers its detail",
-		"given": police_relapse({"legal_bases": [fixtures.overlay(fixtures.legal_basis, {
-			"recipient": {"agency": "social", "organisation": null}, "categories": ["followup"],
-		})]}),
+		"given": police_relapse({"legal_bases": [police_basis_for_social]}),
 		"category": "followup_detail", "want": ["allowed", "legal_basis", "basis-1"],
 	},
 	{

@@ -4,6 +4,10 @@ import rego.v1
 
 import data.avhopp.test.fixtures
 
+# The fixture's legal basis, recorded by the owner of the base input's records
+# (Malmö's social services): a basis opens only its recorder's records.
+owners_basis := fixtures.overlay(fixtures.legal_basis, {"granted_by": fixtures.social_owner})
+
 provider_consent := fixtures.overlay(fixtures.consent, {
 	"recipients": [{"agency": "provider", "organisation": "skyddat-boende-ab"}],
 	"categories": ["threat"], "purposes": ["protection"],
@@ -11,7 +15,7 @@ provider_consent := fixtures.overlay(fixtures.consent, {
 
 decision(changes) := fixtures.overlay(fixtures.disclosure, changes)
 
-provider_basis := fixtures.overlay(fixtures.legal_basis, {
+provider_basis := fixtures.overlay(owners_basis, {
 	"recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"},
 	"categories": ["threat"],
 })

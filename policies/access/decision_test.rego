@@ -4,6 +4,10 @@ import rego.v1
 
 import data.avhopp.test.fixtures
 
+# The fixture's legal basis, recorded by the owner of the base input's records
+# (Malmö's social services): a basis opens only its recorder's records.
+owners_basis := fixtures.overlay(fixtures.legal_basis, {"granted_by": fixtures.social_owner})
+
 all_categories := [category | some category, _ in data.avhopp.settings.matrix]
 
 callers := [fixtures.police, fixtures.social, fixtures.provider, fixtures.probation, fixtures.sis]
@@ -14,7 +18,7 @@ readme_example := {
 	"consents": [fixtures.overlay(fixtures.consent, {"valid_from": 1794000000})],
 	"disclosure_decisions": [fixtures.disclosure],
 	"team": [{"agency": "police", "organisation": "polisen-syd", "user": "u-17"}],
-	"legal_bases": [fixtures.overlay(fixtures.legal_basis, {"valid_from": 1794000000})],
+	"legal_bases": [fixtures.overlay(owners_basis, {"valid_from": 1794000000})],
 	"break_glass": [fixtures.overlay(fixtures.break_glass, {"valid_from": 1794000000, "expires_at": 1795003600})],
 }
 
@@ -102,7 +106,7 @@ test_an_unknown_cell_opens_for_nothing_a_none_cell_does_not if {
 		"categories": ["case_ref", "protected_location"],
 		"consents": [fixtures.overlay(fixtures.consent, {"categories": ["case_ref", "protected_location"]})],
 		"team": [{"agency": "police", "organisation": "polisen-syd", "user": "u-17"}],
-		"legal_bases": [fixtures.overlay(fixtures.legal_basis, {"categories": ["case_ref", "protected_location"]})],
+		"legal_bases": [fixtures.overlay(owners_basis, {"categories": ["case_ref", "protected_location"]})],
 		"break_glass": [fixtures.overlay(fixtures.break_glass, {"categories": ["case_ref", "protected_location"]})],
 	}
 	decision := fixtures.decide(given) with data.avhopp.settings.matrix as unknown_cell

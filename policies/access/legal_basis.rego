@@ -7,12 +7,19 @@ import data.avhopp.lib
 # METADATA
 # title: Legal basis applies to this read
 # description: >-
-#   A recorded legal basis names the caller as recipient and is inside its
-#   validity window. It carries no purpose: the provision it cites (e.g.
-#   10 kap. 18 a § OSL) is the purpose. It then covers the categories it lists,
-#   and their parts (requested_by_name).
+#   A recorded legal basis names the caller as recipient, was recorded by the
+#   owner of the records read, and is inside its validity window. Under OSL
+#   the authority holding the records applies a secrecy-breaking provision to
+#   them (README, "Beyond consent": recorded by the agency that owns those
+#   categories), so a basis opens its recorder's records only, never another
+#   agency's (policies/README.md, "Recording a legal basis"); one whose
+#   recorder is not known (granted_by null or absent) opens nothing. It
+#   carries no purpose: the provision it cites (e.g. 10 kap. 18 a § OSL) is
+#   the purpose. It then covers the categories it lists, and their parts
+#   (requested_by_name).
 legal_basis_applies(recorded) if {
 	lib.recipient_matches(recorded.recipient, input.caller)
+	lib.owns(recorded.granted_by, input.owner)
 	lib.within(recorded.valid_from, recorded.valid_to, input.now)
 }
 

@@ -2,7 +2,7 @@ package avhopp.lib
 
 import rego.v1
 
-# Times are Unix seconds (integers) in the input: the policies use no time
+# Times are Unix microseconds (integers) in the input: the policies use no time
 # built-ins, so a decision is a pure function of its input and can be cached.
 
 # METADATA

@@ -76,8 +76,13 @@ def test_event_payloads_are_flat_so_the_event_gate_can_omit_whole_fields() -> No
         for name, info in model.model_fields.items()
         if nested_model(info.annotation) is not None
     ]
-    # Consent events carry recipients as objects; they pass the gate as they are.
-    assert sorted(nested) == ["ConsentGranted.recipients", "LegalBasisRecorded.recipient"]
+    # Consent events carry recipients as objects, and a legal basis its recipient and
+    # recorder; they pass the gate as they are.
+    assert sorted(nested) == [
+        "ConsentGranted.recipients",
+        "LegalBasisRecorded.granted_by",
+        "LegalBasisRecorded.recipient",
+    ]
 
 
 def test_a_model_classified_item_by_item_shows_each_item_whole_or_not_at_all() -> None:

@@ -222,7 +222,8 @@ def test_a_consent_to_followup_opens_another_agencys_followup_detail_to_social_s
     "grant",
     [
         {"legal_bases": [{"id": "basis-1", "recipient": {"agency": "social", "organisation": None},
-                          "categories": ["followup"], "valid_from": 0, "valid_to": None}]},
+                          "categories": ["followup"], "valid_from": 0, "valid_to": None,
+                          "granted_by": {"agency": "police", "organisation": None}}]},
         {"break_glass": [{"id": "glass-1", "agency": "social", "organisation": "malmo", "user": "u-3",
                           "categories": ["followup"], "valid_from": 0, "expires_at": 1_900_000_000}]},
     ],

@@ -288,7 +288,7 @@ class DisclosureGate:
         if version is None:
             return decide_access(self.engine, input(), DECISION_TIMEOUT_SECONDS)
         # Everything the input is made of, "now" as the input would carry it.
-        moment = decision_time(int(now.timestamp()), state.policy_items.boundaries)
+        moment = decision_time(now, state.policy_items.boundaries)
         key = (self._scope, case_id, version, recipient, purpose, holder, moment, wanted)
         return decide_access(self.engine, input, DECISION_TIMEOUT_SECONDS, key=key)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -30,8 +30,21 @@ class Owner:
         return {"agency": self.agency, "organisation": self.organisation}
 
 
-def _seconds(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp())
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def policy_time(moment: datetime) -> int:
+    """``moment`` as the policy input carries every time: whole microseconds since the
+    Unix epoch, exactly as the platform stores it. A grant covers a read when
+    valid_from <= now < valid_to (policies/README.md); cut to the second, a grant
+    would open before its ``valid_from``, which intake still reports pending, and
+    close before its ``valid_to``. Integers, so the policy compares them exactly."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _time(moment: datetime | None) -> int | None:
+    return None if moment is None else policy_time(moment)
 
 
 def _consent(row: ConsentGrantRow) -> dict[str, Any]:
@@ -41,8 +54,8 @@ def _consent(row: ConsentGrantRow) -> dict[str, Any]:
         "recipients": row.recipients,
         "categories": row.categories,
         "purposes": row.purposes,
-        "valid_from": _seconds(row.valid_from),
-        "valid_to": _seconds(row.valid_to),
+        "valid_from": _time(row.valid_from),
+        "valid_to": _time(row.valid_to),
     }
 
 
@@ -59,13 +72,21 @@ def _disclosure_decision(row: DisclosureDecisionRow) -> dict[str, Any]:
 
 
 def _legal_basis(row: LegalBasisRow) -> dict[str, Any]:
+    # Who recorded it: it opens only that agency's records (policies/access/legal_basis.rego);
+    # null where not known (kept before it was announced), and then it opens nothing.
+    granted_by = (
+        None
+        if row.granted_by_agency is None
+        else {"agency": row.granted_by_agency, "organisation": row.granted_by_organisation}
+    )
     return {
         "id": row.legal_basis_id,
         "reference": row.reference,
         "recipient": row.recipient,
         "categories": row.categories,
-        "valid_from": _seconds(row.valid_from),
-        "valid_to": _seconds(row.valid_to),
+        "valid_from": _time(row.valid_from),
+        "valid_to": _time(row.valid_to),
+        "granted_by": granted_by,
     }
 
 
@@ -76,8 +97,8 @@ def _break_glass(row: BreakGlassRow) -> dict[str, Any]:
         "organisation": row.organisation,
         "user": row.user,
         "categories": row.categories,
-        "valid_from": _seconds(row.valid_from),
-        "expires_at": _seconds(row.expires_at),
+        "valid_from": _time(row.valid_from),
+        "expires_at": _time(row.expires_at),
     }
 
 
@@ -125,16 +146,16 @@ class AccessState:
         )
 
 
-def decision_time(now: int, boundaries: Sequence[int]) -> int:
+def decision_time(now: datetime, boundaries: Sequence[int]) -> int:
     """The latest validity boundary not after ``now`` (0 when there is none);
-    ``boundaries`` ascending, as :class:`PolicyItems` keeps them.
+    ``boundaries`` ascending, as :class:`PolicyItems` keeps them (:func:`policy_time`).
 
     The rules only compare the time with the boundaries in the input, so any
     two moments between the same two boundaries get the same decision; using
     the boundary instead of the clock makes equal inputs equal, which lets
-    decisions be cached without ever outliving a consent by a second.
+    decisions be cached without ever outliving a grant by a microsecond.
     """
-    passed = bisect_right(boundaries, now)
+    passed = bisect_right(boundaries, policy_time(now))
     return boundaries[passed - 1] if passed else 0
 
 
@@ -155,7 +176,7 @@ def access_input(
         "owner": owner.as_policy_input(),
         "case_id": case_id,
         "categories": sorted(set(categories)),
-        "now": decision_time(int(now.timestamp()), items.boundaries),
+        "now": decision_time(now, items.boundaries),
         "consents": items.consents,
         "disclosure_decisions": items.disclosure_decisions,
         "team": items.team,

@@ -103,6 +103,7 @@ def _query() -> Executable:
             "legal_basis",
             _table(LegalBasisRow),
             {"id": "legal_basis_id", "recipients": "recipient"}
+            | {"agency": "granted_by_agency", "organisation": "granted_by_organisation"}
             | _same("categories", "valid_from", "valid_to", "reference"),
         ),
         _branch(
@@ -161,6 +162,8 @@ def _legal_basis(case_id: str, row: Row[Any]) -> LegalBasisRow:
         categories=row.categories,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
+        granted_by_agency=row.agency,
+        granted_by_organisation=row.organisation,
     )
 
 

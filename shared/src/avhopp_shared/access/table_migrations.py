@@ -40,3 +40,22 @@ def create_access_expiry_swept_table() -> None:
 
 def drop_access_expiry_swept_table() -> None:
     op.drop_table("access_expiry_swept")
+
+
+#: The columns naming who recorded a legal basis (``LegalBasisRow.granted_by_*``).
+LEGAL_BASIS_RECORDER = ("granted_by_agency", "granted_by_organisation")
+
+
+def add_legal_basis_recorder_columns() -> None:
+    """Who recorded each legal basis: it opens only that agency's records. Rows kept
+    before are left null, a basis whose recorder is not known, which opens nothing
+    (policies/access/legal_basis.rego), unless the service can tell who it was."""
+    with op.batch_alter_table("access_legal_basis") as batch:
+        batch.add_column(sa.Column("granted_by_agency", sa.String(20), nullable=True))
+        batch.add_column(sa.Column("granted_by_organisation", sa.String(200), nullable=True))
+
+
+def drop_legal_basis_recorder_columns() -> None:
+    with op.batch_alter_table("access_legal_basis") as batch:
+        for name in reversed(LEGAL_BASIS_RECORDER):
+            batch.drop_column(name)

@@ -82,6 +82,13 @@ class LegalBasisRow(SQLModel, table=True):
     categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
     valid_from: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     valid_to: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    #: Who recorded the basis (``LegalBasisRecorded.granted_by``): it opens only that
+    #: agency's records. Null where it is not known (kept before it was announced):
+    #: such a basis opens nothing.
+    granted_by_agency: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    granted_by_organisation: str | None = Field(
+        default=None, sa_column=Column(String(200), nullable=True)
+    )
 
 
 class BreakGlassRow(SQLModel, table=True):

@@ -52,6 +52,11 @@ class LegalBasisRecorded(EventPayload):
     categories: list[Category] = Field(min_length=1)
     valid_from: datetime
     valid_to: datetime | None
+    #: The agency, and its organisation, that recorded the basis: under OSL the
+    #: authority holding the records applies the provision to them, so the basis opens
+    #: only records it owns (README, "Beyond consent"; policies/access/legal_basis.rego).
+    #: Absent only on bases announced before it was named: they open nothing.
+    granted_by: Recipient | None = None
 
 
 class BreakGlassGranted(EventPayload):

@@ -24,7 +24,7 @@ from avhopp_shared.events.access_events import (
     TeamMemberRemoved,
 )
 from avhopp_shared.events.case_events import EventPayload
-from avhopp_shared.events.consent_events import ConsentGranted
+from avhopp_shared.events.consent_events import ConsentGranted, Recipient
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.uow import UnitOfWork
 
@@ -152,7 +152,14 @@ async def record_legal_basis(
     gate: DisclosureGate,
 ) -> None:
     """``gate``: intake's, to tell whether the basis opens the case to police
-    (``case_to_police``)."""
+    (``case_to_police``).
+
+    The basis is announced naming ``by``'s agency and organisation as its recorder:
+    every gate opens with it only records that recorder owns (README, "Beyond
+    consent"; policies/access/legal_basis.rego), and the audit entry below names the
+    same (migration 0024 reads the recorder of earlier bases from it)."""
+    recorder = Recipient(agency=by.agency.value, organisation=by.organisation or None)
+    recorded = recorded.model_copy(update={"granted_by": recorder})
     async with uow:
         await _require_case(uow, case_id)
         # Decided after any change of the case's state in flight, as for a consent

@@ -70,6 +70,9 @@ def _not_claimed(kind: str, grant_id: ColumnElement[str]) -> ColumnElement[bool]
 
 
 def _in_force(table: object, now: datetime) -> ColumnElement[bool]:
+    # The policy's window (policies/lib/window.rego) on the same times, to the
+    # microsecond (``policy_input.policy_time``): a grant found started here is in
+    # force for the gate that decides, later, whether it opened the case to police.
     columns = table.c  # type: ignore[attr-defined]
     return and_(columns.valid_from <= now, or_(columns.valid_to.is_(None), columns.valid_to > now))
 
