@@ -49,9 +49,10 @@ async def test_a_consent_to_a_municipality_by_name_or_padded_code_is_recorded_by
     case_id = await _case_without_consent(embedded_platform)
     recipient = {"agency": "social", "organisation": organisation}
 
-    given = await embedded_platform.clients["intake"].post(
-        f"/cases/{case_id}/consents", json={**POLICE_CONSENT, "recipients": [recipient]}
-    )
+    # The case's reference: another municipality's identity is Malmö's own record,
+    # which no consent opens to Lund (an own cell).
+    body = {**POLICE_CONSENT, "recipients": [recipient], "categories": ["case_ref"]}
+    given = await embedded_platform.clients["intake"].post(f"/cases/{case_id}/consents", json=body)
 
     assert given.status_code == 201, given.text
     assert given.json()["recipients"] == [{"agency": "social", "organisation": "1281"}]

@@ -105,6 +105,7 @@ async def test_police_alone_are_sent_the_application_again_and_only_when_the_cas
     case_id = await _case_without_consent(platform)
     social_only: dict[str, Any] = POLICE_CONSENT | {
         "recipients": [{"agency": "social", "organisation": "0180"}],
+        "categories": ["case_ref"],
         "purposes": ["investigation"],
     }
     more_for_police = POLICE_CONSENT | {"categories": ["case_ref", "identity", "decision_summary"]}

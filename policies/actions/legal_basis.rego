@@ -4,9 +4,6 @@ import rego.v1
 
 import data.avhopp.lib
 
-# The cells in which an agency holds a category as its own records.
-owned_cells := {"own", "own_or_consent"}
-
 # METADATA
 # title: Gaps of a legal basis
 # description: >-
@@ -39,19 +36,22 @@ legal_basis_gaps contains "a legal basis to a provider must name the provider or
 # METADATA
 # title: Categories a legal basis could never open to its recipient
 # description: >-
-#   The categories whose cell for the recipient's agency is "none" (ACCESS.md,
-#   baseline matrix: "–"; README: no legal basis opens a "none" cell): recorded,
-#   such a legal basis would open nothing there, yet be announced and audited
-#   as opening it. Not a gap of the caller's authority but a request that
-#   cannot be met, so reported apart (intake answers 422 naming the
-#   categories). A category the matrix does not know is "none" too. (Defined
-#   before the rule that reads it, as the gaps are.)
+#   The categories whose cell for the recipient's agency is closed to it
+#   (closed_to_recipient: "none", or "own" where the recipient is not the
+#   caller itself, whose records the legal basis opens; README: no legal basis
+#   opens those): recorded, such a legal basis would open
+#   nothing there, yet be announced and audited as opening it. Not a gap of
+#   the caller's authority but a request that cannot be met, so reported
+#   apart (intake answers 422 naming the categories). A category the matrix
+#   does not know is "none" too. (Defined before the rule that reads it, as
+#   the gaps are.)
 legal_basis_closed contains category if {
 	column := lib.column(input.recipient.agency)
 	categories := input.categories
 	is_array(categories)
 	some category in categories
-	object.get(column, category, "none") == "none"
+	cell := object.get(column, category, "none")
+	closed_to_recipient(category, cell, input.recipient, input.caller)
 }
 
 # METADATA
@@ -69,7 +69,7 @@ legal_basis_closed contains category if {
 #   names its organisation: the board's disclosure decision (ACCESS.md,
 #   "decided") is for one provider, and so is a legal basis to one. And it
 #   names no category its recipient can never be given ("closed": its cell is
-#   "none"). Input {"caller", "recipient", "categories"}; answer {"allowed",
+#   "none", or "own": police's criminal history to probation). Input {"caller", "recipient", "categories"}; answer {"allowed",
 #   "gaps", "closed"}; an input of another shape has no answer, and the
 #   caller refuses.
 # custom:

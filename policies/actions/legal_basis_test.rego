@@ -16,7 +16,8 @@ self_named := "a legal basis cannot name the agency recording it as recipient"
 no_provider_named := "a legal basis to a provider must name the provider organisation"
 
 # [allowed, gaps (sorted), closed (sorted)] for a legal basis the caller records: closed
-# lists the categories the recipient can never be given (its cell is "none").
+# lists the categories the recipient can never be given (its cell is "none", or "own"
+# of another than the caller).
 cases := [
 	{
 		"name": "social services open their case reference to police",
@@ -111,6 +112,33 @@ cases := [
 		"name": "social services open the action plan to probation, whose cell is consent",
 		"caller": fixtures.social, "recipient": {"agency": "probation", "organisation": null}, "categories": ["action_plan"],
 		"want": [true, [], []],
+	},
+	# README, the cells: an "own" cell is opened by ownership only, never by a legal
+	# basis; probation's criminal history is its own records only (ACCESS.md).
+	{
+		"name": "police open their criminal history to probation, whose cell is own",
+		"caller": fixtures.police, "recipient": {"agency": "probation", "organisation": null}, "categories": ["criminal_history"],
+		"want": [false, [], ["criminal_history"]],
+	},
+	{
+		"name": "police open their criminal history and social services' case reference to SiS",
+		"caller": fixtures.police, "recipient": {"agency": "sis", "organisation": null}, "categories": ["criminal_history", "case_ref"],
+		"want": [false, [not_police_owned("case_ref")], ["criminal_history"]],
+	},
+	{
+		"name": "social services open the person's identity to another municipality",
+		"caller": fixtures.social, "recipient": {"agency": "social", "organisation": "lund"}, "categories": ["case_ref", "identity", "health"],
+		"want": [false, [], ["health", "identity"]],
+	},
+	{
+		"name": "social services open their interventions to a provider, whose cell is own",
+		"caller": fixtures.social, "recipient": {"agency": "provider", "organisation": "skyddat-boende-ab"}, "categories": ["identity", "interventions"],
+		"want": [false, [], ["interventions"]],
+	},
+	{
+		"name": "police open their threat picture to another police region, whose cell is own",
+		"caller": fixtures.police, "recipient": {"agency": "police", "organisation": "polisen-nord"}, "categories": ["threat"],
+		"want": [false, [], ["threat"]],
 	},
 	{
 		"name": "a category the matrix does not know",

@@ -48,3 +48,13 @@ def require_a_municipality(recipients: list[Recipient], field: str) -> None:
     whatever reaches storage without one."""
     if any(r.agency == SOCIAL and r.organisation is None for r in recipients):
         raise WholeSocialServices(field, "a social-services recipient must name its municipality")
+
+
+def closed_to(recipient: Recipient, recorder_agency: str) -> str:
+    """Whom a refused category is closed to, for the reason given: the recipient's agency,
+    or another organisation of the recorder's own agency, whose "own" records (another
+    municipality's, another police region's) are its owner's alone. The organisation
+    itself is not echoed: errors never echo a value the client sent (README, "Errors")."""
+    if recipient.agency == recorder_agency:
+        return f"another {recipient.agency} organisation"
+    return recipient.agency

@@ -34,7 +34,12 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from avhopp_intake.domain.access_grants import Person, request_break_glass
-from avhopp_intake.domain.recipients import SOCIAL, by_municipality_code, for_municipality
+from avhopp_intake.domain.recipients import (
+    SOCIAL,
+    by_municipality_code,
+    closed_to,
+    for_municipality,
+)
 from avhopp_intake.entrypoints.access_schemas import (
     BreakGlassIn,
     BreakGlassPublic,
@@ -67,6 +72,7 @@ from avhopp_shared.events.access_events import LegalBasisRecorded
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipal_responsibility import today_in_sweden
+from avhopp_shared.municipalities import resolve_municipality
 from avhopp_shared.policy.access_decision import action_allowed
 from avhopp_shared.policy.agency_categories import (
     NEVER_OPENED_RULE,
@@ -125,6 +131,7 @@ async def add_member(
     case, never by the member himself: anyone else is refused (403). ACCESS.md, "team":
     only the case's named need-to-know team, never the whole agency, reads the new home
     town; a team anyone could join would be the whole agency."""
+    body = _by_municipality_code(body)
     await _require_team_keeper(request, uow, case_id, caller)
     member = Person(body.agency, body.organisation, body.user)
     if member == _named(caller):
@@ -147,6 +154,7 @@ async def remove_member(
     protected placement aside; a named member may always take himself off. Anyone else
     taking himself off is answered 404, as for a case that does not exist, and nothing is
     recorded: a stranger must not learn that the case exists, nor write to its trail."""
+    body = _by_municipality_code(body)
     member = Person(body.agency, body.organisation, body.user)
     if member != _named(caller):
         await _require_team_keeper(request, uow, case_id, caller)
@@ -156,6 +164,20 @@ async def remove_member(
     else:
         await leave_team(uow, case_id, member, caller)
     return TeamMemberPublic(case_id=case_id, **body.model_dump(), member=False)
+
+
+def _by_municipality_code(body: TeamMemberIn) -> TeamMemberIn:
+    """A social-services member's organisation, named by the municipality's code or
+    exact name ("Malmö", "1280"), as the code; 422 naming ``organisation`` for anything
+    else. A social-services caller's organisation is its municipality code, and the team
+    matches a member by agency, organisation and user as written (policies/lib/match.rego,
+    ``same_person``): named "Malmö", a colleague would be answered ``member: true`` yet
+    never be matched, nor taken off again by his code. Other agencies' organisations are
+    kept as given."""
+    if body.agency != SOCIAL:
+        return body
+    code = resolve_municipality(body.organisation, "organisation").code
+    return body.model_copy(update={"organisation": code})
 
 
 async def _keeps_team(request: Request, uow: UnitOfWork, case_id: str, caller: Caller) -> bool:
@@ -174,8 +196,10 @@ def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> l
 
     Raises :class:`InvalidInput` (422, ``categories``) when the caller may, but a
     category is one the recipient can never be given (its cell is "none"; ACCESS.md,
-    baseline matrix): recorded, it would open nothing, yet be announced and audited as
-    opening it (``closed`` in ``policies/actions/legal_basis.rego``)."""
+    baseline matrix), or holds only as its own records (its cell is "own": police's
+    criminal history to probation; only ownership opens such a cell, policies/README.md):
+    recorded, it would open nothing, yet be announced and audited as opening it
+    (``closed`` in ``policies/actions/legal_basis.rego``)."""
     runtime: ServiceRuntime = request.app.state.runtime
     policy_input: dict[str, Any] = {
         "caller": caller.as_policy_input(),
@@ -195,7 +219,8 @@ def _legal_basis_gaps(request: Request, caller: Caller, body: LegalBasisIn) -> l
             return sorted(gaps)
         closed = answer.get("closed") if isinstance(answer, dict) else None
         if isinstance(closed, list) and closed and all(isinstance(c, str) for c in closed):
-            raise InvalidInput("categories", never_given(sorted(closed), body.recipient.agency))
+            whom = closed_to(body.recipient, caller.agency.value)
+            raise InvalidInput("categories", never_given(sorted(closed), whom))
         return ["not a legal basis the caller may record"]
     return []
 
@@ -226,9 +251,10 @@ async def post_legal_basis(
     """Recorded by the agency that owns every category it opens, never for itself: the
     disclosing authority applies the secrecy-breaking provision (e.g. 10 kap. 18 a § OSL)
     to its own records. Anything else is refused (403), naming each gap; a category the
-    recipient can never be given (its cell is "none") is refused as input (422). A
-    social-services recipient is one municipality: named by code or name, or else the
-    municipality responsible for the case today."""
+    recipient can never be given (its cell is "none", or "own": the recipient's own
+    records only, never the caller's) is refused as input (422). A social-services
+    recipient is one municipality: named by code or name, or else the municipality
+    responsible for the case today."""
     # Decided on, and recorded, with the municipality it names: the policy then
     # weighs exactly what every gate will match.
     recipient = await _recipient_municipality(uow, case_id, body.recipient)

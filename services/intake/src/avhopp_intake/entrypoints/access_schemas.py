@@ -41,7 +41,15 @@ class TeamMemberIn(BaseModel):
     )
 
     agency: str = Field(pattern="^(police|social|provider|probation|sis)$")
-    organisation: str = _Name
+    organisation: str = Field(
+        min_length=1,
+        max_length=200,
+        description=(
+            "The member's organisation. Social services are one municipality: its code or "
+            "exact name, recorded as the code (a social-services user's organisation); "
+            "anything else is refused."
+        ),
+    )
     user: str = _Name
 
 

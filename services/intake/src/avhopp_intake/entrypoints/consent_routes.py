@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from avhopp_intake.domain.consent import RecordedBy, Withdrawal
+from avhopp_intake.domain.recipients import by_municipality_code, closed_to, for_municipality
 from avhopp_intake.entrypoints.consent_schemas import ConsentCreate, ConsentPublic, WithdrawalCreate
 from avhopp_intake.entrypoints.municipality_scope import READS, RESPONSIBLE_WRITES
 from avhopp_intake.service_layer.consents import (
@@ -15,15 +16,13 @@ from avhopp_intake.service_layer.consents import (
     list_consents,
     withdraw_consent,
 )
-from avhopp_shared.auth.caller import Caller
+from avhopp_shared.auth.caller import Agency, Caller
 from avhopp_shared.errors import InvalidInput
+from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
-from avhopp_shared.policy.agency_categories import (
-    NEVER_OPENED_RULE,
-    categories_for,
-    never_given,
-)
-from avhopp_shared.policy.engine import PolicyEngine
+from avhopp_shared.municipalities import UnknownMunicipality
+from avhopp_shared.policy.agency_categories import never_given
+from avhopp_shared.policy.engine import FATAL_EXCEPTIONS, PolicyEngine, PolicyError
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -60,17 +59,69 @@ def consent_command(body: ConsentCreate) -> RecordConsent:
     )
 
 
-def refuse_never_given(policy: PolicyEngine, body: ConsentCreate, prefix: str = "") -> None:
-    """422 (``{prefix}categories``) for a category nothing ever opens to a recipient's
-    agency (its cell is "none"; ACCESS.md, baseline matrix), as for a legal basis and
-    break-glass: recorded, the consent would open nothing there, yet be reported
-    active and announced to every service as opening it. A policy that gives no
-    answer fails the request (503), as any disclosure then would."""
-    for agency in sorted({recipient.agency for recipient in body.recipients}):
-        never = categories_for(policy, NEVER_OPENED_RULE, agency)
-        closed = sorted(category.value for category in body.categories if category.value in never)
+#: The categories a consent could never open to one recipient (policies/actions/consent.rego).
+CONSENT_CLOSED_RULE = "data.avhopp.actions.consent_closed"
+
+
+def refuse_never_given(
+    policy: PolicyEngine, body: ConsentCreate, recorder: Caller, prefix: str = ""
+) -> None:
+    """422 (``{prefix}categories``) for a category the consent could never open to a
+    recipient: its cell is "none" (ACCESS.md, baseline matrix), or "own" of records the
+    recipient does not all hold itself (policies/README.md, the cells: only ownership
+    opens an "own" cell; probation's criminal history is its own records only, and the
+    person's identity is the responsible municipality's, not another's). Police and
+    their threat picture, or the recording municipality and its own records, are not
+    refused: the recipient reads them anyway. As for a legal basis and break-glass:
+    recorded, the consent would open nothing there, yet be reported active and
+    announced to every service as opening it. A policy that gives no answer fails the
+    request (503), as any disclosure then would."""
+    categories = [category.value for category in body.categories]
+    for recipient in body.recipients:
+        named = _as_recorded(recipient, recorder)
+        closed = _closed(policy, recorder, named, categories)
         if closed:
-            raise InvalidInput(f"{prefix}categories", never_given(closed, agency))
+            whom = closed_to(named, recorder.agency.value)
+            raise InvalidInput(f"{prefix}categories", never_given(closed, whom))
+
+
+def _as_recorded(recipient: Recipient, recorder: Caller) -> Recipient:
+    """The recipient as the consent will record it (``domain/consent.py``): a
+    social-services municipality by its code, the recorder's when it names none.
+
+    One that names no municipality is asked about as the whole agency, which
+    includes the recorder, so only its "none" cells count here: the domain then
+    refuses it naming ``recipients.N.organisation``, the field actually wrong."""
+    try:
+        named = by_municipality_code(recipient, "organisation")
+    except UnknownMunicipality:
+        return Recipient(agency=recipient.agency)
+    if recorder.agency is Agency.SOCIAL:
+        return for_municipality(named, recorder.organisation)
+    return named
+
+
+def _closed(
+    policy: PolicyEngine, recorder: Caller, recipient: Recipient, categories: list[str]
+) -> list[str]:
+    """The sorted categories of ``categories`` closed to ``recipient``; fails closed
+    (``PolicyError``, 503) on any answer that is not a list of categories."""
+    policy_input = {
+        "caller": recorder.as_policy_input(),
+        "recipient": recipient.model_dump(),
+        "categories": categories,
+    }
+    try:
+        answer = policy.evaluate(CONSENT_CLOSED_RULE, policy_input)
+    except FATAL_EXCEPTIONS:
+        raise
+    except PolicyError:
+        raise
+    except Exception as exc:
+        raise PolicyError(f"{CONSENT_CLOSED_RULE}: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
+        raise PolicyError(f"{CONSENT_CLOSED_RULE} is not a list of categories")
+    return sorted(answer)
 
 
 @router.post(
@@ -85,7 +136,7 @@ def refuse_never_given(policy: PolicyEngine, body: ConsentCreate, prefix: str = 
 async def post_consent(
     case_id: CaseId, body: ConsentCreate, uow: UnitOfWorkDep, access: AccessDep, response: Response
 ) -> JSONResponse:
-    refuse_never_given(access.runtime.policy, body)
+    refuse_never_given(access.runtime.policy, body, access.caller)
     async with uow:  # the consent, its event and the answer's audit entry commit together
         consent = await grant_consent(
             uow,

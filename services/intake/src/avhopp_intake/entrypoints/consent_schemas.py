@@ -40,7 +40,10 @@ class ConsentCreate(BaseModel):
             "or exact name, recorded as the code; without one, the municipality that "
             "records the consent: the person consents to the social services working the "
             "case, not to every municipality's (secrecy holds between municipalities, OSL). "
-            "A category never given to a recipient's agency is refused."
+            "A category a recipient can never be given is refused: a `none` cell of its "
+            "agency, or an `own` cell where it does not hold every record of the category "
+            "itself (probation and police's criminal history, another municipality and the "
+            "person's identity)."
         ),
     )
     categories: list[Category] = Field(min_length=1, max_length=len(Category))

@@ -116,7 +116,7 @@ async def post_application(
         # Refused before anything is staged: nothing of the application is kept.
         require_consent_writer(access, municipality)
     for index, consent in enumerate(body.consents):
-        refuse_never_given(access.runtime.policy, consent, f"consents.{index}.")
+        refuse_never_given(access.runtime.policy, consent, access.caller, f"consents.{index}.")
     command = RegisterApplication(
         received_at=body.received_at or utcnow(),
         channel=body.channel,
