@@ -157,6 +157,8 @@ def copy_for(
     only_for = ONLY_FOR.get(model)
     if only_for is not None and audience not in only_for:
         return None
+    if model is LegalBasisRecorded:
+        data = _recorder_as_agency(data, audience)
     condition = ONLY_WHEN.get((model, audience))
     if condition is not None and not condition(data):
         return None
@@ -183,6 +185,19 @@ def copy_for(
         mine = [r for r in data["recipients"] if r["agency"] == audience]
         return {**data, "recipients": mine}
     return dict(data)
+
+
+def _recorder_as_agency(data: Mapping[str, Any], audience: str) -> dict[str, Any]:
+    """A legal basis as another agency than its recorder's gets it: recorded by that
+    agency, not naming which of its organisations. Only the responsible municipality
+    records one, so the municipality would tell police where a case moved
+    (``protected_location``, which never leaves social services in an event); and no
+    other agency's services hold records of the recorder's agency's organisations, so
+    the agency alone decides which records the basis opens there."""
+    recorder = data.get("granted_by")
+    if not isinstance(recorder, Mapping) or recorder.get("agency") == audience:
+        return dict(data)
+    return {**data, "granted_by": {**recorder, "organisation": None}}
 
 
 def _team_access_enforced(member_agency: str, held: Collection[str]) -> bool:
