@@ -43,7 +43,9 @@ class LegalBasisRecorded(EventPayload):
     """A secrecy-breaking provision that allows an exchange without consent (e.g. 10 kap. 18 a § OSL)."""
 
     event_type: ClassVar[str] = "case.legal_basis_recorded"
-    schema_version: ClassVar[int] = 1
+    #: 2 added ``granted_by`` (optional: version 1 events read as before). A consumer
+    #: of an older release refuses version 2 unread instead of guessing at it.
+    schema_version: ClassVar[int] = 2
 
     case_id: str
     legal_basis_id: str
