@@ -8,7 +8,8 @@ that asked is refused (503), never decided on a guess (fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from avhopp_shared.policy.engine import FATAL_EXCEPTIONS, PolicyEngine, PolicyError
 
@@ -23,17 +24,26 @@ DECIDABLE_RULE = "data.avhopp.access.decidable"
 
 
 def categories_for(engine: PolicyEngine, rule: str, agency: str) -> frozenset[str]:
+    return frozenset(category_list(engine, rule, {"agency": agency}, f" for {agency!r}"))
+
+
+def category_list(
+    engine: PolicyEngine, rule: str, policy_input: Mapping[str, Any], asked: str = ""
+) -> list[str]:
+    """``rule``'s answer for ``policy_input``, a list of categories; anything else, or no
+    answer, raises ``PolicyError`` (fail closed). ``asked`` says what was asked in the
+    message (`` for 'police'``)."""
     try:
-        answer = engine.evaluate(rule, {"agency": agency})
+        answer = engine.evaluate(rule, policy_input)
     except FATAL_EXCEPTIONS:
         raise
     except PolicyError:
         raise
     except Exception as exc:
-        raise PolicyError(f"{rule} for {agency!r}: {type(exc).__name__}: {exc}") from exc
+        raise PolicyError(f"{rule}{asked}: {type(exc).__name__}: {exc}") from exc
     if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
-        raise PolicyError(f"{rule} for {agency!r} is not a list of categories")
-    return frozenset(answer)
+        raise PolicyError(f"{rule}{asked} is not a list of categories")
+    return answer
 
 
 def never_given(categories: Collection[str], agency: str) -> str:

@@ -21,8 +21,8 @@ from avhopp_shared.errors import InvalidInput
 from avhopp_shared.events.consent_events import Recipient
 from avhopp_shared.events.envelope import utcnow
 from avhopp_shared.municipalities import UnknownMunicipality
-from avhopp_shared.policy.agency_categories import never_given
-from avhopp_shared.policy.engine import FATAL_EXCEPTIONS, PolicyEngine, PolicyError
+from avhopp_shared.policy.agency_categories import category_list, never_given
+from avhopp_shared.policy.engine import PolicyEngine
 from avhopp_shared.service_app import UnitOfWorkDep
 from avhopp_shared.web.disclosure import (
     AccessDep,
@@ -111,17 +111,7 @@ def _closed(
         "recipient": recipient.model_dump(),
         "categories": categories,
     }
-    try:
-        answer = policy.evaluate(CONSENT_CLOSED_RULE, policy_input)
-    except FATAL_EXCEPTIONS:
-        raise
-    except PolicyError:
-        raise
-    except Exception as exc:
-        raise PolicyError(f"{CONSENT_CLOSED_RULE}: {type(exc).__name__}: {exc}") from exc
-    if not isinstance(answer, list) or not all(isinstance(c, str) for c in answer):
-        raise PolicyError(f"{CONSENT_CLOSED_RULE} is not a list of categories")
-    return sorted(answer)
+    return sorted(category_list(policy, CONSENT_CLOSED_RULE, policy_input))
 
 
 @router.post(
